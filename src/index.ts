@@ -1,0 +1,56 @@
+/**
+ * tinykeras: a deep-learning engine in plain TypeScript with Keras's API.
+ *
+ *     import * as keras from 'tinykeras';
+ *     const model = new keras.Sequential([
+ *       new keras.layers.Flatten({ inputShape: [28, 28] }),
+ *       new keras.layers.Dense(128, { activation: 'relu' }),
+ *       new keras.layers.Dense(10, { activation: 'softmax' }),
+ *     ]);
+ *
+ * Everything below runs in Node and in browsers; only
+ * `datasets.fashionMnist.loadData` needs Node (it reads files), and it loads
+ * its Node modules only when called.
+ */
+import { Dense } from './layers/dense.js';
+import { Flatten } from './layers/flatten.js';
+import { Layer } from './layers/layer.js';
+import { Sequential } from './layers/sequential.js';
+import { fashionMnist } from './data/fashion-mnist.js';
+import { setRandomSeed } from './tensor/random.js';
+import { checkGradients } from './tensor/gradcheck.js';
+import { resetNameCounters } from './layers/naming.js';
+
+export { Sequential };
+export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor/creation.js';
+export { noGrad } from './tensor/autograd.js';
+export * as ops from './ops.js';
+
+export const layers = { Layer, Dense, Flatten };
+export type { LayerArgs, BatchShape } from './layers/layer.js';
+export type { DenseArgs } from './layers/dense.js';
+export type { ActivationName } from './layers/activations.js';
+
+export * as optimizers from './optim/index.js';
+export * as losses from './losses/index.js';
+
+export { Callback, History, EarlyStopping, ProgbarLogger } from './training/callbacks.js';
+export * as callbacks from './training/callbacks.js';
+export type { CompileArgs } from './training/compile.js';
+export type { FitArgs } from './training/fit.js';
+export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
+export type { Logs } from './training/logs.js';
+
+export const datasets = { fashionMnist };
+
+/**
+ * Forgets the automatic layer-name counters, so the next Dense is "dense"
+ * again (Keras's `keras.backend.clear_session`).
+ */
+export function clearSession(): void {
+  resetNameCounters();
+}
+
+export const utils = { setRandomSeed, checkGradients, clearSession };
+export { setRandomSeed, checkGradients };

@@ -1,0 +1,31 @@
+/**
+ * The activations a layer can name: each a function of a tensor, built from
+ * the ops (which carry their own gradients).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { suggestClosest } from '../utils/suggest.js';
+
+export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
+export type Activation = (x: Tensor) => Tensor;
+
+const ACTIVATIONS: Record<ActivationName, Activation> = {
+  relu: (x) => x.relu(),
+  softmax: (x) => x.softmax(-1),
+  sigmoid: (x) => x.sigmoid(),
+  tanh: (x) => x.tanh(),
+  linear: (x) => x,
+};
+
+export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
+
+/** The activation named `name`; null or undefined mean linear, as in Keras. */
+export function getActivation(name: ActivationName | null | undefined, where: string): Activation {
+  const activation = ACTIVATIONS[(name ?? 'linear') as ActivationName];
+  if (!activation) {
+    throw new Error(
+      `${where}: unknown activation '${String(name)}'.${suggestClosest(String(name), ACTIVATION_NAMES)} ` +
+        `Valid activations: ${ACTIVATION_NAMES.join(', ')}.`,
+    );
+  }
+  return activation;
+}

@@ -1,0 +1,85 @@
+/**
+ * Dense: the fully connected layer,
+ *
+ *     output = activation(inputs · kernel + bias)
+ *
+ * with kernel [inputDim, units] (glorot-uniform by default) and bias [units]
+ * (zeros). The weights are created in `build` from the first input's last
+ * dimension, as in Keras.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { getActivation, type Activation, type ActivationName } from './activations.js';
+import type { Initializer } from './initializers.js';
+import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+
+export interface DenseArgs extends LayerArgs {
+  /** 'relu', 'softmax', 'sigmoid', 'tanh' or 'linear'; none means linear. */
+  activation?: ActivationName | null;
+  useBias?: boolean;
+  kernelInitializer?: string | Initializer;
+  biasInitializer?: string | Initializer;
+}
+
+export class Dense extends Layer {
+  static override readonly className = 'Dense';
+  readonly units: number;
+  readonly activationName: ActivationName;
+  readonly useBias: boolean;
+  private readonly activation: Activation;
+  private readonly kernelInitializer: string | Initializer;
+  private readonly biasInitializer: string | Initializer;
+  kernel: Tensor | null = null;
+  bias: Tensor | null = null;
+
+  constructor(units: number, args: DenseArgs = {}) {
+    super(args);
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new Error(
+        `Layer "${this.name}": units must be a positive integer, the number of outputs. Received: units=${units}`,
+      );
+    }
+    this.units = units;
+    this.activationName = args.activation ?? 'linear';
+    this.activation = getActivation(this.activationName, `Layer "${this.name}"`);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorot_uniform';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+  }
+
+  override build(inputShape: BatchShape): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
+      throw new Error(
+        `Layer "${this.name}": the last dimension of its input must be known to create the kernel. ` +
+          `Received: input_shape=${JSON.stringify(inputShape)}`,
+      );
+    }
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    super.build(inputShape);
+  }
+
+  call(inputs: Tensor): Tensor {
+    const kernel = this.kernel!;
+    this.checkInputShape([null, ...inputs.shape.slice(1)], [null, ...inputs.shape.slice(1, -1), kernel.shape[0]!]);
+    // Inputs of rank > 2 are treated as a stack of vectors along the last axis.
+    const flat = inputs.rank === 2 ? inputs : inputs.reshape([-1, kernel.shape[0]!]);
+    let outputs = flat.matmul(kernel);
+    if (this.bias) outputs = outputs.add(this.bias);
+    if (inputs.rank !== 2) outputs = outputs.reshape([...inputs.shape.slice(0, -1), this.units]);
+    return this.activation(outputs);
+  }
+
+  computeOutputShape(inputShape: BatchShape): BatchShape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activationName,
+      use_bias: this.useBias,
+    };
+  }
+}

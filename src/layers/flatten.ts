@@ -1,0 +1,23 @@
+/**
+ * Flatten: each sample becomes a vector. [batch, 28, 28] → [batch, 784].
+ * No weights; the data is shared, not copied (see reshape).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+
+export class Flatten extends Layer {
+  static override readonly className = 'Flatten';
+
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+
+  call(inputs: Tensor): Tensor {
+    return inputs.reshape([inputs.shape[0]!, -1]);
+  }
+
+  computeOutputShape(inputShape: BatchShape): BatchShape {
+    const rest = inputShape.slice(1);
+    return [inputShape[0] ?? null, rest.some((d) => d === null) ? null : rest.reduce<number>((n, d) => n * d!, 1)];
+  }
+}

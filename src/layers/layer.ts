@@ -1,0 +1,120 @@
+/**
+ * The Layer base, shaped as Keras's: configuration in the constructor,
+ * weights created lazily by `build` once the first input shape is known,
+ * the math in `call`, and `computeOutputShape` for summaries.
+ *
+ * Shapes here include the batch dimension as `null` (Keras's None):
+ * [null, 28, 28] is "any number of 28×28 images".
+ */
+import { formatShape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { getInitializer, type Initializer } from './initializers.js';
+import { toSnakeCase, uniqueName } from './naming.js';
+
+export type BatchShape = readonly (number | null)[];
+
+export interface LayerArgs {
+  /** The layer's name; by default snake_case of its class plus a counter ("dense_1"). */
+  name?: string;
+  /** The shape of one sample, without the batch dimension: [28, 28] for an image. */
+  inputShape?: readonly number[];
+  /** Whether `fit` updates this layer's weights. */
+  trainable?: boolean;
+}
+
+export abstract class Layer {
+  /** The Keras class name, shown by summary() and written to saved models. */
+  static readonly className: string = 'Layer';
+  readonly name: string;
+  trainable: boolean;
+  /** [null, ...inputShape] when the layer was given an inputShape, else null. */
+  readonly batchInputShape: BatchShape | null;
+  built = false;
+  private readonly ownWeights: Tensor[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(toSnakeCase(this.className));
+    this.trainable = args.trainable ?? true;
+    if (args.inputShape !== undefined) {
+      const shape = args.inputShape;
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new Error(
+          `Layer "${this.name}": inputShape must be an array of positive integers, the shape of one sample ` +
+            `without the batch dimension (for 28×28 images: [28, 28]). Received: inputShape=${JSON.stringify(shape)}`,
+        );
+      }
+      this.batchInputShape = [null, ...shape];
+    } else {
+      this.batchInputShape = null;
+    }
+  }
+
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  /** Creates the weights for inputs of `inputShape`. Called once, before the first `call`. */
+  build(_inputShape: BatchShape): void {
+    this.built = true;
+  }
+
+  /** The layer's forward computation on a batch. */
+  abstract call(inputs: Tensor): Tensor;
+
+  /** The output shape for inputs of `inputShape` (batch dimension included). */
+  abstract computeOutputShape(inputShape: BatchShape): BatchShape;
+
+  /** Builds on first use, then calls: what `layer(x)` does in Keras. */
+  apply(inputs: Tensor): Tensor {
+    if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
+    return this.call(inputs);
+  }
+
+  /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */
+  protected addWeight(name: string, shape: readonly number[], initializer: string | Initializer): Tensor {
+    const weight = getInitializer(initializer, `Layer "${this.name}"`)(shape);
+    weight.name = `${this.name}/${name}`;
+    weight.requiresGrad = true;
+    this.ownWeights.push(weight);
+    return weight;
+  }
+
+  /** The weights in creation order (Dense: kernel, bias). */
+  get weights(): Tensor[] {
+    return [...this.ownWeights];
+  }
+
+  get trainableWeights(): Tensor[] {
+    return this.trainable ? this.weights : [];
+  }
+
+  countParams(): number {
+    return this.ownWeights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /** The constructor arguments that recreate this layer (Keras's get_config). */
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      ...(this.batchInputShape ? { batch_input_shape: this.batchInputShape } : {}),
+    };
+  }
+
+  /** Throws a shape error naming this layer, in Keras's "Received:" form. */
+  protected checkInputShape(inputShape: BatchShape, expected: BatchShape): void {
+    const fits =
+      inputShape.length === expected.length && expected.every((d, i) => d === null || d === inputShape[i]);
+    if (!fits) {
+      throw new Error(
+        `Input 0 of layer "${this.name}" is incompatible with the layer: expected shape=${formatShape(expected)}, ` +
+          `found shape=${formatShape(inputShape)}`,
+      );
+    }
+  }
+
+  /** Number of values in one sample of `shape` (without the batch dimension). */
+  protected static sampleSize(shape: BatchShape): number {
+    return sizeOf(shape.slice(1).map((d) => d ?? 1));
+  }
+}

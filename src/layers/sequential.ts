@@ -1,0 +1,158 @@
+/**
+ * Sequential: a plain stack of layers, each feeding the next, with Keras's
+ * model API on top: summary, weights, compile, fit, evaluate, predict.
+ *
+ *     const model = new Sequential([
+ *       new Flatten({ inputShape: [28, 28] }),
+ *       new Dense(128, { activation: 'relu' }),
+ *       new Dense(10, { activation: 'softmax' }),
+ *     ]);
+ *
+ * The loops themselves live in src/training; this class owns the layers.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import type { History } from '../training/callbacks.js';
+import { CompiledState, type CompileArgs } from '../training/compile.js';
+import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
+import { fitLoop, type FitArgs } from '../training/fit.js';
+import type { DataLike } from '../training/inputs.js';
+import type { Logs } from '../training/logs.js';
+import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+import { summaryLines } from './summary.js';
+
+export class Sequential extends Layer {
+  static override readonly className = 'Sequential';
+  private readonly stack: Layer[] = [];
+  /** Set by compile(). */
+  compiled: CompiledState | null = null;
+  /** Set to true (by a callback such as EarlyStopping) to end fit after the current batch. */
+  stopTraining = false;
+
+  constructor(layers: readonly Layer[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
+    super(args);
+    for (const layer of layers) this.add(layer);
+  }
+
+  /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) {
+      throw new Error(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
+    }
+    if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
+      throw new Error(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
+    }
+    if (this.stack.length > 0 && layer.batchInputShape !== null) {
+      throw new Error(
+        `Sequential.add: only the first layer may set inputShape; layer "${layer.name}" sets ` +
+          `${JSON.stringify(layer.batchInputShape.slice(1))} but is layer ${this.stack.length + 1} of "${this.name}".`,
+      );
+    }
+    this.stack.push(layer);
+    const inputShape = this.stack[0]!.batchInputShape;
+    if (inputShape) this.build(inputShape);
+  }
+
+  /** The layers, in order. */
+  get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  /** Builds every layer from the input shape, feeding each its predecessor's output shape. */
+  override build(inputShape: BatchShape): void {
+    let shape = inputShape;
+    for (const layer of this.stack) {
+      if (!layer.built) layer.build(shape);
+      shape = layer.computeOutputShape(shape);
+    }
+    super.build(inputShape);
+  }
+
+  /** Runs the layers in order. */
+  call(inputs: Tensor): Tensor {
+    let x = inputs;
+    for (const layer of this.stack) x = layer.apply(x);
+    return x;
+  }
+
+  override apply(inputs: Tensor): Tensor {
+    if (this.stack.length === 0) throw new Error(`Model "${this.name}" has no layers yet; add some before calling it.`);
+    return super.apply(inputs);
+  }
+
+  computeOutputShape(inputShape: BatchShape): BatchShape {
+    return this.stack.reduce((shape, layer) => layer.computeOutputShape(shape), inputShape);
+  }
+
+  override get weights(): Tensor[] {
+    return this.stack.flatMap((l) => l.weights);
+  }
+
+  override get trainableWeights(): Tensor[] {
+    return this.trainable ? this.stack.flatMap((l) => l.trainableWeights) : [];
+  }
+
+  override countParams(): number {
+    return this.stack.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** Prints the Keras summary table (to console.log unless `printFn` is given). */
+  summary(printFn: (line: string) => void = console.log): void {
+    const inputShape = this.batchInputShape ?? this.stack[0]?.batchInputShape ?? null;
+    if (!this.built || inputShape === null) {
+      throw new Error(
+        `summary(): model "${this.name}" has not been built yet. Give the first layer an inputShape ` +
+          '(for example new Flatten({ inputShape: [28, 28] })), or call the model on data first.',
+      );
+    }
+    let shape: BatchShape = inputShape;
+    const rows = this.stack.map((layer) => {
+      shape = layer.computeOutputShape(shape);
+      return { layer, outputShape: shape };
+    });
+    for (const line of summaryLines(this.name, rows)) printFn(line);
+  }
+
+  /** Copies of every weight, in layer order (kernel then bias for Dense). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
+  }
+
+  /** Overwrites every weight, in `getWeights()` order; shapes must match. */
+  setWeights(weights: readonly Tensor[]): void {
+    const own = this.weights;
+    if (weights.length !== own.length) {
+      throw new Error(`setWeights: model "${this.name}" has ${own.length} weights but ${weights.length} were given.`);
+    }
+    own.forEach((w, i) => {
+      const given = weights[i]!;
+      if (given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
+        throw new Error(
+          `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: shape [${given.shape.join(', ')}]`,
+        );
+      }
+      w.data.set(given.data);
+    });
+  }
+
+  /** Chooses the optimizer, the loss and the metrics for training. */
+  compile(args: CompileArgs): void {
+    this.compiled = new CompiledState(args);
+  }
+
+  /** Trains for `epochs` passes over (x, y); resolves to the History. */
+  fit(x: DataLike, y: DataLike, args: FitArgs = {}): Promise<History> {
+    return fitLoop(this, x, y, args);
+  }
+
+  /** [loss, ...metrics] over (x, y), e.g. [0.34, 0.88]; { loss, accuracy } with returnDict. */
+  evaluate(x: DataLike, y: DataLike, args: EvaluateArgs & { returnDict: true }): Logs;
+  evaluate(x: DataLike, y: DataLike, args?: EvaluateArgs): number[];
+  evaluate(x: DataLike, y: DataLike, args: EvaluateArgs = {}): number[] | Logs {
+    return evaluate(this, x, y, args);
+  }
+
+  /** The model's output for every sample of x (class probabilities for the seed model). */
+  predict(x: DataLike, args: PredictArgs = {}): Tensor {
+    return predict(this, x, args);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Resolving the loss given to `compile`: a Keras string in snake_case or
+ * camelCase, a Loss instance, or a plain function (yTrue, yPred) → scalar.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
+import { suggestClosest } from '../utils/suggest.js';
+
+export * from './losses.js';
+export * from './metrics.js';
+export { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
+
+export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+export type LossIdentifier = string | Loss | LossFn;
+
+const LOSS_FACTORIES: Record<string, () => Loss> = {
+  sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
+  categorical_crossentropy: () => new CategoricalCrossentropy(),
+  mean_squared_error: () => new MeanSquaredError(),
+  mse: () => new MeanSquaredError(),
+};
+
+/** The loss strings `compile` accepts (camelCase spellings are accepted too). */
+export const LOSS_NAMES = Object.keys(LOSS_FACTORIES);
+
+/** Turns 'sparseCategoricalCrossentropy' into 'sparse_categorical_crossentropy'. */
+function toSnakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export function getLoss(identifier: LossIdentifier): Loss {
+  if (typeof identifier === 'function') return { name: identifier.name || 'loss', call: identifier };
+  if (typeof identifier !== 'string') return identifier;
+  const factory = LOSS_FACTORIES[toSnakeCase(identifier)];
+  if (!factory) {
+    throw new Error(
+      `Unknown loss: '${identifier}'.${suggestClosest(identifier, LOSS_NAMES)} Valid losses: ${LOSS_NAMES.join(', ')}.`,
+    );
+  }
+  return factory();
+}

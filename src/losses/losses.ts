@@ -1,0 +1,92 @@
+/**
+ * Loss functions, as Keras defines them. Each returns the mean over the batch
+ * of a per-sample loss (Keras's default reduction, "sum_over_batch_size").
+ *
+ *     sparse categorical crossentropy:  −log p[y]            (y an integer label)
+ *     categorical crossentropy:         −Σⱼ yⱼ log pⱼ        (y one-hot or soft)
+ *     mean squared error:               meanⱼ (yⱼ − ŷⱼ)²
+ *
+ * Probabilities are renormalised to sum to 1 and clipped to [ε, 1 − ε] with
+ * ε = 1e-7 before the log. When the prediction is a softmax output, its logits
+ * are used instead (exact and stable), as Keras's TensorFlow backend does.
+ */
+import { oneHot } from '../tensor/ops/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
+import { sparseLabels } from './labels.js';
+
+/** Keras's backend.epsilon(): the fuzz factor that keeps log away from 0. */
+export const EPSILON = 1e-7;
+
+export interface Loss {
+  /** The Keras name, as used in logs: "sparse_categorical_crossentropy". */
+  readonly name: string;
+  /** The batch-mean loss, a scalar tensor that autograd can differentiate. */
+  call(yTrue: Tensor, yPred: Tensor): Tensor;
+}
+
+export interface CrossentropyOptions {
+  /** Whether yPred holds logits (unnormalised scores) rather than probabilities. */
+  fromLogits?: boolean;
+}
+
+/** Integer labels against predicted class probabilities (or logits). */
+export class SparseCategoricalCrossentropy implements Loss {
+  readonly name = 'sparse_categorical_crossentropy';
+  readonly fromLogits: boolean;
+
+  constructor(options: CrossentropyOptions = {}) {
+    this.fromLogits = options.fromLogits ?? false;
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    const labels = sparseLabels(yTrue, yPred, this.name);
+    const logits = this.fromLogits ? yPred : yPred.logits;
+    if (logits !== null) return sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
+    return probabilityCrossentropy(oneHot(labels, yPred.shape[1]!), yPred);
+  }
+}
+
+/** One-hot (or soft) targets against predicted class probabilities (or logits). */
+export class CategoricalCrossentropy implements Loss {
+  readonly name = 'categorical_crossentropy';
+  readonly fromLogits: boolean;
+
+  constructor(options: CrossentropyOptions = {}) {
+    this.fromLogits = options.fromLogits ?? false;
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    requireSameShape(yTrue, yPred, this.name);
+    const logits = this.fromLogits ? yPred : yPred.logits;
+    // −Σ y·log softmax(z): the log-softmax is exact where log(softmax) would round.
+    if (logits !== null) return yTrue.mul(logits.logSoftmax()).sum(-1).neg().mean();
+    return probabilityCrossentropy(yTrue, yPred);
+  }
+}
+
+/** The mean of the squared differences over the last axis, then over the batch. */
+export class MeanSquaredError implements Loss {
+  readonly name = 'mean_squared_error';
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    requireSameShape(yTrue, yPred, this.name);
+    return yPred.sub(yTrue).square().mean();
+  }
+}
+
+/** −Σⱼ yⱼ log clip(pⱼ / Σₖ pₖ), batch mean; composed from primitives, so autograd derives its gradient. */
+function probabilityCrossentropy(yTrue: Tensor, probabilities: Tensor): Tensor {
+  const normalised = probabilities.div(probabilities.sum(-1, true));
+  const logP = normalised.clip(EPSILON, 1 - EPSILON).log();
+  return yTrue.mul(logP).sum(-1).neg().mean();
+}
+
+function requireSameShape(yTrue: Tensor, yPred: Tensor, lossName: string): void {
+  if (yTrue.shape.length !== yPred.shape.length || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
+    throw new Error(
+      `${lossName}: the targets and predictions must have the same shape. ` +
+        `Received: y_true.shape=[${yTrue.shape.join(', ')}], y_pred.shape=[${yPred.shape.join(', ')}]`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Adam (Kingma & Ba, 2015, "Adam: A Method for Stochastic Optimization"),
+ * exactly as Keras computes it, with ε in the "epsilon hat" position: the
+ * bias corrections are folded into the step size and ε is added to √v of the
+ * uncorrected v. For step t = 1, 2, …:
+ *
+ *     α = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+ *     m ← m + (g − m)(1 − β₁)           (= β₁m + (1 − β₁)g)
+ *     v ← v + (g² − v)(1 − β₂)
+ *     θ ← θ − α · m / (√v + ε)
+ *
+ * TF.js instead divides by (√v̂ + ε) with v̂ = v/(1 − β₂ᵗ): the same up to
+ * where ε sits. We follow Keras.
+ */
+import { Optimizer } from './optimizer.js';
+
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly name = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  /** Keras's defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
+  constructor(options: AdamOptions = {}) {
+    super(options.learningRate ?? 0.001);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+    for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(value >= 0 && value < 1)) throw new Error(`Adam: ${key} must be in [0, 1). Received: ${key}=${value}`);
+    }
+    if (!(this.epsilon >= 0)) throw new Error(`Adam: epsilon must be non-negative. Received: epsilon=${this.epsilon}`);
+  }
+
+  protected get slotCount(): number {
+    return 2;
+  }
+
+  protected updateRule(g: Float32Array, theta: Float32Array, [m, v]: Float32Array[], t: number): void {
+    const { beta1, beta2, epsilon } = this;
+    const alpha = (this.learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    for (let i = 0; i < theta.length; i++) {
+      const gi = g[i]!;
+      const mi = (m[i] = m[i]! + (gi - m[i]!) * (1 - beta1));
+      const vi = (v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2));
+      theta[i]! -= (alpha * mi) / (Math.sqrt(vi) + epsilon);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The optimizer base: holds the learning rate, the step counter and a slot
+ * of state per variable (Adam's m and v), and applies one update rule to
+ * every (gradient, variable) pair. Subclasses write only the rule.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+
+export abstract class Optimizer {
+  /** The Keras name, e.g. "adam". */
+  abstract readonly name: string;
+  learningRate: number;
+  /** How many updates have been applied; the rule of step t sees t = iterations + 1. */
+  iterations = 0;
+  /** Per-variable state arrays, created on the first update of each variable. */
+  private readonly slots = new Map<Tensor, Float32Array[]>();
+
+  constructor(learningRate: number) {
+    if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+      throw new Error(`${new.target.name}: learningRate must be a positive number. Received: learningRate=${learningRate}`);
+    }
+    this.learningRate = learningRate;
+  }
+
+  /** How many state arrays each variable needs (Adam: 2, SGD with momentum: 1). */
+  protected abstract get slotCount(): number;
+
+  /**
+   * Updates `variable.data` in place from `gradient`, with `state` holding
+   * this variable's slot arrays; `step` is t = iterations + 1.
+   */
+  protected abstract updateRule(gradient: Float32Array, variable: Float32Array, state: Float32Array[], step: number): void;
+
+  /** Applies one step to each pair, then counts the step (Keras's `apply_gradients`). */
+  applyGradients(gradientsAndVariables: ReadonlyArray<readonly [Tensor, Tensor]>): void {
+    const step = this.iterations + 1;
+    for (const [gradient, variable] of gradientsAndVariables) {
+      if (gradient.size !== variable.size) {
+        throw new Error(
+          `${this.name}: the gradient of ${variable.name || 'a variable'} has ${gradient.size} values but the variable has ${variable.size}.`,
+        );
+      }
+      this.updateRule(gradient.data, variable.data, this.stateOf(variable), step);
+    }
+    this.iterations = step;
+  }
+
+  /** This variable's slot arrays, created as zeros the first time it is updated. */
+  private stateOf(variable: Tensor): Float32Array[] {
+    let state = this.slots.get(variable);
+    if (!state) {
+      state = Array.from({ length: this.slotCount }, () => new Float32Array(variable.size));
+      this.slots.set(variable, state);
+    }
+    return state;
+  }
+
+  /** The number of scalars of optimizer state (slots plus iterations and learning rate), as Keras's summary counts it. */
+  countParams(): number {
+    let n = 2;
+    for (const state of this.slots.values()) for (const s of state) n += s.length;
+    return n;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Stochastic gradient descent with optional (Nesterov) momentum, as Keras
+ * writes it, with velocity m (starting at 0):
+ *
+ *     no momentum:  θ ← θ − lr·g
+ *     momentum μ:   m ← μm − lr·g;   θ ← θ + m
+ *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
+ */
+import { Optimizer } from './optimizer.js';
+
+export interface SGDOptions {
+  learningRate?: number;
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'sgd';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  /** Keras's defaults: lr 0.01, no momentum. */
+  constructor(options: SGDOptions = {}) {
+    super(options.learningRate ?? 0.01);
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new Error(`SGD: momentum must be in [0, 1]. Received: momentum=${this.momentum}`);
+    }
+  }
+
+  protected get slotCount(): number {
+    return this.momentum > 0 ? 1 : 0;
+  }
+
+  protected updateRule(g: Float32Array, theta: Float32Array, state: Float32Array[]): void {
+    const lr = this.learningRate;
+    const mu = this.momentum;
+    if (mu === 0) {
+      for (let i = 0; i < theta.length; i++) theta[i]! -= lr * g[i]!;
+      return;
+    }
+    const m = state[0]!;
+    for (let i = 0; i < theta.length; i++) {
+      const mi = (m[i] = mu * m[i]! - lr * g[i]!);
+      theta[i]! += this.nesterov ? mu * mi - lr * g[i]! : mi;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Ops that move values without arithmetic: reshape, row slicing, gathering
+ * rows by index, and one-hot encoding. Their backward passes route each
+ * gradient back to the element it came from.
+ */
+import { gradBuffer, record } from '../autograd.js';
+import { sizeOf, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * The same values under a new shape; one dimension may be -1 and is inferred.
+ * Row-major order is unchanged, so the data is shared, not copied, and the
+ * gradient passes through unchanged.
+ */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const target = inferShape(shape, x.size, x.shape);
+  return record(new Tensor(x.data, target), 'reshape', [x], (dOut) => {
+    const dX = gradBuffer(x);
+    for (let i = 0; i < dOut.length; i++) dX[i]! += dOut[i]!;
+  });
+}
+
+function inferShape(shape: Shape, size: number, from: Shape): number[] {
+  const unknown = shape.indexOf(-1);
+  const known = sizeOf(shape.filter((d) => d !== -1));
+  const out = [...shape];
+  if (unknown >= 0 && shape.lastIndexOf(-1) === unknown && known > 0 && size % known === 0) out[unknown] = size / known;
+  if (!out.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(out) !== size) {
+    throw new Error(
+      `reshape: cannot reshape a tensor of shape [${from.join(', ')}] (${size} values) into [${shape.join(', ')}]. ` +
+        'The sizes must match; at most one dimension may be -1.',
+    );
+  }
+  return out;
+}
+
+/**
+ * Rows start..end-1 (along the first axis). The result is a view: it shares
+ * the parent's memory, which makes batching for evaluate/predict copy-free.
+ */
+export function sliceRows(x: Tensor, start: number, end: number): Tensor {
+  const rows = x.shape[0];
+  if (rows === undefined || !(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= rows)) {
+    throw new Error(
+      `sliceRows: need 0 ≤ start ≤ end ≤ ${rows ?? '(a tensor of rank ≥ 1)'}. Received: start=${start}, end=${end}, shape=[${x.shape.join(', ')}]`,
+    );
+  }
+  const rowSize = sizeOf(x.shape.slice(1));
+  const view = x.data.subarray(start * rowSize, end * rowSize);
+  return record(new Tensor(view, [end - start, ...x.shape.slice(1)]), 'sliceRows', [x], (dOut) => {
+    const dX = gradBuffer(x);
+    for (let i = 0; i < dOut.length; i++) dX[start * rowSize + i]! += dOut[i]!;
+  });
+}
+
+/** Row `index` of the first axis, without that axis: a [N, 10] tensor gives a [10] one. */
+export function row(x: Tensor, index: number): Tensor {
+  const rows = x.shape[0] ?? 0;
+  const i = index < 0 ? index + rows : index;
+  if (!Number.isInteger(i) || i < 0 || i >= rows) {
+    throw new Error(`row: index ${index} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
+  }
+  return reshape(sliceRows(x, i, i + 1), x.shape.slice(1));
+}
+
+/**
+ * out[r] = x[indices[r]] along the first axis: a new tensor holding the
+ * chosen rows in the given order (how `fit` assembles a shuffled batch).
+ * Backward scatters each row's gradient back with +=.
+ */
+export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
+  const rows = x.shape[0] ?? 0;
+  const rowSize = sizeOf(x.shape.slice(1));
+  const out = new Float32Array(indices.length * rowSize);
+  for (let r = 0; r < indices.length; r++) {
+    const src = indices[r]!;
+    if (!Number.isInteger(src) || src < 0 || src >= rows) {
+      throw new Error(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
+    }
+    out.set(x.data.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
+  }
+  return record(new Tensor(out, [indices.length, ...x.shape.slice(1)]), 'gather', [x], (dOut) => {
+    const dX = gradBuffer(x);
+    for (let r = 0; r < indices.length; r++) {
+      const base = indices[r]! * rowSize;
+      for (let j = 0; j < rowSize; j++) dX[base + j]! += dOut[r * rowSize + j]!;
+    }
+  });
+}
+
+/**
+ * oneHot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]: a 1 at each index. The indices
+ * are labels, so there is no gradient.
+ */
+export function oneHot(indices: Tensor, depth: number): Tensor {
+  const out = new Float32Array(indices.size * depth);
+  for (let r = 0; r < indices.size; r++) {
+    const label = indices.data[r]!;
+    if (!Number.isInteger(label) || label < 0 || label >= depth) {
+      throw new Error(`oneHot: value ${label} at index ${r} is not an integer in [0, ${depth}).`);
+    }
+    out[r * depth + label] = 1;
+  }
+  return new Tensor(out, [...indices.shape, depth]);
+}

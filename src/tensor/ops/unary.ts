@@ -1,0 +1,82 @@
+/**
+ * Element-wise functions of one tensor. Each rule gives the forward value
+ * y = f(x) and the derivative dy/dx, written in terms of x or of the output y
+ * when that is cheaper (sigmoid' = y(1 − y), tanh' = 1 − y², exp' = y). The
+ * shared backward applies the chain rule:
+ *
+ *     dX[i] += dOut[i] · f'(x[i], y[i])
+ */
+import { gradBuffer, record } from '../autograd.js';
+import { Tensor } from '../tensor.js';
+
+interface UnaryRule {
+  readonly name: string;
+  forward(x: number): number;
+  /** dy/dx, given the input x and the output y. */
+  derivative(x: number, y: number): number;
+}
+
+function unary(rule: UnaryRule, x: Tensor): Tensor {
+  const X = x.data;
+  const Y = new Float32Array(X.length);
+  for (let i = 0; i < X.length; i++) Y[i] = rule.forward(X[i]!);
+  return record(new Tensor(Y, x.shape), rule.name, [x], (dOut) => {
+    const dX = gradBuffer(x);
+    for (let i = 0; i < dOut.length; i++) dX[i]! += dOut[i]! * rule.derivative(X[i]!, Y[i]!);
+  });
+}
+
+/** −x */
+const negRule: UnaryRule = { name: 'neg', forward: (v) => -v, derivative: () => -1 };
+export const neg = (x: Tensor): Tensor => unary(negRule, x);
+
+/** eˣ; its derivative is itself. */
+const expRule: UnaryRule = { name: 'exp', forward: Math.exp, derivative: (_x, y) => y };
+export const exp = (x: Tensor): Tensor => unary(expRule, x);
+
+/** ln x; derivative 1/x. */
+const logRule: UnaryRule = { name: 'log', forward: Math.log, derivative: (v) => 1 / v };
+export const log = (x: Tensor): Tensor => unary(logRule, x);
+
+/** √x; derivative 1/(2√x). */
+const sqrtRule: UnaryRule = { name: 'sqrt', forward: Math.sqrt, derivative: (_x, y) => 0.5 / y };
+export const sqrt = (x: Tensor): Tensor => unary(sqrtRule, x);
+
+/** x²; derivative 2x. */
+const squareRule: UnaryRule = { name: 'square', forward: (v) => v * v, derivative: (v) => 2 * v };
+export const square = (x: Tensor): Tensor => unary(squareRule, x);
+
+/** max(x, 0); derivative 1 where x > 0, else 0 (0 at the kink, as TensorFlow). */
+const reluRule: UnaryRule = { name: 'relu', forward: (v) => (v > 0 ? v : 0), derivative: (v) => (v > 0 ? 1 : 0) };
+export const relu = (x: Tensor): Tensor => unary(reluRule, x);
+
+/**
+ * σ(x) = 1 / (1 + e⁻ˣ); derivative σ(x)(1 − σ(x)). Written so that the
+ * exponential never overflows: for x < 0 it uses eˣ / (1 + eˣ).
+ */
+const sigmoidRule: UnaryRule = {
+  name: 'sigmoid',
+  forward: (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
+  derivative: (_x, y) => y * (1 - y),
+};
+export const sigmoid = (x: Tensor): Tensor => unary(sigmoidRule, x);
+
+/** tanh x; derivative 1 − tanh²x. */
+const tanhRule: UnaryRule = { name: 'tanh', forward: Math.tanh, derivative: (_x, y) => 1 - y * y };
+export const tanh = (x: Tensor): Tensor => unary(tanhRule, x);
+
+/**
+ * min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi and is 0 where
+ * the value was clipped. Used by the probability form of crossentropy.
+ */
+export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  if (!(lo <= hi)) throw new Error(`clip: the minimum must not exceed the maximum. Received: min=${lo}, max=${hi}`);
+  return unary(
+    {
+      name: 'clip',
+      forward: (v) => (v < lo ? lo : v > hi ? hi : v),
+      derivative: (v) => (v >= lo && v <= hi ? 1 : 0),
+    },
+    x,
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Shape helpers shared by every op: sizes, NumPy broadcasting, and the
+ * outer × axis × inner split that lets one loop reduce along any axis.
+ */
+
+export type Shape = readonly number[];
+
+/** Number of elements: the product of the dimensions (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Prints a shape the way Keras does: (None, 784), (28, 28), (). */
+export function formatShape(shape: readonly (number | null)[]): string {
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+/**
+ * NumPy broadcasting: align shapes on the right; each pair of dimensions
+ * must be equal or one of them 1, and the result takes the larger.
+ */
+export function broadcastShapes(a: Shape, b: Shape, opName: string): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `${opName}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together ` +
+          `(dimension ${i} of the aligned shapes is ${da} against ${db}; each pair must be equal or 1).`,
+      );
+    }
+    out[i] = Math.max(da, db);
+  }
+  return out;
+}
+
+/**
+ * Strides for reading a tensor of `shape` as if it had `outShape`
+ * (same rank after left-padding with 1s): broadcast dimensions get stride 0,
+ * so the same element is read again along them.
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    const d = shape[shape.length - rank + i] ?? 1;
+    strides[i] = d === 1 ? 0 : stride;
+    stride *= d;
+  }
+  return strides;
+}
+
+/** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
+export function normalizeAxis(axis: number, rank: number, opName: string): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= Math.max(rank, 1)) {
+    throw new Error(`${opName}: axis ${axis} is out of range for a tensor of rank ${rank}.`);
+  }
+  return a;
+}
+
+/**
+ * Views `shape` as [outer, n, inner] around `axis`, so element (o, k, i) sits
+ * at index (o * n + k) * inner + i. Reductions and softmax loop over k.
+ */
+export function splitAtAxis(shape: Shape, axis: number): { outer: number; n: number; inner: number } {
+  return {
+    outer: sizeOf(shape.slice(0, axis)),
+    n: shape[axis] ?? 1,
+    inner: sizeOf(shape.slice(axis + 1)),
+  };
+}

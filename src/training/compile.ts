@@ -1,0 +1,53 @@
+/**
+ * What `compile` settles: the optimizer, the loss and the metrics, each
+ * resolved from a Keras string or taken as an instance.
+ */
+import { getLoss, METRIC_NAMES, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
+import { getOptimizer, type Optimizer } from '../optim/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { suggestClosest } from '../utils/suggest.js';
+
+export interface CompileArgs {
+  /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
+  optimizer: string | Optimizer;
+  /** 'sparse_categorical_crossentropy', 'categorical_crossentropy', 'mse', a Loss, or a function. */
+  loss: LossIdentifier;
+  /** Metric names, such as ['accuracy']. */
+  metrics?: string[];
+}
+
+export class CompiledState {
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  /** The user's metric strings; the log names. */
+  readonly metricNames: readonly string[];
+  /** Resolved on the first batch, once the label and prediction shapes are known. */
+  private metrics: Metric[] | null = null;
+
+  constructor(args: CompileArgs) {
+    if (args === null || typeof args !== 'object') {
+      throw new Error(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
+    }
+    if (args.optimizer === undefined) throw new Error("compile(): an optimizer is required, for example optimizer: 'adam'.");
+    if (args.loss === undefined) throw new Error("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
+    this.optimizer = getOptimizer(args.optimizer);
+    this.loss = getLoss(args.loss);
+    this.metricNames = args.metrics ?? [];
+    for (const name of this.metricNames) {
+      if (typeof name !== 'string' || !METRIC_NAMES.includes(name.toLowerCase())) {
+        throw new Error(`Unknown metric: '${String(name)}'.${suggestClosest(String(name), METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
+      }
+    }
+  }
+
+  /** Log names in display order: loss, then the metrics (tf.keras 2.x order). */
+  get logNames(): string[] {
+    return ['loss', ...this.metricNames];
+  }
+
+  /** Each metric's value on one batch. */
+  metricValues(yTrue: Tensor, yPred: Tensor): number[] {
+    this.metrics ??= this.metricNames.map((name) => resolveMetric(name, yTrue.shape, yPred.shape));
+    return this.metrics.map((m) => m.fn(yTrue, yPred));
+  }
+}

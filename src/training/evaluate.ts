@@ -1,0 +1,100 @@
+/**
+ * `evaluate` and `predict`: the model run forward in batches, without
+ * recording a graph. Batches are row views of the input (no copies).
+ */
+import { noGrad } from '../tensor/autograd.js';
+import { Tensor } from '../tensor/tensor.js';
+import { batchRange, stepsPerEpoch } from '../data/batches.js';
+import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
+import { RunningMeans, type Logs } from './logs.js';
+import { requirePositiveInteger, resolveVerbose, type RunnableModel, type Verbosity } from './model-interface.js';
+import { Progbar } from './progbar.js';
+
+export interface EvaluateArgs {
+  /** Samples per batch; 32 by default. */
+  batchSize?: number;
+  /** 0 silent, 1 progress bar (default), 2 one line. */
+  verbose?: Verbosity;
+  /** Return { loss, accuracy } instead of [loss, accuracy]. */
+  returnDict?: boolean;
+}
+
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: Verbosity;
+}
+
+/**
+ * The loss and metrics over the whole dataset: the mean of per-batch values
+ * weighted by batch size. Keys are prefixed with `prefix` ("val_" in fit).
+ */
+export function evaluateLoop(
+  model: RunnableModel,
+  x: Tensor,
+  y: Tensor,
+  args: { batchSize: number; verbose: 0 | 1 | 2 },
+  prefix = '',
+): Logs {
+  const compiled = model.compiled!;
+  const n = x.shape[0]!;
+  const steps = stepsPerEpoch(n, args.batchSize);
+  const means = new RunningMeans(compiled.logNames);
+  const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
+  noGrad(() => {
+    for (let b = 0; b < steps; b++) {
+      const [start, end] = batchRange(b, args.batchSize, n);
+      const yTrue = y.sliceRows(start, end);
+      const yPred = model.apply(x.sliceRows(start, end));
+      means.update([compiled.loss.call(yTrue, yPred).item(), ...compiled.metricValues(yTrue, yPred)], end - start);
+      bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+    }
+  });
+  return means.results(prefix);
+}
+
+/**
+ * Keras's `model.evaluate`: [loss, ...metrics] as numbers, or a dict with
+ * returnDict. Keras returns a bare number when there are no metrics; here it
+ * is always an array ([loss]), so that the return type does not depend on
+ * how the model was compiled.
+ */
+export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
+  const where = 'evaluate()';
+  if (!model.compiled) throw new Error(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
+  const batchSize = args.batchSize ?? 32;
+  requirePositiveInteger(batchSize, 'batchSize', where);
+  const x = toTensor(xLike, 'x', where);
+  const y = toTensor(yLike, 'y', where);
+  requireSameSampleCount(x, y, where);
+  const logs = evaluateLoop(model, x, y, { batchSize, verbose: resolveVerbose(args.verbose, where) });
+  return args.returnDict ? logs : Object.values(logs);
+}
+
+/** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */
+export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Tensor {
+  const where = 'predict()';
+  const batchSize = args.batchSize ?? 32;
+  requirePositiveInteger(batchSize, 'batchSize', where);
+  const x = toTensor(xLike, 'x', where);
+  if (x.rank === 0 || x.shape[0] === 0) throw new Error(`${where}: x must hold at least one sample. Received: x.shape=[${x.shape.join(', ')}]`);
+  const verbose = resolveVerbose(args.verbose, where);
+  const n = x.shape[0]!;
+  const steps = stepsPerEpoch(n, batchSize);
+  const bar = verbose === 0 ? null : new Progbar(steps, { verbose });
+  let out: Float32Array | null = null;
+  let rowShape: readonly number[] = [];
+  noGrad(() => {
+    for (let b = 0; b < steps; b++) {
+      const [start, end] = batchRange(b, batchSize, n);
+      const yBatch = model.apply(x.sliceRows(start, end));
+      // The output size per sample is known after the first batch.
+      if (out === null) {
+        rowShape = yBatch.shape.slice(1);
+        out = new Float32Array(n * (yBatch.size / (end - start)));
+      }
+      out.set(yBatch.data, start * (yBatch.size / (end - start)));
+      bar?.update(b + 1, [], b + 1 === steps);
+    }
+  });
+  return new Tensor(out!, [n, ...rowShape]);
+}

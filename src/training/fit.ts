@@ -1,0 +1,131 @@
+/**
+ * The training loop behind `model.fit`. Per epoch: draw a sample order
+ * (a fresh permutation when shuffling), then for each batch of `batchSize`
+ * samples:
+ *
+ *     forward:   ŷ = model(x_batch)
+ *     loss:      L = loss(y_batch, ŷ)          (batch mean)
+ *     backward:  dL/dθ for every trainable weight θ
+ *     update:    θ ← optimizer rule(θ, dL/dθ); then the gradients are zeroed
+ *
+ * The progress bar and History see running means over the epoch, weighted by
+ * batch size. Validation, if asked for, runs after each epoch through the
+ * same code as `evaluate`.
+ */
+import { batchRange, epochOrder, stepsPerEpoch, validationSplitIndex } from '../data/batches.js';
+import { noGrad } from '../tensor/autograd.js';
+import { getGlobalGenerator } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from './callbacks.js';
+import { evaluateLoop } from './evaluate.js';
+import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
+import { RunningMeans, type Logs } from './logs.js';
+import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
+
+export interface FitArgs {
+  /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
+  epochs?: number;
+  /** Samples per gradient step; 32 by default. */
+  batchSize?: number;
+  /** 0 silent, 1 progress bar, 2 one line per epoch; 'auto' (default) is 1. */
+  verbose?: Verbosity;
+  /** Draw a fresh sample order each epoch; true by default. */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, to validate on. */
+  validationSplit?: number;
+  /** [x, y] to validate on after each epoch; overrides validationSplit. */
+  validationData?: readonly [DataLike, DataLike];
+  /** Callbacks, each a Callback instance or an object with onEpochEnd etc. */
+  callbacks?: CallbackHooks | readonly CallbackHooks[];
+  /** The epoch to start from (for resuming); 0 by default. */
+  initialEpoch?: number;
+}
+
+/** How often fit lets the event loop run, so a browser page stays responsive. */
+const YIELD_EVERY_MS = 100;
+
+export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
+  const where = 'fit()';
+  const compiled = model.compiled;
+  if (!compiled) throw new Error(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
+  const epochs = args.epochs ?? 1;
+  const batchSize = args.batchSize ?? 32;
+  const initialEpoch = args.initialEpoch ?? 0;
+  const verbose = resolveVerbose(args.verbose, where);
+  requirePositiveInteger(epochs, 'epochs', where);
+  requirePositiveInteger(batchSize, 'batchSize', where);
+  const split = args.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new Error(`${where}: validationSplit must be in [0, 1). Received: validationSplit=${split}`);
+
+  let x = toTensor(xLike, 'x', where);
+  let y = toTensor(yLike, 'y', where);
+  requireSameSampleCount(x, y, where);
+  let validation: [Tensor, Tensor] | null = null;
+  if (args.validationData) {
+    const [xv, yv] = [toTensor(args.validationData[0], 'validationData[0]', where), toTensor(args.validationData[1], 'validationData[1]', where)];
+    requireSameSampleCount(xv, yv, `${where} validationData`);
+    validation = [xv, yv];
+  } else if (split > 0) {
+    const cut = validationSplitIndex(x.shape[0]!, split);
+    if (cut === 0 || cut === x.shape[0]) {
+      throw new Error(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${x.shape[0]}.`);
+    }
+    validation = [x.sliceRows(cut, x.shape[0]!), y.sliceRows(cut, y.shape[0]!)];
+    [x, y] = [x.sliceRows(0, cut), y.sliceRows(0, cut)];
+  }
+
+  const n = x.shape[0]!;
+  const steps = stepsPerEpoch(n, batchSize);
+  const history = new History();
+  const userCallbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks as CallbackHooks];
+  const all: CallbackHooks[] = [...userCallbacks, history];
+  if (verbose !== 0) all.push(new ProgbarLogger());
+  for (const c of all) {
+    (c as Partial<Callback>).setModel?.(model);
+    (c as Partial<Callback>).setParams?.({ epochs, steps, verbose });
+  }
+  const callbacks = new CallbackList(all);
+
+  const weights = model.trainableWeights;
+  const order = new Int32Array(n);
+  const generator = getGlobalGenerator();
+  model.stopTraining = false;
+  await callbacks.call('onTrainBegin', {});
+  let lastYield = performance.now();
+  let epochLogs: Logs = {};
+
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    await callbacks.call('onEpochBegin', epoch, {});
+    const means = new RunningMeans(compiled.logNames);
+    epochOrder(order, args.shuffle ?? true, generator);
+
+    for (let b = 0; b < steps && !model.stopTraining; b++) {
+      const [start, end] = batchRange(b, batchSize, n);
+      const indices = order.subarray(start, end);
+      await callbacks.call('onBatchBegin', b, {});
+      const xBatch = x.gather(indices);
+      const yBatch = y.gather(indices);
+
+      const yPred = model.apply(xBatch);
+      const loss = compiled.loss.call(yBatch, yPred);
+      loss.backward();
+      compiled.optimizer.applyGradients(weights.filter((w) => w.grad !== null).map((w) => [w.grad!, w] as const));
+      for (const w of weights) w.grad?.data.fill(0);
+
+      const metricValues = noGrad(() => compiled.metricValues(yBatch, yPred));
+      means.update([loss.item(), ...metricValues], end - start);
+      await callbacks.call('onBatchEnd', b, means.results());
+
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+
+    epochLogs = means.results();
+    if (validation) Object.assign(epochLogs, evaluateLoop(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'));
+    await callbacks.call('onEpochEnd', epoch, epochLogs);
+  }
+  await callbacks.call('onTrainEnd', epochLogs);
+  return history;
+}
