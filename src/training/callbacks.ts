@@ -96,7 +96,9 @@ export class ProgbarLogger extends Callback {
 
   override onBatchEnd(batch: number, logs: Logs): void {
     this.seen = batch + 1;
-    this.bar?.update(this.seen, Object.entries(logs));
+    // Not final even at the last batch: the epoch's line is completed in onEpochEnd,
+    // after validation, so it can show the val_ metrics.
+    this.bar?.update(this.seen, Object.entries(logs), false);
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {
