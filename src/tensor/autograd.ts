@@ -10,7 +10,9 @@
  *
  * `backward(loss)` orders the recorded graph topologically (outputs before the
  * inputs they were made from) and calls each closure once. Gradients are
- * accumulated with `+=`, so a tensor used twice receives both contributions.
+ * accumulated with `+=`, so a tensor used twice receives both contributions,
+ * and a weight's gradient keeps adding up over several backward() calls
+ * until it is zeroed (fit zeroes it after each optimizer step).
  */
 import type { Tensor } from './tensor.js';
 
@@ -92,7 +94,11 @@ export function backward(root: Tensor): void {
     );
   }
   const order = topologicalOrder(root);
-  gradBuffer(root)[0]! += 1;
+  // Intermediate tensors hold only this pass's gradient: clear what an
+  // earlier backward() left in them, or it would flow down a second time.
+  // Leaves (weights, inputs) are not in `order` and keep accumulating.
+  for (const t of order) t.grad = null;
+  gradBuffer(root)[0] = 1;
   // Every gradient buffer is made by gradBuffer() with its tensor's own shape,
   // so a backward closure cannot hand an input a gradient of the wrong shape.
   for (const t of order) if (t.grad !== null) t.node!.backward(t.grad.data);

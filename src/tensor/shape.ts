@@ -24,7 +24,8 @@ export function formatShape(shape: readonly (number | null)[]): string {
 
 /**
  * NumPy broadcasting: align shapes on the right; each pair of dimensions
- * must be equal or one of them 1, and the result takes the larger.
+ * must be equal or one of them 1, and the result takes the other one
+ * (so 0 against 1 gives 0: an empty batch plus a bias stays empty).
  */
 export function broadcastShapes(a: Shape, b: Shape, opName: string): number[] {
   const rank = Math.max(a.length, b.length);
@@ -38,7 +39,7 @@ export function broadcastShapes(a: Shape, b: Shape, opName: string): number[] {
           `(dimension ${i} of the aligned shapes is ${da} against ${db}; each pair must be equal or 1).`,
       );
     }
-    out[i] = Math.max(da, db);
+    out[i] = da === 1 ? db : da;
   }
   return out;
 }
