@@ -10,9 +10,9 @@
  * - weights and output gradients: dense uniform in [-1, 1].
  *
  * Every shape is first warmed up in a mixed order (as in training, where all
- * four variants run interleaved), then each is timed: 7 repetitions (3 for the
- * slowest reference runs) of enough calls to take ≥ 50 ms; the median is
- * reported.
+ * four variants run interleaved), then each is timed: 9 repetitions (3 for the
+ * slowest reference runs) of enough calls to take ≥ 100 ms; the median is
+ * reported. On a shared or virtualised machine, expect ±20% between runs.
  *
  *     npx tsx bench/matmul.ts
  */
@@ -90,14 +90,14 @@ function callOnce(f: Kernel, s: Shape, C: Float32Array): void {
   f(s.transA, s.transB, s.M, s.N, s.K, s.A, s.B, C, false);
 }
 
-/** Median GFLOP/s over `reps` timed repetitions, each ≥ 50 ms of back-to-back calls. */
+/** Median GFLOP/s over `reps` timed repetitions, each ≥ 100 ms of back-to-back calls. */
 function measure(f: Kernel, s: Shape, C: Float32Array): number {
   const flops = 2 * s.M * s.N * s.K;
   let t0 = performance.now();
   callOnce(f, s, C);
   const one = Math.max(performance.now() - t0, 1e-3);
-  const calls = Math.max(1, Math.ceil(50 / one));
-  const reps = one > 500 ? 3 : 7;
+  const calls = Math.max(1, Math.ceil(100 / one));
+  const reps = one > 500 ? 3 : 9;
   const perCall: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     t0 = performance.now();
@@ -109,11 +109,13 @@ function measure(f: Kernel, s: Shape, C: Float32Array): number {
   return flops / (ms * 1e6);
 }
 
-// Warm-up: every variant, interleaved, so the JIT sees the same mix as training.
+// Warm-up (≈2 s): every variant, interleaved, so the JIT sees the same mix as
+// training and has fully optimised both functions before anything is timed.
 const outputs = shapes.map((s) => new Float32Array(s.M * s.N));
-for (let round = 0; round < 20; round++) {
+const warmEnd = performance.now() + 2000;
+for (let round = 0; round < 3 || performance.now() < warmEnd; round++) {
   shapes.forEach((s, i) => {
-    if (s.M * s.N * s.K < 1e7 || round < 3) callOnce(gemm, s, outputs[i]!);
+    if (s.M * s.N * s.K < 1e7 || round < 2) callOnce(gemm, s, outputs[i]!);
     if (s.M * s.N * s.K < 1e6) callOnce(gemmReference, s, outputs[i]!);
   });
 }
