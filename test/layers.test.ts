@@ -119,3 +119,14 @@ describe('Sequential', () => {
     expect(model.countParams()).toBe(4 * 3 + 3 + 3 * 2 + 2);
   });
 });
+
+describe('summary() after a lazy build', () => {
+  it('works once the model has seen data, without an inputShape', () => {
+    const model = new keras.Sequential([new Dense(3), new Dense(2)]);
+    model.predict(keras.ones([1, 4]), { verbose: 0 });
+    const lines: string[] = [];
+    model.summary((line) => lines.push(line));
+    expect(lines).toContain('dense (Dense)                (None, 3)                 15        ');
+    expect(lines).toContain('Total params: 23');
+  });
+});

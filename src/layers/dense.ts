@@ -61,9 +61,11 @@ export class Dense extends Layer {
 
   call(inputs: Tensor): Tensor {
     const kernel = this.kernel!;
-    this.checkInputShape([null, ...inputs.shape.slice(1)], [null, ...inputs.shape.slice(1, -1), kernel.shape[0]!]);
+    const inputDim = kernel.shape[0]!;
+    // Only the last dimension must match the kernel; any leading ones are batch.
+    this.checkInputShape([null, ...inputs.shape.slice(1)], [null, ...inputs.shape.slice(1, -1), inputDim]);
     // Inputs of rank > 2 are treated as a stack of vectors along the last axis.
-    const flat = inputs.rank === 2 ? inputs : inputs.reshape([-1, kernel.shape[0]!]);
+    const flat = inputs.rank === 2 ? inputs : inputs.reshape([-1, inputDim]);
     let outputs = flat.matmul(kernel);
     if (this.bias) outputs = outputs.add(this.bias);
     if (inputs.rank !== 2) outputs = outputs.reshape([...inputs.shape.slice(0, -1), this.units]);

@@ -6,7 +6,7 @@
  * Shapes here include the batch dimension as `null` (Keras's None):
  * [null, 28, 28] is "any number of 28×28 images".
  */
-import { formatShape, sizeOf } from '../tensor/shape.js';
+import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
@@ -30,6 +30,8 @@ export abstract class Layer {
   /** [null, ...inputShape] when the layer was given an inputShape, else null. */
   readonly batchInputShape: BatchShape | null;
   built = false;
+  /** The input shape the layer was built for, batch dimension included. */
+  builtInputShape: BatchShape | null = null;
   private readonly ownWeights: Tensor[] = [];
 
   constructor(args: LayerArgs = {}) {
@@ -54,7 +56,8 @@ export abstract class Layer {
   }
 
   /** Creates the weights for inputs of `inputShape`. Called once, before the first `call`. */
-  build(_inputShape: BatchShape): void {
+  build(inputShape: BatchShape): void {
+    this.builtInputShape = inputShape;
     this.built = true;
   }
 
@@ -111,10 +114,5 @@ export abstract class Layer {
           `found shape=${formatShape(inputShape)}`,
       );
     }
-  }
-
-  /** Number of values in one sample of `shape` (without the batch dimension). */
-  protected static sampleSize(shape: BatchShape): number {
-    return sizeOf(shape.slice(1).map((d) => d ?? 1));
   }
 }

@@ -97,8 +97,8 @@ export class Sequential extends Layer {
 
   /** Prints the Keras summary table (to console.log unless `printFn` is given). */
   summary(printFn: (line: string) => void = console.log): void {
-    const inputShape = this.batchInputShape ?? this.stack[0]?.batchInputShape ?? null;
-    if (!this.built || inputShape === null) {
+    const inputShape = this.builtInputShape;
+    if (inputShape === null) {
       throw new Error(
         `summary(): model "${this.name}" has not been built yet. Give the first layer an inputShape ` +
           '(for example new Flatten({ inputShape: [28, 28] })), or call the model on data first.',

@@ -72,13 +72,16 @@ export function resolveMetric(identifier: string, yTrueShape: readonly number[],
     const fn = isBinary ? binaryAccuracy : isSparse ? sparseCategoricalAccuracy : categoricalAccuracy;
     return { name: identifier, fn };
   }
-  const fn = NAMED_METRICS[key];
-  if (!fn) {
-    const valid = ['accuracy', 'acc', ...Object.keys(NAMED_METRICS)];
-    throw new Error(`Unknown metric: '${identifier}'.${suggestClosest(identifier, valid)} Valid metrics: ${valid.join(', ')}.`);
-  }
-  return { name: identifier, fn };
+  requireKnownMetric(identifier);
+  return { name: identifier, fn: NAMED_METRICS[key]! };
 }
 
 /** The metric strings `compile` accepts. */
 export const METRIC_NAMES = ['accuracy', 'acc', ...Object.keys(NAMED_METRICS)];
+
+/** Throws, listing the valid names and the closest one, unless `identifier` names a metric. */
+export function requireKnownMetric(identifier: unknown): void {
+  if (typeof identifier === 'string' && METRIC_NAMES.includes(identifier.toLowerCase())) return;
+  const name = String(identifier);
+  throw new Error(`Unknown metric: '${name}'.${suggestClosest(name, METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
+}

@@ -2,10 +2,9 @@
  * What `compile` settles: the optimizer, the loss and the metrics, each
  * resolved from a Keras string or taken as an instance.
  */
-import { getLoss, METRIC_NAMES, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
+import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { suggestClosest } from '../utils/suggest.js';
 
 export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
@@ -33,11 +32,7 @@ export class CompiledState {
     this.optimizer = getOptimizer(args.optimizer);
     this.loss = getLoss(args.loss);
     this.metricNames = args.metrics ?? [];
-    for (const name of this.metricNames) {
-      if (typeof name !== 'string' || !METRIC_NAMES.includes(name.toLowerCase())) {
-        throw new Error(`Unknown metric: '${String(name)}'.${suggestClosest(String(name), METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
-      }
-    }
+    this.metricNames.forEach(requireKnownMetric);
   }
 
   /** Log names in display order: loss, then the metrics (tf.keras 2.x order). */

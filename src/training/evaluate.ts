@@ -87,12 +87,13 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
     for (let b = 0; b < steps; b++) {
       const [start, end] = batchRange(b, batchSize, n);
       const yBatch = model.apply(x.sliceRows(start, end));
+      const rowSize = yBatch.size / (end - start);
       // The output size per sample is known after the first batch.
       if (out === null) {
         rowShape = yBatch.shape.slice(1);
-        out = new Float32Array(n * (yBatch.size / (end - start)));
+        out = new Float32Array(n * rowSize);
       }
-      out.set(yBatch.data, start * (yBatch.size / (end - start)));
+      out.set(yBatch.data, start * rowSize);
       bar?.update(b + 1, [], b + 1 === steps);
     }
   });

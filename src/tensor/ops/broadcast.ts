@@ -3,24 +3,39 @@
  * output element o reads a[aIndex[o]] and b[bIndex[o]]. Forward ops loop over
  * o; backward ops scatter with `dA[aIndex[o]] += …`, which sums the gradient
  * over every broadcast dimension without a separate reduction step.
+ *
+ * Two common cases need no map: an operand of the output's own shape is read
+ * at o, and an operand of one element (x.div(255)) at 0. `indexOf` covers all
+ * three.
  */
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 
-export interface BroadcastPlan {
-  readonly outShape: number[];
-  /** Null when the input already has the output's shape (index o maps to o). */
-  readonly aIndex: Int32Array | null;
-  readonly bIndex: Int32Array | null;
+/**
+ * How one operand is read: the element for output o is
+ * `map ? map[o] : o * stride`, with stride 1 for an operand of the output's
+ * shape and 0 for a one-element operand.
+ */
+export interface OperandIndex {
+  readonly map: Int32Array | null;
+  readonly stride: 0 | 1;
 }
 
-/** Works out the output shape and, where needed, the index map of each input. */
+export interface BroadcastPlan {
+  readonly outShape: number[];
+  readonly a: OperandIndex;
+  readonly b: OperandIndex;
+}
+
+/** Works out the output shape and how each input is indexed. */
 export function planBroadcast(aShape: Shape, bShape: Shape, opName: string): BroadcastPlan {
   const outShape = broadcastShapes(aShape, bShape, opName);
-  return {
-    outShape,
-    aIndex: shapesEqual(aShape, outShape) ? null : indexMap(aShape, outShape),
-    bIndex: shapesEqual(bShape, outShape) ? null : indexMap(bShape, outShape),
-  };
+  return { outShape, a: operandIndex(aShape, outShape), b: operandIndex(bShape, outShape) };
+}
+
+function operandIndex(shape: Shape, outShape: Shape): OperandIndex {
+  if (shapesEqual(shape, outShape)) return { map: null, stride: 1 };
+  if (sizeOf(shape) === 1) return { map: null, stride: 0 };
+  return { map: indexMap(shape, outShape), stride: 1 };
 }
 
 /**

@@ -4,7 +4,9 @@
  * derivatives ∂f/∂a and ∂f/∂b, which the shared backward multiplies by the
  * output gradient and sums back onto each input's shape:
  *
- *     dA[aIndex[o]] += dOut[o] · ∂f/∂a(a, b, out)
+ *     dA[ia(o)] += dOut[o] · ∂f/∂a(a, b, out)
+ *
+ * where ia(o) is the element of a that output o read (see broadcast.ts).
  */
 import { gradBuffer, record } from '../autograd.js';
 import { asTensor, Tensor, type TensorLike } from '../tensor.js';
@@ -69,20 +71,22 @@ const maximumRule: BinaryRule = {
 function binary(rule: BinaryRule, aLike: TensorLike, bLike: TensorLike): Tensor {
   const a = asTensor(aLike);
   const b = asTensor(bLike);
-  const { outShape, aIndex, bIndex } = planBroadcast(a.shape, b.shape, rule.name);
+  const plan = planBroadcast(a.shape, b.shape, rule.name);
+  const { map: aMap, stride: aStride } = plan.a;
+  const { map: bMap, stride: bStride } = plan.b;
   const A = a.data;
   const B = b.data;
-  const out = new Float32Array(sizeOf(outShape));
+  const out = new Float32Array(sizeOf(plan.outShape));
   for (let o = 0; o < out.length; o++) {
-    out[o] = rule.forward(A[aIndex ? aIndex[o]! : o]!, B[bIndex ? bIndex[o]! : o]!);
+    out[o] = rule.forward(A[aMap ? aMap[o]! : o * aStride]!, B[bMap ? bMap[o]! : o * bStride]!);
   }
-  const result = new Tensor(out, outShape);
+  const result = new Tensor(out, plan.outShape);
   return record(result, rule.name, [a, b], (dOut) => {
     const dA = a.requiresGrad ? gradBuffer(a) : null;
     const dB = b.requiresGrad ? gradBuffer(b) : null;
     for (let o = 0; o < dOut.length; o++) {
-      const ia = aIndex ? aIndex[o]! : o;
-      const ib = bIndex ? bIndex[o]! : o;
+      const ia = aMap ? aMap[o]! : o * aStride;
+      const ib = bMap ? bMap[o]! : o * bStride;
       if (dA) dA[ia]! += dOut[o]! * rule.da(A[ia]!, B[ib]!, out[o]!);
       if (dB) dB[ib]! += dOut[o]! * rule.db(A[ia]!, B[ib]!, out[o]!);
     }
