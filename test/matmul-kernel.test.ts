@@ -320,3 +320,49 @@ describe('gemm', () => {
     expect(() => f(false, false, 1.5, 2, 3, a, a, a, false)).toThrow(RangeError);
   });
 });
+
+describe('gemm with a leading dimension (lda)', () => {
+  it('reads a block of A in place from a wider matrix, as if it had been copied out (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 13 }), // M
+        fc.integer({ min: 0, max: 19 }), // N
+        fc.integer({ min: 0, max: 11 }), // K
+        fc.integer({ min: 0, max: 9 }), //  extra stored width beyond what is used
+        fc.integer({ min: 0, max: 5 }), //  offset of the block within the wider row
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer(),
+        (M, N, K, extra, offsetRaw, transA, transB, seed) => {
+          const r = rng(seed);
+          const [storedRows, usedWidth] = transA ? [K, M] : [M, K];
+          const offset = Math.min(offsetRaw, extra);
+          const lda = usedWidth + extra;
+          // The wide matrix, and the block of it that gemm should see.
+          const wide = new Float32Array(storedRows * lda).map(() => (r() < 0.4 ? 0 : uniform(r)));
+          const block = new Float32Array(storedRows * usedWidth);
+          for (let row = 0; row < storedRows; row++) {
+            block.set(wide.subarray(row * lda + offset, row * lda + offset + usedWidth), row * usedWidth);
+          }
+          const B = makeMatrix(K, N, transB, 'dense', r);
+          const expected = new Float32Array(M * N);
+          gemmReference(transA, transB, M, N, K, block, B, expected, false);
+          const viaLda = new Float32Array(M * N);
+          gemm(transA, transB, M, N, K, wide.subarray(offset), B, viaLda, false, lda);
+          const viaReferenceLda = new Float32Array(M * N);
+          gemmReference(transA, transB, M, N, K, wide.subarray(offset), B, viaReferenceLda, false, lda);
+          for (let i = 0; i < M * N; i++) {
+            expect(Math.abs(viaLda[i]! - expected[i]!)).toBeLessThanOrEqual(1e-5 * (K + 2));
+            expect(viaReferenceLda[i]).toBe(expected[i]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects an lda smaller than the width used', () => {
+    const A = new Float32Array(12);
+    expect(() => gemm(false, false, 2, 2, 3, A, new Float32Array(6), new Float32Array(4), false, 2)).toThrow(/lda must be an integer ≥ 3/);
+  });
+});

@@ -96,6 +96,11 @@
  * C = op(A) · op(B), or C += op(A) · op(B) when accumulate is true.
  * C is M×N row-major. A is M×K row-major, or K×M when transA (so op(A) = Aᵀ).
  * B is K×N row-major, or N×K when transB.
+ *
+ * `lda` is the distance between A's stored rows (BLAS's leading dimension):
+ * by default A's own width (K, or M when transA). A larger lda reads a block
+ * of columns out of a wider matrix, which is how a thread computes its share
+ * of rows of Xᵀ·dY without copying X.
  */
 export function gemm(
   transA: boolean,
@@ -107,13 +112,14 @@ export function gemm(
   B: Float32Array,
   C: Float32Array,
   accumulate: boolean,
+  lda: number = transA ? M : K,
 ): void {
-  checkArgs(M, N, K, A, B, C);
+  checkArgs(M, N, K, A, B, C, transA, lda);
   if (!accumulate) C.fill(0, 0, M * N);
   if (M === 0 || N === 0 || K === 0) return;
 
-  const sAi = transA ? 1 : K; // op(A)[i][k] = A[i*sAi + k*sAk]
-  const sAk = transA ? M : 1;
+  const sAi = transA ? 1 : lda; // op(A)[i][k] = A[i*sAi + k*sAk]
+  const sAk = transA ? lda : 1;
   const sBk = transB ? 1 : N; // op(B)[k][j] = B[k*sBk + j*sBj]
   const sBj = transB ? K : 1;
   const M4 = M - (M % 4);
@@ -136,13 +142,14 @@ export function gemmReference(
   B: Float32Array,
   C: Float32Array,
   accumulate: boolean,
+  lda: number = transA ? M : K,
 ): void {
-  checkArgs(M, N, K, A, B, C);
+  checkArgs(M, N, K, A, B, C, transA, lda);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let sum = 0;
       for (let k = 0; k < K; k++) {
-        const a = transA ? A[k * M + i] : A[i * K + k];
+        const a = transA ? A[k * lda + i] : A[i * lda + k];
         const b = transB ? B[j * K + k] : B[k * N + j];
         sum += a * b;
       }
@@ -151,14 +158,24 @@ export function gemmReference(
   }
 }
 
-function checkArgs(M: number, N: number, K: number, A: Float32Array, B: Float32Array, C: Float32Array): void {
+function checkArgs(
+  M: number, N: number, K: number,
+  A: Float32Array, B: Float32Array, C: Float32Array,
+  transA: boolean, lda: number,
+): void {
   if (!(Number.isInteger(M) && Number.isInteger(N) && Number.isInteger(K) && M >= 0 && N >= 0 && K >= 0)) {
     throw new RangeError(`gemm: dimensions must be non-negative integers, got M=${M} N=${N} K=${K}`);
   }
-  if (A.length < M * K || B.length < K * N || C.length < M * N) {
+  // A's stored rows are lda apart and hold op(A)'s rows (or columns, when transA).
+  const [storedRows, usedWidth] = transA ? [K, M] : [M, K];
+  if (!Number.isInteger(lda) || lda < usedWidth) {
+    throw new RangeError(`gemm: lda must be an integer ≥ ${usedWidth} (the width of A as used), got lda=${lda}`);
+  }
+  const aNeeds = storedRows === 0 || usedWidth === 0 ? 0 : (storedRows - 1) * lda + usedWidth;
+  if (A.length < aNeeds || B.length < K * N || C.length < M * N) {
     throw new RangeError(
       `gemm: arrays too short for M=${M} N=${N} K=${K}: ` +
-        `A has ${A.length} (needs ${M * K}), B has ${B.length} (needs ${K * N}), C has ${C.length} (needs ${M * N})`,
+        `A has ${A.length} (needs ${aNeeds}), B has ${B.length} (needs ${K * N}), C has ${C.length} (needs ${M * N})`,
     );
   }
 }
