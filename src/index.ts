@@ -17,7 +17,7 @@ import { Flatten } from './layers/flatten.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './layers/sequential.js';
 import { fashionMnist } from './data/fashion-mnist.js';
-import { setRandomSeed } from './tensor/random.js';
+import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
 
@@ -52,5 +52,5 @@ export function clearSession(): void {
   resetNameCounters();
 }
 
-export const utils = { setRandomSeed, checkGradients, clearSession };
+export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator };
 export { setRandomSeed, checkGradients };

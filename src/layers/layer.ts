@@ -7,6 +7,7 @@
  * [null, 28, 28] is "any number of 28×28 images".
  */
 import { formatShape } from '../tensor/shape.js';
+import { sharedCopy } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
@@ -75,7 +76,9 @@ export abstract class Layer {
 
   /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */
   protected addWeight(name: string, shape: readonly number[], initializer: string | Initializer): Tensor {
-    const weight = getInitializer(initializer, `Layer "${this.name}"`)(shape);
+    const initial = getInitializer(initializer, `Layer "${this.name}"`)(shape);
+    // Weights live in shareable memory so that training threads can update them in place.
+    const weight = new Tensor(sharedCopy(initial.data), shape);
     weight.name = `${this.name}/${name}`;
     weight.requiresGrad = true;
     this.ownWeights.push(weight);

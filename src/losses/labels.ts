@@ -23,13 +23,18 @@ export function sparseLabels(yTrue: Tensor, yPred: Tensor, where: string): Tenso
         `Received: y_true.shape=[${yTrue.shape.join(', ')}], y_pred.shape=[${yPred.shape.join(', ')}]`,
     );
   }
-  for (let n = 0; n < N; n++) {
-    const label = yTrue.data[n]!;
-    if (!Number.isInteger(label) || label < 0 || label >= C) {
+  checkClassIndices(yTrue.data, C, where);
+  return yTrue.rank === 1 ? yTrue : new Tensor(yTrue.data, [N]);
+}
+
+/** Throws, naming the first offender, unless every value is an integer class index in [0, classes). */
+export function checkClassIndices(values: Float32Array, classes: number, where: string): void {
+  for (let n = 0; n < values.length; n++) {
+    const label = values[n]!;
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
       throw new Error(
-        `${where}: labels must be integers in [0, ${C}) for ${C} classes. Received: y_true[${n}]=${label}`,
+        `${where}: labels must be integers in [0, ${classes}) for ${classes} classes. Received: y_true[${n}]=${label}`,
       );
     }
   }
-  return yTrue.rank === 1 ? yTrue : new Tensor(yTrue.data, [N]);
 }

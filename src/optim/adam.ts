@@ -39,14 +39,16 @@ export class Adam extends Optimizer {
     if (!(this.epsilon >= 0)) throw new Error(`Adam: epsilon must be non-negative. Received: epsilon=${this.epsilon}`);
   }
 
-  protected get slotCount(): number {
+  get slotCount(): number {
     return 2;
   }
 
-  protected updateRule(g: Float32Array, theta: Float32Array, [m, v]: Float32Array[], t: number): void {
+  updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {
+    const m = state[0]!;
+    const v = state[1]!;
     const { beta1, beta2, epsilon } = this;
     const alpha = (this.learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
-    for (let i = 0; i < theta.length; i++) {
+    for (let i = start; i < end; i++) {
       const gi = g[i]!;
       const mi = (m[i] = m[i]! + (gi - m[i]!) * (1 - beta1));
       const vi = (v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2));

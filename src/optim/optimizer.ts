@@ -3,6 +3,7 @@
  * of state per variable (Adam's m and v), and applies one update rule to
  * every (gradient, variable) pair. Subclasses write only the rule.
  */
+import { allocateFloat32 } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export abstract class Optimizer {
@@ -22,13 +23,22 @@ export abstract class Optimizer {
   }
 
   /** How many state arrays each variable needs (Adam: 2, SGD with momentum: 1). */
-  protected abstract get slotCount(): number;
+  abstract get slotCount(): number;
 
   /**
-   * Updates `variable.data` in place from `gradient`, with `state` holding
-   * this variable's slot arrays; `step` is t = iterations + 1.
+   * The update rule, applied in place to elements [start, end) of a
+   * variable from its gradient, with `state` holding the variable's slot
+   * arrays and `step` being t = iterations + 1. Working on a range lets
+   * training threads each update their own share of a large variable.
    */
-  protected abstract updateRule(gradient: Float32Array, variable: Float32Array, state: Float32Array[], step: number): void;
+  abstract updateRange(
+    gradient: Float32Array,
+    variable: Float32Array,
+    state: readonly Float32Array[],
+    step: number,
+    start: number,
+    end: number,
+  ): void;
 
   /** Applies one step to each pair, then counts the step (Keras's `apply_gradients`). */
   applyGradients(gradientsAndVariables: ReadonlyArray<readonly [Tensor, Tensor]>): void {
@@ -39,16 +49,19 @@ export abstract class Optimizer {
           `${this.name}: the gradient of ${variable.name || 'a variable'} has ${gradient.size} values but the variable has ${variable.size}.`,
         );
       }
-      this.updateRule(gradient.data, variable.data, this.stateOf(variable), step);
+      this.updateRange(gradient.data, variable.data, this.slotsOf(variable), step, 0, variable.size);
     }
     this.iterations = step;
   }
 
-  /** This variable's slot arrays, created as zeros the first time it is updated. */
-  private stateOf(variable: Tensor): Float32Array[] {
+  /**
+   * This variable's slot arrays, created as zeros the first time they are
+   * asked for, in shareable memory (see storage.ts).
+   */
+  slotsOf(variable: Tensor): Float32Array[] {
     let state = this.slots.get(variable);
     if (!state) {
-      state = Array.from({ length: this.slotCount }, () => new Float32Array(variable.size));
+      state = Array.from({ length: this.slotCount }, () => allocateFloat32(variable.size));
       this.slots.set(variable, state);
     }
     return state;

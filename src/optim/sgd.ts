@@ -29,19 +29,19 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected get slotCount(): number {
+  get slotCount(): number {
     return this.momentum > 0 ? 1 : 0;
   }
 
-  protected updateRule(g: Float32Array, theta: Float32Array, state: Float32Array[]): void {
+  updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], _step: number, start: number, end: number): void {
     const lr = this.learningRate;
     const mu = this.momentum;
     if (mu === 0) {
-      for (let i = 0; i < theta.length; i++) theta[i]! -= lr * g[i]!;
+      for (let i = start; i < end; i++) theta[i]! -= lr * g[i]!;
       return;
     }
     const m = state[0]!;
-    for (let i = 0; i < theta.length; i++) {
+    for (let i = start; i < end; i++) {
       const mi = (m[i] = mu * m[i]! - lr * g[i]!);
       theta[i]! += this.nesterov ? mu * mi - lr * g[i]! : mi;
     }

@@ -17,6 +17,8 @@ import { noGrad } from '../tensor/autograd.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from './callbacks.js';
+import { createStepRunner, gatherBatch, type StepRunner } from './compile-dense-step.js';
+import type { CompiledState } from './compile.js';
 import { evaluateLoop } from './evaluate.js';
 import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
 import { RunningMeans, type Logs } from './logs.js';
@@ -39,6 +41,12 @@ export interface FitArgs {
   callbacks?: CallbackHooks | readonly CallbackHooks[];
   /** The epoch to start from (for resuming); 0 by default. */
   initialEpoch?: number;
+  /**
+   * Threads for the compiled Dense step; all cores by default. Results equal
+   * one thread's up to float rounding of the reported loss. Where worker
+   * threads are unavailable (a plain browser page) training uses one thread.
+   */
+  threads?: number;
 }
 
 /** How often fit lets the event loop run, so a browser page stays responsive. */
@@ -86,6 +94,30 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
   const callbacks = new CallbackList(all);
 
+  const threads = args.threads ?? (await defaultThreadCount());
+  requirePositiveInteger(threads, 'threads', where);
+  const runner = await createStepRunner(model, compiled, x, y, batchSize, threads);
+  try {
+    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
+  } finally {
+    await runner?.close();
+  }
+}
+
+/** The epoch and batch loops, with either the compiled step (runner) or autograd. */
+async function trainEpochs(
+  model: RunnableModel,
+  compiled: CompiledState,
+  x: Tensor,
+  y: Tensor,
+  args: FitArgs & { epochs: number; batchSize: number; initialEpoch: number; steps: number },
+  runner: StepRunner | null,
+  validation: [Tensor, Tensor] | null,
+  callbacks: CallbackList,
+  history: History,
+): Promise<History> {
+  const { epochs, batchSize, initialEpoch, steps } = args;
+  const n = x.shape[0]!;
   const weights = model.trainableWeights;
   const order = new Int32Array(n);
   const generator = getGlobalGenerator();
@@ -97,23 +129,15 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
     const means = new RunningMeans(compiled.logNames);
+    const batchValues = compiled.logNames.map(() => 0);
     epochOrder(order, args.shuffle ?? true, generator);
 
     for (let b = 0; b < steps && !model.stopTraining; b++) {
       const [start, end] = batchRange(b, batchSize, n);
-      const indices = order.subarray(start, end);
       await callbacks.call('onBatchBegin', b, {});
-      const xBatch = x.gather(indices);
-      const yBatch = y.gather(indices);
-
-      const yPred = model.apply(xBatch);
-      const loss = compiled.loss.call(yBatch, yPred);
-      loss.backward();
-      compiled.optimizer.applyGradients(weights.filter((w) => w.grad !== null).map((w) => [w.grad!, w] as const));
-      for (const w of weights) w.grad?.data.fill(0);
-
-      const metricValues = noGrad(() => compiled.metricValues(yBatch, yPred));
-      means.update([loss.item(), ...metricValues], end - start);
+      if (runner) compiledStep(runner, compiled, x, y, order, start, end, batchValues);
+      else autogradStep(model, compiled, weights, x, y, order.subarray(start, end), batchValues);
+      means.update(batchValues, end - start);
       await callbacks.call('onBatchEnd', b, means.results());
 
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
@@ -128,4 +152,68 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
   await callbacks.call('onTrainEnd', epochLogs);
   return history;
+}
+
+/**
+ * One step through autograd: forward, loss, backward, optimizer update. Works
+ * for any model; writes [loss, ...metrics] of the batch into `values`.
+ */
+function autogradStep(
+  model: RunnableModel,
+  compiled: CompiledState,
+  weights: Tensor[],
+  x: Tensor,
+  y: Tensor,
+  indices: Int32Array,
+  values: number[],
+): void {
+  const xBatch = x.gather(indices);
+  const yBatch = y.gather(indices);
+  const yPred = model.apply(xBatch);
+  const loss = compiled.loss.call(yBatch, yPred);
+  loss.backward();
+  compiled.optimizer.applyGradients(weights.filter((w) => w.grad !== null).map((w) => [w.grad!, w] as const));
+  for (const w of weights) w.grad?.data.fill(0);
+  values[0] = loss.item();
+  const metrics = noGrad(() => compiled.metricValues(yBatch, yPred));
+  for (let i = 0; i < metrics.length; i++) values[i + 1] = metrics[i]!;
+}
+
+/**
+ * One step through the compiled Dense step: the same math on preallocated
+ * buffers. Its metrics are all sparse categorical accuracy (planDenseStep
+ * checks), read from the step's count of correct argmax predictions.
+ */
+function compiledStep(
+  runner: StepRunner,
+  compiled: CompiledState,
+  x: Tensor,
+  y: Tensor,
+  order: Int32Array,
+  start: number,
+  end: number,
+  values: number[],
+): void {
+  const batchSize = end - start;
+  gatherBatch(runner.state, x.data, y.data, order, start, end);
+  const t = compiled.optimizer.iterations + 1;
+  runner.run(batchSize, t);
+  compiled.optimizer.iterations = t;
+  const totals = runner.state.totals;
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < totals.length; i += 2) {
+    lossSum += totals[i]!;
+    correct += totals[i + 1]!;
+  }
+  values[0] = lossSum / batchSize;
+  for (let i = 1; i < values.length; i++) values[i] = correct / batchSize;
+}
+
+/** All cores in Node; one elsewhere (browser workers are not wired up yet). */
+async function defaultThreadCount(): Promise<number> {
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  if (!isNode) return 1;
+  const { availableCores } = await import('./threads/threaded-runner.js');
+  return availableCores();
 }

@@ -2,6 +2,7 @@
  * What the training loops need of a model. Sequential provides it; keeping
  * the loops on this interface keeps them free of any one model class.
  */
+import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TrainableModel } from './callbacks.js';
 import type { CompiledState } from './compile.js';
@@ -11,6 +12,8 @@ export interface RunnableModel extends TrainableModel {
   /** The forward pass on a batch. */
   apply(inputs: Tensor): Tensor;
   readonly trainableWeights: Tensor[];
+  /** The layers, in order (the compiled Dense step reads their weights directly). */
+  readonly layers: Layer[];
   /** Set by compile(); null before. */
   readonly compiled: CompiledState | null;
 }

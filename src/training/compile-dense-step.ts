@@ -1,0 +1,158 @@
+/**
+ * Deciding whether `fit` can use the compiled Dense step (dense-step.ts),
+ * and building it from the model. The compiled step covers the common case:
+ * Flatten and Dense layers, hidden activations relu/sigmoid/tanh/linear, a
+ * softmax output (or logits) under sparse categorical crossentropy, and
+ * accuracy as the metric. Anything else trains through autograd, which
+ * handles every model: the compiled step is an optimisation, never a
+ * different answer.
+ */
+import { Dense } from '../layers/dense.js';
+import { Flatten } from '../layers/flatten.js';
+import type { Layer } from '../layers/layer.js';
+import { SparseCategoricalCrossentropy } from '../losses/losses.js';
+import { sparseCategoricalAccuracy, resolveMetric } from '../losses/metrics.js';
+import { Activation } from '../tensor/kernels/dense.js';
+import { sizeOf } from '../tensor/shape.js';
+import { checkClassIndices } from '../losses/labels.js';
+import { canShareMemory } from '../tensor/storage.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { CompiledState } from './compile.js';
+import type { RunnableModel } from './model-interface.js';
+import { allocateDenseStepState, DenseStep, type DenseStepLayer, type DenseStepState } from './dense-step.js';
+
+/** Runs compiled steps: on this thread, or shared with worker threads. */
+export interface StepRunner {
+  readonly state: DenseStepState;
+  /** One training step on the first `batchSize` rows of state.x / state.labels, as step t. */
+  run(batchSize: number, t: number): void;
+  /** Stops any worker threads. */
+  close(): Promise<void>;
+}
+
+/** The compiled step on the calling thread alone. */
+export class SingleThreadRunner implements StepRunner {
+  private readonly step: DenseStep;
+
+  constructor(readonly state: DenseStepState, optimizer: DenseStep['optimizer']) {
+    this.step = new DenseStep(state, optimizer, 0);
+  }
+
+  run(batchSize: number, t: number): void {
+    this.step.rowsPhase(batchSize);
+    this.step.weightsPhase(batchSize, t);
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface DenseStepPlan {
+  layers: DenseStepLayer[];
+  dense: Dense[];
+}
+
+/**
+ * The compiled step's layer list for this model, or a sentence saying why it
+ * does not apply (kept for debugging; `fit` then uses autograd).
+ */
+export function planDenseStep(
+  layers: readonly Layer[],
+  compiled: CompiledState,
+  sampleShape: readonly number[],
+  labelShape: readonly number[],
+): DenseStepPlan | string {
+  const dense: Dense[] = [];
+  for (const layer of layers) {
+    // Exact classes only: a subclass may compute something else in call().
+    const kind: unknown = layer.constructor;
+    if (!layer.trainable) return `layer "${layer.name}" is not trainable`;
+    if (kind === Dense) dense.push(layer as Dense);
+    else if (kind !== Flatten) return `layer "${layer.name}" (${layer.className}) is not Flatten or Dense`;
+    else if (dense.length > 0) return 'a Flatten layer comes after a Dense layer';
+  }
+  if (dense.length === 0) return 'the model has no Dense layer';
+  if (!dense.every((d) => d.built && d.kernel)) return 'the model is not built';
+  const leadingFlatten = layers[0]!.constructor === Flatten;
+  if (!leadingFlatten && sampleShape.length !== 1) return 'inputs of rank > 2 without a Flatten layer';
+  if (sizeOf(sampleShape) !== dense[0]!.kernel!.shape[0]) return 'the input size does not match the first kernel';
+
+  const loss = compiled.loss;
+  if (!(loss instanceof SparseCategoricalCrossentropy)) return 'the loss is not sparse categorical crossentropy';
+  const output = dense[dense.length - 1]!;
+  const outputOk = loss.fromLogits ? output.activationName === 'linear' : output.activationName === 'softmax';
+  if (!outputOk) return 'the output is not softmax probabilities (or logits with fromLogits)';
+  const classes = output.units;
+  if (classes < 2) return 'fewer than two classes';
+  if (!(labelShape.length === 1 || (labelShape.length === 2 && labelShape[1] === 1))) return 'labels are not one integer per sample';
+  for (const name of compiled.metricNames) {
+    if (resolveMetric(name, [labelShape[0]!], [labelShape[0]!, classes]).fn !== sparseCategoricalAccuracy) {
+      return `metric '${name}' is not sparse categorical accuracy`;
+    }
+  }
+
+  const stepLayers: DenseStepLayer[] = [];
+  for (let i = 0; i < dense.length; i++) {
+    const d = dense[i]!;
+    const code = Activation[d.activationName as keyof typeof Activation];
+    if (i < dense.length - 1 && code === undefined) return `layer "${d.name}" has activation '${d.activationName}'`;
+    stepLayers.push({ inputDim: d.kernel!.shape[0]!, units: d.units, activation: code ?? Activation.linear, hasBias: d.bias !== null });
+  }
+  return { layers: stepLayers, dense };
+}
+
+/** Allocates the compiled step's state around the model's weights and the optimizer's slots. */
+export function buildDenseStepState(plan: DenseStepPlan, compiled: CompiledState, maxBatch: number, threads: number): DenseStepState {
+  const optimizer = compiled.optimizer;
+  return allocateDenseStepState({
+    layers: plan.layers,
+    maxBatch,
+    threads,
+    kernels: plan.dense.map((d) => d.kernel!.data),
+    biases: plan.dense.map((d) => d.bias?.data ?? null),
+    kernelSlots: plan.dense.map((d) => optimizer.slotsOf(d.kernel!)),
+    biasSlots: plan.dense.map((d) => (d.bias ? optimizer.slotsOf(d.bias) : null)),
+  });
+}
+
+/**
+ * The compiled step for this model and data, on `threads` threads (worker
+ * threads where the platform has them), or null when the model needs
+ * autograd. Labels are checked once here, for the whole dataset, since the
+ * compiled step reads them without the per-batch checks of the loss.
+ */
+export async function createStepRunner(
+  model: RunnableModel,
+  compiled: CompiledState,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+  threads: number,
+): Promise<StepRunner | null> {
+  const plan = planDenseStep(model.layers, compiled, x.shape.slice(1), y.shape);
+  if (typeof plan === 'string') return null;
+  checkClassIndices(y.data, plan.layers[plan.layers.length - 1]!.units, compiled.loss.name);
+  const maxBatch = Math.min(batchSize, x.shape[0]!);
+  if (threads > 1 && canShareMemory) {
+    const { startThreadedRunner } = await import('./threads/threaded-runner.js');
+    const runner = await startThreadedRunner(plan, compiled, maxBatch, threads);
+    if (runner) return runner;
+  }
+  return new SingleThreadRunner(buildDenseStepState(plan, compiled, maxBatch, 1), compiled.optimizer);
+}
+
+/**
+ * Copies the samples order[start], …, order[end − 1] of (x, y) into the
+ * step's batch buffers: plain loops, so that no view objects are made per
+ * batch or per row.
+ */
+export function gatherBatch(state: DenseStepState, x: Float32Array, y: Float32Array, order: Int32Array, start: number, end: number): void {
+  const d = state.layers[0]!.inputDim;
+  const X = state.x;
+  for (let r = 0; r < end - start; r++) {
+    const sample = order[start + r]!;
+    const src = sample * d;
+    const dst = r * d;
+    for (let j = 0; j < d; j++) X[dst + j] = x[src + j]!;
+    state.labels[r] = y[sample]!;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * How the main thread and the step workers talk: a few Int32 slots in shared
+ * memory. The main thread writes the phase and its arguments, bumps
+ * `generation` and wakes the workers; each worker runs its share and bumps
+ * `done`. Waiting spins briefly before sleeping in Atomics.wait, because a
+ * phase lasts well under a millisecond and waking a sleeping thread costs
+ * tens of microseconds.
+ */
+import { Adam } from '../../optim/adam.js';
+import type { Optimizer } from '../../optim/optimizer.js';
+import { SGD } from '../../optim/sgd.js';
+
+/** Indices into the control Int32Array. */
+export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5 } as const;
+export const CONTROL_SLOTS = 8;
+
+/** What a worker runs when woken. */
+export const Phase = { exit: 0, rows: 1, weights: 2 } as const;
+
+/** How many times to re-check a shared slot before sleeping on it. */
+const SPINS = 20_000;
+
+/** Waits until control[slot] !== value (spin, then sleep), or throws after `timeoutMs`. */
+export function waitWhileEqual(control: Int32Array, slot: number, value: number, timeoutMs: number): void {
+  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) !== value) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Atomics.load(control, slot) === value) {
+    if (Date.now() > deadline) throw new Error(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
+    Atomics.wait(control, slot, value, 100);
+  }
+}
+
+/** An optimizer as plain data, so a worker can build its own copy of the update rule. */
+export type OptimizerSpec =
+  | { kind: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
+  | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean };
+
+/** The spec of a built-in optimizer, or null for one a worker could not rebuild. */
+export function describeOptimizer(optimizer: Optimizer): OptimizerSpec | null {
+  if (optimizer.constructor === Adam) {
+    const { learningRate, beta1, beta2, epsilon } = optimizer as Adam;
+    return { kind: 'adam', learningRate, beta1, beta2, epsilon };
+  }
+  if (optimizer.constructor === SGD) {
+    const { learningRate, momentum, nesterov } = optimizer as SGD;
+    return { kind: 'sgd', learningRate, momentum, nesterov };
+  }
+  return null;
+}
+
+export function buildOptimizer(spec: OptimizerSpec): Optimizer {
+  return spec.kind === 'adam' ? new Adam(spec) : new SGD(spec);
+}
