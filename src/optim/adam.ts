@@ -46,13 +46,21 @@ export class Adam extends Optimizer {
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {
     const m = state[0]!;
     const v = state[1]!;
-    const { beta1, beta2, epsilon } = this;
-    const alpha = (this.learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const alpha = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    // β₁m + (1 − β₁)g is Keras's m + (g − m)(1 − β₁) rearranged; in float64,
+    // rounded once to float32, it stores the same values and runs faster.
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
     for (let i = start; i < end; i++) {
       const gi = g[i]!;
-      const mi = (m[i] = m[i]! + (gi - m[i]!) * (1 - beta1));
-      const vi = (v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2));
-      theta[i]! -= (alpha * mi) / (Math.sqrt(vi) + epsilon);
+      const mi = b1 * m[i]! + c1 * gi;
+      const vi = b2 * v[i]! + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      theta[i] = theta[i]! - (alpha * mi) / (Math.sqrt(vi) + eps);
     }
   }
 }
