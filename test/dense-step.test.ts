@@ -184,3 +184,21 @@ describe('the fused kernels agree with the plain ops', () => {
     );
   });
 });
+
+describe('predict through the fused kernels', () => {
+  it('equals the layer-by-layer forward pass, for every activation and batch size', () => {
+    for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
+      for (const output of ['softmax', 'linear', 'sigmoid'] as const) {
+        keras.setRandomSeed(3);
+        const m = model(hidden, output);
+        const [x] = data(37, 9);
+        const expected = keras.noGrad(() => m.apply(x));
+        for (const batchSize of [1, 5, 32, 37]) {
+          const got = m.predict(x, { batchSize, verbose: 0 });
+          expect(got.shape).toEqual([37, 3]);
+          got.data.forEach((v, i) => expect(v).toBeCloseTo(expected.data[i]!, 6));
+        }
+      }
+    }
+  });
+});

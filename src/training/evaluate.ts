@@ -9,6 +9,7 @@ import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
 import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, type RunnableModel, type Verbosity } from './model-interface.js';
 import { Progbar } from './progbar.js';
+import { inferDense, planInference } from './dense-inference.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -81,6 +82,14 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const bar = verbose === 0 ? null : new Progbar(steps, { verbose });
+  const plan = planInference(model.layers, x.shape.slice(1));
+  if (plan) {
+    // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
+    const units = plan[plan.length - 1]!.units;
+    const out = new Float32Array(n * units);
+    inferDense(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
+    return new Tensor(out, [n, units]);
+  }
   let out: Float32Array | null = null;
   let rowShape: readonly number[] = [];
   noGrad(() => {

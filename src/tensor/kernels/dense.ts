@@ -9,6 +9,7 @@
  *                            loss_r = log Σⱼ e^(z_rj) − z_r,y_r
  *                            dZ[r, j] = scale · (p_j − [j = y_r])
  *     columnSums:          out[j] = Σ_r dZ[r, j]                          (the bias gradient)
+ *     softmaxRows:         Z[r] = softmax(Z[r]), max-subtracted           in place (predict)
  *
  * The derivative of each activation is written in terms of its output, so
  * the pre-activation never has to be kept:
@@ -138,5 +139,21 @@ export function columnSums(
     let total = 0;
     for (let r = 0; r < rows; r++) total += dZ[r * units + j]!;
     out[j] = total;
+  }
+}
+
+/** Z[r] = softmax(Z[r]) in place for rows [rowStart, rowEnd), max-subtracted. */
+export function softmaxRows(Z: Float32Array, rowStart: number, rowEnd: number, classes: number): void {
+  for (let r = rowStart; r < rowEnd; r++) {
+    const row = r * classes;
+    let max = Z[row]!;
+    for (let j = 1; j < classes; j++) if (Z[row + j]! > max) max = Z[row + j]!;
+    let sum = 0;
+    for (let j = 0; j < classes; j++) {
+      const e = Math.exp(Z[row + j]! - max);
+      Z[row + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < classes; j++) Z[row + j]! /= sum;
   }
 }

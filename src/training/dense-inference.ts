@@ -1,0 +1,73 @@
+/**
+ * predict() for a stack of Flatten and Dense layers, through the fused
+ * kernels: per batch, Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ) into buffers made once, the
+ * last layer written straight into the output. The same numbers as the
+ * layer-by-layer forward pass, without a tensor per layer per batch.
+ */
+import { Dense } from '../layers/dense.js';
+import { Flatten } from '../layers/flatten.js';
+import type { Layer } from '../layers/layer.js';
+import { Activation, biasActivation, softmaxRows, type ActivationCode } from '../tensor/kernels/dense.js';
+import { gemm } from '../tensor/kernels/matmul.js';
+import { sizeOf } from '../tensor/shape.js';
+
+interface InferenceLayer {
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  inputDim: number;
+  units: number;
+  activation: ActivationCode | 'softmax';
+}
+
+/** The layers as the fused forward pass runs them, or null when some layer is not Flatten/Dense. */
+export function planInference(layers: readonly Layer[], sampleShape: readonly number[]): InferenceLayer[] | null {
+  const plan: InferenceLayer[] = [];
+  for (const layer of layers) {
+    const kind: unknown = layer.constructor;
+    if (kind === Flatten) {
+      if (plan.length > 0) return null;
+      continue;
+    }
+    if (kind !== Dense) return null;
+    const dense = layer as Dense;
+    const activation = dense.activationName === 'softmax' ? 'softmax' : Activation[dense.activationName];
+    if (!dense.kernel || activation === undefined) return null;
+    plan.push({ kernel: dense.kernel.data, bias: dense.bias?.data ?? null, inputDim: dense.kernel.shape[0]!, units: dense.units, activation });
+  }
+  if (plan.length === 0 || sizeOf(sampleShape) !== plan[0]!.inputDim) return null;
+  if (layers[0]!.constructor !== Flatten && sampleShape.length !== 1) return null;
+  return plan;
+}
+
+/**
+ * Runs the plan on rows [0, n) of x in batches of `batchSize`, writing the
+ * outputs (n × units of the last layer) into `out`; `onBatch(b)` after each.
+ */
+export function inferDense(
+  plan: readonly InferenceLayer[],
+  x: Float32Array,
+  n: number,
+  batchSize: number,
+  out: Float32Array,
+  onBatch: (batch: number) => void,
+): void {
+  const hidden = plan.slice(0, -1).map((l) => new Float32Array(batchSize * l.units));
+  const last = plan.length - 1;
+  for (let start = 0, b = 0; start < n; start += batchSize, b++) {
+    const rows = Math.min(batchSize, n - start);
+    let input = x.subarray(start * plan[0]!.inputDim);
+    for (let i = 0; i <= last; i++) {
+      const l = plan[i]!;
+      const output = i === last ? out.subarray(start * l.units) : hidden[i]!;
+      gemm(false, false, rows, l.units, l.inputDim, input, l.kernel, output, false);
+      if (l.activation === 'softmax') {
+        biasActivation(output, l.bias, 0, rows, l.units, Activation.linear);
+        softmaxRows(output, 0, rows, l.units);
+      } else {
+        biasActivation(output, l.bias, 0, rows, l.units, l.activation);
+      }
+      input = output;
+    }
+    onBatch(b);
+  }
+}
