@@ -43,7 +43,11 @@ export abstract class Optimizer {
   /** Applies one step to each pair, then counts the step (Keras's `apply_gradients`). */
   applyGradients(gradientsAndVariables: ReadonlyArray<readonly [Tensor, Tensor]>): void {
     const step = this.iterations + 1;
-    for (const [gradient, variable] of gradientsAndVariables) {
+    // An indexed loop on purpose: with `for (const [g, v] of …)` here, V8's
+    // optimised code ran the inlined update 25 times slower after a few
+    // hundred steps (measured: 0.5 ms → 13 ms per Adam step on the seed's weights).
+    for (let i = 0; i < gradientsAndVariables.length; i++) {
+      const [gradient, variable] = gradientsAndVariables[i]!;
       if (gradient.size !== variable.size) {
         throw new Error(
           `${this.name}: the gradient of ${variable.name || 'a variable'} has ${gradient.size} values but the variable has ${variable.size}.`,
