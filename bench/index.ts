@@ -1,0 +1,371 @@
+/**
+ * `npm run bench`: tinykeras's benchmark report, in one run on one machine.
+ *
+ * 1. Kernels: `gemm` GFLOP/s on the seed model's five matrix products and
+ *    Adam's parameters updated per second (bench/jobs/kernels.ts).
+ * 2. The seed job on tinykeras: Fashion-MNIST, 784-128-10, adam, batch 32:
+ *    seconds per epoch (mean and best), ms per step, test loss and accuracy,
+ *    predict time for the 10,000 test images, peak resident memory
+ *    (bench/jobs/tinykeras.ts).
+ * 3. The same job on TF.js's `wasm` and `cpu` backends, and the speedups
+ *    (their seconds ÷ ours) per epoch and for predict (bench/jobs/tfjs.ts).
+ *
+ * Every job runs in a child process of its own (`node --import tsx
+ * bench/jobs/<job>.ts --json`), one after the other, so that peak memory and
+ * JIT state are not shared and the jobs do not compete for cores; the child
+ * prints its figures as one JSON line (bench/lib/protocol.ts). While a job
+ * runs, the machine-wide CPU time is watched: when other processes used a
+ * noticeable share of the cores, the report says so, since that disturbs the
+ * timings.
+ *
+ * The table goes to stdout (progress to stderr), and the same figures as
+ * JSON to bench/results/<ISO timestamp>.json and bench/results/latest.json,
+ * each written to a temporary file first and renamed. (In the file name the
+ * timestamp's colons become dashes, which every file system accepts.)
+ *
+ *     npm run bench                              # everything: ≈ 5-6 minutes on 2 cores
+ *     npm run bench -- --only kernels            # kernels,ours,tfjs-wasm,tfjs-cpu (comma-separated)
+ *     npm run bench -- --epochs 1 --samples 10000
+ *     npm run bench -- --peer-epochs 2 --threads 2
+ *
+ * Options: --epochs N (ours, default 5), --peer-epochs N (TF.js, default 1),
+ * --samples N (first N training images, default 60000), --only LIST,
+ * --threads N (passed to our fit as `threads: N`).
+ *
+ * Nothing here asserts anything about speed: it measures and reports.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ratio, sig3, table, thousands } from './lib/format.js';
+import {
+  JOB_NAMES,
+  PROGRESS_PREFIX,
+  RESULT_PREFIX,
+  positiveInteger,
+  type JobName,
+  type JobResult,
+  type KernelsJobResult,
+  type SeedJobFigures,
+  type TfjsJobResult,
+  type TinykerasJobResult,
+} from './lib/protocol.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_DIR = dirname(BENCH_DIR);
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+/** Other processes busy on average on more than this many cores during a job: say that its timings may be disturbed. */
+const NOISY_CORES = 0.2;
+
+interface Options {
+  epochs: number;
+  peerEpochs: number;
+  samples: number;
+  only: JobName[];
+  threads: number | null;
+}
+
+interface Machine {
+  cpu: string;
+  cores: number;
+  totalMemoryGiB: number;
+  node: string;
+  platform: string;
+  arch: string;
+  osRelease: string;
+  loadAverageAtStart: number[];
+}
+
+/** A finished child: its figures, and how busy the rest of the machine was meanwhile. */
+interface JobRun<T extends JobResult> {
+  result: T;
+  /** Wall time of the child process, from spawn to exit, in seconds. */
+  wallSeconds: number;
+  /** Average number of cores other processes kept busy while the job ran. */
+  otherCoresBusy: number;
+}
+
+interface Report {
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  options: Options;
+  kernels: JobRun<KernelsJobResult> | null;
+  seedJob: {
+    tinykeras: JobRun<TinykerasJobResult> | null;
+    'tfjs-wasm': JobRun<TfjsJobResult> | null;
+    'tfjs-cpu': JobRun<TfjsJobResult> | null;
+  };
+  /** Their seconds ÷ ours: above 1 means tinykeras is faster. */
+  speedups: Partial<Record<'tfjs-wasm' | 'tfjs-cpu', { perEpoch: number; predict: number }>>;
+  failures: { job: JobName; message: string }[];
+  notes: string[];
+}
+
+const options = parseOptions();
+const startedAt = new Date();
+const machine = describeMachine();
+console.log(machineLine(machine));
+
+const report: Report = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: '',
+  machine,
+  options,
+  kernels: null,
+  seedJob: { tinykeras: null, 'tfjs-wasm': null, 'tfjs-cpu': null },
+  speedups: {},
+  failures: [],
+  notes: [],
+};
+
+for (const job of JOB_NAMES) {
+  if (!options.only.includes(job)) continue;
+  try {
+    const run = await runJob(job, jobArguments(job));
+    if (run.otherCoresBusy > NOISY_CORES) {
+      report.notes.push(
+        `${job}: other processes kept ${run.otherCoresBusy.toFixed(2)} of ${machine.cores} cores busy on average; its timings may be disturbed.`,
+      );
+    }
+    storeRun(report, run);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    report.failures.push({ job, message });
+    process.stderr.write(`${job} failed:\n${message}\n`);
+  }
+}
+
+const ours = report.seedJob.tinykeras?.result;
+if (ours && options.threads !== null && !ours.fitReadsThreads) {
+  report.notes.push(`--threads ${options.threads} was ignored: this version's fit has no \`threads\` option.`);
+}
+for (const peer of ['tfjs-wasm', 'tfjs-cpu'] as const) {
+  const theirs = report.seedJob[peer]?.result;
+  if (ours && theirs) {
+    report.speedups[peer] = { perEpoch: theirs.secondsPerEpoch / ours.secondsPerEpoch, predict: theirs.predictSeconds / ours.predictSeconds };
+  }
+}
+report.finishedAt = new Date().toISOString();
+
+console.log(formatReport(report).join('\n'));
+const written = writeResults(report, startedAt);
+console.log(`\nResults: ${written.map((path) => path.slice(REPO_DIR.length + 1)).join(', ')}`);
+process.exitCode = report.failures.length > 0 ? 1 : 0;
+
+// ---------------------------------------------------------------------------
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      epochs: { type: 'string' },
+      'peer-epochs': { type: 'string' },
+      samples: { type: 'string' },
+      only: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    strict: true,
+  });
+  const samples = positiveInteger('--samples', values.samples) ?? 60_000;
+  if (samples > 60_000) throw new Error(`--samples: the Fashion-MNIST training set has 60000 images. Received: ${samples}`);
+  const aliases: Record<string, JobName> = { kernels: 'kernels', ours: 'tinykeras', tinykeras: 'tinykeras', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu' };
+  const only = (values.only ?? 'kernels,ours,tfjs-wasm,tfjs-cpu').split(',').map((name) => {
+    const job = aliases[name.trim()];
+    if (!job) throw new Error(`--only: unknown job '${name}'. Valid: kernels, ours, tfjs-wasm, tfjs-cpu (comma-separated).`);
+    return job;
+  });
+  return {
+    epochs: positiveInteger('--epochs', values.epochs) ?? 5,
+    peerEpochs: positiveInteger('--peer-epochs', values['peer-epochs']) ?? 1,
+    samples,
+    only: [...new Set(only)],
+    threads: positiveInteger('--threads', values.threads) ?? null,
+  };
+}
+
+function describeMachine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    totalMemoryGiB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    platform: os.platform(),
+    arch: os.arch(),
+    osRelease: os.release(),
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+function machineLine(m: Machine): string {
+  return `Machine: ${m.cpu}, ${m.cores} cores, ${m.totalMemoryGiB.toFixed(1)} GiB, node ${m.node} (${m.platform} ${m.arch})`;
+}
+
+/** The child's script and command-line arguments for one job. */
+function jobArguments(job: JobName): string[] {
+  const samples = ['--samples', String(options.samples)];
+  switch (job) {
+    case 'kernels':
+      return [join(BENCH_DIR, 'jobs/kernels.ts')];
+    case 'tinykeras':
+      return [
+        join(BENCH_DIR, 'jobs/tinykeras.ts'),
+        '--epochs',
+        String(options.epochs),
+        ...samples,
+        ...(options.threads === null ? [] : ['--threads', String(options.threads)]),
+      ];
+    case 'tfjs-wasm':
+    case 'tfjs-cpu':
+      return [join(BENCH_DIR, 'jobs/tfjs.ts'), '--backend', job.slice('tfjs-'.length), '--epochs', String(options.peerEpochs), ...samples];
+  }
+}
+
+/**
+ * Runs one job in a child Node process with tsx's loader (resolved from here,
+ * so that it is found whatever the working directory), echoes its progress
+ * lines to stderr and returns its result line, parsed.
+ */
+function runJob(job: JobName, args: string[]): Promise<JobRun<JobResult>> {
+  const tsxLoader = import.meta.resolve('tsx');
+  process.stderr.write(`Running ${job}…\n`);
+  const busyBefore = machineBusyMs();
+  const parentCpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', tsxLoader, ...args, '--json'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  let stdout = '';
+  const stderrLines: string[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  let pending = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (line.startsWith(PROGRESS_PREFIX)) process.stderr.write(`  ${job}: ${line.slice(PROGRESS_PREFIX.length)}\n`);
+      else stderrLines.push(line);
+    }
+  });
+
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (pending) stderrLines.push(pending);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const resultLine = stdout
+        .split('\n')
+        .reverse()
+        .find((line) => line.startsWith(RESULT_PREFIX));
+      if (code !== 0 || resultLine === undefined) {
+        const tail = stderrLines.filter((line) => line.trim() !== '').slice(-25).join('\n');
+        reject(new Error(`exit ${signal ?? code}${resultLine === undefined ? ', no result line' : ''}\n${tail}`));
+        return;
+      }
+      const result = JSON.parse(resultLine.slice(RESULT_PREFIX.length)) as JobResult;
+      const parentCpu = process.cpuUsage(parentCpuBefore);
+      const othersMs = machineBusyMs() - busyBefore - result.cpuSeconds * 1000 - (parentCpu.user + parentCpu.system) / 1000;
+      resolve({ result, wallSeconds, otherCoresBusy: Math.max(0, othersMs / (wallSeconds * 1000)) });
+    });
+  });
+}
+
+/** CPU time, in ms, all cores have spent on anything but idling since boot. */
+function machineBusyMs(): number {
+  let busy = 0;
+  for (const { times } of os.cpus()) busy += times.user + times.nice + times.sys + times.irq;
+  return busy;
+}
+
+function storeRun(r: Report, run: JobRun<JobResult>): void {
+  const { result } = run;
+  switch (result.job) {
+    case 'kernels':
+      r.kernels = { ...run, result };
+      break;
+    case 'tinykeras':
+      r.seedJob.tinykeras = { ...run, result };
+      break;
+    case 'tfjs-wasm':
+    case 'tfjs-cpu':
+      r.seedJob[result.job] = { ...run, result };
+      break;
+  }
+}
+
+function formatReport(r: Report): string[] {
+  const lines: string[] = [];
+  if (r.kernels) {
+    const k = r.kernels.result;
+    lines.push('', 'Kernels (median of 9 timed runs after warm-up; GFLOP/s = 2·M·N·K per call)');
+    const rows = [['', 'op(A) · op(B)', 'A zeros', 'GFLOP/s', 'µs/call']];
+    for (const g of k.gemm) {
+      rows.push([g.name, `${g.M}×${g.K} · ${g.K}×${g.N}`, `${Math.round(100 * g.aZeroFraction)}%`, g.gflops.toFixed(2), sig3(g.microsecondsPerCall)]);
+    }
+    rows.push([
+      `Adam (${thousands(k.adam.params)} params)`,
+      '',
+      '',
+      `${sig3(k.adam.paramsPerSecond / 1e6)} M params/s`,
+      sig3(k.adam.microsecondsPerStep),
+    ]);
+    lines.push(...table(rows, ['left', 'right', 'right', 'right', 'right']));
+  }
+
+  const jobs = [r.seedJob.tinykeras, r.seedJob['tfjs-wasm'], r.seedJob['tfjs-cpu']].filter((run) => run !== null);
+  if (jobs.length > 0) {
+    const epochsNote =
+      r.seedJob.tinykeras && (r.seedJob['tfjs-wasm'] || r.seedJob['tfjs-cpu']) && r.options.epochs !== r.options.peerEpochs
+        ? `tinykeras ${r.options.epochs} epochs, TF.js ${r.options.peerEpochs}`
+        : `${jobs[0]!.result.epochs} epoch${jobs[0]!.result.epochs === 1 ? '' : 's'}`;
+    const threadsNote = r.options.threads === null ? '' : `, fit threads ${r.options.threads}`;
+    lines.push('', `Seed job (${epochsNote}, ${r.options.samples} samples, batch 32${threadsNote})`);
+    const rows = [['', 'epochs', 's/epoch', 'best', 'ms/step', 'test loss', 'test acc', 'predict 10k', 'peak RSS', 'cores']];
+    for (const { result: f } of jobs) rows.push(seedRow(f.job === 'tinykeras' ? 'tinykeras' : f.job, f, f.peakRssMB));
+    lines.push(...table(rows, ['left']));
+    lines.push('  s/epoch: mean over the epochs; best: fastest epoch (only timed per epoch for tinykeras);');
+    lines.push('  predict: tinykeras best of 3, TF.js once; peak RSS: whole process, data set included;');
+    lines.push('  cores: CPU time ÷ wall time of training (TF.js: with evaluate and predict), every thread of the');
+    lines.push('  process counted, V8\'s garbage collector and compiler included.');
+  }
+
+  const speedups = Object.entries(r.speedups);
+  if (speedups.length > 0) {
+    const parts = speedups.map(([peer, s]) => `${peer} ${ratio(s.perEpoch)} per epoch, ${ratio(s.predict)} predict`);
+    lines.push('', `Speedup of tinykeras (their time ÷ ours): ${parts.join('; ')}`);
+  }
+
+  const notes = [...r.notes, ...r.failures.map((f) => `${f.job} FAILED: ${f.message.split('\n')[0]}`)];
+  if (notes.length > 0) lines.push('', 'Notes:', ...notes.map((note) => `  - ${note}`));
+  return lines;
+}
+
+function seedRow(name: string, f: SeedJobFigures, peakRssMB: number): string[] {
+  return [
+    name,
+    String(f.epochs),
+    sig3(f.secondsPerEpoch),
+    f.bestSecondsPerEpoch === null ? '-' : sig3(f.bestSecondsPerEpoch),
+    sig3(f.msPerStep),
+    f.testLoss.toFixed(4),
+    f.testAccuracy.toFixed(4),
+    `${sig3(f.predictSeconds)} s`,
+    `${peakRssMB.toFixed(0)} MB`,
+    f.coresUsed.toFixed(2),
+  ];
+}
+
+/** Writes the report as <timestamp>.json and latest.json, each through a temporary file and a rename. */
+function writeResults(r: Report, at: Date): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const json = `${JSON.stringify(r, null, 2)}\n`;
+  const paths = [join(RESULTS_DIR, `${at.toISOString().replaceAll(':', '-')}.json`), join(RESULTS_DIR, 'latest.json')];
+  for (const path of paths) {
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, json);
+    renameSync(temporary, path);
+  }
+  return paths;
+}

@@ -1,0 +1,108 @@
+/**
+ * The seed job on tinykeras: Flatten → Dense(128, relu) → Dense(10, softmax),
+ * adam, sparse_categorical_crossentropy, accuracy, trained at batch 32 with
+ * `verbose: 0` on the first `--samples` Fashion-MNIST training images
+ * (pixels / 255), seeded with `keras.utils.setRandomSeed(1)`.
+ *
+ * Measured:
+ * - seconds per epoch: each epoch timed from onEpochBegin to onEpochEnd by a
+ *   callback; the mean (the first, JIT-warming epoch included) and the best;
+ * - ms per step: the mean epoch over its steps (⌈samples / 32⌉);
+ * - test loss and accuracy: `model.evaluate(xTest, yTest, { verbose: 0 })`;
+ * - predict: `model.predict(xTest, { verbose: 0 })` on the 10,000 test
+ *   images, best of 3;
+ * - cores used while training: fit's CPU time (all threads) ÷ its wall time;
+ * - peak resident memory of the whole process (data set included) and its
+ *   CPU time.
+ *
+ * `--threads N` is passed to fit as `threads: N`. Whether fit knows that
+ * option is found out by watching which keys it reads from its arguments:
+ * if it never reads `threads`, the result says so (fitReadsThreads: false).
+ *
+ *     npx tsx bench/jobs/tinykeras.ts --epochs 1 --samples 10000
+ */
+import * as keras from '../../src/index.js';
+import { loadSeedData } from '../lib/seed-data.js';
+import { emitResult, parseJobOptions, processStats, progress, type TinykerasJobResult } from '../lib/protocol.js';
+
+const SEED = 1;
+const BATCH_SIZE = 32;
+const PREDICT_REPEATS = 3;
+
+const options = parseJobOptions(5);
+const { x, y, xTest, yTest } = await loadSeedData(options.samples);
+
+keras.utils.setRandomSeed(SEED);
+const model = new keras.Sequential([
+  new keras.layers.Flatten({ inputShape: [28, 28] }),
+  new keras.layers.Dense(128, { activation: 'relu' }),
+  new keras.layers.Dense(10, { activation: 'softmax' }),
+]);
+model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+
+const epochSeconds: number[] = [];
+let epochStarted = 0;
+const epochTimer: keras.callbacks.CallbackHooks = {
+  onEpochBegin() {
+    epochStarted = performance.now();
+  },
+  onEpochEnd(epoch, logs) {
+    const seconds = (performance.now() - epochStarted) / 1000;
+    epochSeconds.push(seconds);
+    progress(options, `epoch ${epoch + 1}/${options.epochs}: ${seconds.toFixed(2)} s, loss ${logs['loss']?.toFixed(4)}, accuracy ${logs['accuracy']?.toFixed(4)}`);
+  },
+};
+
+// `threads` is not (yet) part of FitArgs everywhere: the intersection type
+// lets it through either way, and the proxy records whether fit reads it.
+const fitArgs: keras.FitArgs & { threads?: number } = { epochs: options.epochs, batchSize: BATCH_SIZE, verbose: 0, callbacks: [epochTimer] };
+if (options.threads !== null) fitArgs.threads = options.threads;
+const keysRead = new Set<PropertyKey>();
+const watchedArgs = new Proxy(fitArgs, {
+  get(target, key, receiver) {
+    keysRead.add(key);
+    return Reflect.get(target, key, receiver) as unknown;
+  },
+});
+const cpuBefore = process.cpuUsage();
+const fitStarted = performance.now();
+await model.fit(x, y, watchedArgs);
+const fitCpu = process.cpuUsage(cpuBefore);
+const coresUsed = (fitCpu.user + fitCpu.system) / 1000 / (performance.now() - fitStarted);
+
+let started = performance.now();
+const [testLoss, testAccuracy] = model.evaluate(xTest, yTest, { verbose: 0 });
+const evaluateSeconds = (performance.now() - started) / 1000;
+
+const predictTimes: number[] = [];
+for (let i = 0; i < PREDICT_REPEATS; i++) {
+  started = performance.now();
+  model.predict(xTest, { verbose: 0 });
+  predictTimes.push((performance.now() - started) / 1000);
+}
+
+const samples = x.shape[0]!;
+const stepsPerEpoch = Math.ceil(samples / BATCH_SIZE);
+const secondsPerEpoch = epochSeconds.reduce((s, v) => s + v, 0) / epochSeconds.length;
+const result: TinykerasJobResult = {
+  job: 'tinykeras',
+  seed: SEED,
+  epochs: options.epochs,
+  samples,
+  batchSize: BATCH_SIZE,
+  stepsPerEpoch,
+  secondsPerEpoch,
+  bestSecondsPerEpoch: Math.min(...epochSeconds),
+  epochSeconds,
+  msPerStep: (secondsPerEpoch * 1000) / stepsPerEpoch,
+  testLoss: testLoss!,
+  testAccuracy: testAccuracy!,
+  predictSeconds: Math.min(...predictTimes),
+  predictTiming: `best of ${PREDICT_REPEATS}`,
+  coresUsed,
+  evaluateSeconds,
+  threadsRequested: options.threads,
+  fitReadsThreads: keysRead.has('threads'),
+  ...processStats(),
+};
+emitResult(options, result);

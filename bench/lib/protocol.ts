@@ -1,0 +1,176 @@
+/**
+ * What `npm run bench` (bench/index.ts) and its job processes
+ * (bench/jobs/*.ts) say to each other, and the helpers the jobs share.
+ *
+ * Each job runs in a child process of its own, so that its peak resident
+ * memory and its JIT state are its own:
+ *
+ *     node --import <tsx loader> bench/jobs/<job>.ts --json [--epochs N] [--samples N] ...
+ *
+ * With `--json` a job prints its result as one line on stdout, prefixed by
+ * RESULT_PREFIX (libraries such as TF.js may print their own lines too), and
+ * its progress as PROGRESS_PREFIX lines on stderr, which the parent echoes.
+ * Without `--json` it prints the same result as indented JSON, so that each
+ * job can also be run alone: `npx tsx bench/jobs/tinykeras.ts --epochs 1`.
+ */
+import { parseArgs } from 'node:util';
+
+/** Marks the one stdout line that holds a job's JSON result. */
+export const RESULT_PREFIX = '@bench-result ';
+/** Marks the stderr lines that report a job's progress. */
+export const PROGRESS_PREFIX = '@bench-progress ';
+
+/** What every job reports about its own process. */
+export interface ProcessStats {
+  /** Peak resident set size of the whole job process, in kibibytes (`process.resourceUsage().maxRSS`). */
+  maxRssKiB: number;
+  /** The same in megabytes (10⁶ bytes). */
+  peakRssMB: number;
+  /** User + system CPU time of the job process (all its threads), in seconds. */
+  cpuSeconds: number;
+  /** Wall-clock time since the process started, in seconds. */
+  wallSeconds: number;
+}
+
+/** One matrix-multiply shape timed by the kernels job. */
+export interface KernelResult {
+  name: string;
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  /** Fraction of exact zeros in A (real images and ReLU outputs have many). */
+  aZeroFraction: number;
+  /** 2·M·N·K / median seconds per call / 10⁹. */
+  gflops: number;
+  /** Median time of one call, in microseconds. */
+  microsecondsPerCall: number;
+}
+
+export interface KernelsJobResult extends ProcessStats {
+  job: 'kernels';
+  gemm: KernelResult[];
+  adam: {
+    /** Parameters updated by one applyGradients call (101,770 for the seed model). */
+    params: number;
+    /** Median parameters updated per second. */
+    paramsPerSecond: number;
+    /** Median time of one applyGradients call (one training step's update), in microseconds. */
+    microsecondsPerStep: number;
+  };
+}
+
+/** The seed job's figures, the same for tinykeras and for the TF.js backends. */
+export interface SeedJobFigures {
+  epochs: number;
+  samples: number;
+  batchSize: number;
+  stepsPerEpoch: number;
+  /** Mean seconds per epoch (including the first, JIT-warming one). */
+  secondsPerEpoch: number;
+  /** Fastest epoch; null where only the total training time is known (TF.js). */
+  bestSecondsPerEpoch: number | null;
+  /** Every epoch's seconds; empty where only the total is known. */
+  epochSeconds: number[];
+  /** Mean milliseconds per training step (secondsPerEpoch / stepsPerEpoch). */
+  msPerStep: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Seconds to predict the 10,000 test images. */
+  predictSeconds: number;
+  /** How predictSeconds was measured. */
+  predictTiming: string;
+  /**
+   * Average cores busy in the job's process while it trained: CPU time
+   * (all threads) ÷ wall time, over fit for tinykeras and over the whole
+   * fit + evaluate + predict call for TF.js.
+   */
+  coresUsed: number;
+}
+
+export interface TinykerasJobResult extends SeedJobFigures, ProcessStats {
+  job: 'tinykeras';
+  seed: number;
+  /** The `threads` asked for with --threads, or null. */
+  threadsRequested: number | null;
+  /** Whether fit read a `threads` key from its arguments at all (false: FitArgs has no such option, so --threads was ignored). */
+  fitReadsThreads: boolean;
+  evaluateSeconds: number;
+}
+
+export interface TfjsJobResult extends SeedJobFigures, ProcessStats {
+  job: 'tfjs-cpu' | 'tfjs-wasm';
+  /** The TF.js version that ran. */
+  tfjsVersion: string;
+}
+
+export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult;
+export type JobName = JobResult['job'];
+export const JOB_NAMES: readonly JobName[] = ['kernels', 'tinykeras', 'tfjs-wasm', 'tfjs-cpu'];
+
+/** The options a job process accepts (each job uses the ones it needs). */
+export interface JobOptions {
+  /** Print one RESULT_PREFIX line instead of indented JSON. */
+  json: boolean;
+  epochs: number;
+  samples: number;
+  threads: number | null;
+}
+
+/** Parses a job's command line; `defaultEpochs` differs between ours (5) and the peers (1). */
+export function parseJobOptions(defaultEpochs: number): JobOptions {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      epochs: { type: 'string' },
+      samples: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    strict: true,
+  });
+  return {
+    json: values.json ?? false,
+    epochs: positiveInteger('--epochs', values.epochs) ?? defaultEpochs,
+    samples: positiveInteger('--samples', values.samples) ?? 60_000,
+    threads: positiveInteger('--threads', values.threads) ?? null,
+  };
+}
+
+/** `undefined` stays undefined; anything else must be a whole number ≥ 1. */
+export function positiveInteger(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 1)) throw new Error(`${flag} takes a whole number ≥ 1. Received: ${text}`);
+  return value;
+}
+
+/** This process's peak memory and CPU time so far. */
+export function processStats(): ProcessStats {
+  const usage = process.resourceUsage();
+  return {
+    maxRssKiB: usage.maxRSS,
+    peakRssMB: (usage.maxRSS * 1024) / 1e6,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    wallSeconds: process.uptime(),
+  };
+}
+
+/** Reports progress: to the parent when run with --json, else straight to the terminal. */
+export function progress(options: Pick<JobOptions, 'json'>, message: string): void {
+  process.stderr.write(options.json ? `${PROGRESS_PREFIX}${message}\n` : `${message}\n`);
+}
+
+/** Prints a job's result in the form the options ask for. */
+export function emitResult(options: Pick<JobOptions, 'json'>, result: JobResult): void {
+  if (options.json) process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+  else console.log(JSON.stringify(result, null, 2));
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
