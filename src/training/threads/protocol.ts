@@ -2,9 +2,8 @@
  * How the main thread and the step workers talk: a few Int32 slots in shared
  * memory. The main thread writes the phase and its arguments, bumps
  * `generation` and wakes the workers; each worker runs its share and bumps
- * `done`. Waiting spins briefly before sleeping in Atomics.wait, because a
- * phase lasts well under a millisecond and waking a sleeping thread costs
- * tens of microseconds.
+ * `done`. Waiting spins before sleeping in Atomics.wait, because a phase
+ * lasts about a millisecond and waking a sleeping thread costs about as much.
  */
 import { Adam } from '../../optim/adam.js';
 import type { Optimizer } from '../../optim/optimizer.js';
@@ -17,12 +16,20 @@ export const CONTROL_SLOTS = 8;
 /** What a worker runs when woken. */
 export const Phase = { exit: 0, rows: 1, weights: 2 } as const;
 
-/** How many times to re-check a shared slot before sleeping on it. */
-const SPINS = 20_000;
+/**
+ * How long to keep re-checking a shared slot before sleeping on it. Longer
+ * than any gap inside a training step (gathering a batch takes ~0.1 ms), so
+ * workers only sleep between epochs: waking a sleeping thread took ~0.5 ms
+ * per handoff on the 2-core VM, a third of the step.
+ */
+const SPIN_MS = 2;
 
 /** Waits until control[slot] !== value (spin, then sleep), or throws after `timeoutMs`. */
 export function waitWhileEqual(control: Int32Array, slot: number, value: number, timeoutMs: number): void {
-  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) !== value) return;
+  const spinUntil = performance.now() + SPIN_MS;
+  while (performance.now() < spinUntil) {
+    for (let i = 0; i < 256; i++) if (Atomics.load(control, slot) !== value) return;
+  }
   const deadline = Date.now() + timeoutMs;
   while (Atomics.load(control, slot) === value) {
     if (Date.now() > deadline) throw new Error(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
