@@ -140,9 +140,6 @@ for (const job of JOB_NAMES) {
 }
 
 const ours = report.seedJob.tinykeras?.result;
-if (ours && options.threads !== null && !ours.fitReadsThreads) {
-  report.notes.push(`--threads ${options.threads} was ignored: this version's fit has no \`threads\` option.`);
-}
 for (const peer of ['tfjs-wasm', 'tfjs-cpu'] as const) {
   const theirs = report.seedJob[peer]?.result;
   if (ours && theirs) {

@@ -94,8 +94,6 @@ export interface TinykerasJobResult extends SeedJobFigures, ProcessStats {
   seed: number;
   /** The `threads` asked for with --threads, or null. */
   threadsRequested: number | null;
-  /** Whether fit read a `threads` key from its arguments at all (false: FitArgs has no such option, so --threads was ignored). */
-  fitReadsThreads: boolean;
   evaluateSeconds: number;
 }
 

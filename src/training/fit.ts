@@ -8,6 +8,12 @@
  *     backward:  dL/dθ for every trainable weight θ
  *     update:    θ ← optimizer rule(θ, dL/dθ); then the gradients are zeroed
  *
+ * A step runs one of two ways with the same result: through autograd
+ * (`autogradStep`, any model), or, for a stack of Flatten and Dense layers
+ * under sparse categorical crossentropy, through the compiled step
+ * (`compiledStep`, see dense-step.ts), which is faster, allocates nothing,
+ * and shares the work with worker threads where the platform has them.
+ *
  * The progress bar and History see running means over the epoch, weighted by
  * batch size. Validation, if asked for, runs after each epoch through the
  * same code as `evaluate`.
