@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
-import { planDenseStep, createStepRunner, gatherBatch } from '../src/training/compile-dense-step.js';
+import { planDenseStep, createStepRunner, gatherBatch, SingleThreadRunner } from '../src/training/compile-dense-step.js';
 import { Activation, activationBackward, biasActivation, columnSums, softmaxCrossEntropy } from '../src/tensor/kernels/dense.js';
 
 const { Dense, Flatten } = keras.layers;
@@ -81,6 +81,20 @@ describe('the compiled Dense step', () => {
       }
     });
   }
+
+  it("uses threads by default only when a step has enough work to pay for them", async () => {
+    const [x, y] = data(64, 2);
+    const small = model('relu');
+    small.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const smallRunner = (await createStepRunner(small, small.compiled!, x, y, 32, 'auto'))!;
+    expect(smallRunner).toBeInstanceOf(SingleThreadRunner);
+    await smallRunner.close();
+    const big = new keras.Sequential([new Flatten({ inputShape: [4, 5] }), new Dense(2048, { activation: 'relu' }), new Dense(3, { activation: 'softmax' })]);
+    big.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const bigRunner = (await createStepRunner(big, big.compiled!, x, y, 32, 'auto'))!;
+    expect(bigRunner).not.toBeInstanceOf(SingleThreadRunner); // 32 × 20 × 2048 = 1.3M multiply-adds per step
+    await bigRunner.close();
+  });
 
   it('gives the same weights on two threads as on one, bit for bit', async () => {
     const one = await train(1, 'relu', () => new keras.optimizers.SGD({ learningRate: 0.1, momentum: 0.9 }));

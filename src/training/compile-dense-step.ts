@@ -126,18 +126,35 @@ export async function createStepRunner(
   x: Tensor,
   y: Tensor,
   batchSize: number,
-  threads: number,
+  threadsArg: number | 'auto',
 ): Promise<StepRunner | null> {
   const plan = planDenseStep(model.layers, compiled, x.shape.slice(1), y.shape);
   if (typeof plan === 'string') return null;
   checkClassIndices(y.data, plan.layers[plan.layers.length - 1]!.units, compiled.loss.name);
   const maxBatch = Math.min(batchSize, x.shape[0]!);
+  const threads = threadsArg === 'auto' ? await defaultThreads(plan, maxBatch) : threadsArg;
   if (threads > 1 && canShareMemory) {
     const { startThreadedRunner } = await import('./threads/threaded-runner.js');
     const runner = await startThreadedRunner(plan, compiled, maxBatch, threads);
     if (runner) return runner;
   }
   return new SingleThreadRunner(buildDenseStepState(plan, compiled, maxBatch, 1), compiled.optimizer);
+}
+
+/**
+ * Multiply-adds per step below which a second thread costs more than it
+ * saves (starting a worker takes ~0.1 s, and each step two handoffs). The
+ * seed model does 3.2 million per step.
+ */
+const MIN_WORK_FOR_THREADS = 500_000;
+
+/** All cores in Node when a step has enough work; one thread otherwise, and outside Node. */
+async function defaultThreads(plan: DenseStepPlan, maxBatch: number): Promise<number> {
+  const work = plan.layers.reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
+  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+  if (!isNode || work < MIN_WORK_FOR_THREADS) return 1;
+  const { availableCores } = await import('./threads/threaded-runner.js');
+  return availableCores();
 }
 
 /**

@@ -48,9 +48,10 @@ export interface FitArgs {
   /** The epoch to start from (for resuming); 0 by default. */
   initialEpoch?: number;
   /**
-   * Threads for the compiled Dense step; all cores by default. Results equal
-   * one thread's up to float rounding of the reported loss. Where worker
-   * threads are unavailable (a plain browser page) training uses one thread.
+   * Threads for the compiled Dense step. By default, all cores when a step
+   * has enough work to pay for them (the seed model does), else one. Results
+   * equal one thread's up to float rounding of the reported loss. Where
+   * worker threads are unavailable (a plain browser page) training uses one.
    */
   threads?: number;
 }
@@ -100,9 +101,8 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
   const callbacks = new CallbackList(all);
 
-  const threads = args.threads ?? (await defaultThreadCount());
-  requirePositiveInteger(threads, 'threads', where);
-  const runner = await createStepRunner(model, compiled, x, y, batchSize, threads);
+  if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
+  const runner = await createStepRunner(model, compiled, x, y, batchSize, args.threads ?? 'auto');
   try {
     return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
   } finally {
@@ -214,12 +214,4 @@ function compiledStep(
   }
   values[0] = lossSum / batchSize;
   for (let i = 1; i < values.length; i++) values[i] = correct / batchSize;
-}
-
-/** All cores in Node; one elsewhere (browser workers are not wired up yet). */
-async function defaultThreadCount(): Promise<number> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (!isNode) return 1;
-  const { availableCores } = await import('./threads/threaded-runner.js');
-  return availableCores();
 }
