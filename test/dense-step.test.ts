@@ -216,3 +216,31 @@ describe('predict through the fused kernels', () => {
     }
   });
 });
+
+describe('evaluate through the fused kernels', () => {
+  it('gives the loss and accuracy of the layer-by-layer path, for softmax outputs and logits', () => {
+    for (const fromLogits of [false, true]) {
+      keras.setRandomSeed(8);
+      const m = model('relu', fromLogits ? 'linear' : 'softmax');
+      const [x, y] = data(45, 4);
+      const loss = new keras.losses.SparseCategoricalCrossentropy({ fromLogits });
+      m.compile({ optimizer: 'adam', loss, metrics: ['accuracy'] });
+      const fused = m.evaluate(x, y, { batchSize: 8, verbose: 0 });
+      // An extra metric the fused path does not compute sends evaluate down the layer-by-layer path.
+      m.compile({ optimizer: 'adam', loss, metrics: ['accuracy', 'sparse_categorical_accuracy'] });
+      const [plainLoss, plainAccuracy] = m.evaluate(x, y, { batchSize: 8, verbose: 0 });
+      expect(fused[0]).toBeCloseTo(plainLoss!, 5);
+      expect(fused[1]).toBeCloseTo(plainAccuracy!, 10);
+      const column = new keras.Tensor(y.data, [45, 1]);
+      m.compile({ optimizer: 'adam', loss, metrics: ['accuracy'] });
+      expect(m.evaluate(x, column, { batchSize: 8, verbose: 0 })[0]).toBeCloseTo(plainLoss!, 5);
+    }
+  });
+
+  it('still names a bad label', () => {
+    const m = model('relu');
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const [x] = data(4, 1);
+    expect(() => m.evaluate(x, keras.tensor([0, 1, 7, 2]), { verbose: 0 })).toThrow(/labels must be integers in \[0, 3\).*y_true\[2\]=7/);
+  });
+});

@@ -41,7 +41,8 @@ export function planInference(layers: readonly Layer[], sampleShape: readonly nu
 
 /**
  * Runs the plan on rows [0, n) of x in batches of `batchSize`, writing the
- * outputs (n × units of the last layer) into `out`; `onBatch(b)` after each.
+ * outputs (n × units of the last layer) into `out`; `onBatch(b, start, end)`
+ * after each. With `logits`, a softmax output layer stops before its softmax.
  */
 export function inferDense(
   plan: readonly InferenceLayer[],
@@ -49,7 +50,8 @@ export function inferDense(
   n: number,
   batchSize: number,
   out: Float32Array,
-  onBatch: (batch: number) => void,
+  onBatch: (batch: number, start: number, end: number) => void,
+  logits = false,
 ): void {
   const hidden = plan.slice(0, -1).map((l) => new Float32Array(batchSize * l.units));
   const last = plan.length - 1;
@@ -62,12 +64,12 @@ export function inferDense(
       gemm(false, false, rows, l.units, l.inputDim, input, l.kernel, output, false);
       if (l.activation === 'softmax') {
         biasActivation(output, l.bias, 0, rows, l.units, Activation.linear);
-        softmaxRows(output, 0, rows, l.units);
+        if (!logits) softmaxRows(output, 0, rows, l.units);
       } else {
         biasActivation(output, l.bias, 0, rows, l.units, l.activation);
       }
       input = output;
     }
-    onBatch(b);
+    onBatch(b, start, start + rows);
   }
 }

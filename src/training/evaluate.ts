@@ -10,6 +10,10 @@ import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, type RunnableModel, type Verbosity } from './model-interface.js';
 import { Progbar } from './progbar.js';
 import { inferDense, planInference } from './dense-inference.js';
+import { planDenseStep } from './compile-dense-step.js';
+import type { CompiledState } from './compile.js';
+import { checkClassIndices } from '../losses/labels.js';
+import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -41,6 +45,7 @@ export function evaluateLoop(
   const steps = stepsPerEpoch(n, args.batchSize);
   const means = new RunningMeans(compiled.logNames);
   const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
+  if (evaluateDense(model, compiled, x, y, args.batchSize, means, bar, steps)) return means.results(prefix);
   noGrad(() => {
     for (let b = 0; b < steps; b++) {
       const [start, end] = batchRange(b, args.batchSize, n);
@@ -51,6 +56,51 @@ export function evaluateLoop(
     }
   });
   return means.results(prefix);
+}
+
+/**
+ * evaluate() for a model the compiled Dense step covers (Flatten/Dense,
+ * sparse categorical crossentropy, accuracy): the fused forward pass up to
+ * the logits, then the fused crossentropy kernel per batch for the loss and
+ * the count of correct predictions. The same values as the layer-by-layer
+ * path, which also works from the logits. Returns false when it does not apply.
+ */
+function evaluateDense(
+  model: RunnableModel,
+  compiled: CompiledState,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+  means: RunningMeans,
+  bar: Progbar | null,
+  steps: number,
+): boolean {
+  const plan = planInference(model.layers, x.shape.slice(1));
+  if (!plan || typeof planDenseStep(model.layers, compiled, x.shape.slice(1), y.shape) === 'string') return false;
+  const classes = plan[plan.length - 1]!.units;
+  checkClassIndices(y.data, classes, compiled.loss.name);
+  const n = x.shape[0]!;
+  const logits = new Float32Array(n * classes);
+  const scratch = new Float32Array(n * classes);
+  const totals = new Float64Array(2);
+  const values = compiled.logNames.map(() => 0);
+  inferDense(
+    plan,
+    x.data,
+    n,
+    batchSize,
+    logits,
+    (b, start, end) => {
+      totals.fill(0);
+      softmaxCrossEntropy(logits, y.data, start, end, classes, 1, scratch, totals);
+      values[0] = totals[0]! / (end - start);
+      for (let i = 1; i < values.length; i++) values[i] = totals[1]! / (end - start);
+      means.update(values, end - start);
+      bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+    },
+    true,
+  );
+  return true;
 }
 
 /**
