@@ -11,34 +11,22 @@
  * when a model ends in softmax.
  */
 import { gradBuffer, record } from '../tensor/autograd.js';
+import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Per-sample losses, shape [N], for logits [N, C] and integer labels [N]. */
 export function sparseSoftmaxCrossEntropyWithLogits(logits: Tensor, labels: Tensor): Tensor {
   const [N, C] = [logits.shape[0]!, logits.shape[1]!];
-  const Z = logits.data;
-  const probabilities = new Float32Array(N * C);
+  // The same kernel as the compiled training step: per-row losses, and
+  // G = softmax(z) − onehot(y), the gradient of each row's loss.
   const losses = new Float32Array(N);
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    let max = -Infinity;
-    for (let j = 0; j < C; j++) max = Math.max(max, Z[row + j]!);
-    let sum = 0;
-    for (let j = 0; j < C; j++) {
-      const e = Math.exp(Z[row + j]! - max);
-      probabilities[row + j] = e;
-      sum += e;
-    }
-    for (let j = 0; j < C; j++) probabilities[row + j]! /= sum;
-    losses[n] = max + Math.log(sum) - Z[row + labels.data[n]!]!;
-  }
+  const G = new Float32Array(N * C);
+  softmaxCrossEntropy(logits.data, labels.data, 0, N, C, 1, G, new Float64Array(2), losses);
   return record(new Tensor(losses, [N]), 'sparseSoftmaxCrossEntropyWithLogits', [logits], (dLoss) => {
     const dZ = gradBuffer(logits);
     for (let n = 0; n < N; n++) {
-      const row = n * C;
       const g = dLoss[n]!;
-      for (let j = 0; j < C; j++) dZ[row + j]! += g * probabilities[row + j]!;
-      dZ[row + labels.data[n]!]! -= g;
+      for (let j = n * C; j < (n + 1) * C; j++) dZ[j]! += g * G[j]!;
     }
   });
 }

@@ -7,18 +7,17 @@
  * handles every model: the compiled step is an optimisation, never a
  * different answer.
  */
-import { Dense } from '../layers/dense.js';
-import { Flatten } from '../layers/flatten.js';
+import type { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { SparseCategoricalCrossentropy } from '../losses/losses.js';
 import { sparseCategoricalAccuracy, resolveMetric } from '../losses/metrics.js';
 import { Activation } from '../tensor/kernels/dense.js';
-import { sizeOf } from '../tensor/shape.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { canShareMemory } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CompiledState } from './compile.js';
 import type { RunnableModel } from './model-interface.js';
+import { denseLayersOf } from './dense-inference.js';
 import { allocateDenseStepState, DenseStep, type DenseStepLayer, type DenseStepState } from './dense-step.js';
 
 /** Runs compiled steps: on this thread, or shared with worker threads. */
@@ -61,20 +60,10 @@ export function planDenseStep(
   sampleShape: readonly number[],
   labelShape: readonly number[],
 ): DenseStepPlan | string {
-  const dense: Dense[] = [];
-  for (const layer of layers) {
-    // Exact classes only: a subclass may compute something else in call().
-    const kind: unknown = layer.constructor;
-    if (!layer.trainable) return `layer "${layer.name}" is not trainable`;
-    if (kind === Dense) dense.push(layer as Dense);
-    else if (kind !== Flatten) return `layer "${layer.name}" (${layer.className}) is not Flatten or Dense`;
-    else if (dense.length > 0) return 'a Flatten layer comes after a Dense layer';
-  }
-  if (dense.length === 0) return 'the model has no Dense layer';
-  if (!dense.every((d) => d.built && d.kernel)) return 'the model is not built';
-  const leadingFlatten = layers[0]!.constructor === Flatten;
-  if (!leadingFlatten && sampleShape.length !== 1) return 'inputs of rank > 2 without a Flatten layer';
-  if (sizeOf(sampleShape) !== dense[0]!.kernel!.shape[0]) return 'the input size does not match the first kernel';
+  const dense = denseLayersOf(layers, sampleShape);
+  if (typeof dense === 'string') return dense;
+  const frozen = layers.find((l) => !l.trainable);
+  if (frozen) return `layer "${frozen.name}" is not trainable`;
 
   const loss = compiled.loss;
   if (!(loss instanceof SparseCategoricalCrossentropy)) return 'the loss is not sparse categorical crossentropy';

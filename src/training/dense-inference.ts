@@ -19,23 +19,37 @@ interface InferenceLayer {
   activation: ActivationCode | 'softmax';
 }
 
-/** The layers as the fused forward pass runs them, or null when some layer is not Flatten/Dense. */
-export function planInference(layers: readonly Layer[], sampleShape: readonly number[]): InferenceLayer[] | null {
-  const plan: InferenceLayer[] = [];
+/**
+ * The Dense layers of a model that is a plain Dense stack (Flatten layers
+ * first, then Dense layers, exact classes, built, its first kernel fitting
+ * one sample of `sampleShape`), or a sentence saying why it is not one.
+ * Exact classes only: a subclass may compute something else in call().
+ */
+export function denseLayersOf(layers: readonly Layer[], sampleShape: readonly number[]): Dense[] | string {
+  const dense: Dense[] = [];
   for (const layer of layers) {
     const kind: unknown = layer.constructor;
-    if (kind === Flatten) {
-      if (plan.length > 0) return null;
-      continue;
-    }
-    if (kind !== Dense) return null;
-    const dense = layer as Dense;
-    const activation = dense.activationName === 'softmax' ? 'softmax' : Activation[dense.activationName];
-    if (!dense.kernel || activation === undefined) return null;
-    plan.push({ kernel: dense.kernel.data, bias: dense.bias?.data ?? null, inputDim: dense.kernel.shape[0]!, units: dense.units, activation });
+    if (kind === Dense) dense.push(layer as Dense);
+    else if (kind !== Flatten) return `layer "${layer.name}" (${layer.className}) is not Flatten or Dense`;
+    else if (dense.length > 0) return 'a Flatten layer comes after a Dense layer';
   }
-  if (plan.length === 0 || sizeOf(sampleShape) !== plan[0]!.inputDim) return null;
-  if (layers[0]!.constructor !== Flatten && sampleShape.length !== 1) return null;
+  if (dense.length === 0) return 'the model has no Dense layer';
+  if (!dense.every((d) => d.kernel !== null)) return 'the model is not built';
+  if (layers[0]!.constructor !== Flatten && sampleShape.length !== 1) return 'inputs of rank > 2 without a Flatten layer';
+  if (sizeOf(sampleShape) !== dense[0]!.kernel!.shape[0]) return 'the input size does not match the first kernel';
+  return dense;
+}
+
+/** The layers as the fused forward pass runs them, or null when the model is not a plain Dense stack. */
+export function planInference(layers: readonly Layer[], sampleShape: readonly number[]): InferenceLayer[] | null {
+  const dense = denseLayersOf(layers, sampleShape);
+  if (typeof dense === 'string') return null;
+  const plan: InferenceLayer[] = [];
+  for (const d of dense) {
+    const activation = d.activationName === 'softmax' ? 'softmax' : Activation[d.activationName];
+    if (activation === undefined) return null;
+    plan.push({ kernel: d.kernel!.data, bias: d.bias?.data ?? null, inputDim: d.kernel!.shape[0]!, units: d.units, activation });
+  }
   return plan;
 }
 

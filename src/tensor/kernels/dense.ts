@@ -85,7 +85,8 @@ export function activationBackward(
  * Softmax crossentropy on logits for rows [rowStart, rowEnd), fused with its
  * gradient: writes dZ = scale · (softmax(z) − onehot(y)) (scale = 1/batch for a
  * batch-mean loss) and adds the rows' summed loss and number of correct
- * argmax predictions to totals[0] and totals[1].
+ * argmax predictions to totals[0] and totals[1]. When `rowLosses` is given,
+ * each row's loss is also written there (the autograd op needs them apart).
  */
 export function softmaxCrossEntropy(
   Z: Float32Array,
@@ -96,6 +97,7 @@ export function softmaxCrossEntropy(
   scale: number,
   dZ: Float32Array,
   totals: Float64Array,
+  rowLosses: Float32Array | null = null,
 ): void {
   let lossSum = 0;
   let correct = 0;
@@ -116,7 +118,9 @@ export function softmaxCrossEntropy(
       dZ[row + j] = e;
       sum += e;
     }
-    lossSum += max + Math.log(sum) - Z[row + label]!;
+    const loss = max + Math.log(sum) - Z[row + label]!;
+    lossSum += loss;
+    if (rowLosses !== null) rowLosses[r] = loss;
     if (argmax === label) correct++;
     const norm = scale / sum;
     for (let j = 0; j < classes; j++) dZ[row + j]! *= norm;
