@@ -1,0 +1,58 @@
+/**
+ * The errors tinykeras throws on purpose, typed so that callers can tell a
+ * bad argument from a bad file from a model used out of order:
+ *
+ *     TinykerasError            every error below
+ *     ├── ValueError            an argument has the wrong value or type (Keras's ValueError)
+ *     │   └── ShapeError        a tensor's shape does not fit where it was given
+ *     ├── RuntimeError          the call is valid but the model is not ready (fit before compile)
+ *     └── FileFormatError       a file is missing, truncated, corrupt or not the format expected
+ *
+ * Messages follow Keras: what was wrong, where, what was expected, then
+ * "Received: name=value". An error thrown from deep inside a kernel is a bug
+ * in tinykeras; every public entry point checks its input first.
+ */
+
+/** The base of every error tinykeras throws on purpose. */
+export class TinykerasError extends Error {}
+
+/** An argument has the wrong value or type, e.g. `epochs=0` or an unknown loss name. */
+export class ValueError extends TinykerasError {}
+
+/** A tensor's shape does not fit: wrong rank, wrong sample shape, or a sample-count mismatch. */
+export class ShapeError extends ValueError {}
+
+/** The call is valid but the model is not ready for it, e.g. `fit` before `compile`. */
+export class RuntimeError extends TinykerasError {}
+
+/** A file is missing, truncated, corrupt or not in the format expected. `path` names it. */
+export class FileFormatError extends TinykerasError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// The name is set on the prototype, not per instance, so that it is already
+// right when the Error constructor writes the stack's first line ("ValueError: …").
+for (const errorClass of [TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError]) {
+  Object.defineProperty(errorClass.prototype, 'name', { value: errorClass.name, writable: true, configurable: true });
+}
+
+/** How a received value is shown in a message: short, and recognisable. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 8).map(describeValue).join(', ');
+    return `[${shown}${value.length > 8 ? `, … (${value.length} items)` : ''}]`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(length ${(value as unknown as ArrayLike<number>).length})`;
+  const shape = (value as { shape?: unknown }).shape;
+  if (Array.isArray(shape)) return `${value.constructor?.name ?? 'object'}(shape=[${shape.join(', ')}])`;
+  return value.constructor?.name && value.constructor !== Object ? value.constructor.name : 'an object';
+}
