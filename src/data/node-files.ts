@@ -190,3 +190,32 @@ export function messageOf(error: unknown): string {
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return error.message + cause;
 }
+
+/**
+ * Writes `contents` to `path` atomically: the bytes go to a temporary file
+ * beside it (unique per process and call), are flushed to disk, and the file
+ * is renamed over `path` only then. A reader, or a crash at any moment, sees
+ * either the old file whole or the new one whole, never a half-written one.
+ * Creates the parent directory if needed.
+ */
+export async function writeFileAtomic(path: string, contents: Uint8Array | string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const nodePath = await import('node:path');
+  const crypto = await import('node:crypto');
+  await fs.mkdir(nodePath.dirname(path), { recursive: true });
+  const tempPath = `${path}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const file = await fs.open(tempPath, 'wx');
+    try {
+      await file.writeFile(contents);
+      // Without the flush a crash after the rename could leave an empty file under the real name.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await fs.rename(tempPath, path);
+  } catch (error) {
+    await fs.rm(tempPath, { force: true });
+    throw error;
+  }
+}
