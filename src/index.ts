@@ -22,6 +22,7 @@ import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
 
 export { Sequential };
+export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
 export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor/creation.js';
 export { noGrad } from './tensor/autograd.js';
@@ -35,7 +36,8 @@ export type { ActivationName } from './layers/activations.js';
 export * as optimizers from './optim/index.js';
 export * as losses from './losses/index.js';
 
-export { Callback, History, EarlyStopping, ProgbarLogger } from './training/callbacks.js';
+export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
+export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
 export * as callbacks from './training/callbacks.js';
 export type { CompileArgs } from './training/compile.js';
 export type { FitArgs } from './training/fit.js';

@@ -248,6 +248,6 @@ describe('evaluate through the fused kernels', () => {
     const m = model('relu');
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const [x] = data(4, 1);
-    expect(() => m.evaluate(x, keras.tensor([0, 1, 7, 2]), { verbose: 0 })).toThrow(/labels must be integers in \[0, 3\).*y_true\[2\]=7/);
+    expect(() => m.evaluate(x, keras.tensor([0, 1, 7, 2]), { verbose: 0 })).toThrow(/labels must be integer class indices in \[0, 3\).*y_true\[2\]=7/);
   });
 });

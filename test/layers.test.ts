@@ -87,7 +87,11 @@ describe('Dense', () => {
 
   it('names the layer and both shapes when the input does not fit', () => {
     const model = seedModel();
-    expect(() => model.predict(keras.zeros([2, 27, 28]), { verbose: 0 })).toThrow(/layer "dense".*expected shape=\(None, 784\).*found shape=\(None, 756\)/);
+    expect(() => model.predict(keras.zeros([2, 27, 28]), { verbose: 0 })).toThrow(
+      /Input 0 of layer "flatten" \(the first layer of model "sequential\w*"\).*expected shape=\(None, 28, 28\), found shape=\(2, 27, 28\)/,
+    );
+    // Called directly (Keras's model(x)), the Dense layer itself names the mismatch.
+    expect(() => model.apply(keras.zeros([2, 27, 28]))).toThrow(/layer "dense\w*".*expected shape=\(None, 784\).*found shape=\(None, 756\)/);
   });
 });
 
@@ -111,10 +115,12 @@ describe('Sequential', () => {
     expect(() => model.setWeights(weights)).toThrow(/weight 2 \("dense_1\/kernel"\) has shape \[128, 10\]/);
   });
 
-  it('builds lazily when no inputShape is given', () => {
+  it('builds lazily when first called on data, but will not predict before it is built', () => {
     const model = new keras.Sequential([new Dense(3), new Dense(2)]);
     expect(model.built).toBe(false);
-    const y = model.predict(keras.ones([5, 4]), { verbose: 0 });
+    expect(() => model.predict(keras.ones([5, 4]), { verbose: 0 })).toThrow(keras.RuntimeError);
+    expect(() => model.predict(keras.ones([5, 4]), { verbose: 0 })).toThrow(/has not been built.*inputShape/);
+    const y = model.apply(keras.ones([5, 4]));
     expect(y.shape).toEqual([5, 2]);
     expect(model.countParams()).toBe(4 * 3 + 3 + 3 * 2 + 2);
   });
@@ -123,7 +129,7 @@ describe('Sequential', () => {
 describe('summary() after a lazy build', () => {
   it('works once the model has seen data, without an inputShape', () => {
     const model = new keras.Sequential([new Dense(3), new Dense(2)]);
-    model.predict(keras.ones([1, 4]), { verbose: 0 });
+    model.apply(keras.ones([1, 4]));
     const lines: string[] = [];
     model.summary((line) => lines.push(line));
     expect(lines).toContain('dense (Dense)                (None, 3)                 15        ');

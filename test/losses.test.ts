@@ -42,7 +42,7 @@ describe('sparse categorical crossentropy', () => {
   it('names the loss, the index and the value of a bad label', () => {
     const loss = new SparseCategoricalCrossentropy();
     expect(() => loss.call(keras.tensor([1, 3]), probabilities)).toThrow(
-      /sparse_categorical_crossentropy: labels must be integers in \[0, 3\).*Received: y_true\[1\]=3/,
+      /sparse_categorical_crossentropy: labels must be integer class indices in \[0, 3\).*Received: y_true\[1\]=3/,
     );
     expect(() => loss.call(keras.tensor([0.5, 1]), probabilities)).toThrow(/y_true\[0\]=0.5/);
     expect(() => loss.call(keras.tensor([[0, 1, 0], [1, 0, 0]]), probabilities)).toThrow(/look like one-hot labels/);

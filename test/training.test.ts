@@ -173,7 +173,7 @@ describe('fit', () => {
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
     await expect(model.fit(x, y, { epochs: 0 })).rejects.toThrow(/epochs must be a positive integer. Received: epochs=0/);
     await expect(model.fit(x, y, { batchSize: 1.5 })).rejects.toThrow(/batchSize=1.5/);
-    await expect(model.fit(x, y, { validationSplit: 1 })).rejects.toThrow(/validationSplit must be in \[0, 1\)/);
+    await expect(model.fit(x, y, { validationSplit: 1 })).rejects.toThrow(/validationSplit must be a number in \[0, 1\)/);
     await expect(model.fit(x, y.sliceRows(0, 5))).rejects.toThrow(/same number of samples/);
   });
 });

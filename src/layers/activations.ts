@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { ValueError } from '../errors.js';
 
 export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
 export type Activation = (x: Tensor) => Tensor;
@@ -22,7 +23,7 @@ export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 export function getActivation(name: ActivationName | null | undefined, where: string): Activation {
   const activation = ACTIVATIONS[(name ?? 'linear') as ActivationName];
   if (!activation) {
-    throw new Error(
+    throw new ValueError(
       `${where}: unknown activation '${String(name)}'.${suggestClosest(String(name), ACTIVATION_NAMES)} ` +
         `Valid activations: ${ACTIVATION_NAMES.join(', ')}.`,
     );

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { Initializer } from './initializers.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export interface DenseArgs extends LayerArgs {
   /** 'relu', 'softmax', 'sigmoid', 'tanh' or 'linear'; none means linear. */
@@ -34,7 +35,7 @@ export class Dense extends Layer {
   constructor(units: number, args: DenseArgs = {}) {
     super(args);
     if (!Number.isInteger(units) || units <= 0) {
-      throw new Error(
+      throw new ValueError(
         `Layer "${this.name}": units must be a positive integer, the number of outputs. Received: units=${units}`,
       );
     }
@@ -49,7 +50,7 @@ export class Dense extends Layer {
   override build(inputShape: BatchShape): void {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
-      throw new Error(
+      throw new ShapeError(
         `Layer "${this.name}": the last dimension of its input must be known to create the kernel. ` +
           `Received: input_shape=${JSON.stringify(inputShape)}`,
       );

@@ -15,6 +15,7 @@ import { getGlobalGenerator } from '../tensor/random.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { ValueError } from '../errors.js';
 
 export type Initializer = (shape: Shape) => Tensor;
 
@@ -76,7 +77,7 @@ export function getInitializer(identifier: string | Initializer, where: string):
   const key = identifier.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   const initializer = INITIALIZERS[key];
   if (!initializer) {
-    throw new Error(
+    throw new ValueError(
       `${where}: unknown initializer '${identifier}'.${suggestClosest(identifier, INITIALIZER_NAMES)} ` +
         `Valid initializers: ${INITIALIZER_NAMES.join(', ')}.`,
     );

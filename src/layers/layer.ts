@@ -11,6 +11,7 @@ import { sharedCopy } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export type BatchShape = readonly (number | null)[];
 
@@ -41,7 +42,7 @@ export abstract class Layer {
     if (args.inputShape !== undefined) {
       const shape = args.inputShape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new Error(
+        throw new ValueError(
           `Layer "${this.name}": inputShape must be an array of positive integers, the shape of one sample ` +
             `without the batch dimension (for 28×28 images: [28, 28]). Received: inputShape=${JSON.stringify(shape)}`,
         );
@@ -112,7 +113,7 @@ export abstract class Layer {
     const fits =
       inputShape.length === expected.length && expected.every((d, i) => d === null || d === inputShape[i]);
     if (!fits) {
-      throw new Error(
+      throw new ShapeError(
         `Input 0 of layer "${this.name}" is incompatible with the layer: expected shape=${formatShape(expected)}, ` +
           `found shape=${formatShape(inputShape)}`,
       );

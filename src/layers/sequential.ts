@@ -19,6 +19,7 @@ import type { DataLike } from '../training/inputs.js';
 import type { Logs } from '../training/logs.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
 import { summaryLines } from './summary.js';
+import { RuntimeError, ShapeError, ValueError } from '../errors.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -36,13 +37,13 @@ export class Sequential extends Layer {
   /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
-      throw new Error(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
+      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
     }
     if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
-      throw new Error(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
+      throw new ValueError(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
     }
     if (this.stack.length > 0 && layer.batchInputShape !== null) {
-      throw new Error(
+      throw new ValueError(
         `Sequential.add: only the first layer may set inputShape; layer "${layer.name}" sets ` +
           `${JSON.stringify(layer.batchInputShape.slice(1))} but is layer ${this.stack.length + 1} of "${this.name}".`,
       );
@@ -75,7 +76,7 @@ export class Sequential extends Layer {
   }
 
   override apply(inputs: Tensor): Tensor {
-    if (this.stack.length === 0) throw new Error(`Model "${this.name}" has no layers yet; add some before calling it.`);
+    if (this.stack.length === 0) throw new RuntimeError(`Model "${this.name}" has no layers yet; add some before calling it.`);
     return super.apply(inputs);
   }
 
@@ -99,7 +100,7 @@ export class Sequential extends Layer {
   summary(printFn: (line: string) => void = console.log): void {
     const inputShape = this.builtInputShape;
     if (inputShape === null) {
-      throw new Error(
+      throw new RuntimeError(
         `summary(): model "${this.name}" has not been built yet. Give the first layer an inputShape ` +
           '(for example new Flatten({ inputShape: [28, 28] })), or call the model on data first.',
       );
@@ -121,12 +122,12 @@ export class Sequential extends Layer {
   setWeights(weights: readonly Tensor[]): void {
     const own = this.weights;
     if (weights.length !== own.length) {
-      throw new Error(`setWeights: model "${this.name}" has ${own.length} weights but ${weights.length} were given.`);
+      throw new ValueError(`setWeights: model "${this.name}" has ${own.length} weights but ${weights.length} were given.`);
     }
     own.forEach((w, i) => {
       const given = weights[i]!;
       if (given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
-        throw new Error(
+        throw new ShapeError(
           `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: shape [${given.shape.join(', ')}]`,
         );
       }

@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { ValueError } from '../errors.js';
 
 export * from './losses.js';
 export * from './metrics.js';
@@ -33,7 +34,7 @@ export function getLoss(identifier: LossIdentifier): Loss {
   if (typeof identifier !== 'string') return identifier;
   const factory = LOSS_FACTORIES[toSnakeCase(identifier)];
   if (!factory) {
-    throw new Error(
+    throw new ValueError(
       `Unknown loss: '${identifier}'.${suggestClosest(identifier, LOSS_NAMES)} Valid losses: ${LOSS_NAMES.join(', ')}.`,
     );
   }

@@ -13,7 +13,8 @@
 import { oneHot } from '../tensor/ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
-import { sparseLabels } from './labels.js';
+import { checkDenseTargets, checkSparseTargets, sparseLabels } from './labels.js';
+import { ValueError } from '../errors.js';
 
 /** Keras's backend.epsilon(): the fuzz factor that keeps log away from 0. */
 export const EPSILON = 1e-7;
@@ -23,6 +24,12 @@ export interface Loss {
   readonly name: string;
   /** The batch-mean loss, a scalar tensor that autograd can differentiate. */
   call(yTrue: Tensor, yPred: Tensor): Tensor;
+  /**
+   * Checks all of a dataset's targets against the model's output shape
+   * (batch dimension null) before training or evaluation starts, throwing a
+   * ValueError or ShapeError that names the loss and the first bad target.
+   */
+  checkTargets?(yTrue: Tensor, outputShape: readonly (number | null)[]): void;
 }
 
 export interface CrossentropyOptions {
@@ -45,6 +52,10 @@ export class SparseCategoricalCrossentropy implements Loss {
     if (logits !== null) return sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
     return probabilityCrossentropy(oneHot(labels, yPred.shape[1]!), yPred);
   }
+
+  checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
+    checkSparseTargets(yTrue, outputShape, this.name);
+  }
 }
 
 /** One-hot (or soft) targets against predicted class probabilities (or logits). */
@@ -63,6 +74,10 @@ export class CategoricalCrossentropy implements Loss {
     if (logits !== null) return yTrue.mul(logits.logSoftmax()).sum(-1).neg().mean();
     return probabilityCrossentropy(yTrue, yPred);
   }
+
+  checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
+    checkDenseTargets(yTrue, outputShape, this.name, true);
+  }
 }
 
 /** The mean of the squared differences over the last axis, then over the batch. */
@@ -72,6 +87,10 @@ export class MeanSquaredError implements Loss {
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     requireSameShape(yTrue, yPred, this.name);
     return yPred.sub(yTrue).square().mean();
+  }
+
+  checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
+    checkDenseTargets(yTrue, outputShape, this.name, false);
   }
 }
 
@@ -84,7 +103,7 @@ function probabilityCrossentropy(yTrue: Tensor, probabilities: Tensor): Tensor {
 
 function requireSameShape(yTrue: Tensor, yPred: Tensor, lossName: string): void {
   if (yTrue.shape.length !== yPred.shape.length || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
-    throw new Error(
+    throw new ValueError(
       `${lossName}: the targets and predictions must have the same shape. ` +
         `Received: y_true.shape=[${yTrue.shape.join(', ')}], y_pred.shape=[${yPred.shape.join(', ')}]`,
     );

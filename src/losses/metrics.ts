@@ -12,6 +12,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { sparseLabels } from './labels.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { ValueError } from '../errors.js';
 
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => number;
 
@@ -83,5 +84,5 @@ export const METRIC_NAMES = ['accuracy', 'acc', ...Object.keys(NAMED_METRICS)];
 export function requireKnownMetric(identifier: unknown): void {
   if (typeof identifier === 'string' && METRIC_NAMES.includes(identifier.toLowerCase())) return;
   const name = String(identifier);
-  throw new Error(`Unknown metric: '${name}'.${suggestClosest(name, METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
+  throw new ValueError(`Unknown metric: '${name}'.${suggestClosest(name, METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
 }

@@ -13,6 +13,7 @@
  * where ε sits. We follow Keras.
  */
 import { Optimizer } from './optimizer.js';
+import { ValueError } from '../errors.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -34,13 +35,18 @@ export class Adam extends Optimizer {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(value >= 0 && value < 1)) throw new Error(`Adam: ${key} must be in [0, 1). Received: ${key}=${value}`);
+      if (!(value >= 0 && value < 1)) throw new ValueError(`Adam: ${key} must be in [0, 1). Received: ${key}=${value}`);
     }
-    if (!(this.epsilon >= 0)) throw new Error(`Adam: epsilon must be non-negative. Received: epsilon=${this.epsilon}`);
+    if (!(this.epsilon >= 0)) throw new ValueError(`Adam: epsilon must be non-negative. Received: epsilon=${this.epsilon}`);
   }
 
   get slotCount(): number {
     return 2;
+  }
+
+  /** m: the first-moment (mean) estimate; v: the second-moment (uncentred variance) estimate. */
+  override get slotNames(): readonly string[] {
+    return ['m', 'v'];
   }
 
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {

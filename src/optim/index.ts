@@ -5,6 +5,7 @@ import { suggestClosest } from '../utils/suggest.js';
 import { Adam } from './adam.js';
 import { Optimizer } from './optimizer.js';
 import { SGD } from './sgd.js';
+import { ValueError } from '../errors.js';
 
 export { Adam, type AdamOptions } from './adam.js';
 export { Optimizer } from './optimizer.js';
@@ -21,7 +22,7 @@ export function getOptimizer(identifier: string | Optimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   const factory = typeof identifier === 'string' ? OPTIMIZER_FACTORIES[identifier.toLowerCase()] : undefined;
   if (!factory) {
-    throw new Error(
+    throw new ValueError(
       `Unknown optimizer: '${String(identifier)}'.${suggestClosest(String(identifier), OPTIMIZER_NAMES)} ` +
         `Valid optimizers: ${OPTIMIZER_NAMES.join(', ')}, or an Optimizer instance.`,
     );

@@ -5,6 +5,7 @@
  */
 import { allocateFloat32 } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export abstract class Optimizer {
   /** The Keras name, e.g. "adam". */
@@ -17,13 +18,18 @@ export abstract class Optimizer {
 
   constructor(learningRate: number) {
     if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new Error(`${new.target.name}: learningRate must be a positive number. Received: learningRate=${learningRate}`);
+      throw new ValueError(`${new.target.name}: learningRate must be a positive number. Received: learningRate=${learningRate}`);
     }
     this.learningRate = learningRate;
   }
 
   /** How many state arrays each variable needs (Adam: 2, SGD with momentum: 1). */
   abstract get slotCount(): number;
+
+  /** The slots' names, for messages and saved files (Adam: m, v). */
+  get slotNames(): readonly string[] {
+    return Array.from({ length: this.slotCount }, (_, i) => `slot${i}`);
+  }
 
   /**
    * The update rule, applied in place to elements [start, end) of a
@@ -49,7 +55,7 @@ export abstract class Optimizer {
     for (let i = 0; i < gradientsAndVariables.length; i++) {
       const [gradient, variable] = gradientsAndVariables[i]!;
       if (gradient.size !== variable.size) {
-        throw new Error(
+        throw new ShapeError(
           `${this.name}: the gradient of ${variable.name || 'a variable'} has ${gradient.size} values but the variable has ${variable.size}.`,
         );
       }

@@ -7,6 +7,7 @@
  *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
  */
 import { Optimizer } from './optimizer.js';
+import { ValueError } from '../errors.js';
 
 export interface SGDOptions {
   learningRate?: number;
@@ -25,12 +26,16 @@ export class SGD extends Optimizer {
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) {
-      throw new Error(`SGD: momentum must be in [0, 1]. Received: momentum=${this.momentum}`);
+      throw new ValueError(`SGD: momentum must be in [0, 1]. Received: momentum=${this.momentum}`);
     }
   }
 
   get slotCount(): number {
     return this.momentum > 0 ? 1 : 0;
+  }
+
+  override get slotNames(): readonly string[] {
+    return this.momentum > 0 ? ['momentum'] : [];
   }
 
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], _step: number, start: number, end: number): void {

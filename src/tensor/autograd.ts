@@ -15,6 +15,7 @@
  * until it is zeroed (fit zeroes it after each optimizer step).
  */
 import type { Tensor } from './tensor.js';
+import { RuntimeError, ShapeError } from '../errors.js';
 
 export interface GradNode {
   /** The op's name, for error messages and for learners inspecting a graph. */
@@ -82,13 +83,13 @@ export function gradBuffer(t: Tensor): Float32Array {
  */
 export function backward(root: Tensor): void {
   if (root.size !== 1) {
-    throw new Error(
+    throw new ShapeError(
       `backward() starts from a scalar, such as a loss. Received: a tensor of shape [${root.shape.join(', ')}]; ` +
         `reduce it first, for example with .sum() or .mean().`,
     );
   }
   if (!root.requiresGrad) {
-    throw new Error(
+    throw new RuntimeError(
       'backward(): this tensor does not depend on any tensor that requires a gradient ' +
         '(was it computed inside noGrad, or from constants only?).',
     );

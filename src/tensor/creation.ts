@@ -5,6 +5,7 @@
 import { getGlobalGenerator, type RandomGenerator } from './random.js';
 import { sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { describeValue, ValueError } from '../errors.js';
 
 /**
  * A tensor from a number, nested arrays (`[[1, 2], [3, 4]]`, shape inferred)
@@ -38,12 +39,14 @@ function flattenNested(values: NestedArray[] | ArrayLike<number>): number[] {
   const flat: number[] = [];
   const walk = (v: NestedArray, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new Error(`tensor: expected a number at ${path}, found an array (the nesting is ragged).`);
+      if (typeof v !== 'number') {
+        throw new ValueError(`tensor: expected a number at ${path}. Received: ${path}=${describeValue(v)}${Array.isArray(v) ? ' (the nesting is ragged)' : ''}`);
+      }
       flat.push(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      throw new Error(
+      throw new ValueError(
         `tensor: the nested arrays are ragged: ${path} should be an array of length ${shape[depth]}. ` +
           `Received: ${Array.isArray(v) ? `an array of length ${v.length}` : String(v)}`,
       );

@@ -15,6 +15,7 @@
  */
 import { noGrad } from './autograd.js';
 import { Tensor } from './tensor.js';
+import { ShapeError } from '../errors.js';
 
 export interface GradCheckOptions {
   /** Finite-difference step; 1e-2 by default. */
@@ -65,7 +66,7 @@ export function checkGradients(
   }
   const output = f(...inputs);
   if (output.size !== 1) {
-    throw new Error(`checkGradients: f must return a scalar. Received: shape=[${output.shape.join(', ')}]`);
+    throw new ShapeError(`checkGradients: f must return a scalar. Received: shape=[${output.shape.join(', ')}]`);
   }
   output.backward();
   const analytic = inputs.map((x) => x.grad?.data.slice() ?? new Float32Array(x.size));

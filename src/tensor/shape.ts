@@ -2,6 +2,7 @@
  * Shape helpers shared by every op: sizes, NumPy broadcasting, and the
  * outer × axis × inner split that lets one loop reduce along any axis.
  */
+import { ShapeError, ValueError } from '../errors.js';
 
 export type Shape = readonly number[];
 
@@ -34,7 +35,7 @@ export function broadcastShapes(a: Shape, b: Shape, opName: string): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(
+      throw new ShapeError(
         `${opName}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together ` +
           `(dimension ${i} of the aligned shapes is ${da} against ${db}; each pair must be equal or 1).`,
       );
@@ -65,7 +66,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 export function normalizeAxis(axis: number, rank: number, opName: string): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= Math.max(rank, 1)) {
-    throw new Error(`${opName}: axis ${axis} is out of range for a tensor of rank ${rank}.`);
+    throw new ValueError(`${opName}: axis ${axis} is out of range for a tensor of rank ${rank}.`);
   }
   return a;
 }

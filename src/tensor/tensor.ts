@@ -17,6 +17,7 @@ import { matmul, type MatmulOptions } from './ops/matmul.js';
 import { softmax, logSoftmax } from './ops/softmax.js';
 import * as reduce from './ops/reduce.js';
 import * as shapeOps from './ops/shape.js';
+import { ShapeError, ValueError } from '../errors.js';
 
 export type TensorLike = Tensor | number;
 
@@ -41,10 +42,10 @@ export class Tensor {
 
   constructor(data: Float32Array, shape: Shape) {
     if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`Tensor: every dimension must be a non-negative integer. Received: shape=[${shape.join(', ')}]`);
+      throw new ValueError(`Tensor: every dimension must be a non-negative integer. Received: shape=[${shape.join(', ')}]`);
     }
     if (data.length !== sizeOf(shape)) {
-      throw new Error(
+      throw new ShapeError(
         `Tensor: shape [${shape.join(', ')}] holds ${sizeOf(shape)} values but the data has ${data.length}.`,
       );
     }
@@ -112,7 +113,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new Error(`item() needs a tensor with one element. Received: shape=[${this.shape.join(', ')}]`);
+      throw new ShapeError(`item() needs a tensor with one element. Received: shape=[${this.shape.join(', ')}]`);
     }
     return this.data[0]!;
   }

@@ -13,6 +13,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './logs.js';
 import { defaultOutput, Progbar, type ProgbarOutput } from './progbar.js';
+import { RuntimeError, ValueError } from '../errors.js';
+import type { NonFiniteReport } from './non-finite.js';
 
 /** What a callback needs of the model: its weights and the flag that ends training. */
 export interface TrainableModel {
@@ -67,6 +69,8 @@ export class History extends Callback {
   epoch: number[] = [];
   /** One array per log key, one value per epoch. */
   history: Record<string, number[]> = {};
+  /** Set when fit stopped because the loss became NaN or infinite: where, and what was non-finite. */
+  nonFiniteReport: NonFiniteReport | null = null;
 
   override onTrainBegin(): void {
     this.epoch = [];
@@ -128,6 +132,30 @@ export interface EarlyStoppingArgs {
   verbose?: 0 | 1;
 }
 
+/**
+ * Keras's TerminateOnNaN: stops training at the first batch whose running
+ * loss is NaN or infinite, printing "Batch N: Invalid loss, terminating
+ * training", or throws a RuntimeError instead with `raiseError`. fit already
+ * runs a stricter check by default (on each batch's own loss, with a
+ * diagnosis; see non-finite.ts); this callback is for code written for Keras.
+ */
+export class TerminateOnNaN extends Callback {
+  readonly raiseError: boolean;
+
+  constructor(args: { raiseError?: boolean } = {}) {
+    super();
+    this.raiseError = args.raiseError ?? false;
+  }
+
+  override onBatchEnd(batch: number, logs: Logs): void {
+    const loss = logs['loss'];
+    if (loss === undefined || Number.isFinite(loss)) return;
+    if (this.raiseError) throw new RuntimeError(`NaN or Inf found in the loss at batch ${batch}. Received: loss=${loss}`);
+    console.log(`Batch ${batch}: Invalid loss, terminating training`);
+    if (this.model) this.model.stopTraining = true;
+  }
+}
+
 /** Stops training once the monitored value has stopped improving (Keras's EarlyStopping). */
 export class EarlyStopping extends Callback {
   readonly monitor: string;
@@ -155,7 +183,7 @@ export class EarlyStopping extends Callback {
     this.verbose = args.verbose ?? 0;
     const mode = args.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode)) {
-      throw new Error(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}`);
+      throw new ValueError(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}`);
     }
     const maximise = mode === 'max' || (mode === 'auto' && /acc|auc/.test(this.monitor));
     this.direction = maximise ? 1 : -1;

@@ -5,6 +5,7 @@
 import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
@@ -25,10 +26,10 @@ export class CompiledState {
 
   constructor(args: CompileArgs) {
     if (args === null || typeof args !== 'object') {
-      throw new Error(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
+      throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
     }
-    if (args.optimizer === undefined) throw new Error("compile(): an optimizer is required, for example optimizer: 'adam'.");
-    if (args.loss === undefined) throw new Error("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
+    if (args.optimizer === undefined) throw new ValueError("compile(): an optimizer is required, for example optimizer: 'adam'.");
+    if (args.loss === undefined) throw new ValueError("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
     this.optimizer = getOptimizer(args.optimizer);
     this.loss = getLoss(args.loss);
     this.metricNames = args.metrics ?? [];

@@ -5,7 +5,7 @@
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
-import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
+import { prepareData, type DataLike } from './inputs.js';
 import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, type RunnableModel, type Verbosity } from './model-interface.js';
 import { Progbar } from './progbar.js';
@@ -14,6 +14,7 @@ import { planDenseStep } from './compile-dense-step.js';
 import type { CompiledState } from './compile.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
+import { RuntimeError, ValueError } from '../errors.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -111,13 +112,11 @@ function evaluateDense(
  */
 export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
   const where = 'evaluate()';
-  if (!model.compiled) throw new Error(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
+  if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
-  const x = toTensor(xLike, 'x', where);
-  const y = toTensor(yLike, 'y', where);
-  requireSameSampleCount(x, y, where);
-  const logs = evaluateLoop(model, x, y, { batchSize, verbose: resolveVerbose(args.verbose, where) });
+  const [x, y] = prepareData(model, xLike, yLike, where, { loss: model.compiled.loss, requireBuilt: true });
+  const logs = evaluateLoop(model, x, y!, { batchSize, verbose: resolveVerbose(args.verbose, where) });
   return args.returnDict ? logs : Object.values(logs);
 }
 
@@ -126,8 +125,7 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
   const where = 'predict()';
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
-  const x = toTensor(xLike, 'x', where);
-  if (x.rank === 0 || x.shape[0] === 0) throw new Error(`${where}: x must hold at least one sample. Received: x.shape=[${x.shape.join(', ')}]`);
+  const [x] = prepareData(model, xLike, null, where, { requireBuilt: true });
   const verbose = resolveVerbose(args.verbose, where);
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);

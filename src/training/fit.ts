@@ -26,9 +26,11 @@ import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks
 import { createStepRunner, gatherBatch, type StepRunner } from './compile-dense-step.js';
 import type { CompiledState } from './compile.js';
 import { evaluateLoop } from './evaluate.js';
-import { requireSameSampleCount, toTensor, type DataLike } from './inputs.js';
+import { prepareData, type DataLike } from './inputs.js';
+import { diagnoseNonFinite, type NamedValues } from './non-finite.js';
 import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
 
 export interface FitArgs {
   /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
@@ -54,6 +56,12 @@ export interface FitArgs {
    * worker threads are unavailable (a plain browser page) training uses one.
    */
   threads?: number;
+  /**
+   * Stop at the first batch whose loss is NaN or ±Infinity and print a
+   * diagnosis (see non-finite.ts); true by default. The report is also kept
+   * as `history.nonFiniteReport`.
+   */
+  terminateOnNaN?: boolean;
 }
 
 /** How often fit lets the event loop run, so a browser page stays responsive. */
@@ -62,28 +70,37 @@ const YIELD_EVERY_MS = 100;
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
   const compiled = model.compiled;
-  if (!compiled) throw new Error(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
+  if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
+  if (args === null || typeof args !== 'object') throw new ValueError(`${where}: the third argument holds the options, such as { epochs: 5 }. Received: ${describeValue(args)}`);
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
   const verbose = resolveVerbose(args.verbose, where);
   requirePositiveInteger(epochs, 'epochs', where);
   requirePositiveInteger(batchSize, 'batchSize', where);
+  if (!(Number.isInteger(initialEpoch) && initialEpoch >= 0)) {
+    throw new ValueError(`${where}: initialEpoch must be a non-negative integer. Received: initialEpoch=${describeValue(initialEpoch)}`);
+  }
   const split = args.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new Error(`${where}: validationSplit must be in [0, 1). Received: validationSplit=${split}`);
+  if (!(typeof split === 'number' && split >= 0 && split < 1)) {
+    throw new ValueError(`${where}: validationSplit must be a number in [0, 1), the fraction of samples to hold out. Received: validationSplit=${describeValue(split)}`);
+  }
 
-  let x = toTensor(xLike, 'x', where);
-  let y = toTensor(yLike, 'y', where);
-  requireSameSampleCount(x, y, where);
+  const dataChecks = { loss: compiled.loss };
+  const [xAll, yAll] = prepareData(model, xLike, yLike, where, dataChecks);
+  let [x, y] = [xAll, yAll!];
   let validation: [Tensor, Tensor] | null = null;
   if (args.validationData) {
-    const [xv, yv] = [toTensor(args.validationData[0], 'validationData[0]', where), toTensor(args.validationData[1], 'validationData[1]', where)];
-    requireSameSampleCount(xv, yv, `${where} validationData`);
-    validation = [xv, yv];
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
+      throw new ValueError(`${where}: validationData must be a pair [x, y]. Received: validationData=${describeValue(args.validationData)}`);
+    }
+    const names = { xName: 'validationData[0]', yName: 'validationData[1]' };
+    const [xv, yv] = prepareData(model, args.validationData[0], args.validationData[1], where, { ...dataChecks, ...names });
+    validation = [xv, yv!];
   } else if (split > 0) {
     const cut = validationSplitIndex(x.shape[0]!, split);
     if (cut === 0 || cut === x.shape[0]) {
-      throw new Error(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${x.shape[0]}.`);
+      throw new ValueError(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${x.shape[0]}.`);
     }
     validation = [x.sliceRows(cut, x.shape[0]!), y.sliceRows(cut, y.shape[0]!)];
     [x, y] = [x.sliceRows(0, cut), y.sliceRows(0, cut)];
@@ -131,6 +148,8 @@ async function trainEpochs(
   await callbacks.call('onTrainBegin', {});
   let lastYield = performance.now();
   let epochLogs: Logs = {};
+  const checkLoss = args.terminateOnNaN ?? true;
+  let previousLoss: number | null = null;
 
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
@@ -144,6 +163,17 @@ async function trainEpochs(
       if (runner) compiledStep(runner, compiled, x, y, order, start, end, batchValues);
       else autogradStep(model, compiled, weights, x, y, order.subarray(start, end), batchValues);
       means.update(batchValues, end - start);
+      const loss = batchValues[0]!;
+      if (checkLoss && !Number.isFinite(loss)) {
+        const report = diagnoseNonFinite({
+          epoch, epochs, batch: b, steps, loss, previousLoss,
+          ...inspectTrainingState(weights, runner, compiled),
+        });
+        console.warn(report.message);
+        history.nonFiniteReport = report;
+        model.stopTraining = true;
+      }
+      previousLoss = loss;
       await callbacks.call('onBatchEnd', b, means.results());
 
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
@@ -177,9 +207,10 @@ function autogradStep(
   const yBatch = y.gather(indices);
   const yPred = model.apply(xBatch);
   const loss = compiled.loss.call(yBatch, yPred);
+  // Zeroed before, not after, the backward pass: the gradients stay readable until the next step (for diagnosis).
+  for (const w of weights) w.grad?.data.fill(0);
   loss.backward();
   compiled.optimizer.applyGradients(weights.filter((w) => w.grad !== null).map((w) => [w.grad!, w] as const));
-  for (const w of weights) w.grad?.data.fill(0);
   values[0] = loss.item();
   const metrics = noGrad(() => compiled.metricValues(yBatch, yPred));
   for (let i = 0; i < metrics.length; i++) values[i + 1] = metrics[i]!;
@@ -214,4 +245,38 @@ function compiledStep(
   }
   values[0] = lossSum / batchSize;
   for (let i = 1; i < values.length; i++) values[i] = correct / batchSize;
+}
+
+/**
+ * The arrays a non-finite loss is diagnosed from, right after the step:
+ * every trainable weight, its gradient (the compiled step keeps its own
+ * gradient buffers; autograd leaves them in `weight.grad`) and its optimizer slots.
+ */
+function inspectTrainingState(
+  weights: readonly Tensor[],
+  runner: StepRunner | null,
+  compiled: CompiledState,
+): { weights: NamedValues[]; gradients: NamedValues[]; optimizerName: string; optimizerState: NamedValues[] } {
+  const optimizer = compiled.optimizer;
+  const gradients: NamedValues[] = [];
+  for (const w of weights) {
+    const grad = runner ? compiledGradientOf(runner, w) : w.grad?.data;
+    if (grad) gradients.push({ name: w.name, data: grad });
+  }
+  const slotNames = optimizer.slotNames;
+  return {
+    weights: weights.map((w) => ({ name: w.name, data: w.data })),
+    gradients,
+    optimizerName: optimizer.name,
+    optimizerState: weights.flatMap((w) => optimizer.slotsOf(w).map((data, i) => ({ name: `${slotNames[i] ?? `slot ${i}`} of ${w.name}`, data }))),
+  };
+}
+
+/** The compiled step's gradient buffer for a weight: its state holds the model's own weight arrays, so match by identity. */
+function compiledGradientOf(runner: StepRunner, weight: Tensor): Float32Array | undefined {
+  const { kernels, biases, kernelGrads, biasGrads } = runner.state;
+  const k = kernels.indexOf(weight.data);
+  if (k >= 0) return kernelGrads[k];
+  const b = biases.indexOf(weight.data);
+  return b >= 0 ? (biasGrads[b] ?? undefined) : undefined;
 }

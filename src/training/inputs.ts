@@ -1,25 +1,190 @@
 /**
- * Accepting the data users pass to fit/evaluate/predict: tensors, or nested
- * arrays which become float32 tensors (Keras casts float64 input to floatx).
+ * Accepting and checking the data users pass to fit/evaluate/predict, before
+ * any kernel sees it: tensors or nested arrays (which become float32 tensors,
+ * as Keras casts float64 input to floatx), with one sample per row, finite
+ * values, and samples of the shape the model was built for.
  */
+import type { BatchShape } from '../layers/layer.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
 import { tensor } from '../tensor/creation.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
+import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
 
 export type DataLike = Tensor | NestedArray;
 
 export function toTensor(value: DataLike, argName: string, where: string): Tensor {
   if (value instanceof Tensor) return value;
   if (Array.isArray(value)) return tensor(value);
-  throw new Error(`${where}: ${argName} must be a Tensor or nested arrays of numbers. Received: ${argName}=${typeof value}`);
+  const hint = ArrayBuffer.isView(value)
+    ? ` A flat typed array has no sample shape: wrap it with its shape, for example new Tensor(data, [n, 28, 28]).`
+    : '';
+  throw new ValueError(
+    `${where}: ${argName} must be a Tensor or nested arrays of numbers.${hint} Received: ${argName}=${describeValue(value)}`,
+  );
 }
 
-/** Throws unless x and y hold the same number of samples (rows). */
-export function requireSameSampleCount(x: Tensor, y: Tensor, where: string): void {
-  if (x.rank === 0 || x.shape[0] !== y.shape[0]) {
-    throw new Error(
-      `${where}: x and y must have the same number of samples (first dimension). ` +
-        `Received: x.shape=[${x.shape.join(', ')}], y.shape=[${y.shape.join(', ')}]`,
+/** Throws unless x holds at least one sample (a first, batch, dimension of size ≥ 1). */
+export function requireSamples(x: Tensor, argName: string, where: string): void {
+  if (x.rank === 0 || x.shape[0] === 0) {
+    throw new ValueError(
+      `${where}: ${argName} is empty; it needs at least one sample along its first (batch) dimension. ` +
+        `Received: ${argName}.shape=[${x.shape.join(', ')}]`,
     );
   }
-  if (x.shape[0] === 0) throw new Error(`${where}: the dataset is empty. Received: x.shape=[${x.shape.join(', ')}]`);
+}
+
+/** Throws unless x and y hold the same number of samples (rows); `lossName` says what y feeds. */
+export function requireSameSampleCount(x: Tensor, y: Tensor, where: string, lossName?: string): void {
+  requireSamples(x, 'x', where);
+  if (y.rank === 0 || x.shape[0] !== y.shape[0]) {
+    const feeds = lossName ? ` (the loss '${lossName}' takes one target per sample)` : '';
+    throw new ShapeError(
+      `${where}: x has ${x.shape[0]} samples but y has ${y.rank === 0 ? 'no batch dimension' : `${y.shape[0]} targets`}${feeds}; ` +
+        `x and y must have the same number of samples (first dimension). Received: x.shape=[${x.shape.join(', ')}], y.shape=[${y.shape.join(', ')}]`,
+    );
+  }
+}
+
+/** Where in a tensor a flat index falls: [3, 14, 2] for a [n, 28, 28] tensor. */
+export function multiIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index[axis] = flat % shape[axis]!;
+    flat = Math.floor(flat / shape[axis]!);
+  }
+  return index;
+}
+
+/** Largest |value| above which `checkValues` suggests normalising (pixel values reach 255). */
+export const LARGE_INPUT = 100;
+
+/** Tensors already checked, so that evaluating the same data every epoch does not rescan or re-warn. */
+const checkedValues = new WeakSet<Float32Array>();
+
+/**
+ * Throws on the first NaN or ±Infinity in `x`, naming its index, and warns
+ * (once per array) when values reach beyond ±LARGE_INPUT: unnormalised inputs
+ * are the usual reason a loss turns into NaN.
+ */
+export function checkValues(x: Tensor, argName: string, where: string, warn: (message: string) => void = console.warn): void {
+  const data = x.data;
+  if (checkedValues.has(data)) return;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    // NaN fails both comparisons, so the finite test comes first.
+    if (!Number.isFinite(v)) {
+      const at = multiIndex(i, x.shape).join(', ');
+      throw new ValueError(
+        `${where}: ${argName} contains ${v} at index [${at}]; the data must be finite numbers. ` +
+          `Received: ${argName}[${at}]=${v}`,
+      );
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  checkedValues.add(data);
+  if (Math.max(-min, max) > LARGE_INPUT) {
+    const pixels = min >= 0 && max <= 255 ? ' Pixel values 0-255 are usually divided by 255.' : '';
+    warn(
+      `${where}: ${argName} has values in [${min}, ${max}]. Networks train best on inputs of order 1; ` +
+        `large inputs can make the loss overflow to NaN. Consider normalising ${argName}.${pixels}`,
+    );
+  }
+}
+
+/**
+ * Throws a ShapeError unless x's samples have the shape the model was built
+ * for, in Keras's words ("Input 0 of layer … is incompatible with the layer:
+ * expected shape=(None, 28, 28), found shape=(60000, 784)"), with a hint for
+ * the usual mistakes: the batch counted inside `inputShape`, a single sample
+ * without its batch dimension, or flattened samples.
+ */
+export function checkModelInput(modelName: string, firstLayer: string, expected: BatchShape, x: Tensor, where: string): void {
+  const found = x.shape;
+  const fits = found.length === expected.length && expected.every((d, i) => d === null || d === found[i]);
+  if (fits) return;
+  throw new ShapeError(
+    `${where}: Input 0 of layer "${firstLayer}" (the first layer of model "${modelName}") is incompatible with the layer: ` +
+      `expected shape=${formatShape(expected)}, found shape=${formatShape(found)}.${inputShapeHint(expected, found)}`,
+  );
+}
+
+function inputShapeHint(expected: BatchShape, found: readonly number[]): string {
+  const sample = expected.slice(1);
+  const sampleShape = `[${sample.join(', ')}]`;
+  const sameDims = (a: readonly (number | null)[], b: readonly (number | null)[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+  if (sameDims(found, sample)) {
+    const single = `wrap it in an array ([x]) or reshape it to [1, ${sample.join(', ')}]`;
+    // [60000, 784] against inputShape [60000, 784] could be either mistake; say both.
+    return found.length === 1
+      ? ` x looks like one sample without its batch dimension: ${single}.`
+      : ` Either x is one sample without its batch dimension (then ${single}), or inputShape counts the batch: ` +
+          `inputShape is the shape of one sample, without the batch dimension (here inputShape: [${found.slice(1).join(', ')}]).`;
+  }
+  if (expected.length === found.length + 1 && sameDims(expected.slice(2), found.slice(1))) {
+    return (
+      ` The model's samples have shape ${sampleShape}, one dimension more than the data's: it looks like inputShape counts ` +
+      `the batch. inputShape is the shape of one sample, without the batch dimension: use inputShape: [${found.slice(1).join(', ')}].`
+    );
+  }
+  if (sample.every((d) => d !== null) && found.length >= 1) {
+    const perSample = sizeOf(sample as number[]);
+    if (found.length === 1) {
+      const n = found[0]! / perSample;
+      return Number.isInteger(n)
+        ? ` x is flat (1-D): its first dimension must count samples. Reshape it to [${n}, ${sample.join(', ')}].`
+        : ` x is flat (1-D): its first dimension must count samples, each of shape ${sampleShape}.`;
+    }
+    if (sizeOf(found.slice(1)) === perSample) {
+      return ` Each sample holds the expected ${perSample} values but in shape [${found.slice(1).join(', ')}]: reshape x to [${found[0]}, ${sample.join(', ')}].`;
+    }
+  }
+  return ` Each sample must have shape ${sampleShape}; the first dimension counts samples.`;
+}
+
+/** What `prepareData` needs of the model. */
+interface ModelForData {
+  readonly name: string;
+  readonly layers: readonly { readonly name: string }[];
+  readonly builtInputShape: BatchShape | null;
+  computeOutputShape(inputShape: BatchShape): BatchShape;
+}
+
+/**
+ * Every check fit/evaluate/predict run on their data, in the order a user
+ * would fix things: a model with layers, tensors, matching sample counts,
+ * finite values (with a warning for unnormalised ones), samples of the
+ * model's input shape, and targets the loss can read (`loss` given).
+ * A model not yet built is built from x by fit; evaluate and predict pass
+ * `requireBuilt`, since an unbuilt model has no trained weights to run.
+ */
+export function prepareData(
+  model: ModelForData,
+  xLike: DataLike,
+  yLike: DataLike | null,
+  where: string,
+  options: { loss?: { name: string; checkTargets?(y: Tensor, outputShape: BatchShape): void }; requireBuilt?: boolean; xName?: string; yName?: string } = {},
+): [Tensor, Tensor | null] {
+  const [xName, yName] = [options.xName ?? 'x', options.yName ?? 'y'];
+  if (model.layers.length === 0) throw new RuntimeError(`${where}: model "${model.name}" has no layers; add some first.`);
+  const expected = model.builtInputShape;
+  if (expected === null && options.requireBuilt) {
+    throw new RuntimeError(
+      `${where}: model "${model.name}" has not been built, so its weights do not exist yet and its input shape is unknown. ` +
+        'Give the first layer an inputShape (for example new Flatten({ inputShape: [28, 28] })), or train it with fit() first.',
+    );
+  }
+  const x = toTensor(xLike, xName, where);
+  requireSamples(x, xName, where);
+  const y = yLike === null ? null : toTensor(yLike, yName, where);
+  if (y) requireSameSampleCount(x, y, where, options.loss?.name);
+  checkValues(x, xName, where);
+  if (y) checkValues(y, yName, where, () => {});
+  if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
+  if (y && options.loss?.checkTargets) {
+    options.loss.checkTargets(y, model.computeOutputShape(expected ?? [null, ...x.shape.slice(1)]));
+  }
+  return [x, y];
 }

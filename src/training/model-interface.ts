@@ -2,10 +2,11 @@
  * What the training loops need of a model. Sequential provides it; keeping
  * the loops on this interface keeps them free of any one model class.
  */
-import type { Layer } from '../layers/layer.js';
+import type { BatchShape, Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TrainableModel } from './callbacks.js';
 import type { CompiledState } from './compile.js';
+import { ValueError } from '../errors.js';
 
 export interface RunnableModel extends TrainableModel {
   readonly name: string;
@@ -16,6 +17,10 @@ export interface RunnableModel extends TrainableModel {
   readonly layers: Layer[];
   /** Set by compile(); null before. */
   readonly compiled: CompiledState | null;
+  /** The input shape (batch dimension null) the model was built for; null until built. */
+  readonly builtInputShape: BatchShape | null;
+  /** The output shape for inputs of `inputShape`. */
+  computeOutputShape(inputShape: BatchShape): BatchShape;
 }
 
 /** verbose "auto" is 1, as in Keras. */
@@ -24,14 +29,14 @@ export type Verbosity = 0 | 1 | 2 | 'auto';
 export function resolveVerbose(verbose: Verbosity | undefined, where: string): 0 | 1 | 2 {
   const v = verbose ?? 'auto';
   if (v === 'auto') return 1;
-  if (v !== 0 && v !== 1 && v !== 2) throw new Error(`${where}: verbose must be 0, 1, 2 or 'auto'. Received: verbose=${String(v)}`);
+  if (v !== 0 && v !== 1 && v !== 2) throw new ValueError(`${where}: verbose must be 0, 1, 2 or 'auto'. Received: verbose=${String(v)}`);
   return v;
 }
 
 /** Throws unless `value` is a positive integer, naming the argument. */
 export function requirePositiveInteger(value: number, name: string, where: string): void {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${where}: ${name} must be a positive integer. Received: ${name}=${String(value)}`);
+    throw new ValueError(`${where}: ${name} must be a positive integer. Received: ${name}=${String(value)}`);
   }
 }
 

@@ -14,6 +14,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { gemm } from '../kernels/matmul.js';
 import { Tensor } from '../tensor.js';
+import { ShapeError } from '../../errors.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ instead of A. */
@@ -27,14 +28,14 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transA = options.transposeA ?? false;
   const transB = options.transposeB ?? false;
   if (a.rank !== 2 || b.rank !== 2) {
-    throw new Error(
+    throw new ShapeError(
       `matmul: both operands must be 2-D matrices. Received: shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`,
     );
   }
   const [M, K] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [Kb, N] = transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (K !== Kb) {
-    throw new Error(
+    throw new ShapeError(
       `matmul: the inner dimensions must match, but op(A) is ${M}×${K} and op(B) is ${Kb}×${N} ` +
         `(A: [${a.shape.join(', ')}]${transA ? ' transposed' : ''}, B: [${b.shape.join(', ')}]${transB ? ' transposed' : ''}).`,
     );

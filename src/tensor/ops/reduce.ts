@@ -12,6 +12,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { ShapeError } from '../../errors.js';
 
 interface Reduction {
   /** Shape of the result. */
@@ -68,7 +69,7 @@ function sumScaled(x: Tensor, axis: number | undefined, keepDims: boolean, scale
 /** The largest value over `axis`, or over everything. */
 export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
   const { outShape, outer, n, inner } = plan(x, axis, keepDims, 'max');
-  if (n === 0) throw new Error(`max: cannot reduce over an empty axis. Received: shape=[${x.shape.join(', ')}]`);
+  if (n === 0) throw new ShapeError(`max: cannot reduce over an empty axis. Received: shape=[${x.shape.join(', ')}]`);
   const winners = argmaxIndices(x.data, outer, n, inner);
   const Y = new Float32Array(winners.length);
   for (let r = 0; r < winners.length; r++) Y[r] = x.data[winners[r]!]!;
@@ -85,7 +86,7 @@ export function max(x: Tensor, axis?: number, keepDims = false): Tensor {
 export function argmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.rank, 'argmax');
   const { outer, n, inner } = splitAtAxis(x.shape, ax);
-  if (n === 0) throw new Error(`argmax: cannot reduce over an empty axis. Received: shape=[${x.shape.join(', ')}]`);
+  if (n === 0) throw new ShapeError(`argmax: cannot reduce over an empty axis. Received: shape=[${x.shape.join(', ')}]`);
   const winners = argmaxIndices(x.data, outer, n, inner);
   const Y = new Float32Array(winners.length);
   // Turn flat positions back into indices along the axis.

@@ -6,6 +6,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { ShapeError, ValueError } from '../../errors.js';
 
 /**
  * The same values under a new shape; one dimension may be -1 and is inferred.
@@ -26,7 +27,7 @@ function inferShape(shape: Shape, size: number, from: Shape): number[] {
   const out = [...shape];
   if (unknown >= 0 && shape.lastIndexOf(-1) === unknown && known > 0 && size % known === 0) out[unknown] = size / known;
   if (!out.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(out) !== size) {
-    throw new Error(
+    throw new ShapeError(
       `reshape: cannot reshape a tensor of shape [${from.join(', ')}] (${size} values) into [${shape.join(', ')}]. ` +
         'The sizes must match; at most one dimension may be -1.',
     );
@@ -41,7 +42,7 @@ function inferShape(shape: Shape, size: number, from: Shape): number[] {
 export function sliceRows(x: Tensor, start: number, end: number): Tensor {
   const rows = x.shape[0];
   if (rows === undefined || !(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= rows)) {
-    throw new Error(
+    throw new ValueError(
       `sliceRows: need 0 ≤ start ≤ end ≤ ${rows ?? '(a tensor of rank ≥ 1)'}. Received: start=${start}, end=${end}, shape=[${x.shape.join(', ')}]`,
     );
   }
@@ -58,7 +59,7 @@ export function row(x: Tensor, index: number): Tensor {
   const rows = x.shape[0] ?? 0;
   const i = index < 0 ? index + rows : index;
   if (!Number.isInteger(i) || i < 0 || i >= rows) {
-    throw new Error(`row: index ${index} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
+    throw new ValueError(`row: index ${index} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
   }
   return reshape(sliceRows(x, i, i + 1), x.shape.slice(1));
 }
@@ -75,7 +76,7 @@ export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
   for (let r = 0; r < indices.length; r++) {
     const src = indices[r]!;
     if (!Number.isInteger(src) || src < 0 || src >= rows) {
-      throw new Error(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
+      throw new ValueError(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
     }
     out.set(x.data.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
   }
@@ -97,7 +98,7 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   for (let r = 0; r < indices.size; r++) {
     const label = indices.data[r]!;
     if (!Number.isInteger(label) || label < 0 || label >= depth) {
-      throw new Error(`oneHot: value ${label} at index ${r} is not an integer in [0, ${depth}).`);
+      throw new ValueError(`oneHot: value ${label} at index ${r} is not an integer in [0, ${depth}).`);
     }
     out[r * depth + label] = 1;
   }

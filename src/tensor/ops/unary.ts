@@ -8,6 +8,7 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
+import { ValueError } from '../../errors.js';
 
 interface UnaryRule {
   readonly name: string;
@@ -70,7 +71,7 @@ export const tanh = (x: Tensor): Tensor => unary(tanhRule, x);
  * the value was clipped. Used by the probability form of crossentropy.
  */
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
-  if (!(lo <= hi)) throw new Error(`clip: the minimum must not exceed the maximum. Received: min=${lo}, max=${hi}`);
+  if (!(lo <= hi)) throw new ValueError(`clip: the minimum must not exceed the maximum. Received: min=${lo}, max=${hi}`);
   return unary(
     {
       name: 'clip',

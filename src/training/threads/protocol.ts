@@ -8,6 +8,7 @@
 import { Adam } from '../../optim/adam.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
+import { RuntimeError } from '../../errors.js';
 
 /** Indices into the control Int32Array. */
 export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5 } as const;
@@ -32,7 +33,7 @@ export function waitWhileEqual(control: Int32Array, slot: number, value: number,
   }
   const deadline = Date.now() + timeoutMs;
   while (Atomics.load(control, slot) === value) {
-    if (Date.now() > deadline) throw new Error(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
+    if (Date.now() > deadline) throw new RuntimeError(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
     Atomics.wait(control, slot, value, 100);
   }
 }

@@ -12,6 +12,7 @@ import { buildDenseStepState, type DenseStepPlan, type StepRunner } from '../com
 import type { CompiledState } from '../compile.js';
 import { DenseStep, type DenseStepState } from '../dense-step.js';
 import { CONTROL_SLOTS, describeOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
+import { RuntimeError } from '../../errors.js';
 
 /** How long a phase may take before a worker is presumed dead. */
 const PHASE_TIMEOUT_MS = 60_000;
@@ -126,7 +127,7 @@ class ThreadedRunner implements StepRunner {
       waitWhileEqual(control, Slot.done, done, PHASE_TIMEOUT_MS);
     }
     if (Atomics.load(control, Slot.failed) !== 0) {
-      throw new Error(`A training worker thread failed: ${this.workerError ?? 'see the error above'}`);
+      throw new RuntimeError(`A training worker thread failed: ${this.workerError ?? 'see the error above'}`);
     }
   }
 
