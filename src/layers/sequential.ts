@@ -19,7 +19,7 @@ import type { DataLike } from '../training/inputs.js';
 import type { Logs } from '../training/logs.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
 import { summaryLines } from './summary.js';
-import { RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -121,18 +121,22 @@ export class Sequential extends Layer {
   /** Overwrites every weight, in `getWeights()` order; shapes must match. */
   setWeights(weights: readonly Tensor[]): void {
     const own = this.weights;
-    if (weights.length !== own.length) {
-      throw new ValueError(`setWeights: model "${this.name}" has ${own.length} weights but ${weights.length} were given.`);
+    if (!Array.isArray(weights) || weights.length !== own.length) {
+      throw new ValueError(
+        `setWeights: model "${this.name}" has ${own.length} weights, to be given as an array of tensors in getWeights() order. ` +
+          `Received: ${Array.isArray(weights) ? `${weights.length} weights` : describeValue(weights)}`,
+      );
     }
+    // Every shape is checked before any weight is written: a failed call changes nothing.
     own.forEach((w, i) => {
       const given = weights[i]!;
-      if (given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
+      if (!(given instanceof Tensor) || given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
         throw new ShapeError(
-          `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: shape [${given.shape.join(', ')}]`,
+          `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: ${given instanceof Tensor ? `shape [${given.shape.join(', ')}]` : describeValue(given)}`,
         );
       }
-      w.data.set(given.data);
     });
+    own.forEach((w, i) => w.data.set(weights[i]!.data));
   }
 
   /** Chooses the optimizer, the loss and the metrics for training. */

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export * from './losses.js';
 export * from './metrics.js';
@@ -31,7 +31,13 @@ function toSnakeCase(name: string): string {
 
 export function getLoss(identifier: LossIdentifier): Loss {
   if (typeof identifier === 'function') return { name: identifier.name || 'loss', call: identifier };
-  if (typeof identifier !== 'string') return identifier;
+  if (typeof identifier === 'object' && identifier !== null && typeof identifier.call === 'function') return identifier;
+  if (typeof identifier !== 'string') {
+    throw new ValueError(
+      `Unknown loss: a loss is a name (${LOSS_NAMES.join(', ')}), a Loss instance or a function (yTrue, yPred) => loss. ` +
+        `Received: loss=${describeValue(identifier)}`,
+    );
+  }
   const factory = LOSS_FACTORIES[toSnakeCase(identifier)];
   if (!factory) {
     throw new ValueError(

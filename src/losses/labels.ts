@@ -36,7 +36,7 @@ export function checkClassIndices(values: Float32Array, classes: number, where: 
     if (!Number.isInteger(label) || label < 0 || label >= classes) {
       const why = Number.isInteger(label) ? `outside [0, ${classes})` : 'not an integer';
       throw new ValueError(
-        `${where}: labels must be integer class indices in [0, ${classes}) for ${classes} classes; label ${n} is ${why}. ` +
+        `${where}: labels must be integer class indices in [0, ${classes}) for ${classes} classes; the label at index ${n} is ${why}. ` +
           `Received: y_true[${n}]=${label}`,
       );
     }

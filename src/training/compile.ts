@@ -5,7 +5,7 @@
 import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
@@ -32,6 +32,9 @@ export class CompiledState {
     if (args.loss === undefined) throw new ValueError("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
     this.optimizer = getOptimizer(args.optimizer);
     this.loss = getLoss(args.loss);
+    if (args.metrics !== undefined && !Array.isArray(args.metrics)) {
+      throw new ValueError(`compile(): metrics must be an array of names, such as ['accuracy']. Received: metrics=${describeValue(args.metrics)}`);
+    }
     this.metricNames = args.metrics ?? [];
     this.metricNames.forEach(requireKnownMetric);
   }

@@ -123,24 +123,28 @@ function inputShapeHint(expected: BatchShape, found: readonly number[]): string 
       : ` Either x is one sample without its batch dimension (then ${single}), or inputShape counts the batch: ` +
           `inputShape is the shape of one sample, without the batch dimension (here inputShape: [${found.slice(1).join(', ')}]).`;
   }
+  // Either mistake, or both, may fit the shapes; each that does gets its hint.
+  const hints: string[] = [];
   if (expected.length === found.length + 1 && sameDims(expected.slice(2), found.slice(1))) {
-    return (
+    hints.push(
       ` The model's samples have shape ${sampleShape}, one dimension more than the data's: it looks like inputShape counts ` +
-      `the batch. inputShape is the shape of one sample, without the batch dimension: use inputShape: [${found.slice(1).join(', ')}].`
+        `the batch. inputShape is the shape of one sample, without the batch dimension: use inputShape: [${found.slice(1).join(', ')}].`,
     );
   }
   if (sample.every((d) => d !== null) && found.length >= 1) {
     const perSample = sizeOf(sample as number[]);
     if (found.length === 1) {
       const n = found[0]! / perSample;
-      return Number.isInteger(n)
-        ? ` x is flat (1-D): its first dimension must count samples. Reshape it to [${n}, ${sample.join(', ')}].`
-        : ` x is flat (1-D): its first dimension must count samples, each of shape ${sampleShape}.`;
-    }
-    if (sizeOf(found.slice(1)) === perSample) {
-      return ` Each sample holds the expected ${perSample} values but in shape [${found.slice(1).join(', ')}]: reshape x to [${found[0]}, ${sample.join(', ')}].`;
+      hints.push(
+        Number.isInteger(n)
+          ? ` x is flat (1-D): its first dimension must count samples. Reshape it to [${n}, ${sample.join(', ')}].`
+          : ` x is flat (1-D): its first dimension must count samples, each of shape ${sampleShape}.`,
+      );
+    } else if (sizeOf(found.slice(1)) === perSample) {
+      hints.push(` Each sample holds the expected ${perSample} values but in shape [${found.slice(1).join(', ')}]: reshape x to [${found[0]}, ${sample.join(', ')}].`);
     }
   }
+  if (hints.length > 0) return hints.join(' Or:');
   return ` Each sample must have shape ${sampleShape}; the first dimension counts samples.`;
 }
 

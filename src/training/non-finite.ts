@@ -52,6 +52,9 @@ export function findNonFinite(arrays: readonly NamedValues[]): NonFiniteFinding[
   return findings;
 }
 
+/** How many arrays each line of the report names before summarising the rest. */
+const MAX_LISTED = 4;
+
 /** Inspects the state right after the failing step and writes the report. */
 export function diagnoseNonFinite(args: {
   epoch: number;
@@ -74,7 +77,11 @@ export function diagnoseNonFinite(args: {
       : findings.length === 0
         ? `  ${title}: all finite`
         : `  ${title}: ` +
-          findings.map((f) => `${f.name} (${f.count} of ${f.size}, first [${f.firstIndex}]=${f.firstValue})`).join(', ');
+          findings
+            .slice(0, MAX_LISTED)
+            .map((f) => `${f.name} (${f.count} of ${f.size}, first [${f.firstIndex}]=${f.firstValue})`)
+            .join(', ') +
+          (findings.length > MAX_LISTED ? `, and ${findings.length - MAX_LISTED} more` : '');
   const previous = args.previousLoss === null ? 'this was the first batch' : `the batch before had loss ${args.previousLoss.toPrecision(5)}`;
   const message = [
     `fit(): the loss became ${args.loss} at epoch ${args.epoch + 1}/${args.epochs}, batch ${args.batch + 1}/${args.steps} ` +
