@@ -13,6 +13,9 @@ import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** The most values one weight may hold: 2³⁰ float32s, 4 GiB (also under every engine's typed-array limit). */
+const MAX_WEIGHT_SIZE = 2 ** 30;
+
 export type BatchShape = readonly (number | null)[];
 
 export interface LayerArgs {
@@ -77,6 +80,14 @@ export abstract class Layer {
 
   /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */
   protected addWeight(name: string, shape: readonly number[], initializer: string | Initializer): Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_WEIGHT_SIZE) {
+      throw new ValueError(
+        `Layer "${this.name}": its ${name} would hold ${size.toLocaleString('en-US')} values, ` +
+          `more than one weight can (${MAX_WEIGHT_SIZE.toLocaleString('en-US')}). If the model's inputShape counts the batch ` +
+          `(the number of samples), drop it: inputShape is the shape of one sample. Received: ${name}.shape=[${shape.join(', ')}]`,
+      );
+    }
     const initial = getInitializer(initializer, `Layer "${this.name}"`)(shape);
     // Weights live in shareable memory so that training threads can update them in place.
     const weight = new Tensor(sharedCopy(initial.data), shape);

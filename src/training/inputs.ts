@@ -119,9 +119,9 @@ function inputShapeHint(expected: BatchShape, found: readonly number[]): string 
     const single = `wrap it in an array ([x]) or reshape it to [1, ${sample.join(', ')}]`;
     // [60000, 784] against inputShape [60000, 784] could be either mistake; say both.
     return found.length === 1
-      ? ` x looks like one sample without its batch dimension: ${single}.`
-      : ` Either x is one sample without its batch dimension (then ${single}), or inputShape counts the batch: ` +
-          `inputShape is the shape of one sample, without the batch dimension (here inputShape: [${found.slice(1).join(', ')}]).`;
+      ? ` x has the shape of one sample, without its batch dimension: ${single}.`
+      : ` x has the shape of one sample. Either it is one sample without its batch dimension: ${single}. ` +
+          `Or inputShape counts the batch: it is the shape of one sample, without the batch dimension (for this x: inputShape: [${found.slice(1).join(', ')}]).`;
   }
   // Either mistake, or both, may fit the shapes; each that does gets its hint.
   const hints: string[] = [];
@@ -159,8 +159,8 @@ interface ModelForData {
 /**
  * Every check fit/evaluate/predict run on their data, in the order a user
  * would fix things: a model with layers, tensors, matching sample counts,
- * finite values (with a warning for unnormalised ones), samples of the
- * model's input shape, and targets the loss can read (`loss` given).
+ * samples of the model's input shape, finite values (with a warning for
+ * unnormalised ones), and targets the loss can read (`loss` given).
  * A model not yet built is built from x by fit; evaluate and predict pass
  * `requireBuilt`, since an unbuilt model has no trained weights to run.
  */
@@ -184,9 +184,9 @@ export function prepareData(
   requireSamples(x, xName, where);
   const y = yLike === null ? null : toTensor(yLike, yName, where);
   if (y) requireSameSampleCount(x, y, where, options.loss?.name);
+  if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
   checkValues(x, xName, where);
   if (y) checkValues(y, yName, where, () => {});
-  if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
   if (y && options.loss?.checkTargets) {
     options.loss.checkTargets(y, model.computeOutputShape(expected ?? [null, ...x.shape.slice(1)]));
   }

@@ -73,7 +73,7 @@ export function diagnoseNonFinite(args: {
   const optimizerState = findNonFinite(args.optimizerState);
   const describe = (title: string, findings: readonly NonFiniteFinding[], inspected: number) =>
     inspected === 0
-      ? `  ${title}: not available`
+      ? `  ${title}: none kept`
       : findings.length === 0
         ? `  ${title}: all finite`
         : `  ${title}: ` +
