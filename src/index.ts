@@ -20,6 +20,7 @@ import { fashionMnist } from './data/fashion-mnist.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
+import { io, loadModel, saveModel } from './saving/index.js';
 
 export { Sequential };
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
@@ -38,13 +39,22 @@ export * as losses from './losses/index.js';
 
 export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
 export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
-export * as callbacks from './training/callbacks.js';
+export * as callbacks from './training/callback-exports.js';
 export type { CompileArgs } from './training/compile.js';
 export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { Logs } from './training/logs.js';
 
 export const datasets = { fashionMnist };
+
+/**
+ * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a
+ * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
+ * layers-model format. `io` holds the storage handlers (memory, downloads, files).
+ */
+export const models = { loadModel, saveModel };
+export { io };
+export type { IOHandler, ModelArtifacts, SaveResult, SaveOptions, LoadOptions } from './saving/index.js';
 
 /**
  * Forgets the automatic layer-name counters, so the next Dense is "dense"
