@@ -250,6 +250,18 @@ describe('arguments', () => {
     );
   });
 
+  it('an inputShape that counts a large batch fails when the kernel is created, not inside the allocator', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 20_000, max: 100_000 }), (n) => {
+        generatedCases++;
+        const error = errorOf(() => new keras.Sequential([new Flatten({ inputShape: [n, 28, 28] }), new Dense(128)]));
+        expect(error).toBeInstanceOf(ValueError);
+        expect(error!.message).toMatch(/Layer "dense\w*": its kernel would hold [\d,]+ values.*inputShape counts the batch/);
+      }),
+      { numRuns: RUNS / 10 },
+    );
+  });
+
   /** A one-character typo of `name`: a substitution, deletion or duplication. */
   const typo = (names: readonly string[]) =>
     fc.tuple(fc.constantFrom(...names.filter((n) => n.length >= 4)), fc.nat(), fc.constantFrom('x', 'q', 'z'), fc.constantFrom('sub', 'del', 'dup')).map(([name, at, ch, kind]) => {
