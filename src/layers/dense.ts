@@ -85,4 +85,9 @@ export class Dense extends Layer {
       use_bias: this.useBias,
     };
   }
+
+  /** The initializers `layer` was created with (names or functions), for writing its saved config. */
+  static initializersOf(layer: Dense): { kernel: string | Initializer; bias: string | Initializer } {
+    return { kernel: layer.kernelInitializer, bias: layer.biasInitializer };
+  }
 }

@@ -19,6 +19,8 @@ import type { DataLike } from '../training/inputs.js';
 import type { Logs } from '../training/logs.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
 import { summaryLines } from './summary.js';
+// Types only: erased at run time, so no module cycle (see save() below).
+import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
 
 export class Sequential extends Layer {
@@ -159,5 +161,31 @@ export class Sequential extends Layer {
   /** The model's output for every sample of x (class probabilities for the seed model). */
   predict(x: DataLike, args: PredictArgs = {}): Tensor {
     return predict(this, x, args);
+  }
+
+  // Saving (src/saving), imported when first used: it keeps this file free of
+  // a module cycle, since loading a model has to construct a Sequential.
+
+  /**
+   * Saves the model in TF.js's layers-model format: `dir` gets model.json and
+   * weights.bin. Also takes `file://dir`, `'downloads://name'` in a browser, or
+   * an IOHandler. `{ includeOptimizer: true }` adds the compile settings and
+   * the optimizer's state, so a loaded copy resumes training exactly.
+   */
+  async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    const { saveModel } = await import('../saving/index.js');
+    return saveModel(this, pathOrHandler, options);
+  }
+
+  /** Saves the weights alone to `name.weights.json` + `name.weights.bin` (or an IOHandler). */
+  async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
+    const { saveWeights } = await import('../saving/index.js');
+    return saveWeights(this, pathOrHandler);
+  }
+
+  /** Loads weights saved by saveWeights or save into this model; checks every shape before changing any weight. */
+  async loadWeights(pathOrHandler: string | IOHandler): Promise<void> {
+    const { loadWeights } = await import('../saving/index.js');
+    return loadWeights(this, pathOrHandler);
   }
 }

@@ -3,7 +3,7 @@
  * of state per variable (Adam's m and v), and applies one update rule to
  * every (gradient, variable) pair. Subclasses write only the rule.
  */
-import { allocateFloat32 } from '../tensor/storage.js';
+import { allocateFloat32, sharedCopy } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
 
@@ -75,6 +75,25 @@ export abstract class Optimizer {
       this.slots.set(variable, state);
     }
     return state;
+  }
+
+  /** This variable's slot arrays if it has any yet, without creating them (what saving reads). */
+  peekSlots(variable: Tensor): readonly Float32Array[] | undefined {
+    return this.slots.get(variable);
+  }
+
+  /**
+   * Replaces this variable's slot arrays with copies of `state`, one array of
+   * the variable's size per slot (what loading a saved optimizer does).
+   */
+  setSlots(variable: Tensor, state: readonly Float32Array[]): void {
+    if (state.length !== this.slotCount || state.some((s) => s.length !== variable.size)) {
+      throw new ValueError(
+        `${this.name}: ${variable.name || 'a variable'} needs ${this.slotCount} slot arrays of ${variable.size} values. ` +
+          `Received: ${state.length} arrays of lengths [${state.map((s) => s.length).join(', ')}]`,
+      );
+    }
+    this.slots.set(variable, state.map((s) => sharedCopy(s)));
   }
 
   /** The number of scalars of optimizer state (slots plus iterations and learning rate), as Keras's summary counts it. */

@@ -1,0 +1,89 @@
+/**
+ * The Node file handler: a model as files on disk, in the layout tfjs-node
+ * writes and reads.
+ *
+ *     model.save('my-model')           →  my-model/model.json + my-model/weights.bin
+ *     model.save('my-model/model.json')   the same
+ *     model.save('net.json')           →  net.json + net.weights.bin
+ *     model.saveWeights('w.weights.json') →  w.weights.json + w.weights.bin
+ *
+ * `file://` in front of any of these is accepted and dropped. Loading takes
+ * the directory or the .json file, and finds the binary files through the
+ * manifest's `paths`, relative to the .json file's directory.
+ *
+ * Each file is written by `writeFileAtomic` (temporary file, flush, rename),
+ * weights first and the .json last: the .json names the weights, so a crash
+ * between the two leaves the previous model.json, never one pointing at
+ * missing data. Node modules are loaded inside the functions (dynamic
+ * import), so merely importing tinykeras in a browser does not fail.
+ */
+import { FileFormatError, ValueError } from '../errors.js';
+import { isNode, messageOf, pathKind, readFileBytes, writeFileAtomic } from '../data/node-files.js';
+import { describeSave, joinBuffers, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+
+export class FileHandler implements IOHandler {
+  /** The path as given, without a `file://` prefix. */
+  readonly path: string;
+
+  constructor(path: string) {
+    if (!isNode()) {
+      throw new ValueError(
+        `Saving to or loading from a path needs Node.js. In a browser use 'downloads://name' to save, ` +
+          `or an IOHandler such as io.fromMemory(artifacts). Received: path='${path}'`,
+      );
+    }
+    this.path = path.startsWith('file://') ? path.slice('file://'.length) : path;
+    if (this.path === '') throw new ValueError(`A file path must not be empty. Received: path='${path}'`);
+  }
+
+  async save(artifacts: ModelArtifacts): Promise<SaveResult> {
+    const { jsonPath, weightsFile } = await this.layout();
+    const nodePath = await import('node:path');
+    const weightsPath = nodePath.join(nodePath.dirname(jsonPath), weightsFile);
+    await writeFileAtomic(weightsPath, new Uint8Array(joinBuffers(artifacts.weightData)));
+    await writeFileAtomic(jsonPath, JSON.stringify(modelJSONFromArtifacts(artifacts, [weightsFile])));
+    return describeSave(artifacts);
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    const nodePath = await import('node:path');
+    const kind = await pathKind(this.path);
+    if (kind === 'missing') throw new FileFormatError(this.path, `${this.path}: no such file or directory; expected a model directory or its model.json.`);
+    const jsonPath = kind === 'directory' ? nodePath.join(this.path, 'model.json') : this.path;
+    if (kind === 'directory' && (await pathKind(jsonPath)) !== 'file') {
+      throw new FileFormatError(jsonPath, `${jsonPath}: no such file; a saved model directory holds model.json and weights.bin.`);
+    }
+    const text = new TextDecoder().decode(await readFileBytes(jsonPath));
+    const { artifacts, groups } = parseModelJSON(text, jsonPath);
+
+    const dir = nodePath.dirname(jsonPath);
+    const files = groups.flatMap((g) => g.paths).map((p) => nodePath.join(dir, p));
+    const buffers: ArrayBuffer[] = [];
+    for (const file of files) {
+      try {
+        const bytes = await readFileBytes(file);
+        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      } catch (error) {
+        throw new FileFormatError(file, `${file}: cannot read this weights file, listed in ${jsonPath}'s weightsManifest. Received: ${messageOf(error)}`);
+      }
+    }
+    artifacts.weightData = buffers;
+    artifacts.sources = { modelJSON: jsonPath, weights: files.join(' + ') };
+    return artifacts;
+  }
+
+  /** Where model.json and the weights file go for this path (see the table above). */
+  private async layout(): Promise<{ jsonPath: string; weightsFile: string }> {
+    const nodePath = await import('node:path');
+    const base = nodePath.basename(this.path);
+    if (!base.endsWith('.json')) {
+      if ((await pathKind(this.path)) === 'file') {
+        throw new ValueError(`save(): '${this.path}' is a file; give a directory for model.json and weights.bin, or a path ending in .json.`);
+      }
+      return { jsonPath: nodePath.join(this.path, 'model.json'), weightsFile: 'weights.bin' };
+    }
+    if (base === 'model.json') return { jsonPath: this.path, weightsFile: 'weights.bin' };
+    const stem = base.slice(0, -'.json'.length).replace(/\.weights$/, '');
+    return { jsonPath: this.path, weightsFile: `${stem}.weights.bin` };
+  }
+}

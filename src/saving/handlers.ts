@@ -1,0 +1,126 @@
+/**
+ * IOHandlers: where saved models go and come from. A handler is any object
+ * with `save(artifacts)` and/or `load()` (TF.js's IOHandler); `saveModel`
+ * and `loadModel` also take a string and pick the handler from its scheme:
+ *
+ *     'downloads://name'   the browser downloads name.json and name.weights.bin
+ *     'file://dir', 'dir'  files on disk, under Node (file-handler.ts)
+ *
+ * and `io.fromMemory(artifacts)` / `io.memory()` keep everything in memory,
+ * which is also how to hand a model to or from TF.js without files.
+ */
+import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { FileHandler } from './file-handler.js';
+
+/**
+ * Keeps the artifacts in memory. `save` stores a copy and `load` returns a
+ * copy, so later training of the model does not change what was saved.
+ */
+export class MemoryHandler implements IOHandler {
+  private stored: ModelArtifacts | null;
+
+  constructor(artifacts?: ModelArtifacts) {
+    this.stored = artifacts === undefined ? null : copyArtifacts(artifacts);
+  }
+
+  /** The saved artifacts (a copy), or null before the first save. */
+  get artifacts(): ModelArtifacts | null {
+    return this.stored === null ? null : copyArtifacts(this.stored);
+  }
+
+  async save(artifacts: ModelArtifacts): Promise<SaveResult> {
+    this.stored = copyArtifacts(artifacts);
+    return describeSave(artifacts);
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    if (this.stored === null) throw new FileFormatError('memory', 'memory: nothing has been saved to this handler yet, so there is nothing to load.');
+    return { ...copyArtifacts(this.stored), sources: { modelJSON: 'memory', weights: 'memory weightData' } };
+  }
+}
+
+function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
+  const { weightData, sources: _sources, ...json } = artifacts;
+  const copy: ModelArtifacts = structuredClone(json);
+  if (weightData !== undefined) copy.weightData = joinBuffers(weightData).slice(0);
+  return copy;
+}
+
+/**
+ * Saves by making the browser download two files, as TF.js's
+ * 'downloads://name' does: name.json (model.json, its manifest pointing at
+ * ./name.weights.bin) and name.weights.bin. Needs a page (`document`).
+ */
+export class BrowserDownloads implements IOHandler {
+  constructor(readonly name = 'model') {
+    if (name === '' || /[\\/]/.test(name)) {
+      throw new ValueError(`downloads://: the name must be a plain file name without slashes. Received: name=${describeValue(name)}`);
+    }
+  }
+
+  async save(artifacts: ModelArtifacts): Promise<SaveResult> {
+    if (typeof document === 'undefined') {
+      throw new RuntimeError(
+        `downloads://${this.name}: browser downloads need a web page (there is no document here). ` +
+          `Under Node, save to a directory path instead, for example model.save('./my-model').`,
+      );
+    }
+    const weightsFile = `${this.name}.weights.bin`;
+    const json = JSON.stringify(modelJSONFromArtifacts(artifacts, [`./${weightsFile}`]));
+    download(new Blob([json], { type: 'application/json' }), `${this.name}.json`);
+    download(new Blob([joinBuffers(artifacts.weightData)], { type: 'application/octet-stream' }), weightsFile);
+    return describeSave(artifacts);
+  }
+}
+
+/** Clicks a temporary link to `blob` with the download attribute: the browser saves it as `fileName`. */
+function download(blob: Blob, fileName: string): void {
+  const link = document.createElement('a');
+  link.download = fileName;
+  // The object URL is not revoked: the download starts asynchronously, and revoking early can cancel it.
+  link.href = URL.createObjectURL(blob);
+  link.click();
+}
+
+const SCHEMES = ['downloads://', 'file://'];
+
+/** The handler for a path or URL string, or the handler itself. `needs` is the method the caller will use. */
+export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' | 'load', where: string): IOHandler {
+  if (typeof pathOrHandler !== 'string') {
+    if (typeof pathOrHandler !== 'object' || pathOrHandler === null || typeof pathOrHandler[needs] !== 'function') {
+      throw new ValueError(
+        `${where}: expected a path, a URL such as 'downloads://name', or an IOHandler with a ${needs}() method. ` +
+          `Received: ${describeValue(pathOrHandler)}`,
+      );
+    }
+    return pathOrHandler;
+  }
+  if (pathOrHandler.startsWith('downloads://')) {
+    if (needs === 'load') throw new ValueError(`${where}: downloads:// can only save; load the downloaded files from their path.`);
+    return new BrowserDownloads(pathOrHandler.slice('downloads://'.length));
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(pathOrHandler);
+  if (scheme && scheme[0] !== 'file://') {
+    throw new ValueError(`${where}: unsupported URL scheme; tinykeras handles ${SCHEMES.join(', ')} and plain paths. Received: '${pathOrHandler}'`);
+  }
+  return new FileHandler(pathOrHandler);
+}
+
+/** The handlers, under Keras/TF.js-style names (`keras.io`). */
+export const io = {
+  /** A handler holding `artifacts` in memory; load() returns them (TF.js's `tf.io.fromMemory`). */
+  fromMemory: (artifacts: ModelArtifacts) => new MemoryHandler(artifacts),
+  /** An empty in-memory handler: save to it, read `.artifacts`, load from it. */
+  memory: () => new MemoryHandler(),
+  /** A handler whose save() calls `saveFn` with the artifacts (TF.js's `tf.io.withSaveHandler`). */
+  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => ({
+    async save(artifacts) {
+      return (await saveFn(artifacts)) ?? describeSave(artifacts);
+    },
+  }),
+  /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
+  browserDownloads: (name?: string) => new BrowserDownloads(name),
+  /** Files on disk under Node (`'file://path'` or a plain path). */
+  fileSystem: (path: string) => new FileHandler(path),
+};

@@ -1,0 +1,226 @@
+/**
+ * Saving and loading models in TensorFlow.js's layers-model format, so a
+ * model trained here loads in TF.js (`tf.loadLayersModel`) and back.
+ *
+ * On disk (Node; see file-handler.ts for the path rules):
+ *
+ *     model.save('my-model')
+ *       my-model/model.json    topology, format, manifest   (artifacts.ts, model-json.ts)
+ *       my-model/weights.bin   float32 little-endian values in manifest order (weights-bin.ts)
+ *
+ *     model.save('my-model', { includeOptimizer: true })
+ *       model.json also holds trainingConfig (loss, metrics, optimizer_config;
+ *       training-config.ts), and the manifest lists the optimizer's state after
+ *       the model weights, with group 'optimizer': the iteration count as int32,
+ *       then Adam's m for every trainable weight, then v (optimizer-state.ts).
+ *       All of it is in the one weights.bin, which is what TF.js itself writes
+ *       and what its loader reads back.
+ *
+ *     model.saveWeights('ckpt.weights.json')
+ *       ckpt.weights.json      a model.json without modelTopology: just the manifest
+ *       ckpt.weights.bin       the values, as above
+ *
+ * Loading checks every field, shape, dtype and the byte count of the weights
+ * before it changes anything: a corrupt or mismatched file throws, and leaves
+ * no half-loaded model behind.
+ */
+import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { Sequential } from '../layers/sequential.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { IOHandler, ModelArtifacts, SaveResult } from './artifacts.js';
+import { resolveHandler } from './handlers.js';
+import { GENERATED_BY, modelTopology, sequentialFromTopology } from './model-json.js';
+import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
+import { compileArgsFrom, trainingConfigOf } from './training-config.js';
+import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
+
+export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
+export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
+export { FileHandler } from './file-handler.js';
+
+export interface SaveOptions {
+  /**
+   * Also save the compile settings and the optimizer's state (Adam's m, v and
+   * step count), so that `loadModel` returns a model whose `fit` resumes where
+   * this one stopped. False by default, as in TF.js.
+   */
+  includeOptimizer?: boolean;
+}
+
+export interface LoadOptions {
+  /** Compile the loaded model from the saved trainingConfig, if there is one. True by default, as in Keras. */
+  compile?: boolean;
+}
+
+/**
+ * Saves `model` (topology and weights, optionally the optimizer) to a
+ * directory, a `file://` URL, `'downloads://name'`, or any IOHandler.
+ */
+export async function saveModel(model: Sequential, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  const where = 'save()';
+  requireSequential(model, where);
+  const handler = resolveHandler(pathOrHandler, 'save', where);
+  const artifacts: ModelArtifacts = { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null };
+  const weights = namedWeightsOf(model);
+  if (options.includeOptimizer) {
+    if (!model.compiled) {
+      throw new RuntimeError(`${where}: includeOptimizer needs a compiled model; model "${model.name}" has no optimizer. Call compile() first.`);
+    }
+    artifacts.trainingConfig = trainingConfigOf(model.compiled);
+    weights.push(...optimizerWeights(model.compiled.optimizer, model.trainableWeights));
+  }
+  const { specs, data } = encodeWeights(weights);
+  artifacts.weightSpecs = specs;
+  artifacts.weightData = data;
+  return handler.save!(artifacts);
+}
+
+/**
+ * Rebuilds a saved Sequential model with its weights, from a directory, its
+ * model.json, a `file://` URL, or any IOHandler (TF.js's included). When the
+ * file holds a trainingConfig the model comes back compiled, its optimizer's
+ * state restored. Keras's `keras.models.load_model`.
+ */
+export async function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+  const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
+  const artifacts = await handler.load!();
+  const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
+  const dataSource = artifacts.sources?.weights ?? 'weightData';
+
+  // Everything is checked first; the new model is only written once nothing can fail.
+  const model = sequentialFromTopology(artifacts.modelTopology, jsonSource);
+  const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource);
+  const copies = checkModelWeights(model, entries.filter((e) => e.group !== 'optimizer'), jsonSource);
+  let restoreOptimizer = () => {};
+  if (options.compile !== false && artifacts.trainingConfig !== undefined && artifacts.trainingConfig !== null) {
+    const args = compileArgsFrom(artifacts.trainingConfig, jsonSource);
+    try {
+      model.compile(args);
+    } catch (error) {
+      if (error instanceof ValueError) throw new ValueError(`${jsonSource}: trainingConfig: ${error.message}`, { cause: error });
+      throw error;
+    }
+    const optimizerEntries = entries.filter((e) => e.group === 'optimizer');
+    restoreOptimizer = planOptimizerRestore(args.optimizer, model.trainableWeights, optimizerEntries, jsonSource);
+  }
+
+  for (const [weight, values] of copies) weight.data.set(values);
+  restoreOptimizer();
+  return model;
+}
+
+/**
+ * Saves the weights alone: `path` must end in `.weights.json` (the manifest;
+ * the values go to `.weights.bin` beside it), or be an IOHandler. Keras's
+ * `save_weights`, whose file name must end in `.weights.h5`.
+ */
+export async function saveWeights(model: Sequential, pathOrHandler: string | IOHandler): Promise<SaveResult> {
+  const where = 'saveWeights()';
+  requireSequential(model, where);
+  if (typeof pathOrHandler === 'string' && !pathOrHandler.startsWith('downloads://') && !pathOrHandler.endsWith('.weights.json')) {
+    throw new ValueError(
+      `${where}: the file name must end in \`.weights.json\` (the values go beside it, in \`.weights.bin\`). ` +
+        `To save the whole model, use model.save(). Received: filepath='${pathOrHandler}'`,
+    );
+  }
+  const handler = resolveHandler(pathOrHandler, 'save', where);
+  requireBuilt(model, where);
+  const { specs, data } = encodeWeights(namedWeightsOf(model));
+  return handler.save!({ format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null, weightSpecs: specs, weightData: data });
+}
+
+/**
+ * Loads weights into `model`, which must already have the architecture they
+ * came from. Reads a `.weights.json` file, a saved model (directory or
+ * model.json: its weights, not its topology), or any IOHandler. Saved
+ * weights are matched to the model's by name when every name is found, else
+ * by position (names differ when the same architecture is built twice in one
+ * process: dense, dense_1, then dense_2, dense_3). Every shape is checked
+ * before any weight changes.
+ */
+export async function loadWeights(model: Sequential, pathOrHandler: string | IOHandler): Promise<void> {
+  const where = 'loadWeights()';
+  requireSequential(model, where);
+  const handler = resolveHandler(pathOrHandler, 'load', where);
+  requireBuilt(model, where);
+  const artifacts = await handler.load!();
+  const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
+  const dataSource = artifacts.sources?.weights ?? 'weightData';
+  const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource).filter((e) => e.group !== 'optimizer');
+
+  const own = model.weights;
+  if (entries.length !== own.length) {
+    throw new ValueError(
+      `${where}: ${jsonSource} holds ${entries.length} weights but model "${model.name}" has ${own.length}; ` +
+        `the weights were saved from a model of another architecture. ` +
+        `Received: ${describeValue(entries.map((e) => e.name))}, expected: ${describeValue(own.map((w) => w.name))}`,
+    );
+  }
+  const pairs = pairWeights(own, entries);
+  for (const [weight, entry] of pairs) {
+    if (!sameShape(weight.shape, entry.shape) || entry.dtype !== 'float32') {
+      throw new ShapeError(
+        `${where}: weight '${weight.name}' of model "${model.name}" has shape [${weight.shape.join(', ')}], but the ` +
+          `matching saved weight '${entry.name}' in ${jsonSource} is ${entry.dtype} [${entry.shape.join(', ')}]; the ` +
+          `weights were saved from a model of another architecture. Received: shape=[${entry.shape.join(', ')}]`,
+      );
+    }
+  }
+  for (const [weight, entry] of pairs) weight.data.set(entry.values);
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** The model's weights as manifest entries, named `<layer>/kernel`, `<layer>/bias`. */
+function namedWeightsOf(model: Sequential): NamedWeight[] {
+  return model.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const, values: w.data }));
+}
+
+/**
+ * Checks that the file's model weights are exactly the ones the topology
+ * builds (as TF.js's strict loading does), and returns the copies to make.
+ */
+function checkModelWeights(model: Sequential, entries: readonly NamedWeight[], source: string): [Tensor, Float32Array][] {
+  const own = model.weights;
+  if (entries.length !== own.length) {
+    throw new FileFormatError(
+      source,
+      `${source}: modelTopology builds ${own.length} weights, but weightsManifest holds ${entries.length} model weights. ` +
+        `Received: ${describeValue(entries.map((e) => e.name))}, expected: ${describeValue(own.map((w) => w.name))}`,
+    );
+  }
+  return pairWeights(own, entries).map(([weight, entry]) => {
+    if (!sameShape(weight.shape, entry.shape) || entry.dtype !== 'float32') {
+      throw new FileFormatError(
+        source,
+        `${source}: weightsManifest entry '${entry.name}' does not fit the layer that owns it: modelTopology builds ` +
+          `'${weight.name}' as float32 [${weight.shape.join(', ')}]. Received: dtype=${entry.dtype}, shape=[${entry.shape.join(', ')}]`,
+      );
+    }
+    return [weight, entry.values as Float32Array];
+  });
+}
+
+/** Pairs weights with saved entries (equal counts): by name when every name is found, else by position. */
+function pairWeights(weights: readonly Tensor[], entries: readonly NamedWeight[]): [Tensor, NamedWeight][] {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  if (weights.every((w) => byName.has(w.name))) return weights.map((w) => [w, byName.get(w.name)!]);
+  return weights.map((w, i) => [w, entries[i]!]);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function requireSequential(model: unknown, where: string): asserts model is Sequential {
+  if (!(model instanceof Sequential)) throw new ValueError(`${where}: expected a Sequential model. Received: ${describeValue(model)}`);
+}
+
+function requireBuilt(model: Sequential, where: string): void {
+  if (!model.built) {
+    throw new RuntimeError(
+      `${where}: model "${model.name}" has not been built yet, so it has no weights. Give the first layer an ` +
+        'inputShape (for example new Flatten({ inputShape: [28, 28] })), or call the model on data first.',
+    );
+  }
+}
