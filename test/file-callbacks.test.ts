@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
 
 const { Dense } = keras.layers;
@@ -65,5 +65,69 @@ describe('CSVLogger', () => {
 
   it('rejects a missing filename', () => {
     expect(() => new keras.callbacks.CSVLogger('')).toThrow(keras.ValueError);
+  });
+});
+
+describe('ModelCheckpoint', () => {
+  it('saves after every epoch to a path with formatted fields, and the files load as the model was then', async () => {
+    const [model, x, y] = problem();
+    const predictionsAfter: Float32Array[] = [];
+    const template = join(dir, 'ckpt-{epoch:02d}-{loss:.3f}');
+    const history = await model.fit(x, y, {
+      epochs: 3,
+      verbose: 0,
+      callbacks: [
+        new keras.callbacks.ModelCheckpoint(template),
+        { onEpochEnd: () => void predictionsAfter.push(model.predict(x, { verbose: 0 }).data) },
+      ],
+    });
+    const names = (await readdir(dir)).sort();
+    expect(names).toEqual(history.history['loss']!.map((loss, e) => `ckpt-0${e + 1}-${loss.toFixed(3)}`));
+    for (const [e, name] of names.entries()) {
+      const loaded = await keras.models.loadModel(join(dir, name));
+      expect(loaded.predict(x, { verbose: 0 }).data).toEqual(predictionsAfter[e]);
+      // Saved with the optimizer, so training can resume from the checkpoint.
+      expect(loaded.compiled?.optimizer.iterations).toBe((e + 1) * 2);
+    }
+  });
+
+  it('with saveBestOnly, keeps the epoch with the best monitored value', async () => {
+    const [model, x, y] = problem();
+    const weightsAfter: keras.Tensor[][] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const history = await model.fit(x, y, {
+      epochs: 6,
+      verbose: 0,
+      validationSplit: 0.25,
+      callbacks: [
+        new keras.callbacks.ModelCheckpoint(join(dir, 'best'), { monitor: 'val_accuracy', saveBestOnly: true, verbose: 1 }),
+        { onEpochEnd: () => void weightsAfter.push(model.getWeights()) },
+      ],
+    });
+    const accuracies = history.history['val_accuracy']!;
+    // The first epoch reaching the maximum is the one kept (later equal values are not improvements).
+    const bestEpoch = accuracies.indexOf(Math.max(...accuracies));
+    const loaded = await keras.models.loadModel(join(dir, 'best'));
+    loaded.getWeights().forEach((w, i) => expect(w.data).toEqual(weightsAfter[bestEpoch]![i]!.data));
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^\nEpoch 1: val_accuracy improved from -inf to \d\.\d{5}, saving model to .*best$/));
+    log.mockRestore();
+  });
+
+  it('saves weights alone to a .weights.json path, every N batches with saveFreq', async () => {
+    const [model, x, y] = problem();
+    const path = join(dir, 'w-{epoch}.weights.json');
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0, callbacks: [new keras.callbacks.ModelCheckpoint(path, { saveWeightsOnly: true, saveFreq: 4 })] });
+    // 6 batches per epoch: a save after batches 4 (epoch 1), 8 and 12 (epoch 2), overwriting by name.
+    expect((await readdir(dir)).sort()).toEqual(['w-1.weights.bin', 'w-1.weights.json', 'w-2.weights.bin', 'w-2.weights.json']);
+    const copy = problem()[0];
+    await copy.loadWeights(join(dir, 'w-2.weights.json'));
+    copy.getWeights().forEach((w, i) => expect(w.data).toEqual(model.getWeights()[i]!.data));
+  });
+
+  it('rejects bad arguments and unknown fields with a ValueError', async () => {
+    expect(() => new keras.callbacks.ModelCheckpoint('w.json', { saveWeightsOnly: true })).toThrow(/must end in "\.weights\.json"/);
+    expect(() => new keras.callbacks.ModelCheckpoint('x', { saveFreq: 0 })).toThrow(keras.ValueError);
+    expect(() => keras.callbacks.formatFilepath('m-{val_los:.2f}', 0, { val_loss: 0.5 })).toThrow(/\{val_los:\.2f\} names no log value/);
+    expect(keras.callbacks.formatFilepath('m-{epoch:03d}-{val_loss:.2f}-{loss}', 4, { val_loss: 0.3456, loss: 0.5 })).toBe('m-005-0.35-0.5');
   });
 });

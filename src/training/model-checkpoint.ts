@@ -1,0 +1,173 @@
+/**
+ * ModelCheckpoint: saves the model during training, as Keras's callback does:
+ * after every epoch (or every `saveFreq` batches), or only when the monitored
+ * value improves (`saveBestOnly`).
+ *
+ *     new ModelCheckpoint('checkpoints/epoch-{epoch:02d}-{val_loss:.3f}')
+ *     new ModelCheckpoint('best-model', { monitor: 'val_accuracy', saveBestOnly: true })
+ *
+ * The path may hold Python-style fields: `{epoch}` (1-based, as Keras names
+ * files) and any log key, with a format such as `:02d` or `:.4f`. A full save
+ * is a directory (model.json + weights.bin, TF.js's format) with the
+ * optimizer's state, so `loadModel` resumes training from it; with
+ * `saveWeightsOnly` the path must end in `.weights.json`. Every file is
+ * written atomically (see src/saving), so a checkpoint is never half-written.
+ */
+import { describeValue, ValueError } from '../errors.js';
+import { Callback } from './callbacks.js';
+import type { Logs } from './logs.js';
+
+export interface ModelCheckpointArgs {
+  /** The log key compared for saveBestOnly; 'val_loss' by default. */
+  monitor?: string;
+  /** 1 prints a line for each save (Keras's messages); 0 (default) is silent. */
+  verbose?: 0 | 1;
+  /** Save only when `monitor` improves on the best so far; false by default. */
+  saveBestOnly?: boolean;
+  /** Save the weights alone (path ending in .weights.json); false by default. */
+  saveWeightsOnly?: boolean;
+  /** 'min', 'max', or 'auto' (default): maximise a monitor containing "acc", minimise anything else. */
+  mode?: 'auto' | 'min' | 'max';
+  /** 'epoch' (default), or a number of batches between saves. */
+  saveFreq?: 'epoch' | number;
+  /** The best value to beat at the start, for saveBestOnly; none by default. */
+  initialValueThreshold?: number;
+  /** Store the optimizer's state with full saves, so training resumes exactly; true by default. */
+  includeOptimizer?: boolean;
+}
+
+/** What the callback needs of the model: Sequential's save methods. */
+interface SavableModel {
+  save(path: string, options?: { includeOptimizer?: boolean }): Promise<unknown>;
+  saveWeights(path: string): Promise<unknown>;
+}
+
+export class ModelCheckpoint extends Callback {
+  readonly filepath: string;
+  readonly monitor: string;
+  readonly verbose: 0 | 1;
+  readonly saveBestOnly: boolean;
+  readonly saveWeightsOnly: boolean;
+  readonly saveFreq: 'epoch' | number;
+  readonly includeOptimizer: boolean;
+  /** +1 when larger is better. */
+  private readonly direction: 1 | -1;
+  /** The best monitored value so far. */
+  best: number;
+  private batchesSinceSave = 0;
+  private epoch = 0;
+
+  constructor(filepath: string, args: ModelCheckpointArgs = {}) {
+    super();
+    if (typeof filepath !== 'string' || filepath === '') {
+      throw new ValueError(`ModelCheckpoint: filepath must be a non-empty string. Received: filepath=${describeValue(filepath)}`);
+    }
+    this.filepath = filepath;
+    this.monitor = args.monitor ?? 'val_loss';
+    this.verbose = args.verbose ?? 0;
+    this.saveBestOnly = args.saveBestOnly ?? false;
+    this.saveWeightsOnly = args.saveWeightsOnly ?? false;
+    this.includeOptimizer = args.includeOptimizer ?? true;
+    this.saveFreq = args.saveFreq ?? 'epoch';
+    if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
+      throw new ValueError(`ModelCheckpoint: saveFreq must be 'epoch' or a positive integer number of batches. Received: saveFreq=${describeValue(args.saveFreq)}`);
+    }
+    if (this.saveWeightsOnly && !filepath.endsWith('.weights.json')) {
+      throw new ValueError(
+        `ModelCheckpoint: with saveWeightsOnly the filepath must end in ".weights.json" (the weights go beside it, in .weights.bin). ` +
+          `Received: filepath=${describeValue(filepath)}`,
+      );
+    }
+    const mode = args.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+      throw new ValueError(`ModelCheckpoint: mode must be 'auto', 'min' or 'max'. Received: mode=${describeValue(mode)}`);
+    }
+    this.direction = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure'))) ? 1 : -1;
+    this.best = args.initialValueThreshold ?? -this.direction * Infinity;
+  }
+
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  override async onBatchEnd(_batch: number, logs: Logs): Promise<void> {
+    if (this.saveFreq === 'epoch') return;
+    if (++this.batchesSinceSave < this.saveFreq) return;
+    this.batchesSinceSave = 0;
+    await this.saveModel(this.epoch, logs);
+  }
+
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (this.saveFreq === 'epoch') await this.saveModel(epoch, logs);
+  }
+
+  private async saveModel(epoch: number, logs: Logs): Promise<void> {
+    const path = formatFilepath(this.filepath, epoch, logs);
+    if (this.saveBestOnly) {
+      const current = logs[this.monitor];
+      if (current === undefined) {
+        console.warn(`Can save best model only with ${this.monitor} available, skipping.`);
+        return;
+      }
+      const improved = this.direction > 0 ? current > this.best : current < this.best;
+      if (!improved) {
+        if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${fixed5(this.best)}`);
+        return;
+      }
+      if (this.verbose > 0) {
+        console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${fixed5(this.best)} to ${fixed5(current)}, saving model to ${path}`);
+      }
+      this.best = current;
+    } else if (this.verbose > 0) {
+      console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
+    }
+    const model = this.model as unknown as Partial<SavableModel> | null;
+    if (typeof model?.save !== 'function' || typeof model.saveWeights !== 'function') {
+      throw new ValueError('ModelCheckpoint: the model being trained cannot be saved (it has no save/saveWeights methods).');
+    }
+    if (this.saveWeightsOnly) await model.saveWeights(path);
+    else await model.save(path, { includeOptimizer: this.includeOptimizer });
+  }
+}
+
+/** Python's f"{x:.5f}", which Keras's messages use: infinities print as inf and -inf. */
+function fixed5(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(5) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
+}
+
+/**
+ * Fills Python-style fields in a checkpoint path: `{epoch}` is the 1-based
+ * epoch, any other name a log value, each with an optional format:
+ * `{epoch:02d}` → "03", `{val_loss:.2f}` → "0.35".
+ */
+export function formatFilepath(template: string, epoch: number, logs: Logs): string {
+  return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (field, name: string, spec: string | undefined) => {
+    const value = name === 'epoch' ? epoch + 1 : logs[name];
+    if (value === undefined) {
+      throw new ValueError(
+        `ModelCheckpoint: failed to format the filepath "${template}": the field ${field} names no log value. ` +
+          `Available: epoch, ${Object.keys(logs).join(', ')}`,
+      );
+    }
+    return formatNumber(value, spec ?? '', template);
+  });
+}
+
+/** Python's format mini-language, the part checkpoint names use: [0][width][.precision][d|f|e]. */
+function formatNumber(value: number, spec: string, template: string): string {
+  const match = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/.exec(spec);
+  if (!match) throw new ValueError(`ModelCheckpoint: unsupported format "${spec}" in filepath "${template}"; use forms such as 02d, .4f or .2e.`);
+  const [, zero, width, precision, type] = match;
+  let text =
+    type === 'd' ? String(Math.trunc(value))
+    : type === 'e' ? value.toExponential(precision === undefined ? 6 : Number(precision))
+    : type === 'f' || precision !== undefined ? value.toFixed(precision === undefined ? 6 : Number(precision))
+    : String(value);
+  const minWidth = width === '' ? 0 : Number(width);
+  if (text.length < minWidth) {
+    const negative = text.startsWith('-');
+    const digits = negative ? text.slice(1) : text;
+    text = zero ? (negative ? '-' : '') + digits.padStart(minWidth - (negative ? 1 : 0), '0') : text.padStart(minWidth, ' ');
+  }
+  return text;
+}
