@@ -30,8 +30,9 @@ export class FileFormatError extends TinykerasError {
   constructor(
     readonly path: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

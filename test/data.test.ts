@@ -5,13 +5,18 @@
  * Every test makes its own tiny dataset (a few 28×28 images) in a temp
  * directory, and downloads come from a server on 127.0.0.1 that the test
  * starts. One test loads the real data, when the Debian package is installed.
+ * The property-based tests (random files, randomly damaged) are in
+ * data-files.test.ts.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseIdx } from '../src/data/idx.js';
@@ -21,8 +26,11 @@ import {
   FILE_NAMES,
   fashionMnist,
   loadData,
+  type FashionMnistData,
   type LoadDataOptions,
 } from '../src/data/fashion-mnist.js';
+import { fileIdentity, removeFileUnlessReplaced } from '../src/data/node-files.js';
+import { FileFormatError, ValueError } from '../src/errors.js';
 
 // ---------------------------------------------------------------------------
 // Helpers that write small IDX files.
@@ -83,6 +91,11 @@ function writeDataset(dir: string, spec: DatasetSpec = {}): string {
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** The sha256 of each file `writeDataset(dir, spec)` writes, for loading it from a cache directory. */
+function hashesOf(spec: DatasetSpec = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(datasetFiles(spec)).map(([name, bytes]) => [name, sha256(gzipSync(bytes))]));
+}
+
 // ---------------------------------------------------------------------------
 // Temp directories and a clean environment for every test.
 
@@ -124,6 +137,34 @@ function loadLocal(options: LoadDataOptions = {}) {
 
 // ---------------------------------------------------------------------------
 
+/** What a promise rejects with; fails the test if it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error(`expected a rejection with an Error, got ${String(outcome)}`);
+  return outcome;
+}
+
+/** What a function throws; fails the test if it returns. */
+function thrownBy(f: () => unknown): Error {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('expected an Error to be thrown');
+}
+
+/** Asserts `error` is a FileFormatError about `path` whose message matches `pattern`. */
+function expectFileFormatError(error: Error, path: string, pattern?: RegExp | string): void {
+  expect(error).toBeInstanceOf(FileFormatError);
+  expect((error as FileFormatError).path).toBe(path);
+  expect(error.message).toContain(path);
+  if (pattern !== undefined) expect(error.message).toMatch(pattern);
+}
+
 describe('parseIdx', () => {
   it('reads the dimensions and the values', () => {
     const bytes = idxBytes([2, 28, 28], imageValues(2));
@@ -143,25 +184,31 @@ describe('parseIdx', () => {
   it('rejects a wrong magic number, naming the file', () => {
     const bytes = idxBytes([3], [1, 2, 3]);
     bytes[0] = 0x1f;
-    expect(() => parseIdx(bytes, 'my-labels')).toThrow(/my-labels: not an IDX file.*Received: 0x1F 0x00/);
+    expectFileFormatError(thrownBy(() => parseIdx(bytes, 'my-labels')), 'my-labels', /my-labels: not an IDX file.*Received: 0x1F 0x00/);
   });
 
   it('rejects value types other than unsigned byte', () => {
     const bytes = idxBytes([1], [0, 0, 0, 0], 0x0d);
-    expect(() => parseIdx(bytes, 'floats')).toThrow(/floats: only IDX files of unsigned bytes.*Received: type 0x0D \(float32\)/);
+    expectFileFormatError(
+      thrownBy(() => parseIdx(bytes, 'floats')),
+      'floats',
+      /floats: only IDX files of unsigned bytes.*Received: type 0x0D \(float32\)/,
+    );
   });
 
   it('rejects a file shorter than its header', () => {
-    expect(() => parseIdx(new Uint8Array([0, 0]), 'tiny')).toThrow(/tiny: too short.*Received: 2 bytes/);
+    expectFileFormatError(thrownBy(() => parseIdx(new Uint8Array([0, 0]), 'tiny')), 'tiny', /tiny: too short.*Received: 2 bytes/);
     const headerCut = idxBytes([5, 28, 28], []).subarray(0, 10);
-    expect(() => parseIdx(headerCut, 'cut')).toThrow(/cut: the header declares 3 dimensions, so it needs 16 bytes/);
+    expectFileFormatError(thrownBy(() => parseIdx(headerCut, 'cut')), 'cut', /cut: the header declares 3 dimensions, so it needs 16 bytes/);
   });
 
   it('rejects a truncated file, saying what size was expected', () => {
     const header = idxBytes([60000, 28, 28], []);
     const bytes = new Uint8Array(1000);
     bytes.set(header);
-    expect(() => parseIdx(bytes, 'train-images-idx3-ubyte.gz')).toThrow(
+    expectFileFormatError(
+      thrownBy(() => parseIdx(bytes, 'train-images-idx3-ubyte.gz')),
+      'train-images-idx3-ubyte.gz',
       'train-images-idx3-ubyte.gz: expected 47040016 bytes (16-byte header + 60000×28×28). ' +
         'Received: 1000 bytes (the file is truncated).',
     );
@@ -170,6 +217,19 @@ describe('parseIdx', () => {
   it('rejects trailing bytes', () => {
     const bytes = new Uint8Array([...idxBytes([2], [1, 2]), 7]);
     expect(() => parseIdx(bytes, 'long')).toThrow('long: expected 10 bytes (8-byte header + 2). Received: 11 bytes.');
+  });
+
+  it('rejects a dimension of 0, which a damaged rank byte could otherwise pass off as an empty file', () => {
+    // Shape (8) holding eight zeros; with the rank byte turned from 1 to 3 the
+    // header reads (8, 0, 0), and 16 header bytes + 0 values is the file's exact length.
+    const bytes = idxBytes([8], new Uint8Array(8));
+    bytes[3] = 3;
+    expectFileFormatError(
+      thrownBy(() => parseIdx(bytes, 'rank')),
+      'rank',
+      'rank: expected every dimension in the header to be at least 1; the header is damaged or the file holds no values. ' +
+        'Received: dimension 1 is 0, shape (8, 0, 0).',
+    );
   });
 });
 
@@ -223,24 +283,49 @@ describe('fashionMnist.loadData from a directory', () => {
     ['a label outside 0-9', FILE_NAMES.testLabels, () => gzipSync(idxBytes([3], [0, 12, 1])), /expected every label to be a class index 0-9\. Received: 12 at index 1/],
   ];
 
-  it.each(corruptions)('rejects %s, naming %s', async (_, fileName, corrupt, reason) => {
+  it.each(corruptions)('rejects %s, naming %s, and keeps the file', async (_, fileName, corrupt, reason) => {
     const dir = writeDataset(freshDir('corrupt'));
-    writeFileSync(join(dir, fileName), corrupt(datasetFiles()));
-    const error = await loadLocal({ dir }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Error);
-    const message = (error as Error).message;
-    expect(message).toContain(join(dir, fileName));
-    expect(message).toMatch(reason);
+    const path = join(dir, fileName);
+    const corrupted = corrupt(datasetFiles());
+    writeFileSync(path, corrupted);
+    expectFileFormatError(await rejectionOf(loadLocal({ dir })), path, reason);
+    // The directory is the user's: the file is reported, never deleted or changed.
+    expect(readFileSync(path)).toEqual(Buffer.from(corrupted));
   });
 
   it('rejects a truncated uncompressed file, naming it', async () => {
     const dir = writeDataset(freshDir('raw-cut'), { gzip: false });
     const path = join(dir, 't10k-images-idx3-ubyte');
     writeFileSync(path, readFileSync(path).subarray(0, 500));
-    await expect(loadLocal({ dir })).rejects.toThrow(`${path}: expected 2368 bytes (16-byte header + 3×28×28). Received: 500 bytes`);
+    expectFileFormatError(
+      await rejectionOf(loadLocal({ dir })),
+      path,
+      `${path}: expected 2368 bytes (16-byte header + 3×28×28). Received: 500 bytes`,
+    );
+  });
+
+  it('rejects a bad file in the Debian directory without deleting it, and does not look further', async () => {
+    const systemDir = writeDataset(freshDir('bad-system'));
+    const path = join(systemDir, FILE_NAMES.testLabels);
+    writeFileSync(path, gzipSync(idxBytes([3], [0, 1])));
+    const { files, hashes } = publishedDataset();
+    const server = await startServer(files);
+    try {
+      const error = await rejectionOf(
+        loadData({ cacheDir: freshDir('unused-cache'), systemDir, origin: server.origin, fileHashes: hashes, verbose: false }),
+      );
+      expectFileFormatError(error, path, /expected 11 bytes.*Received: 10 bytes/);
+    } finally {
+      await server.close();
+    }
+    expect(existsSync(path)).toBe(true);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('does not check the sha256 of files outside the cache, so your own data can use these names', async () => {
+    const dir = writeDataset(freshDir('own-data'), { firstLabel: 3 });
+    const [[, yTrain]] = await loadLocal({ dir, fileHashes: { [FILE_NAMES.trainLabels]: '0'.repeat(64) } });
+    expect(yTrain.data[0]).toBe(3);
   });
 });
 
@@ -262,7 +347,7 @@ describe('fashionMnist.loadData lookup order', () => {
   it('prefers the cache over the Debian package directory', async () => {
     const cacheDir = writeDataset(freshDir('cache'), { firstLabel: 3 });
     const systemDir = writeDataset(freshDir('system'), { firstLabel: 4 });
-    const [[, yTrain]] = await loadLocal({ cacheDir, systemDir });
+    const [[, yTrain]] = await loadLocal({ cacheDir, systemDir, fileHashes: hashesOf({ firstLabel: 3 }) });
     expect(yTrain.data[0]).toBe(3);
   });
 
@@ -276,7 +361,7 @@ describe('fashionMnist.loadData lookup order', () => {
     const kerasHome = freshDir('keras-home');
     process.env.KERAS_HOME = kerasHome;
     writeDataset(join(kerasHome, 'datasets', 'fashion-mnist'), { firstLabel: 5 });
-    const [[, yTrain]] = await loadLocal();
+    const [[, yTrain]] = await loadLocal({ fileHashes: hashesOf({ firstLabel: 5 }) });
     expect(yTrain.data[0]).toBe(5);
   });
 
@@ -284,7 +369,7 @@ describe('fashionMnist.loadData lookup order', () => {
     const incomplete = writeDataset(freshDir('incomplete'), { firstLabel: 1 });
     rmSync(join(incomplete, FILE_NAMES.testLabels));
     const cacheDir = writeDataset(freshDir('cache'), { firstLabel: 3 });
-    const [[, yTrain]] = await loadLocal({ dir: incomplete, cacheDir });
+    const [[, yTrain]] = await loadLocal({ dir: incomplete, cacheDir, fileHashes: hashesOf({ firstLabel: 3 }) });
     expect(yTrain.data[0]).toBe(3);
   });
 
@@ -301,18 +386,17 @@ describe('fashionMnist.loadData lookup order', () => {
     const dir = freshDir('missing');
     const cacheDir = writeDataset(freshDir('partial-cache'));
     rmSync(join(cacheDir, FILE_NAMES.trainImages));
-    const error = await loadLocal({ dir, cacheDir }).then(
-      () => null,
-      (e: unknown) => e as Error,
-    );
-    expect(error?.message).toBe(
+    const error = await rejectionOf(loadLocal({ dir, cacheDir }));
+    // Nothing was found, so the error's path is where the files were expected: the cache.
+    expectFileFormatError(error, cacheDir);
+    expect(error.message).toBe(
       [
         'Could not load the Fashion-MNIST dataset. Tried, in order:',
         `  1. the \`dir\` option (${dir}): the directory does not exist`,
         '  2. FASHION_MNIST_DIR: not set',
         `  3. the cache directory (${cacheDir}): missing train-images-idx3-ubyte.gz (or the same without .gz)`,
         `  4. the Debian package directory (${emptySystemDir}): none of the four files is there`,
-        '  5. downloading from https://storage.googleapis.com/tensorflow/tf-keras-datasets/: turned off by `download: false`',
+        '  5. downloading: turned off by `download: false`',
         'To fix this, do one of:',
         '  - install the Debian package: apt-get install dataset-fashion-mnist',
         '  - put the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, ' +
@@ -330,28 +414,39 @@ interface TestServer {
   origin: string;
   /** Paths requested so far. */
   requests: string[];
+  /** Stops the server, dropping connections still open (a stalled download's, say). */
   close: () => Promise<void>;
+}
+
+interface ServeOptions {
+  /** Files sent only halfway before the connection is dropped. */
+  cutShort?: string[];
+  /** Files the server never answers: it takes the request and stays silent. */
+  silent?: string[];
+  /** Awaited between a file's two halves; a promise that never settles stalls the download there. */
+  betweenHalves?: (name: string) => Promise<void>;
 }
 
 /**
  * Serves `files` (name → bytes) at http://127.0.0.1:<port>/<name>, each in two
- * chunks so progress is reported more than once. A name in `cutShort` is sent
- * only halfway before the connection is dropped.
+ * chunks so progress is reported more than once; `options` make it misbehave.
  */
-async function startServer(files: Record<string, Uint8Array>, cutShort: string[] = []): Promise<TestServer> {
+async function startServer(files: Record<string, Uint8Array>, options: ServeOptions = {}): Promise<TestServer> {
   const requests: string[] = [];
   const server: Server = createServer((request, response) => {
     const name = (request.url ?? '').replace(/^\//, '');
     requests.push(name);
     const body = files[name];
+    if (options.silent?.includes(name)) return;
     if (body === undefined) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
     const half = Math.floor(body.length / 2);
-    response.write(body.subarray(0, half), () => {
-      if (cutShort.includes(name)) response.destroy();
+    response.write(body.subarray(0, half), async () => {
+      await options.betweenHalves?.(name);
+      if (options.cutShort?.includes(name)) response.destroy();
       else response.end(body.subarray(half));
     });
   });
@@ -360,8 +455,27 @@ async function startServer(files: Record<string, Uint8Array>, cutShort: string[]
   return {
     origin: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
+}
+
+/**
+ * A `betweenHalves` that holds each file until `count` requests for it have
+ * arrived. Loaders held this way are all midway through the same file at the
+ * same moment, so the test really exercises overlapping downloads.
+ */
+function holdUntilRequestedBy(count: number): (name: string) => Promise<void> {
+  const waiting = new Map<string, Array<() => void>>();
+  return (name) =>
+    new Promise<void>((release) => {
+      const held = [...(waiting.get(name) ?? []), release];
+      waiting.set(name, held);
+      if (held.length >= count) held.forEach((releaseOne) => releaseOne());
+    });
 }
 
 /** The gzipped tiny dataset and the sha256 of each file, as a server would publish them. */
@@ -373,6 +487,25 @@ function publishedDataset(spec: DatasetSpec = {}): { files: Record<string, Uint8
     hashes[name] = sha256(files[name]!);
   }
   return { files, hashes };
+}
+
+/** Resolves once `check` returns true, polling; fails after two seconds. */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 2000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Asserts that `cacheDir` holds exactly the published files, byte for byte, and no temporary leftovers. */
+function expectCacheHolds(cacheDir: string, files: Record<string, Uint8Array>): void {
+  expect(readdirSync(cacheDir).sort()).toEqual(Object.keys(files).sort());
+  for (const [name, bytes] of Object.entries(files)) expect(sha256(readFileSync(join(cacheDir, name)))).toBe(sha256(bytes));
+}
+
+/** The labels of both splits, enough to tell which generated dataset was loaded. */
+function labelsOf([[, yTrain], [, yTest]]: FashionMnistData): number[][] {
+  return [Array.from(yTrain.data), Array.from(yTest.data)];
 }
 
 describe('fashionMnist.loadData downloads', () => {
@@ -430,15 +563,16 @@ describe('fashionMnist.loadData downloads', () => {
     const server = await startServer(files);
     const cacheDir = freshDir('bad-hash-cache');
     try {
-      const error = await loadData({ cacheDir, origin: server.origin, fileHashes: wrongHashes, systemDir: emptySystemDir, verbose: false }).then(
-        () => null,
-        (e: unknown) => e as Error,
+      const error = await rejectionOf(
+        loadData({ cacheDir, origin: server.origin, fileHashes: wrongHashes, systemDir: emptySystemDir, verbose: false }),
       );
-      expect(error?.message).toContain(
-        `train-images-idx3-ubyte.gz: the downloaded file failed verification and was deleted; expected sha256 ${'0'.repeat(64)}. ` +
-          `Received: sha256 ${hashes[FILE_NAMES.trainImages]}`,
+      const url = `${server.origin}${FILE_NAMES.trainImages}`;
+      expectFileFormatError(error, url, 'Could not load the Fashion-MNIST dataset. Tried, in order:');
+      expect(error.message).toContain(
+        `${url}: the downloaded file failed verification and was deleted; expected sha256 ${'0'.repeat(64)}. ` +
+          `Received: sha256 ${hashes[FILE_NAMES.trainImages]} (${files[FILE_NAMES.trainImages]!.length} bytes).`,
       );
-      expect(error?.message).toContain('Could not load the Fashion-MNIST dataset. Tried, in order:');
+      expect(error.cause).toBeInstanceOf(FileFormatError);
     } finally {
       await server.close();
     }
@@ -448,12 +582,22 @@ describe('fashionMnist.loadData downloads', () => {
 
   it('keeps nothing from a download cut off midway', async () => {
     const { files, hashes } = publishedDataset();
-    const server = await startServer(files, [FILE_NAMES.trainImages]);
+    const server = await startServer(files, { cutShort: [FILE_NAMES.trainImages] });
     const cacheDir = freshDir('cut-cache');
     try {
-      await expect(
+      const error = await rejectionOf(
         loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false }),
-      ).rejects.toThrow(/downloading from http:\/\/127\.0\.0\.1:\d+\/ into .*cut-cache/);
+      );
+      const half = Math.floor(files[FILE_NAMES.trainImages]!.length / 2);
+      expectFileFormatError(
+        error,
+        `${server.origin}${FILE_NAMES.trainImages}`,
+        // Whether the first half reaches us before the connection drops depends on timing.
+        new RegExp(
+          `downloading from http://127\\.0\\.0\\.1:\\d+/ into .*cut-cache-\\d+: .*the download failed ` +
+            `(before any data arrived|after ${half} bytes); expected the whole file\\. Received: terminated`,
+        ),
+      );
     } finally {
       await server.close();
     }
@@ -463,19 +607,290 @@ describe('fashionMnist.loadData downloads', () => {
   it('reports an HTTP error and a refused connection among the places tried', async () => {
     const server = await startServer({});
     const cacheDir = freshDir('404-cache');
+    const url = `${server.origin}${FILE_NAMES.trainImages}`;
     try {
-      await expect(loadData({ cacheDir, origin: server.origin, systemDir: emptySystemDir, verbose: false })).rejects.toThrow(
-        `downloading from ${server.origin} into ${cacheDir}: ${server.origin}train-images-idx3-ubyte.gz: ` +
-          'the server answered HTTP 404 Not Found; expected 200 OK.',
+      const error = await rejectionOf(loadData({ cacheDir, origin: server.origin, systemDir: emptySystemDir, verbose: false }));
+      expectFileFormatError(
+        error,
+        url,
+        `downloading from ${server.origin} into ${cacheDir}: ${url}: the download failed; expected HTTP 200 OK. Received: HTTP 404 Not Found.`,
       );
     } finally {
       await server.close();
     }
     // The server is closed now, so the port refuses connections.
-    await expect(loadData({ cacheDir, origin: server.origin, systemDir: emptySystemDir, verbose: false })).rejects.toThrow(
-      /5\. downloading from .*fetch failed.*ECONNREFUSED[\s\S]*apt-get install dataset-fashion-mnist/,
+    const refused = await rejectionOf(loadData({ cacheDir, origin: server.origin, systemDir: emptySystemDir, verbose: false }));
+    expectFileFormatError(
+      refused,
+      url,
+      /5\. downloading from .*the download failed before any data arrived; expected the whole file\. Received: fetch failed.*ECONNREFUSED[\s\S]*apt-get install dataset-fashion-mnist/,
     );
     expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
+  });
+
+  it('writes to a temporary file, and renames it into the cache only once it is complete and verified', async () => {
+    const { files, hashes } = publishedDataset({ firstLabel: 2 });
+    let releaseSecondHalf = (): void => {};
+    const secondHalfSent = new Promise<void>((resolve) => (releaseSecondHalf = resolve));
+    const server = await startServer(files, {
+      betweenHalves: (name) => (name === FILE_NAMES.trainImages ? secondHalfSent : Promise.resolve()),
+    });
+    const cacheDir = freshDir('temp-cache');
+    try {
+      const loading = loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false });
+      // Halfway through: only a temporary file exists, holding the first half.
+      const partFile = (): string | undefined => (existsSync(cacheDir) ? readdirSync(cacheDir) : []).find((name) => name.endsWith('.part'));
+      const half = Math.floor(files[FILE_NAMES.trainImages]!.length / 2);
+      await waitFor(() => partFile() !== undefined && readFileSync(join(cacheDir, partFile()!)).length === half, 'the first half');
+      expect(partFile()).toMatch(new RegExp(`^${FILE_NAMES.trainImages.replace(/\./g, '\\.')}\\.\\d+-[0-9a-f]{8}\\.part$`));
+      expect(readdirSync(cacheDir)).toEqual([partFile()]);
+      releaseSecondHalf();
+      expect(labelsOf(await loading)[0]![0]).toBe(2);
+    } finally {
+      await server.close();
+    }
+    expectCacheHolds(cacheDir, files);
+  });
+
+  it('gives up on a server that never answers, after downloadTimeoutMs', async () => {
+    const { files, hashes } = publishedDataset();
+    const server = await startServer(files, { silent: [FILE_NAMES.trainImages] });
+    const cacheDir = freshDir('silent-cache');
+    const started = Date.now();
+    try {
+      const error = await rejectionOf(
+        loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false, downloadTimeoutMs: 100 }),
+      );
+      const url = `${server.origin}${FILE_NAMES.trainImages}`;
+      expectFileFormatError(
+        error,
+        url,
+        `${url}: the download stalled before any data arrived; expected data at least every 0.1 s (the download timeout). ` +
+          'Received: nothing for 0.1 s.',
+      );
+    } finally {
+      await server.close();
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it('gives up on a download that stalls midway, keeping nothing', async () => {
+    const { files, hashes } = publishedDataset();
+    const never = new Promise<void>(() => {});
+    const server = await startServer(files, { betweenHalves: (name) => (name === FILE_NAMES.testImages ? never : Promise.resolve()) });
+    const cacheDir = freshDir('stalled-cache');
+    try {
+      const error = await rejectionOf(
+        loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false, downloadTimeoutMs: 100 }),
+      );
+      const half = Math.floor(files[FILE_NAMES.testImages]!.length / 2);
+      expectFileFormatError(error, `${server.origin}${FILE_NAMES.testImages}`, `the download stalled after ${half} bytes`);
+    } finally {
+      await server.close();
+    }
+    // The two files fetched before it are complete and verified, so they stay; nothing of the stalled one does.
+    expect(readdirSync(cacheDir).sort()).toEqual([FILE_NAMES.trainImages, FILE_NAMES.trainLabels].sort());
+  });
+
+  it('survives two loads at once in one process: both get the data, the cache ends up whole', async () => {
+    const { files, hashes } = publishedDataset({ firstLabel: 4 });
+    const server = await startServer(files, { betweenHalves: holdUntilRequestedBy(2) });
+    const cacheDir = freshDir('shared-cache');
+    const options = { cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false };
+    try {
+      const [first, second] = await Promise.all([loadData(options), loadData(options)]);
+      expect(labelsOf(first)).toEqual(labelsOf(second));
+      expect(labelsOf(first)[0]![0]).toBe(4);
+    } finally {
+      await server.close();
+    }
+    // Every file was downloaded twice, side by side; each download renamed a whole copy into place.
+    expect(server.requests.length).toBe(8);
+    expectCacheHolds(cacheDir, files);
+  });
+
+  it('survives two processes loading at once into one cache', async () => {
+    const { files, hashes } = publishedDataset({ firstLabel: 6 });
+    const server = await startServer(files, { betweenHalves: holdUntilRequestedBy(2) });
+    const cacheDir = freshDir('process-cache');
+    const options = { cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false };
+    try {
+      const outputs = await Promise.all([loadInChildProcess(options), loadInChildProcess(options)]);
+      for (const output of outputs) expect(JSON.parse(output)).toEqual(labelsOf(await loadLocal({ dir: cacheDir })));
+    } finally {
+      await server.close();
+    }
+    expect(server.requests.length).toBe(8);
+    expectCacheHolds(cacheDir, files);
+  }, 30_000);
+});
+
+/**
+ * Runs `loadData(options)` in a separate Node process (through tsx, which
+ * compiles the TypeScript source on the fly) and returns what it prints: the
+ * labels it loaded, as JSON.
+ */
+async function loadInChildProcess(options: LoadDataOptions): Promise<string> {
+  const loaderUrl = pathToFileURL(resolve('src/data/fashion-mnist.ts')).href;
+  const script = [
+    `const { loadData } = await import(${JSON.stringify(loaderUrl)});`,
+    `const [[, yTrain], [, yTest]] = await loadData(${JSON.stringify(options)});`,
+    'console.log(JSON.stringify([Array.from(yTrain.data), Array.from(yTest.data)]));',
+  ].join('\n');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    timeout: 20_000,
+  });
+  return stdout;
+}
+
+// ---------------------------------------------------------------------------
+
+describe('fashionMnist.loadData and a bad cache', () => {
+  it('deletes a cached file that fails its sha256 and downloads it again', async () => {
+    const { files, hashes } = publishedDataset({ firstLabel: 1 });
+    const cacheDir = writeDataset(freshDir('stale-cache'), { firstLabel: 1 });
+    // A valid file, but not the published one: say, an older version.
+    writeFileSync(join(cacheDir, FILE_NAMES.testLabels), gzipSync(idxBytes([3], [9, 9, 9])));
+    const server = await startServer(files);
+    try {
+      const data = await loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false });
+      expect(labelsOf(data)[1]).toEqual([0, 1, 2]);
+    } finally {
+      await server.close();
+    }
+    expect(server.requests).toEqual([FILE_NAMES.testLabels]);
+    expectCacheHolds(cacheDir, files);
+  });
+
+  it('deletes a corrupt cached file even when downloads are off, and goes on to the Debian directory', async () => {
+    const cacheDir = writeDataset(freshDir('corrupt-cache'), { firstLabel: 1 });
+    const path = join(cacheDir, FILE_NAMES.trainImages);
+    writeFileSync(path, readFileSync(path).subarray(0, 100));
+    const systemDir = writeDataset(freshDir('good-system'), { firstLabel: 4 });
+    const [[, yTrain]] = await loadLocal({ cacheDir, systemDir, fileHashes: hashesOf({ firstLabel: 1 }) });
+    expect(yTrain.data[0]).toBe(4);
+    expect(readdirSync(cacheDir).sort()).toEqual([FILE_NAMES.trainLabels, FILE_NAMES.testImages, FILE_NAMES.testLabels].sort());
+  });
+
+  it('says which cached files it deleted and why, when nothing else has the data', async () => {
+    const cacheDir = writeDataset(freshDir('two-bad-cache'));
+    const badImages = join(cacheDir, FILE_NAMES.testImages);
+    const badLabels = join(cacheDir, FILE_NAMES.trainLabels);
+    writeFileSync(badImages, 'not gzip');
+    writeFileSync(badLabels, gzipSync(idxBytes([5], labelValues(5))).subarray(0, 20));
+    const error = await rejectionOf(loadLocal({ cacheDir, fileHashes: hashesOf() }));
+    expectFileFormatError(error, cacheDir);
+    expect(error.message).toContain(`${badLabels}: the file does not match its published checksum; expected sha256 `);
+    expect(error.message).toContain(`${badImages}: the file does not match its published checksum`);
+    expect(error.message).toContain(`Deleted from the cache: ${badLabels}, ${badImages}.`);
+    expect(readdirSync(cacheDir).sort()).toEqual([FILE_NAMES.trainImages, FILE_NAMES.testLabels].sort());
+  });
+
+  it('deletes an uncompressed cached file that fails its checks (it has no published sha256)', async () => {
+    const cacheDir = writeDataset(freshDir('raw-cache'), { gzip: false });
+    const path = join(cacheDir, 'train-labels-idx1-ubyte');
+    writeFileSync(path, idxBytes([5], [1, 2, 3, 4, 10]));
+    const error = await rejectionOf(loadLocal({ cacheDir }));
+    expect(error.message).toContain(`${path}: expected every label to be a class index 0-9. Received: 10 at index 4. Deleted from the cache: ${path}.`);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('deletes a freshly downloaded file that passes its sha256 but not the other checks, and reports it', async () => {
+    // The server publishes (and vouches for) a broken labels file: a label of 12.
+    const { files, hashes } = publishedDataset();
+    files[FILE_NAMES.testLabels] = gzipSync(idxBytes([3], [0, 12, 1]));
+    hashes[FILE_NAMES.testLabels] = sha256(files[FILE_NAMES.testLabels]!);
+    const server = await startServer(files);
+    const cacheDir = freshDir('vouched-cache');
+    try {
+      const error = await rejectionOf(
+        loadData({ cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false }),
+      );
+      const path = join(cacheDir, FILE_NAMES.testLabels);
+      expectFileFormatError(error, path, `Received: 12 at index 1. Deleted from the cache: ${path}.`);
+    } finally {
+      await server.close();
+    }
+    expect(readdirSync(cacheDir)).not.toContain(FILE_NAMES.testLabels);
+    expect(server.requests.length).toBe(4); // no second attempt
+  });
+
+  it('survives two loads at once that both find the same bad cached file', async () => {
+    const { files, hashes } = publishedDataset({ firstLabel: 5 });
+    const cacheDir = writeDataset(freshDir('shared-bad-cache'), { firstLabel: 5 });
+    writeFileSync(join(cacheDir, FILE_NAMES.trainLabels), gzipSync(idxBytes([5], [1, 1, 1, 1, 1])));
+    const server = await startServer(files, { betweenHalves: holdUntilRequestedBy(2) });
+    const options = { cacheDir, origin: server.origin, fileHashes: hashes, systemDir: emptySystemDir, verbose: false };
+    try {
+      const [first, second] = await Promise.all([loadData(options), loadData(options)]);
+      expect(labelsOf(first)[0]).toEqual([5, 6, 7, 8, 9]);
+      expect(labelsOf(second)).toEqual(labelsOf(first));
+    } finally {
+      await server.close();
+    }
+    expect(server.requests).toEqual([FILE_NAMES.trainLabels, FILE_NAMES.trainLabels]);
+    expectCacheHolds(cacheDir, files);
+  });
+
+  it('deletes a bad file only if it is still the one that was checked, not a copy another process put there since', async () => {
+    const dir = mkdtempSync(join(root, 'identity-'));
+    const path = join(dir, 'file');
+    writeFileSync(path, 'bad');
+    const checked = await fileIdentity(path);
+    // Another process replaces it by rename, as downloadFile does.
+    writeFileSync(join(dir, 'fresh'), 'good');
+    renameSync(join(dir, 'fresh'), path);
+    expect(await removeFileUnlessReplaced(path, checked)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('good');
+    expect(await removeFileUnlessReplaced(path, await fileIdentity(path))).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(await fileIdentity(path)).toBeNull();
+    // Already gone (another process deleted it first): nothing to do, and the bad file is gone as wanted.
+    expect(await removeFileUnlessReplaced(path, checked)).toBe(true);
+  });
+});
+
+describe('fashionMnist.loadData options', () => {
+  it('rejects an unknown option, suggesting the closest', async () => {
+    const error = await rejectionOf(loadData({ cachedir: '/tmp/x' } as LoadDataOptions));
+    expect(error).toBeInstanceOf(ValueError);
+    expect(error.message).toBe(
+      "fashionMnist.loadData: unknown option 'cachedir'. Did you mean 'cacheDir'? Expected one of: dir, cacheDir, download, " +
+        "verbose, origin, fileHashes, systemDir, downloadTimeoutMs. Received: cachedir='/tmp/x'",
+    );
+  });
+
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])('rejects downloadTimeoutMs=%s', async (downloadTimeoutMs) => {
+    const error = await rejectionOf(loadLocal({ downloadTimeoutMs }));
+    expect(error).toBeInstanceOf(ValueError);
+    expect(error.message).toBe(
+      `fashionMnist.loadData: downloadTimeoutMs must be a positive number of milliseconds. Received: downloadTimeoutMs=${downloadTimeoutMs}`,
+    );
+  });
+
+  it('rejects fileHashes for an unknown file, or that are not sha256 hex digits', async () => {
+    const unknown = await rejectionOf(loadLocal({ fileHashes: { 'train-images.gz': 'a'.repeat(64) } }));
+    expect(unknown).toBeInstanceOf(ValueError);
+    expect(unknown.message).toMatch(/fileHashes has an entry for an unknown file\. .*Received: 'train-images\.gz'/);
+    const short = await rejectionOf(loadLocal({ fileHashes: { [FILE_NAMES.testLabels]: 'abc' } }));
+    expect(short).toBeInstanceOf(ValueError);
+    expect(short.message).toBe(
+      "fashionMnist.loadData: fileHashes['t10k-labels-idx1-ubyte.gz'] must be a sha256, 64 hex digits. Received: 'abc'",
+    );
+  });
+
+  it('rejects an origin that is not an http(s) URL, naming where it came from', async () => {
+    const cacheDir = freshDir('never-created');
+    const fromOption = await rejectionOf(loadData({ cacheDir, systemDir: emptySystemDir, origin: 'ftp://example.org/' }));
+    expect(fromOption).toBeInstanceOf(ValueError);
+    expect(fromOption.message).toBe(
+      "fashionMnist.loadData: origin must be an http:// or https:// URL. Received: origin='ftp://example.org/'",
+    );
+    process.env.FASHION_MNIST_ORIGIN = 'storage.example.org';
+    const fromEnvironment = await rejectionOf(loadData({ cacheDir, systemDir: emptySystemDir }));
+    expect(fromEnvironment.message).toContain("Received: FASHION_MNIST_ORIGIN='storage.example.org'");
+    expect(existsSync(cacheDir)).toBe(false);
   });
 });
 

@@ -14,6 +14,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
 import { Progbar } from '../training/progbar.js';
+import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { suggestClosest } from '../utils/suggest.js';
 
 /** The ten classes, indexed by label: `CLASS_NAMES[9]` is 'Ankle boot'. */
 export const CLASS_NAMES: readonly string[] = Object.freeze([
@@ -57,6 +59,9 @@ export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 const IMAGE_SIZE = 28;
 const CLASS_COUNT = CLASS_NAMES.length;
 
+/** How long a download may receive nothing before it is abandoned, unless `downloadTimeoutMs` says otherwise. */
+export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
+
 /** Options for `loadData`. All are optional. */
 export interface LoadDataOptions {
   /** A directory holding the four files; looked at first. */
@@ -77,7 +82,29 @@ export interface LoadDataOptions {
   fileHashes?: Readonly<Record<string, string>>;
   /** Where the Debian package's files are looked for. Default: `DEBIAN_DIR`. */
   systemDir?: string;
+  /**
+   * How long, in milliseconds, a download may go without receiving a byte
+   * before it is abandoned with an error naming the URL. It bounds silence,
+   * not total time, so a slow connection is fine. Default: 60000 (a minute).
+   */
+  downloadTimeoutMs?: number;
 }
+
+/**
+ * Every option name, so that a misspelt one (easy in plain JavaScript) is an
+ * error rather than silently ignored. Typed as a record over the interface's
+ * keys, so the compiler complains when the two lists differ.
+ */
+const OPTION_NAMES = Object.keys({
+  dir: true,
+  cacheDir: true,
+  download: true,
+  verbose: true,
+  origin: true,
+  fileHashes: true,
+  systemDir: true,
+  downloadTimeoutMs: true,
+} satisfies Record<keyof LoadDataOptions, true>);
 
 /** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
 export type FashionMnistData = [[Tensor, Tensor], [Tensor, Tensor]];
@@ -99,27 +126,48 @@ export type FashionMnistData = [[Tensor, Tensor], [Tensor, Tensor]];
  *   5. otherwise downloads them into the cache directory, verifying each one,
  *      unless `options.download` is false.
  *
- * @throws Error naming the file when a file is truncated or corrupt, and an
- *   Error listing every place tried when no place has the data.
+ * Every file is checked before it is used: gzip's CRC, the IDX header against
+ * the file's size, the shapes, the labels. What happens to a file that fails
+ * depends on whose it is:
+ *   - in `dir`, FASHION_MNIST_DIR or the Debian directory, the file is yours
+ *     or the system's: it is never deleted, and loading stops with an error
+ *     naming it (looking elsewhere would hide the problem);
+ *   - in the cache, the file is ours: a `.gz` must also match its sha256
+ *     (`FILE_SHA256`, or `fileHashes`), as Keras checks its cache. A file that
+ *     fails is deleted and the search goes on, so it is downloaded afresh
+ *     (when downloading is allowed) instead of being reused forever. A file
+ *     that fails right after its download is deleted too, and is an error.
+ * Downloads go to a temporary file that is renamed into the cache only when
+ * complete and verified, so loads running at once, in one process or several,
+ * never see or leave a partial file.
+ *
+ * @throws ValueError for an unknown option or an invalid option value.
+ * @throws FileFormatError naming the file when a file is unreadable, truncated
+ *   or corrupt, or fails its checksum; and one listing every place tried when
+ *   no place has the data (its `path` is then the URL of the download that
+ *   failed, or else the cache directory).
+ * @throws RuntimeError when not running under Node.js.
  */
 export async function loadData(options: LoadDataOptions = {}): Promise<FashionMnistData> {
   if (!files.isNode()) {
-    throw new Error(
+    throw new RuntimeError(
       'fashionMnist.loadData() reads files, so it needs Node.js. In a browser, fetch the four ' +
         'IDX files yourself and decode them with parseIdx().',
     );
   }
+  checkOptions(options);
+  const hashes = { ...FILE_SHA256, ...options.fileHashes };
   const cacheDir = options.cacheDir ?? (await files.kerasCacheDir('datasets', 'fashion-mnist'));
-  const places: Array<{ label: string; dir: string | undefined; unsetReason: string }> = [
-    { label: 'the `dir` option', dir: options.dir, unsetReason: 'not given' },
-    { label: 'FASHION_MNIST_DIR', dir: files.environmentVariable('FASHION_MNIST_DIR'), unsetReason: 'not set' },
-    { label: 'the cache directory', dir: cacheDir, unsetReason: '' },
-    { label: 'the Debian package directory', dir: options.systemDir ?? DEBIAN_DIR, unsetReason: '' },
+  const places: Array<{ label: string; dir: string | undefined; unsetReason: string; isCache: boolean }> = [
+    { label: 'the `dir` option', dir: options.dir, unsetReason: 'not given', isCache: false },
+    { label: 'FASHION_MNIST_DIR', dir: files.environmentVariable('FASHION_MNIST_DIR'), unsetReason: 'not set', isCache: false },
+    { label: 'the cache directory', dir: cacheDir, unsetReason: '', isCache: true },
+    { label: 'the Debian package directory', dir: options.systemDir ?? DEBIAN_DIR, unsetReason: '', isCache: false },
   ];
 
   // One line per place tried, saying why it did not work, for the final error.
   const tried: string[] = [];
-  for (const { label, dir, unsetReason } of places) {
+  for (const { label, dir, unsetReason, isCache } of places) {
     if (dir === undefined) {
       tried.push(`${label}: ${unsetReason}`);
       continue;
@@ -129,29 +177,88 @@ export async function loadData(options: LoadDataOptions = {}): Promise<FashionMn
       tried.push(`${label} (${dir}): ${found}`);
       continue;
     }
-    // All four files are here: from now on a broken file is an error, not a reason to look elsewhere.
-    return readDataset(found);
+    // All four files are here. Outside the cache a broken file is an error, not a reason to look elsewhere.
+    if (!isCache) return readDataset(found);
+    const cached = await readCache(found, hashes);
+    if (!(cached instanceof FileFormatError)) return cached;
+    tried.push(`${label} (${dir}): ${cached.message}`);
   }
 
-  const origin = withTrailingSlash(options.origin ?? files.environmentVariable('FASHION_MNIST_ORIGIN') ?? DEFAULT_ORIGIN);
   if (options.download === false) {
-    tried.push(`downloading from ${origin}: turned off by \`download: false\``);
-  } else {
-    try {
-      await downloadMissingFiles(cacheDir, origin, { ...FILE_SHA256, ...options.fileHashes }, options.verbose ?? true);
-    } catch (error) {
-      tried.push(`downloading from ${origin} into ${cacheDir}: ${files.messageOf(error)}`);
-      throw new Error(notFoundMessage(tried), { cause: error });
-    }
-    const downloaded = await findDatasetFiles(cacheDir);
-    if (typeof downloaded !== 'string') return readDataset(downloaded);
-    tried.push(`downloading into ${cacheDir}: the files were downloaded but then not found: ${downloaded}`);
+    tried.push('downloading: turned off by `download: false`');
+    throw notFoundError(tried, cacheDir);
   }
-  throw new Error(notFoundMessage(tried));
+  const origin = downloadOrigin(options);
+  try {
+    await downloadMissingFiles(cacheDir, origin, hashes, {
+      verbose: options.verbose ?? true,
+      idleTimeoutMs: options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
+    });
+  } catch (error) {
+    tried.push(`downloading from ${origin} into ${cacheDir}: ${files.messageOf(error)}`);
+    throw notFoundError(tried, error instanceof FileFormatError ? error.path : cacheDir, error);
+  }
+  const downloaded = await findDatasetFiles(cacheDir);
+  if (typeof downloaded === 'string') {
+    tried.push(`downloading into ${cacheDir}: the files were downloaded but then not found: ${downloaded}`);
+    throw notFoundError(tried, cacheDir);
+  }
+  // Fresh from a verified download, a file that still fails is deleted and reported; no second attempt.
+  const fresh = await readCache(downloaded, hashes);
+  if (fresh instanceof FileFormatError) throw fresh;
+  return fresh;
 }
 
 /** `fashionMnist.loadData()` and `fashionMnist.classNames`, mirroring `keras.datasets.fashion_mnist`. */
 export const fashionMnist = Object.freeze({ loadData, classNames: CLASS_NAMES });
+
+/** Rejects unknown option names and values that cannot work, before anything is read or fetched. */
+function checkOptions(options: LoadDataOptions): void {
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(name)) {
+      throw new ValueError(
+        `fashionMnist.loadData: unknown option '${name}'.${suggestClosest(name, OPTION_NAMES)} ` +
+          `Expected one of: ${OPTION_NAMES.join(', ')}. Received: ${name}=${describeValue((options as Record<string, unknown>)[name])}`,
+      );
+    }
+  }
+  const timeout = options.downloadTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new ValueError(
+      `fashionMnist.loadData: downloadTimeoutMs must be a positive number of milliseconds. Received: downloadTimeoutMs=${describeValue(timeout)}`,
+    );
+  }
+  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(name, hash);
+}
+
+/** A `fileHashes` entry must name one of the four files and be a sha256: 64 hex digits. */
+function checkFileHash(name: string, hash: unknown): void {
+  const fileNames: readonly string[] = Object.values(FILE_NAMES);
+  if (!fileNames.includes(name)) {
+    throw new ValueError(
+      `fashionMnist.loadData: fileHashes has an entry for an unknown file.${suggestClosest(name, fileNames)} ` +
+        `Expected one of: ${fileNames.join(', ')}. Received: '${name}'`,
+    );
+  }
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) {
+    throw new ValueError(
+      `fashionMnist.loadData: fileHashes['${name}'] must be a sha256, 64 hex digits. Received: ${describeValue(hash)}`,
+    );
+  }
+}
+
+/** The base URL to download from, ending in '/', checked to be an http(s) URL. */
+function downloadOrigin(options: LoadDataOptions): string {
+  const fromOption = options.origin !== undefined;
+  const origin = options.origin ?? files.environmentVariable('FASHION_MNIST_ORIGIN') ?? DEFAULT_ORIGIN;
+  if (!/^https?:\/\/[^/]/i.test(origin)) {
+    const source = fromOption ? 'origin' : 'FASHION_MNIST_ORIGIN';
+    throw new ValueError(
+      `fashionMnist.loadData: ${source} must be an http:// or https:// URL. Received: ${source}=${describeValue(origin)}`,
+    );
+  }
+  return origin.endsWith('/') ? origin : `${origin}/`;
+}
 
 /**
  * The path of each file in `dir`, preferring the `.gz` as published; or, when
@@ -175,43 +282,135 @@ async function findDatasetFiles(dir: string): Promise<Record<FileKey, string> | 
   return found as Record<FileKey, string>;
 }
 
-/** Reads and checks the four files, and turns them into tensors. */
+/** Reads a directory that is not ours (`dir`, FASHION_MNIST_DIR, Debian's): the first bad file is an error. */
 async function readDataset(paths: Record<FileKey, string>): Promise<FashionMnistData> {
-  const [train, test] = await Promise.all([
-    readSplit(paths.trainImages, paths.trainLabels),
-    readSplit(paths.testImages, paths.testLabels),
-  ]);
-  return [train, test];
+  const result = await checkDataset(paths, null);
+  if ('failures' in result) throw result.failures[0]!;
+  return result.data;
 }
 
-/** Reads one images file and its labels file, checking that they belong together. */
-async function readSplit(imagesPath: string, labelsPath: string): Promise<[Tensor, Tensor]> {
-  const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
-  checkImages(images, imagesPath);
-  checkLabels(labels, labelsPath);
-  const imageCount = images.shape[0]!;
-  const labelCount = labels.shape[0]!;
-  if (imageCount !== labelCount) {
-    throw new Error(
-      `${labelsPath}: expected one label per image of ${imagesPath}, so ${imageCount} labels. ` +
-        `Received: ${labelCount} labels.`,
+/**
+ * Reads the cache, checking each `.gz` against `hashes` as well. Every file
+ * that fails is deleted, and the returned error says which and why, so that
+ * the caller can download them again.
+ */
+async function readCache(
+  paths: Record<FileKey, string>,
+  hashes: Readonly<Record<string, string>>,
+): Promise<FashionMnistData | FileFormatError> {
+  // Taken before reading, so that a file another process has replaced since is not deleted.
+  const identities = new Map<string, string | null>();
+  for (const path of Object.values(paths)) identities.set(path, await files.fileIdentity(path));
+
+  const result = await checkDataset(paths, hashes);
+  if ('data' in result) return result.data;
+  const reasons = result.failures.map((failure) => failure.message).join(' ');
+  const removal = await removeFromCache(result.failures.map((failure) => failure.path), identities);
+  return new FileFormatError(result.failures[0]!.path, `${reasons} ${removal}`);
+}
+
+/**
+ * Deletes bad cached files (each only if it is still the file that was read),
+ * and returns the sentences that say what was done, for the error message.
+ * A file that cannot be deleted is reported, not thrown about: the error that
+ * matters is the one about the file's contents.
+ */
+async function removeFromCache(paths: readonly string[], identities: ReadonlyMap<string, string | null>): Promise<string> {
+  const deleted: string[] = [];
+  const notes: string[] = [];
+  for (const path of paths) {
+    try {
+      if (await files.removeFileUnlessReplaced(path, identities.get(path) ?? null)) deleted.push(path);
+      else notes.push(`${path} was replaced after it was read (by another download?), so it was kept.`);
+    } catch (error) {
+      notes.push(`Could not delete ${path} from the cache: ${files.messageOf(error)}.`);
+    }
+  }
+  if (deleted.length > 0) notes.unshift(`Deleted from the cache: ${deleted.join(', ')}.`);
+  return notes.join(' ');
+}
+
+/**
+ * Reads and checks the four files: each on its own (checksum when `hashes`
+ * is given, gzip, IDX header, shape, labels), then each images file against
+ * its labels file. Returns the tensors, or one error per file that failed.
+ */
+async function checkDataset(
+  paths: Record<FileKey, string>,
+  hashes: Readonly<Record<string, string>> | null,
+): Promise<{ data: FashionMnistData } | { failures: FileFormatError[] }> {
+  const settled = await Promise.allSettled(FILE_KEYS.map((key) => readDatasetFile(key, paths[key], hashes)));
+  const arrays: Partial<Record<FileKey, IdxArray>> = {};
+  const failures: FileFormatError[] = [];
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') arrays[FILE_KEYS[i]!] = result.value;
+    // Anything but a FileFormatError is a bug here, not a bad file: let it surface as it is.
+    else if (result.reason instanceof FileFormatError) failures.push(result.reason);
+    else throw result.reason;
+  });
+  if (failures.length > 0) return { failures };
+
+  const { trainImages, trainLabels, testImages, testLabels } = arrays as Record<FileKey, IdxArray>;
+  const train = labelCountError(trainImages, paths.trainImages, trainLabels, paths.trainLabels);
+  const test = labelCountError(testImages, paths.testImages, testLabels, paths.testLabels);
+  const mismatches = [train, test].filter((error) => error !== null);
+  if (mismatches.length > 0) return { failures: mismatches };
+  return { data: [toTensors(trainImages, trainLabels), toTensors(testImages, testLabels)] };
+}
+
+/**
+ * Reads one file and checks it on its own: its sha256 when `hashes` has one
+ * for it (only `.gz` files, the form checksums are published for), then
+ * gzip, the IDX header, and the shape its role needs.
+ */
+async function readDatasetFile(
+  key: FileKey,
+  path: string,
+  hashes: Readonly<Record<string, string>> | null,
+): Promise<IdxArray> {
+  const stored = await files.readFileBytes(path);
+  const isGzip = path.endsWith('.gz');
+  const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
+  if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
+  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path) : stored, path);
+  if (key === 'trainImages' || key === 'testImages') checkImages(array, path);
+  else checkLabels(array, path);
+  return array;
+}
+
+async function checkSha256(bytes: Uint8Array, expected: string, path: string): Promise<void> {
+  const actual = await files.sha256Hex(bytes);
+  if (actual !== expected.toLowerCase()) {
+    throw new FileFormatError(
+      path,
+      `${path}: the file does not match its published checksum; expected sha256 ${expected}. ` +
+        `Received: sha256 ${actual} (${bytes.length} bytes).`,
     );
   }
-  // new Float32Array(uint8Array) converts each byte to a float: 255 stays 255.
-  return [new Tensor(new Float32Array(images.data), images.shape), new Tensor(new Float32Array(labels.data), labels.shape)];
 }
 
-/** Reads an IDX file, gunzipping it first when its name ends in .gz. */
-async function readIdxFile(path: string): Promise<IdxArray> {
-  const stored = await files.readFileBytes(path);
-  const bytes = path.endsWith('.gz') ? await files.gunzipBytes(stored, path) : stored;
-  return parseIdx(bytes, path);
+/** The error for a labels file that does not have one label per image, or null when it does. */
+function labelCountError(images: IdxArray, imagesPath: string, labels: IdxArray, labelsPath: string): FileFormatError | null {
+  const imageCount = images.shape[0]!;
+  const labelCount = labels.shape[0]!;
+  if (imageCount === labelCount) return null;
+  return new FileFormatError(
+    labelsPath,
+    `${labelsPath}: expected one label per image of ${imagesPath}, so ${imageCount} labels. ` +
+      `Received: ${labelCount} labels.`,
+  );
+}
+
+/** Images and labels as float32 tensors; `new Float32Array(bytes)` converts each byte, so 255 stays 255. */
+function toTensors(images: IdxArray, labels: IdxArray): [Tensor, Tensor] {
+  return [new Tensor(new Float32Array(images.data), images.shape), new Tensor(new Float32Array(labels.data), labels.shape)];
 }
 
 function checkImages(images: IdxArray, path: string): void {
   const [, height, width] = images.shape;
   if (images.shape.length !== 3 || height !== IMAGE_SIZE || width !== IMAGE_SIZE) {
-    throw new Error(
+    throw new FileFormatError(
+      path,
       `${path}: expected images of shape (count, ${IMAGE_SIZE}, ${IMAGE_SIZE}). ` +
         `Received: shape (${images.shape.join(', ')}).`,
     );
@@ -220,11 +419,12 @@ function checkImages(images: IdxArray, path: string): void {
 
 function checkLabels(labels: IdxArray, path: string): void {
   if (labels.shape.length !== 1) {
-    throw new Error(`${path}: expected labels of shape (count,). Received: shape (${labels.shape.join(', ')}).`);
+    throw new FileFormatError(path, `${path}: expected labels of shape (count,). Received: shape (${labels.shape.join(', ')}).`);
   }
   const index = labels.data.findIndex((label) => label >= CLASS_COUNT);
   if (index !== -1) {
-    throw new Error(
+    throw new FileFormatError(
+      path,
       `${path}: expected every label to be a class index 0-${CLASS_COUNT - 1}. ` +
         `Received: ${labels.data[index]} at index ${index}.`,
     );
@@ -236,16 +436,20 @@ async function downloadMissingFiles(
   cacheDir: string,
   origin: string,
   hashes: Readonly<Record<string, string>>,
-  verbose: boolean,
+  settings: { verbose: boolean; idleTimeoutMs: number },
 ): Promise<void> {
   for (const key of FILE_KEYS) {
     const fileName = FILE_NAMES[key];
     if ((await files.findFile(cacheDir, [fileName, withoutGz(fileName)])) !== null) continue;
     const url = origin + fileName;
-    if (verbose) console.log(`Downloading data from ${url}`);
-    const progress = verbose ? downloadProgress() : undefined;
+    if (settings.verbose) console.log(`Downloading data from ${url}`);
+    const progress = settings.verbose ? downloadProgress() : undefined;
     try {
-      await files.downloadFile(url, cacheDir, fileName, { sha256: hashes[fileName]!, onProgress: progress?.update });
+      await files.downloadFile(url, cacheDir, fileName, {
+        sha256: hashes[fileName]!,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        onProgress: progress?.update,
+      });
     } finally {
       progress?.finish();
     }
@@ -281,9 +485,12 @@ function downloadProgress(): {
   };
 }
 
-/** The error for "no place had the data": every place tried, then how to fix it. */
-function notFoundMessage(tried: readonly string[]): string {
-  return [
+/**
+ * The error for "no place had the data": every place tried, then how to fix
+ * it. `path` is what failed last: a download's URL, or the cache directory.
+ */
+function notFoundError(tried: readonly string[], path: string, cause?: unknown): FileFormatError {
+  const message = [
     'Could not load the Fashion-MNIST dataset. Tried, in order:',
     ...tried.map((line, i) => `  ${i + 1}. ${line}`),
     'To fix this, do one of:',
@@ -292,12 +499,9 @@ function notFoundMessage(tried: readonly string[]): string {
       'and set FASHION_MNIST_DIR to it, or pass it as `dir`',
     '  - allow the download (the default, `download: true`) on a machine with internet access',
   ].join('\n');
+  return new FileFormatError(path, message, cause === undefined ? {} : { cause });
 }
 
 function withoutGz(fileName: string): string {
   return fileName.replace(/\.gz$/, '');
-}
-
-function withTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -1,6 +1,8 @@
 /**
  * The Node-only half of dataset loading: finding and reading files, gunzip,
- * the Keras cache directory, and verified downloads.
+ * sha256, the Keras cache directory, deleting a bad cached file without
+ * racing another process, and verified downloads that give up on a silent
+ * server. Every failure about a file is a FileFormatError naming it.
  *
  * Every Node module is loaded with a dynamic `import()` inside the functions
  * that need it, never at the top of the file. That keeps the library's entry
@@ -9,6 +11,7 @@
  */
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { FileFormatError } from '../errors.js';
 
 /** Whether this code runs under Node.js, where these functions work. */
 export function isNode(): boolean {
@@ -56,10 +59,59 @@ export async function findFile(dir: string, names: readonly string[]): Promise<s
   return null;
 }
 
-/** Reads a whole file into memory. */
+/**
+ * Reads a whole file into memory. A file that cannot be read (deleted in the
+ * meantime, no permission) is reported like a broken one, naming it.
+ */
 export async function readFileBytes(path: string): Promise<Uint8Array> {
   const fs = await import('node:fs/promises');
-  return fs.readFile(path);
+  try {
+    return await fs.readFile(path);
+  } catch (error) {
+    throw new FileFormatError(path, `${path}: could not read the file; expected a readable file. Received: ${messageOf(error)}.`, { cause: error });
+  }
+}
+
+/** The sha256 of `bytes` as 64 lowercase hex digits, the way checksums are published. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const crypto = await import('node:crypto');
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A string that changes whenever the file at `path` is replaced or rewritten
+ * (device, inode, size, modification time), or null when there is no file.
+ * See `removeFileUnlessReplaced` for why.
+ */
+export async function fileIdentity(path: string): Promise<string | null> {
+  const fs = await import('node:fs/promises');
+  try {
+    const stats = await fs.stat(path);
+    return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Deletes the file at `path` unless it has been replaced since its identity
+ * was taken (see `fileIdentity`), when it was read and found to be bad.
+ * Returns whether the bad file is gone: false means a different file now has
+ * the name, and it was kept.
+ *
+ * Another process may have replaced the bad file with a freshly downloaded
+ * one since we read it; deleting by name alone would throw the good copy
+ * away, perhaps just before that process reads it. A narrow window remains
+ * between the check and the deletion, which costs at worst one extra
+ * download: every reader checks what it reads.
+ */
+export async function removeFileUnlessReplaced(path: string, identity: string | null): Promise<boolean> {
+  const fs = await import('node:fs/promises');
+  const current = await fileIdentity(path);
+  if (current === null) return true; // already gone, deleted by another process perhaps
+  if (current !== identity) return false;
+  await fs.rm(path, { force: true });
+  return true;
 }
 
 /**
@@ -74,7 +126,8 @@ export async function gunzipBytes(bytes: Uint8Array, fileName: string): Promise<
     // inflates to 47 MB, and fewer, larger chunks make that about 20% faster.
     return await promisify(zlib.gunzip)(bytes, { chunkSize: 1 << 20 });
   } catch (error) {
-    throw new Error(
+    throw new FileFormatError(
+      fileName,
       `${fileName}: could not decompress this gzip file; it is truncated, corrupt, or not gzip at all. ` +
         `Delete it and get a fresh copy. Received: zlib error "${messageOf(error)}".`,
       { cause: error },
@@ -97,6 +150,8 @@ export async function kerasCacheDir(...subdirectories: string[]): Promise<string
 export interface DownloadOptions {
   /** The sha256 the file must have, as 64 hex digits. */
   sha256: string;
+  /** Milliseconds the server may stay silent (before answering, or between two chunks) before we give up. */
+  idleTimeoutMs: number;
   /** Called after each chunk; `totalBytes` is null when the server does not say. */
   onProgress?: (receivedBytes: number, totalBytes: number | null) => void;
 }
@@ -108,9 +163,14 @@ export interface DownloadOptions {
  * `fileName` only once the download is complete and verified. A rename within
  * one directory is atomic, so a crash or a failed check never leaves a
  * half-written or unverified file under the real name; the temporary file is
- * deleted on every failure.
+ * deleted on every failure. Each download has its own temporary file, so two
+ * processes fetching the same file at once each rename a whole, verified
+ * copy, and the last rename wins.
  *
  * @returns the full path of the downloaded file.
+ * @throws FileFormatError whose `path` is `url` when the server answers with
+ *   an error, the connection fails, the server stays silent for
+ *   `idleTimeoutMs`, fewer bytes arrive than announced, or the sha256 differs.
  */
 export async function downloadFile(
   url: string,
@@ -119,39 +179,16 @@ export async function downloadFile(
   options: DownloadOptions,
 ): Promise<string> {
   const fs = await import('node:fs/promises');
-  const crypto = await import('node:crypto');
   await fs.mkdir(dir, { recursive: true });
   const destination = await joinPath(dir, fileName);
-  // pid + random suffix: two processes downloading at once never share a temp file.
-  const tempPath = `${destination}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.part`;
+  const tempPath = await tempPathBeside(destination, 'part');
   try {
-    // identity: the hash is of the file as stored, so the transport must not re-encode it.
-    const response = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
-    if (!response.ok || response.body === null) {
-      throw new Error(`${url}: the server answered HTTP ${response.status} ${response.statusText}; expected 200 OK.`);
-    }
-    const lengthHeader = response.headers.get('content-length');
-    const totalBytes = lengthHeader === null ? null : Number(lengthHeader);
-    const hash = crypto.createHash('sha256');
-    const file = await fs.open(tempPath, 'wx');
-    let receivedBytes: number;
-    try {
-      receivedBytes = await copyStream(response.body, file, hash, (received) =>
-        options.onProgress?.(received, totalBytes),
-      );
-    } finally {
-      await file.close();
-    }
-    if (totalBytes !== null && receivedBytes !== totalBytes) {
-      throw new Error(
-        `${url}: the download stopped early; expected ${totalBytes} bytes. Received: ${receivedBytes} bytes.`,
-      );
-    }
-    const actual = hash.digest('hex');
-    if (actual !== options.sha256.toLowerCase()) {
-      throw new Error(
-        `${fileName}: the downloaded file failed verification and was deleted; ` +
-          `expected sha256 ${options.sha256}. Received: sha256 ${actual} (${receivedBytes} bytes from ${url}).`,
+    const { receivedBytes, sha256 } = await fetchToFile(url, tempPath, options);
+    if (sha256 !== options.sha256.toLowerCase()) {
+      throw new FileFormatError(
+        url,
+        `${url}: the downloaded file failed verification and was deleted; ` +
+          `expected sha256 ${options.sha256}. Received: sha256 ${sha256} (${receivedBytes} bytes).`,
       );
     }
     await fs.rename(tempPath, destination);
@@ -162,18 +199,102 @@ export async function downloadFile(
   }
 }
 
-/** Writes a web stream into an open file, hashing as it goes; returns the byte count. */
+/**
+ * Streams `url` into a new file at `path`, hashing the bytes as they pass.
+ * Every failure of the transfer becomes a FileFormatError naming the URL.
+ */
+async function fetchToFile(
+  url: string,
+  path: string,
+  options: DownloadOptions,
+): Promise<{ receivedBytes: number; sha256: string }> {
+  const fs = await import('node:fs/promises');
+  const crypto = await import('node:crypto');
+  const watchdog = idleWatchdog(options.idleTimeoutMs);
+  let receivedBytes = 0;
+  try {
+    // identity: the hash is of the file as stored, so the transport must not re-encode it.
+    const response = await fetch(url, { headers: { 'accept-encoding': 'identity' }, signal: watchdog.signal });
+    if (!response.ok || response.body === null) {
+      await response.body?.cancel();
+      throw new FileFormatError(
+        url,
+        `${url}: the download failed; expected HTTP 200 OK. Received: HTTP ${response.status} ${response.statusText}.`,
+      );
+    }
+    watchdog.reset();
+    const lengthHeader = response.headers.get('content-length');
+    const totalBytes = lengthHeader === null ? null : Number(lengthHeader);
+    const hash = crypto.createHash('sha256');
+    const file = await fs.open(path, 'wx');
+    try {
+      await copyStream(response.body, file, hash, (received) => {
+        receivedBytes = received;
+        watchdog.reset();
+        options.onProgress?.(received, totalBytes);
+      });
+    } finally {
+      await file.close();
+    }
+    if (totalBytes !== null && receivedBytes !== totalBytes) {
+      throw new FileFormatError(
+        url,
+        `${url}: the download stopped early; expected ${totalBytes} bytes. Received: ${receivedBytes} bytes.`,
+      );
+    }
+    return { receivedBytes, sha256: hash.digest('hex') };
+  } catch (error) {
+    if (error instanceof FileFormatError) throw error;
+    throw transferError(url, receivedBytes, watchdog.signal.aborted ? options.idleTimeoutMs : null, error);
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/**
+ * An AbortSignal that fires once `ms` pass without a call to `reset`. It
+ * limits silence, not total time: a slow but steady download never trips it,
+ * a server that stops sending does.
+ */
+function idleWatchdog(ms: number): { signal: AbortSignal; reset: () => void; stop: () => void } {
+  const controller = new AbortController();
+  const start = () => setTimeout(() => controller.abort(), ms);
+  let timer = start();
+  return {
+    signal: controller.signal,
+    reset() {
+      clearTimeout(timer);
+      timer = start();
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The error for a transfer that broke off: a refused or dropped connection, or a stall (`stalledMs` set). */
+function transferError(url: string, receivedBytes: number, stalledMs: number | null, cause: unknown): FileFormatError {
+  const progress = receivedBytes === 0 ? 'before any data arrived' : `after ${receivedBytes} bytes`;
+  const message =
+    stalledMs !== null
+      ? `${url}: the download stalled ${progress}; expected data at least every ${stalledMs / 1000} s ` +
+        `(the download timeout). Received: nothing for ${stalledMs / 1000} s.`
+      : `${url}: the download failed ${progress}; expected the whole file. Received: ${messageOf(cause)}.`;
+  return new FileFormatError(url, message, { cause });
+}
+
+/** Writes a web stream into an open file, hashing as it goes; `onChunk` gets the running byte count. */
 async function copyStream(
   body: ReadableStream<Uint8Array>,
   file: FileHandle,
   hash: Hash,
   onChunk: (receivedBytes: number) => void,
-): Promise<number> {
+): Promise<void> {
   const reader = body.getReader();
   let received = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return received;
+    if (done) return;
     hash.update(value);
     await file.write(value);
     received += value.length;
@@ -183,12 +304,22 @@ async function copyStream(
 
 /**
  * The message of an error, including its cause's: `fetch` reports a refused
- * connection as "fetch failed" with the useful part ("ECONNREFUSED") in `cause`.
+ * connection as "fetch failed" with the useful part ("ECONNREFUSED") in
+ * `cause`. A cause the message already quotes is not repeated.
  */
 export function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return error.message + cause;
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  return cause === '' || error.message.includes(cause) ? error.message : `${error.message} (${cause})`;
+}
+
+/**
+ * A path beside `path` for a temporary file: unique per process (the pid) and
+ * per call (random digits), so two writers never share one.
+ */
+async function tempPathBeside(path: string, extension: string): Promise<string> {
+  const crypto = await import('node:crypto');
+  return `${path}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.${extension}`;
 }
 
 /**
@@ -201,9 +332,8 @@ export function messageOf(error: unknown): string {
 export async function writeFileAtomic(path: string, contents: Uint8Array | string): Promise<void> {
   const fs = await import('node:fs/promises');
   const nodePath = await import('node:path');
-  const crypto = await import('node:crypto');
   await fs.mkdir(nodePath.dirname(path), { recursive: true });
-  const tempPath = `${path}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
+  const tempPath = await tempPathBeside(path, 'tmp');
   try {
     const file = await fs.open(tempPath, 'wx');
     try {
