@@ -6,11 +6,17 @@
  *     npm run fashion-mnist                 # unseeded, like Keras
  *     npm run fashion-mnist -- --seed 42    # repeatable, bit for bit
  *     npm run fashion-mnist -- --epochs 1
+ *     npm run fashion-mnist -- --save my-model   # where to save it (default saved/fashion-mnist)
+ *
+ * The trained model is saved in TF.js's format (model.json + weights.bin,
+ * with the optimizer's state); `npm run fashion-mnist:load` loads it back
+ * and evaluates it again.
  */
 import * as keras from 'tinykeras';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
+const saveDir = stringArg('--save') ?? 'saved/fashion-mnist';
 if (seed !== undefined) keras.utils.setRandomSeed(seed);
 
 // 60,000 training and 10,000 test images of 28×28 pixels (0-255), labels 0-9.
@@ -44,6 +50,15 @@ console.log(
   `\nFirst test image: predicted ${classNames[predicted]} (class ${predicted}) ` +
     `with probability ${first.data[predicted]!.toFixed(4)}; the label is ${classNames[testLabels.data[0]!]}.`,
 );
+
+// Save it for later: TF.js's tf.loadLayersModel reads this too.
+await model.save(saveDir, { includeOptimizer: true });
+console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+
+function stringArg(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
 
 function numberArg(flag: string): number | undefined {
   const i = process.argv.indexOf(flag);

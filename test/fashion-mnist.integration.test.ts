@@ -6,6 +6,9 @@
  * installs): skipped locally when it is missing, but never in CI.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
 
@@ -30,5 +33,15 @@ describe('Fashion-MNIST', () => {
     console.log(`2 epochs on 10k: train loss ${history.history.loss![1]!.toFixed(4)}, test loss ${testLoss!.toFixed(4)}, test accuracy ${testAccuracy!.toFixed(4)}`);
     expect(testAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(testLoss).toBeLessThan(0.6);
+
+    // Saved and loaded again (what examples/load-fashion-mnist.ts does), it scores exactly the same.
+    const dir = await mkdtemp(join(tmpdir(), 'tinykeras-fashion-'));
+    try {
+      await model.save(dir, { includeOptimizer: true });
+      const loaded = await keras.models.loadModel(dir);
+      expect(loaded.evaluate(testImages.div(255), testLabels, { verbose: 0 })).toEqual([testLoss, testAccuracy]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
