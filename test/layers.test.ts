@@ -1,15 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
+import { seedModel } from './helpers.js';
 
 const { Dense, Flatten } = keras.layers;
-
-function seedModel(): keras.Sequential {
-  return new keras.Sequential([
-    new Flatten({ inputShape: [28, 28] }),
-    new Dense(128, { activation: 'relu' }),
-    new Dense(10, { activation: 'softmax' }),
-  ]);
-}
 
 beforeEach(() => keras.clearSession());
 

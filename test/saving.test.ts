@@ -1,34 +1,19 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
+import { seedModel, useTempDir } from './helpers.js';
 import { FileFormatError, RuntimeError, ShapeError, ValueError } from '../src/errors.js';
 import type { ModelArtifacts } from '../src/saving/index.js';
 
 const { Dense, Flatten } = keras.layers;
 
-let root: string;
+const root = useTempDir('saving');
 let counter = 0;
 /** A fresh directory path under this run's temporary root. */
-const freshPath = (name = 'model') => join(root, `${name}-${counter++}`);
+const freshPath = (name = 'model') => join(root(), `${name}-${counter++}`);
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'tinykeras-saving-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
 beforeEach(() => keras.clearSession());
-
-/** The seed architecture: Flatten [28, 28] → Dense 128 relu → Dense 10 softmax. */
-function seedModel(): keras.Sequential {
-  return new keras.Sequential([
-    new Flatten({ inputShape: [28, 28] }),
-    new Dense(128, { activation: 'relu' }),
-    new Dense(10, { activation: 'softmax' }),
-  ]);
-}
 
 /** A small model for training tests: Flatten [4, 4] → Dense 8 relu → Dense `classes` softmax. */
 function smallModel(classes = 3): keras.Sequential {
@@ -387,7 +372,7 @@ describe('saveWeights and loadWeights', () => {
   });
 
   it('insists on the .weights.json suffix', async () => {
-    const error = await rejection(smallModel().saveWeights(join(root, 'w.bin')));
+    const error = await rejection(smallModel().saveWeights(join(root(), 'w.bin')));
     expect(error).toBeInstanceOf(ValueError);
     expect(error.message).toMatch(/must end in `.weights.json`.*Received: filepath=/);
   });

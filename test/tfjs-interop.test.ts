@@ -5,34 +5,22 @@
  * data generated here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
+import { seedModel, useTempDir } from './helpers.js';
 
 const { Dense, Flatten } = keras.layers;
 
-let root: string;
+const root = useTempDir('tfjs');
 let counter = 0;
-const freshDir = () => join(root, `model-${counter++}`);
+const freshDir = () => join(root(), `model-${counter++}`);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  root = await mkdtemp(join(tmpdir(), 'tinykeras-tfjs-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 beforeEach(() => keras.clearSession());
-
-function seedModel(): keras.Sequential {
-  return new keras.Sequential([
-    new Flatten({ inputShape: [28, 28] }),
-    new Dense(128, { activation: 'relu' }),
-    new Dense(10, { activation: 'softmax' }),
-  ]);
-}
 
 function tfjsSeedModel(): tf.Sequential {
   return tf.sequential({
