@@ -268,7 +268,8 @@ function inspectTrainingState(
     weights: weights.map((w) => ({ name: w.name, data: w.data })),
     gradients,
     optimizerName: optimizer.name,
-    optimizerState: weights.flatMap((w) => optimizer.slotsOf(w).map((data, i) => ({ name: `${slotNames[i] ?? `slot ${i}`} of ${w.name}`, data }))),
+    // peekSlots, not slotsOf: reading must not create state.
+    optimizerState: weights.flatMap((w) => (optimizer.peekSlots(w) ?? []).map((data, i) => ({ name: `${slotNames[i] ?? `slot ${i}`} of ${w.name}`, data }))),
   };
 }
 
