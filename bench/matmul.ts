@@ -17,18 +17,14 @@
  *     npx tsx bench/matmul.ts
  */
 import { gemm, gemmReference } from '../src/tensor/kernels/matmul.js';
+import { RandomGenerator } from '../src/tensor/random.js';
 
 type Kernel = typeof gemm;
 
+/** A seeded uniform [0, 1) source (the library's own generator), so a failing case replays exactly. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new RandomGenerator(seed);
+  return () => generator.uniform();
 }
 const r = rng(2024);
 

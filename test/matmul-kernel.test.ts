@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmReference } from '../src/tensor/kernels/matmul.js';
+import { RandomGenerator } from '../src/tensor/random.js';
 
 type Gemm = typeof gemm;
 
-/** Small seeded PRNG (mulberry32) so a failing fast-check case replays exactly. */
+/** A seeded uniform [0, 1) source (the library's own generator), so a failing case replays exactly. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new RandomGenerator(seed);
+  return () => generator.uniform();
 }
 
 /** How many exact zeros op(A) gets. `kslices` zeroes whole columns k of op(A), like image borders. */

@@ -24,7 +24,7 @@ export function toTensor(value: DataLike, argName: string, where: string): Tenso
 }
 
 /** Throws unless x holds at least one sample (a first, batch, dimension of size ≥ 1). */
-export function requireSamples(x: Tensor, argName: string, where: string): void {
+function requireSamples(x: Tensor, argName: string, where: string): void {
   if (x.rank === 0 || x.shape[0] === 0) {
     throw new ValueError(
       `${where}: ${argName} is empty; it needs at least one sample along its first (batch) dimension. ` +
@@ -33,9 +33,8 @@ export function requireSamples(x: Tensor, argName: string, where: string): void 
   }
 }
 
-/** Throws unless x and y hold the same number of samples (rows); `lossName` says what y feeds. */
-export function requireSameSampleCount(x: Tensor, y: Tensor, where: string, lossName?: string): void {
-  requireSamples(x, 'x', where);
+/** Throws unless y holds as many samples (rows) as x, which has some; `lossName` says what y feeds. */
+function requireSameSampleCount(x: Tensor, y: Tensor, where: string, lossName?: string): void {
   if (y.rank === 0 || x.shape[0] !== y.shape[0]) {
     const feeds = lossName ? ` (the loss '${lossName}' takes one target per sample)` : '';
     throw new ShapeError(
