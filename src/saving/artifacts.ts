@@ -19,6 +19,7 @@
  * of model.json, checking every field on the way in.
  */
 import { describeValue, FileFormatError } from '../errors.js';
+import { parseJSONFile } from '../utils/json.js';
 
 /** One manifest entry: a named array of `shape`, stored as `dtype`. `group: 'optimizer'` marks optimizer state. */
 export interface WeightSpec {
@@ -131,16 +132,7 @@ export function modelJSONFromArtifacts(artifacts: ModelArtifacts, weightPaths: s
  * does not). Returns the artifacts without weight data, and the manifest's groups.
  */
 export function parseModelJSON(text: string, source: string): { artifacts: ModelArtifacts; groups: WeightsGroup[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FileFormatError(
-      source,
-      `${source}: not valid JSON, so not a model.json; the file is truncated or corrupt. ` +
-        `Received: ${(error as Error).message}`,
-    );
-  }
+  const json = parseJSONFile(text, source, 'model.json');
   if (!isObject(json)) {
     throw new FileFormatError(source, `${source}: expected a JSON object with modelTopology and weightsManifest. Received: ${describeValue(json)}`);
   }

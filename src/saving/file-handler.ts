@@ -18,7 +18,10 @@
  * import), so merely importing tinykeras in a browser does not fail.
  */
 import { FileFormatError, ValueError } from '../errors.js';
-import { isNode, messageOf, pathKind, readFileBytes, writeFileAtomic } from '../data/node-files.js';
+import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
+import { isNode, pathKind, writeFileAtomic } from '../data/node-files.js';
+import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
+import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { describeSave, joinBuffers, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 
 export class FileHandler implements IOHandler {
@@ -50,25 +53,28 @@ export class FileHandler implements IOHandler {
     const kind = await pathKind(this.path);
     if (kind === 'missing') throw new FileFormatError(this.path, `${this.path}: no such file or directory; expected a model directory or its model.json.`);
     const jsonPath = kind === 'directory' ? nodePath.join(this.path, 'model.json') : this.path;
-    if (kind === 'directory' && (await pathKind(jsonPath)) !== 'file') {
+    if (kind === 'directory' && (await pathKind(jsonPath)) === 'missing') {
       throw new FileFormatError(jsonPath, `${jsonPath}: no such file; a saved model directory holds model.json and weights.bin.`);
     }
-    const text = new TextDecoder().decode(await readFileBytes(jsonPath));
+    const text = new TextDecoder().decode(await readRegularFile(jsonPath, { maxBytes: MAX_MODEL_JSON_BYTES, role: 'model.json' }));
     const { artifacts, groups } = parseModelJSON(text, jsonPath);
 
-    const dir = nodePath.dirname(jsonPath);
-    const files = groups.flatMap((g) => g.paths).map((p) => nodePath.join(dir, p));
+    // Every path is confined to the model's directory and every size known before a byte of weights is read.
+    const files = await confinedWeightPaths(groups.flatMap((g) => g.paths), jsonPath);
+    const expected = manifestByteLength(artifacts.weightSpecs ?? [], jsonPath);
+    const role = `weights file listed in ${jsonPath}'s weightsManifest`;
+    const sizes: number[] = [];
+    for (const file of files) sizes.push(await statRegularFile(file.real, { maxBytes: Infinity, role }).catch(renameError(file)));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const weightsSource = files.map((f) => f.path).join(' + ');
+    if (total !== expected) throw new FileFormatError(files[0]?.path ?? jsonPath, byteCountMessage(weightsSource, expected, artifacts.weightSpecs?.length ?? 0, total));
     const buffers: ArrayBuffer[] = [];
-    for (const file of files) {
-      try {
-        const bytes = await readFileBytes(file);
-        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-      } catch (error) {
-        throw new FileFormatError(file, `${file}: cannot read this weights file, listed in ${jsonPath}'s weightsManifest. Received: ${messageOf(error)}`);
-      }
+    for (const [i, file] of files.entries()) {
+      const bytes = await readRegularFile(file.real, { maxBytes: sizes[i]!, role }).catch(renameError(file));
+      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     }
     artifacts.weightData = buffers;
-    artifacts.sources = { modelJSON: jsonPath, weights: files.join(' + ') };
+    artifacts.sources = { modelJSON: jsonPath, weights: weightsSource };
     return artifacts;
   }
 
@@ -86,4 +92,17 @@ export class FileHandler implements IOHandler {
     const stem = base.slice(0, -'.json'.length).replace(/\.weights$/, '');
     return { jsonPath: this.path, weightsFile: `${stem}.weights.bin` };
   }
+}
+
+/** The largest model.json read: 64 MiB, hundreds of times any real one (its weights are in the binary files). */
+const MAX_MODEL_JSON_BYTES = 64 << 20;
+
+/** Errors about a weights file name the path as listed, not the real path it resolved to. */
+function renameError(file: WeightFile) {
+  return (error: unknown): never => {
+    if (error instanceof FileFormatError && file.real !== file.path) {
+      throw new FileFormatError(file.path, error.message.split(file.real).join(file.path));
+    }
+    throw error;
+  };
 }

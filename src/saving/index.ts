@@ -88,8 +88,9 @@ export async function loadModel(pathOrHandler: string | IOHandler, options: Load
   const dataSource = artifacts.sources?.weights ?? 'weightData';
 
   // Everything is checked first; the new model is only written once nothing can fail.
-  const model = sequentialFromTopology(artifacts.modelTopology, jsonSource);
   const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource);
+  const modelValues = entries.reduce((n, e) => n + (e.group === 'optimizer' ? 0 : e.values.length), 0);
+  const model = sequentialFromTopology(artifacts.modelTopology, jsonSource, modelValues);
   const copies = checkModelWeights(model, entries.filter((e) => e.group !== 'optimizer'), jsonSource);
   let restoreOptimizer = () => {};
   if (options.compile !== false && artifacts.trainingConfig !== undefined && artifacts.trainingConfig !== null) {

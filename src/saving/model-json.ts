@@ -140,8 +140,10 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
  * allocated, as zeros) but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (a Conv2D layer, a gelu activation).
+ * `maxValues` bounds the weight values the topology may build (the count the
+ * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
-export function sequentialFromTopology(topology: unknown, source: string): Sequential {
+export function sequentialFromTopology(topology: unknown, source: string, maxValues = Infinity): Sequential {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -204,7 +206,30 @@ export function sequentialFromTopology(topology: unknown, source: string): Seque
         'the model cannot be built. Received: a model without an input shape',
     );
   }
+  const values = weightValueCount(layers, inputShape);
+  // The slack of 2^20 values (4 MiB) lets checkModelWeights name the weight that differs in a small mismatch.
+  if (values > maxValues + 2 ** 20) {
+    throw new FileFormatError(
+      source,
+      `${source}: modelTopology builds ${values} weight values, but weightsManifest declares ${maxValues}; ` +
+        `the topology and the weights do not belong together. Received: ${values} values`,
+    );
+  }
   return new Sequential(layers, name === undefined ? {} : { name });
+}
+
+/** How many weight values `layers` build on samples of `inputShape`, counted before anything is allocated. */
+function weightValueCount(layers: readonly Layer[], inputShape: readonly number[]): number {
+  let shape = [null, ...inputShape] as BatchShape;
+  let count = 0;
+  for (const layer of layers) {
+    if (layer instanceof Dense) {
+      const inputs = shape[shape.length - 1] ?? 0;
+      count += inputs * layer.units + (layer.useBias ? layer.units : 0);
+    }
+    shape = layer.computeOutputShape(shape);
+  }
+  return count;
 }
 
 interface CommonArgs {
