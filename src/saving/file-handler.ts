@@ -11,15 +11,16 @@
  * the directory or the .json file, and finds the binary files through the
  * manifest's `paths`, relative to the .json file's directory.
  *
- * Each file is written by `writeFileAtomic` (temporary file, flush, rename),
- * weights first and the .json last: the .json names the weights, so a crash
- * between the two leaves the previous model.json, never one pointing at
- * missing data. Node modules are loaded inside the functions (dynamic
+ * A save replaces the pair of files all or nothing (model-files.ts): the
+ * weights go to a file no model.json names yet, then the .json is renamed
+ * into place naming it. Loading confines the weights files to the model's
+ * directory (weight-paths.ts) and checks every size before reading. Node modules are loaded inside the functions (dynamic
  * import), so merely importing tinykeras in a browser does not fail.
  */
 import { FileFormatError, ValueError } from '../errors.js';
 import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
-import { isNode, pathKind, writeFileAtomic } from '../data/node-files.js';
+import { isNode, pathKind } from '../data/node-files.js';
+import { serialised, writeModelFiles } from './model-files.js';
 import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { describeSave, joinBuffers, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
@@ -41,14 +42,21 @@ export class FileHandler implements IOHandler {
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
     const { jsonPath, weightsFile } = await this.layout();
-    const nodePath = await import('node:path');
-    const weightsPath = nodePath.join(nodePath.dirname(jsonPath), weightsFile);
-    await writeFileAtomic(weightsPath, new Uint8Array(joinBuffers(artifacts.weightData)));
-    await writeFileAtomic(jsonPath, JSON.stringify(modelJSONFromArtifacts(artifacts, [weightsFile])));
+    const bytes = new Uint8Array(joinBuffers(artifacts.weightData));
+    await serialised(await queueKey(jsonPath), () =>
+      writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen]))),
+    );
     return describeSave(artifacts);
   }
 
   async load(): Promise<ModelArtifacts> {
+    const nodePath = await import('node:path');
+    const jsonPath = (await pathKind(this.path)) === 'directory' ? nodePath.join(this.path, 'model.json') : this.path;
+    return serialised(await queueKey(jsonPath), () => this.read());
+  }
+
+  /** Reads model.json and its weights files, every path and size checked before the weights are read. */
+  private async read(): Promise<ModelArtifacts> {
     const nodePath = await import('node:path');
     const kind = await pathKind(this.path);
     if (kind === 'missing') throw new FileFormatError(this.path, `${this.path}: no such file or directory; expected a model directory or its model.json.`);
@@ -105,4 +113,9 @@ function renameError(file: WeightFile) {
     }
     throw error;
   };
+}
+
+/** The key under which operations on one model.json are queued: its absolute path. */
+async function queueKey(jsonPath: string): Promise<string> {
+  return (await import('node:path')).resolve(jsonPath);
 }
