@@ -11,7 +11,8 @@
  * at load time, so importing the library in a browser still works.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { parseIdx, type IdxArray } from './idx.js';
+import { readRegularFile } from './bounded-files.js';
+import { idxLengthFromHeader, parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
 import { Progbar } from '../training/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
@@ -57,6 +58,13 @@ export const FILE_SHA256: Readonly<Record<string, string>> = Object.freeze({
 export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 
 const IMAGE_SIZE = 28;
+/**
+ * The largest file read, compressed or not: an IDX file of up to 2^17
+ * images (the dataset has 60,000) or labels. Work is bounded by this before
+ * a byte is read, and a gzip stops inflating at it.
+ */
+const MAX_IMAGES_BYTES = 16 + 2 ** 17 * IMAGE_SIZE * IMAGE_SIZE;
+const MAX_LABELS_BYTES = 8 + 2 ** 17;
 const CLASS_COUNT = CLASS_NAMES.length;
 
 /** How long a download may receive nothing before it is abandoned, unless `downloadTimeoutMs` says otherwise. */
@@ -368,11 +376,12 @@ async function readDatasetFile(
   path: string,
   hashes: Readonly<Record<string, string>> | null,
 ): Promise<IdxArray> {
-  const stored = await files.readFileBytes(path);
+  const maxBytes = key === 'trainImages' || key === 'testImages' ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES;
+  const stored = await readRegularFile(path, { maxBytes, role: 'Fashion-MNIST file' });
   const isGzip = path.endsWith('.gz');
   const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
   if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
-  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path) : stored, path);
+  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
   if (key === 'trainImages' || key === 'testImages') checkImages(array, path);
   else checkLabels(array, path);
   return array;

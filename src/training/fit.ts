@@ -31,6 +31,7 @@ import { diagnoseNonFinite, type NamedValues } from './non-finite.js';
 import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
+import { checkThreadCount } from '../utils/thread-count.js';
 
 export interface FitArgs {
   /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
@@ -118,7 +119,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
   const callbacks = new CallbackList(all);
 
-  if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
+  if (args.threads !== undefined) await checkThreadCount(args.threads, where);
   const runner = await createStepRunner(model, compiled, x, y, batchSize, args.threads ?? 'auto');
   try {
     return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
