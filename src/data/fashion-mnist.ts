@@ -17,6 +17,7 @@ import * as files from './node-files.js';
 import { Progbar } from '../training/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
 
 /** The ten classes, indexed by label: `CLASS_NAMES[9]` is 'Ankle boot'. */
 export const CLASS_NAMES: readonly string[] = Object.freeze([
@@ -103,16 +104,16 @@ export interface LoadDataOptions {
  * error rather than silently ignored. Typed as a record over the interface's
  * keys, so the compiler complains when the two lists differ.
  */
-const OPTION_NAMES = Object.keys({
-  dir: true,
-  cacheDir: true,
-  download: true,
-  verbose: true,
-  origin: true,
-  fileHashes: true,
-  systemDir: true,
-  downloadTimeoutMs: true,
-} satisfies Record<keyof LoadDataOptions, true>);
+const OPTION_KINDS = {
+  dir: 'string',
+  cacheDir: 'string',
+  download: 'boolean',
+  verbose: 'boolean',
+  origin: 'string',
+  fileHashes: 'any',
+  systemDir: 'string',
+  downloadTimeoutMs: 'number',
+} satisfies Record<keyof LoadDataOptions, OptionKind>;
 
 /** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
 export type FashionMnistData = [[Tensor, Tensor], [Tensor, Tensor]];
@@ -222,13 +223,12 @@ export const fashionMnist = Object.freeze({ loadData, classNames: CLASS_NAMES })
 
 /** Rejects unknown option names and values that cannot work, before anything is read or fetched. */
 function checkOptions(options: LoadDataOptions): void {
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new ValueError(
-        `fashionMnist.loadData: unknown option '${name}'.${suggestClosest(name, OPTION_NAMES)} ` +
-          `Expected one of: ${OPTION_NAMES.join(', ')}. Received: ${name}=${describeValue((options as Record<string, unknown>)[name])}`,
-      );
-    }
+  if (typeof options === 'string') {
+    throw new ValueError(`fashionMnist.loadData: the options are an object; for a directory write loadData({ dir: '${options}' }). Received: '${options}'`);
+  }
+  checkTypedOptions('fashionMnist.loadData', options, OPTION_KINDS);
+  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
+    throw new ValueError(`fashionMnist.loadData: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
   }
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {

@@ -22,6 +22,7 @@ import { summaryLines } from './summary.js';
 // Types only: erased at run time, so no module cycle (see save() below).
 import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { checkedOptions } from '../utils/options.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -32,14 +33,15 @@ export class Sequential extends Layer {
   stopTraining = false;
 
   constructor(layers: readonly Layer[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
-    super(args);
+    super(checkedOptions('Sequential', args, ['name', 'trainable']));
+    if (!Array.isArray(layers)) throw new ValueError(`Sequential: the first argument is the list of layers. Received: ${describeValue(layers)}`);
     for (const layer of layers) this.add(layer);
   }
 
   /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
-      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
+      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${describeValue(layer)}`);
     }
     if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);

@@ -1,6 +1,7 @@
 /**
  * Resolving the optimizer given to `compile`: 'adam', 'sgd' (any case), or an instance.
  */
+import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { Adam } from './adam.js';
 import { Optimizer } from './optimizer.js';
@@ -20,7 +21,7 @@ export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_FACTORIES);
 
 export function getOptimizer(identifier: string | Optimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
-  const factory = typeof identifier === 'string' ? OPTIMIZER_FACTORIES[identifier.toLowerCase()] : undefined;
+  const factory = typeof identifier === 'string' ? ownEntry(OPTIMIZER_FACTORIES, identifier.toLowerCase()) : undefined;
   if (!factory) {
     throw new ValueError(
       `Unknown optimizer: '${String(identifier)}'.${suggestClosest(String(identifier), OPTIMIZER_NAMES)} ` +

@@ -33,6 +33,7 @@ import { GENERATED_BY, modelTopology, sequentialFromTopology } from './model-jso
 import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
 import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
@@ -59,6 +60,7 @@ export interface LoadOptions {
 export async function saveModel(model: Sequential, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const where = 'save()';
   requireSequential(model, where);
+  checkTypedOptions(where, options, { includeOptimizer: 'boolean' } satisfies Record<keyof SaveOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'save', where);
   const artifacts: ModelArtifacts = { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null };
   const weights = namedWeightsOf(model);
@@ -82,6 +84,7 @@ export async function saveModel(model: Sequential, pathOrHandler: string | IOHan
  * state restored. Keras's `keras.models.load_model`.
  */
 export async function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+  checkTypedOptions('loadModel()', options, { compile: 'boolean' } satisfies Record<keyof LoadOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
   const artifacts = await handler.load!();
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';

@@ -31,6 +31,7 @@ import { toSnakeCase } from '../layers/naming.js';
 import { Sequential } from '../layers/sequential.js';
 import { zeros } from '../tensor/creation.js';
 import type { Shape } from '../tensor/shape.js';
+import { ownEntry } from '../utils/registry.js';
 import { isObject } from './artifacts.js';
 
 export const TINYKERAS_VERSION = '0.1.0';
@@ -127,7 +128,7 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
   if (fromFile) return fromFile;
   const { kernel, bias } = Dense.initializersOf(layer);
   const describe = (identifier: unknown) => {
-    const known = typeof identifier === 'string' ? INITIALIZER_CLASSES[toSnakeCase(identifier)] : undefined;
+    const known = typeof identifier === 'string' ? ownEntry(INITIALIZER_CLASSES, toSnakeCase(identifier)) : undefined;
     return known ? structuredClone(known) : null;
   };
   return { kernel: describe(kernel), bias: describe(bias) };

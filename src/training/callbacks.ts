@@ -15,6 +15,7 @@ import type { Logs } from './logs.js';
 import { defaultOutput, Progbar, type ProgbarOutput } from './progbar.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 /** What a callback needs of the model: its weights and the flag that ends training. */
 export interface TrainableModel {
@@ -144,6 +145,7 @@ export class TerminateOnNaN extends Callback {
 
   constructor(args: { raiseError?: boolean } = {}) {
     super();
+    checkTypedOptions('TerminateOnNaN', args, { raiseError: 'boolean' });
     this.raiseError = args.raiseError ?? false;
   }
 
@@ -155,6 +157,10 @@ export class TerminateOnNaN extends Callback {
     if (this.model) this.model.stopTraining = true;
   }
 }
+
+const EARLY_STOPPING_OPTIONS = {
+  monitor: 'string', minDelta: 'number', patience: 'number', mode: 'string', baseline: 'number|null', restoreBestWeights: 'boolean', startFromEpoch: 'number', verbose: 'number',
+} satisfies Record<keyof EarlyStoppingArgs, OptionKind>;
 
 /** Stops training once the monitored value has stopped improving (Keras's EarlyStopping). */
 export class EarlyStopping extends Callback {
@@ -175,6 +181,7 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkTypedOptions('EarlyStopping', args, EARLY_STOPPING_OPTIONS);
     this.monitor = args.monitor ?? 'val_loss';
     this.patience = args.patience ?? 0;
     this.baseline = args.baseline ?? null;

@@ -6,6 +6,7 @@ import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type L
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeValue, ValueError } from '../errors.js';
+import { checkOptions } from '../utils/options.js';
 
 export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
@@ -28,6 +29,7 @@ export class CompiledState {
     if (args === null || typeof args !== 'object') {
       throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
     }
+    checkOptions('compile()', args, ['optimizer', 'loss', 'metrics'] satisfies (keyof CompileArgs)[]);
     if (args.optimizer === undefined) throw new ValueError("compile(): an optimizer is required, for example optimizer: 'adam'.");
     if (args.loss === undefined) throw new ValueError("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
     this.optimizer = getOptimizer(args.optimizer);

@@ -15,6 +15,7 @@ import type { CompiledState } from './compile.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
 import { RuntimeError, ValueError } from '../errors.js';
+import { checkOptions } from '../utils/options.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -112,6 +113,7 @@ function evaluateDense(
  */
 export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
   const where = 'evaluate()';
+  checkOptions(where, args, ['batchSize', 'verbose', 'returnDict'] satisfies (keyof EvaluateArgs)[]);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
@@ -123,6 +125,7 @@ export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike,
 /** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */
 export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Tensor {
   const where = 'predict()';
+  checkOptions(where, args, ['batchSize', 'verbose'] satisfies (keyof PredictArgs)[]);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
   const [x] = prepareData(model, xLike, null, where, { requireBuilt: true });

@@ -32,6 +32,7 @@ import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { checkThreadCount } from '../utils/thread-count.js';
+import { checkOptions } from '../utils/options.js';
 
 export interface FitArgs {
   /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
@@ -73,6 +74,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   const compiled = model.compiled;
   if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
   if (args === null || typeof args !== 'object') throw new ValueError(`${where}: the third argument holds the options, such as { epochs: 5 }. Received: ${describeValue(args)}`);
+  checkOptions(where, args, ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'initialEpoch', 'threads', 'terminateOnNaN'] satisfies (keyof FitArgs)[]);
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;

@@ -16,6 +16,7 @@
 import { describeValue, ValueError } from '../errors.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface ModelCheckpointArgs {
   /** The log key compared for saveBestOnly; 'val_loss' by default. */
@@ -35,6 +36,10 @@ export interface ModelCheckpointArgs {
   /** Store the optimizer's state with full saves, so training resumes exactly; true by default. */
   includeOptimizer?: boolean;
 }
+
+const CHECKPOINT_OPTIONS = {
+  monitor: 'string', verbose: 'number', saveBestOnly: 'boolean', saveWeightsOnly: 'boolean', mode: 'string', saveFreq: 'any', initialValueThreshold: 'number', includeOptimizer: 'boolean',
+} satisfies Record<keyof ModelCheckpointArgs, OptionKind>;
 
 /** What the callback needs of the model: Sequential's save methods. */
 interface SavableModel {
@@ -62,6 +67,7 @@ export class ModelCheckpoint extends Callback {
     if (typeof filepath !== 'string' || filepath === '') {
       throw new ValueError(`ModelCheckpoint: filepath must be a non-empty string. Received: filepath=${describeValue(filepath)}`);
     }
+    checkTypedOptions('ModelCheckpoint', args, CHECKPOINT_OPTIONS);
     this.filepath = filepath;
     this.monitor = args.monitor ?? 'val_loss';
     this.verbose = args.verbose ?? 0;
