@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
 export type Activation = (x: Tensor) => Tensor;
@@ -25,7 +25,7 @@ export function getActivation(name: ActivationName | null | undefined, where: st
   const activation = typeof (name ?? 'linear') === 'string' ? ownEntry(ACTIVATIONS, name ?? 'linear') : undefined;
   if (!activation) {
     throw new ValueError(
-      `${where}: unknown activation '${String(name)}'.${suggestClosest(String(name), ACTIVATION_NAMES)} ` +
+      `${where}: unknown activation ${describeValue(name)}.${typeof name === 'string' ? suggestClosest(name, ACTIVATION_NAMES) : ''} ` +
         `Valid activations: ${ACTIVATION_NAMES.join(', ')}.`,
     );
   }

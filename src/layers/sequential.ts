@@ -22,7 +22,7 @@ import { summaryLines } from './summary.js';
 // Types only: erased at run time, so no module cycle (see save() below).
 import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
-import { checkedOptions } from '../utils/options.js';
+import { checkedOptions, isCallable } from '../utils/options.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -102,6 +102,7 @@ export class Sequential extends Layer {
 
   /** Prints the Keras summary table (to console.log unless `printFn` is given). */
   summary(printFn: (line: string) => void = console.log): void {
+    if (!isCallable(printFn)) throw new ValueError(`summary(): printFn must be a function called with each line. Received: ${describeValue(printFn)}`);
     const inputShape = this.builtInputShape;
     if (inputShape === null) {
       throw new RuntimeError(

@@ -10,7 +10,8 @@
  * which is also how to hand a model to or from TF.js without files.
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { checkArtifacts, describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../utils/json.js';
 import { FileHandler } from './file-handler.js';
 
 /**
@@ -21,7 +22,7 @@ export class MemoryHandler implements IOHandler {
   private stored: ModelArtifacts | null;
 
   constructor(artifacts?: ModelArtifacts) {
-    this.stored = artifacts === undefined ? null : copyArtifacts(artifacts);
+    this.stored = artifacts === undefined ? null : copyArtifacts(checkArtifacts(artifacts, 'io.fromMemory()'));
   }
 
   /** The saved artifacts (a copy), or null before the first save. */
@@ -30,7 +31,7 @@ export class MemoryHandler implements IOHandler {
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
-    this.stored = copyArtifacts(artifacts);
+    this.stored = copyArtifacts(checkArtifacts(artifacts, 'memory'));
     return describeSave(artifacts);
   }
 
@@ -42,7 +43,14 @@ export class MemoryHandler implements IOHandler {
 
 function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
   const { weightData, sources: _sources, ...json } = artifacts;
-  const copy: ModelArtifacts = structuredClone(json);
+  let copy: ModelArtifacts;
+  try {
+    // A depth check first: structuredClone recurses, and JSON of any depth would exhaust the stack.
+    if (jsonDepth(JSON.stringify(json) ?? '', MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    copy = structuredClone(json);
+  } catch (error) {
+    throw new ValueError(`io.memory: the model artifacts must be plain JSON data (objects, arrays, strings, numbers) besides weightData. Received: ${(error as Error).message}`);
+  }
   if (weightData !== undefined) copy.weightData = joinBuffers(weightData).slice(0);
   return copy;
 }

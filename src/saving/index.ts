@@ -27,7 +27,7 @@
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import { Sequential } from '../layers/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { IOHandler, ModelArtifacts, SaveResult } from './artifacts.js';
+import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelTopology, sequentialFromTopology } from './model-json.js';
 import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
@@ -86,7 +86,7 @@ export async function saveModel(model: Sequential, pathOrHandler: string | IOHan
 export async function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
   checkTypedOptions('loadModel()', options, { compile: 'boolean' } satisfies Record<keyof LoadOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
-  const artifacts = await handler.load!();
+  const artifacts = checkArtifacts(await handler.load!(), 'loadModel(): the handler\'s artifacts');
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
 
@@ -147,7 +147,7 @@ export async function loadWeights(model: Sequential, pathOrHandler: string | IOH
   requireSequential(model, where);
   const handler = resolveHandler(pathOrHandler, 'load', where);
   requireBuilt(model, where);
-  const artifacts = await handler.load!();
+  const artifacts = checkArtifacts(await handler.load!(), `${where}: the handler's artifacts`);
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
   const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource).filter((e) => e.group !== 'optimizer');

@@ -179,7 +179,7 @@ export function sequentialFromTopology(topology: unknown, source: string, maxVal
       throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(entry)}`);
     }
     const cfg = entry.config;
-    const at = `${where} ("${String(cfg.name ?? '?')}", ${entry.class_name})`;
+    const at = `${where} ("${typeof cfg.name === 'string' ? cfg.name : '?'}", ${entry.class_name})`;
     if (layers.length === 0) inputShape ??= readInputShape(cfg, at, source);
     if (entry.class_name === 'InputLayer') {
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);

@@ -13,7 +13,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './logs.js';
 import { defaultOutput, Progbar, type ProgbarOutput } from './progbar.js';
-import { RuntimeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
@@ -190,7 +190,7 @@ export class EarlyStopping extends Callback {
     this.verbose = args.verbose ?? 0;
     const mode = args.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode)) {
-      throw new ValueError(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}`);
+      throw new ValueError(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${describeValue(mode)}`);
     }
     const maximise = mode === 'max' || (mode === 'auto' && /acc|auc/.test(this.monitor));
     this.direction = maximise ? 1 : -1;

@@ -27,7 +27,7 @@ export class CompiledState {
 
   constructor(args: CompileArgs) {
     if (args === null || typeof args !== 'object') {
-      throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
+      throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${describeValue(args)}`);
     }
     checkOptions('compile()', args, ['optimizer', 'loss', 'metrics'] satisfies (keyof CompileArgs)[]);
     if (args.optimizer === undefined) throw new ValueError("compile(): an optimizer is required, for example optimizer: 'adam'.");

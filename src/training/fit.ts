@@ -26,13 +26,14 @@ import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks
 import { createStepRunner, gatherBatch, type StepRunner } from './compile-dense-step.js';
 import type { CompiledState } from './compile.js';
 import { evaluateLoop } from './evaluate.js';
-import { prepareData, type DataLike } from './inputs.js';
+import { aboutValidationData, prepareData, type DataLike } from './inputs.js';
 import { diagnoseNonFinite, type NamedValues } from './non-finite.js';
 import { RunningMeans, type Logs } from './logs.js';
 import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { checkThreadCount } from '../utils/thread-count.js';
 import { checkOptions } from '../utils/options.js';
+import { checkCallbacks } from '../callbacks/check-callbacks.js';
 
 export interface FitArgs {
   /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
@@ -98,7 +99,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
       throw new ValueError(`${where}: validationData must be a pair [x, y]. Received: validationData=${describeValue(args.validationData)}`);
     }
     const names = { xName: 'validationData[0]', yName: 'validationData[1]' };
-    const [xv, yv] = prepareData(model, args.validationData[0], args.validationData[1], where, { ...dataChecks, ...names });
+    const [xv, yv] = aboutValidationData(where, () => prepareData(model, args.validationData![0], args.validationData![1], where, { ...dataChecks, ...names }));
     validation = [xv, yv!];
   } else if (split > 0) {
     const cut = validationSplitIndex(x.shape[0]!, split);
@@ -112,7 +113,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const history = new History();
-  const userCallbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks as CallbackHooks];
+  const userCallbacks = checkCallbacks<CallbackHooks>(args.callbacks, where);
   const all: CallbackHooks[] = [...userCallbacks, history];
   if (verbose !== 0) all.push(new ProgbarLogger());
   for (const c of all) {

@@ -6,7 +6,7 @@ import type { BatchShape, Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TrainableModel } from './callbacks.js';
 import type { CompiledState } from './compile.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export interface RunnableModel extends TrainableModel {
   readonly name: string;
@@ -29,14 +29,14 @@ export type Verbosity = 0 | 1 | 2 | 'auto';
 export function resolveVerbose(verbose: Verbosity | undefined, where: string): 0 | 1 | 2 {
   const v = verbose ?? 'auto';
   if (v === 'auto') return 1;
-  if (v !== 0 && v !== 1 && v !== 2) throw new ValueError(`${where}: verbose must be 0, 1, 2 or 'auto'. Received: verbose=${String(v)}`);
+  if (v !== 0 && v !== 1 && v !== 2) throw new ValueError(`${where}: verbose must be 0, 1, 2 or 'auto'. Received: verbose=${describeValue(v)}`);
   return v;
 }
 
 /** Throws unless `value` is a positive integer, naming the argument. */
 export function requirePositiveInteger(value: number, name: string, where: string): void {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new ValueError(`${where}: ${name} must be a positive integer. Received: ${name}=${String(value)}`);
+    throw new ValueError(`${where}: ${name} must be a positive integer. Received: ${name}=${describeValue(value)}`);
   }
 }
 

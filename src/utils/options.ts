@@ -37,6 +37,11 @@ export function checkedOptions<T>(where: string, options: T, allowed: readonly s
   return options;
 }
 
+/** A function that can be called: not a class, whose call would throw a TypeError. */
+export function isCallable(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function' && !/^class\b/.test(Function.prototype.toString.call(value));
+}
+
 /** An object literal or Object.create(null): not an array, a tensor, a function or a class instance. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -63,7 +68,7 @@ export function checkTypedOptions(where: string, options: unknown, kinds: Readon
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
     const kind = kinds[key]!;
     if (value === undefined || kind === 'any') continue;
-    if (kind === 'number|null' ? value === null || typeof value === 'number' : typeof value === kind) continue;
+    if (kind === 'number|null' ? value === null || typeof value === 'number' : kind === 'function' ? isCallable(value) : typeof value === kind) continue;
     throw new ValueError(`${where}: ${key} must be ${kind === 'number|null' ? 'a number or null' : `a ${kind}`}. Received: ${key}=${describeValue(value)}`);
   }
 }

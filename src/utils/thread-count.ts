@@ -4,7 +4,7 @@
  * worker spins on a shared step), and `threads: 1000` would start a thousand
  * workers, each with its own copy of the engine.
  */
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 /** Threads allowed per core; the limit is never below MIN_THREAD_LIMIT. */
 export const THREADS_PER_CORE = 4;
@@ -24,7 +24,7 @@ export async function coreCount(): Promise<number> {
 /** Throws a ValueError unless `threads` is a positive integer within THREADS_PER_CORE × the cores. */
 export async function checkThreadCount(threads: unknown, where: string): Promise<void> {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads <= 0) {
-    throw new ValueError(`${where}: threads must be a positive integer. Received: threads=${String(threads)}`);
+    throw new ValueError(`${where}: threads must be a positive integer. Received: threads=${describeValue(threads)}`);
   }
   const cores = await coreCount();
   const limit = Math.max(MIN_THREAD_LIMIT, THREADS_PER_CORE * cores);
