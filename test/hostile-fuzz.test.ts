@@ -208,6 +208,11 @@ describe('every file reader, any bytes', () => {
       await writeFile(join(dir, 'good', 'weights.bin'), b);
       await keras.models.loadModel(join(dir, 'good'));
     });
+    await everyOutcome(bytes, async (b) => {
+      const csv = join(dir, `log-${n++}.csv`);
+      await writeFile(csv, b);
+      await compiled().fit(x(), y(), { epochs: 1, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(csv, { append: true })] });
+    }, 40);
     await everyOutcome(bytes, (b) => parseIdx(b, 'x.idx'));
     await everyOutcome(bytes, (b) => gunzipBytes(b, 'x.gz', 1 << 20));
   });

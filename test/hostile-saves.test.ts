@@ -152,3 +152,29 @@ describe('concurrent saves to one path', () => {
     expect(valueOf(await keras.models.loadModel(path))).toBe(2);
   });
 });
+
+describe('a save that cannot write', () => {
+  it('is a FileFormatError naming the path, and the previous model still loads', async () => {
+    const path = fresh();
+    await filled(1).save(path);
+    vi.spyOn(modelFileSystem, 'writeFileAtomic').mockRejectedValueOnce(injected());
+    const error = await filled(2).save(path).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(keras.FileFormatError);
+    expect((error as Error).message).toMatch(/model\.json: could not save the model; whatever was saved there before is unchanged. Received: injected failure/);
+    expect(valueOf(await keras.models.loadModel(path))).toBe(1);
+  });
+
+  it('a directory where model.json should go is a FileFormatError', async () => {
+    const path = fresh();
+    await (await import('node:fs/promises')).mkdir(join(path, 'model.json'), { recursive: true });
+    const error = await filled(1).save(path).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(keras.FileFormatError);
+    expect(await readdir(path)).toEqual(['model.json']); // the weights file written first was removed again
+  });
+});

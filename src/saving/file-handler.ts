@@ -17,9 +17,9 @@
  * directory (weight-paths.ts) and checks every size before reading. Node modules are loaded inside the functions (dynamic
  * import), so merely importing tinykeras in a browser does not fail.
  */
-import { FileFormatError, ValueError } from '../errors.js';
+import { FileFormatError, TinykerasError, ValueError } from '../errors.js';
 import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
-import { isNode, pathKind } from '../data/node-files.js';
+import { isNode, messageOf, pathKind } from '../data/node-files.js';
 import { serialised, writeModelFiles } from './model-files.js';
 import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
@@ -43,9 +43,18 @@ export class FileHandler implements IOHandler {
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
     const { jsonPath, weightsFile } = await this.layout();
     const bytes = new Uint8Array(joinBuffers(artifacts.weightData));
-    await serialised(await queueKey(jsonPath), () =>
-      writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen]))),
-    );
+    try {
+      await serialised(await queueKey(jsonPath), () =>
+        writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen]))),
+      );
+    } catch (error) {
+      if (error instanceof TinykerasError) throw error;
+      throw new FileFormatError(
+        jsonPath,
+        `${jsonPath}: could not save the model; whatever was saved there before is unchanged. Received: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
     return describeSave(artifacts);
   }
 

@@ -76,7 +76,9 @@ async function nodeWriteFile(path: string, contents: string): Promise<void> {
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {
-  const { pathKind, readFileBytes } = await import('../data/node-files.js');
+  const { pathKind } = await import('../data/node-files.js');
+  const { readRegularFile } = await import('../data/bounded-files.js');
   if ((await pathKind(path)) !== 'file') return null;
-  return new TextDecoder().decode(await readFileBytes(path));
+  // The whole log is rewritten every epoch, so an existing one is read only up to a size that stays practical.
+  return new TextDecoder().decode(await readRegularFile(path, { maxBytes: 256 << 20, role: 'CSV log to append to' }));
 }
