@@ -40,6 +40,9 @@ const special = fc.constantFrom<unknown>(
   undefined, null, NaN, -0, Infinity, -Infinity, '', 'constructor', '__proto__', 'toString', 0, -1, 1e300, 2 ** 53,
   SomeClass, keras.optimizers.Adam, Symbol('s'), () => 1, Object.create(null), [], [[]], {}, { length: 3 }, new Float32Array(3),
   new ArrayBuffer(8), new Date(0), deep(10_000), keras.zeros([2, 2]), 10n,
+  // Objects whose conversion to a string throws: any `${value}` or property-key use of them fails.
+  { toString: null, valueOf: null }, Object.assign(Object.create(null), { a: 1 }), [Object.create(null)],
+  { [Symbol.toPrimitive]: () => { throw new Error('converted'); } },
 );
 /** Any value: JSON-like, wider JavaScript, or a special case. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(

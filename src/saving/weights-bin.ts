@@ -131,7 +131,7 @@ function checkSpec(spec: WeightSpec, where: string, source: string) {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new FileFormatError(source, `${at}: shape must be a list of non-negative integers. Received: shape=${describeValue(shape)}`);
   }
-  if (!Object.hasOwn(BYTES_PER_VALUE, dtype as string)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_VALUE, dtype)) {
     throw new FileFormatError(source, `${at}: unsupported dtype; tinykeras reads ${DTYPES.join(' and ')} weights. Received: dtype=${describeValue(dtype)}`);
   }
   if (spec.quantization !== undefined && spec.quantization !== null) {

@@ -71,6 +71,7 @@ export function checkGradients(
     x.grad = null;
   }
   const output = f(...inputs);
+  if (!(output instanceof Tensor)) throw new ValueError(`checkGradients: f must return a scalar Tensor. Received: ${describeValue(output)}`);
   if (output.size !== 1) {
     throw new ShapeError(`checkGradients: f must return a scalar. Received: shape=[${output.shape.join(', ')}]`);
   }

@@ -8,6 +8,8 @@ export type Shape = readonly number[];
 
 /** The most dimensions a tensor may have; far past any use, and it keeps the checks and printing cheap. */
 export const MAX_RANK = 32;
+/** The most values a tensor may hold: 2^30 float32s, 4 GiB, under every engine's typed-array limit. */
+export const MAX_TENSOR_SIZE = 2 ** 30;
 
 /**
  * Throws a ValueError naming `where` unless `shape` is a list of at most
@@ -20,6 +22,10 @@ export function checkShape(shape: unknown, where: string, allowInferred = false)
       `${where}: every dimension must be a non-negative integer${allowInferred ? ' (one may be -1, to be inferred)' : ''}; ` +
         `a shape is a list of at most ${MAX_RANK} of them, such as [2, 3]. Received: shape=${describeValue(shape)}`,
     );
+  }
+  const size = shape.reduce((n, d) => n * Math.abs(d), 1);
+  if (size > MAX_TENSOR_SIZE) {
+    throw new ValueError(`${where}: the shape holds ${size} values, more than a tensor can (2^30, 4 GiB of float32). Received: shape=${describeValue(shape)}`);
   }
 }
 

@@ -7,5 +7,6 @@
 
 /** `table[name]` when `name` is one of the table's own keys, else undefined. */
 export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
-  return Object.hasOwn(table, name) ? table[name] : undefined;
+  // The typeof check first: a key that is an object would be converted with its own toString, which may throw.
+  return typeof name === 'string' && Object.hasOwn(table, name) ? table[name] : undefined;
 }
