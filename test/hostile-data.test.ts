@@ -13,7 +13,7 @@ import { FILE_NAMES, loadData } from '../src/data/fashion-mnist.js';
 import { gunzipBytes } from '../src/data/node-files.js';
 import { idxLengthFromHeader } from '../src/data/idx.js';
 import { FileFormatError, ValueError } from '../src/errors.js';
-import { useTempDir } from './helpers.js';
+import { rejection, useTempDir } from './helpers.js';
 
 const root = useTempDir('hostile-data');
 let counter = 0;
@@ -42,44 +42,35 @@ async function dataset(replace: (path: string) => Promise<void>): Promise<string
 
 const load = (dir: string) => loadData({ dir, download: false, systemDir: join(root(), 'no-system-dir'), verbose: false });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('dataset files: bounded work, no hangs', () => {
   it('a gzip bomb stops inflating at the size its IDX header declares', async () => {
     // Header: 2 images of 28×28 (1,584 bytes in all), then 200 MB of zeros: about 200 KB compressed.
     const bomb = gzipSync(Buffer.concat([idxHeader([2, 28, 28]), Buffer.alloc(200 << 20)]));
     expect(bomb.length).toBeLessThan(1 << 20);
-    const error = await failure(gunzipBytes(bomb, 'bomb.gz', 1 << 30, idxLengthFromHeader));
+    const error = await rejection(gunzipBytes(bomb, 'bomb.gz', 1 << 30, idxLengthFromHeader));
     expect(error).toBeInstanceOf(FileFormatError);
     expect(error.message).toMatch(/bomb\.gz: the gzip file inflates to more than it should \(its header declares 1584 bytes\)/);
 
     const dir = await dataset((path) => writeFile(path, bomb));
-    const fromLoad = await failure(load(dir));
+    const fromLoad = await rejection(load(dir));
     expect(fromLoad.message).toMatch(/train-images-idx3-ubyte\.gz: the gzip file inflates to more than it should/);
   });
 
   it('a gzip bomb whose header lies stops at the largest file the loader accepts', async () => {
     const bomb = gzipSync(Buffer.concat([idxHeader([1_000_000, 28, 28]), Buffer.alloc(150 << 20)]));
-    const error = await failure(gunzipBytes(bomb, 'liar.gz', 16 + 2 ** 17 * 784, idxLengthFromHeader));
+    const error = await rejection(gunzipBytes(bomb, 'liar.gz', 16 + 2 ** 17 * 784, idxLengthFromHeader));
     expect(error.message).toMatch(/liar\.gz: .*expected at most 102760464 bytes for this file/);
   });
 
   it('a named pipe where a dataset file should be is an error at once, not a hang', async () => {
     const dir = await dataset(async (path) => void execFileSync('mkfifo', [path]));
-    const error = await failure(load(dir));
+    const error = await rejection(load(dir));
     expect(error.message).toMatch(/train-images-idx3-ubyte\.gz: the Fashion-MNIST file must be a regular file. Received: a named pipe/);
   });
 
   it('a directory where a dataset file should be is a clear error', async () => {
     const dir = await dataset((path) => mkdir(path));
-    expect((await failure(load(dir))).message).toMatch(/must be a regular file. Received: a directory/);
+    expect((await rejection(load(dir))).message).toMatch(/must be a regular file. Received: a directory/);
   });
 
   it('a file larger than any Fashion-MNIST file is refused before it is read', async () => {
@@ -87,7 +78,7 @@ describe('dataset files: bounded work, no hangs', () => {
       await writeFile(path, '');
       execFileSync('truncate', ['-s', '2G', path]); // sparse: 2 GB by stat, nothing on disk
     });
-    expect((await failure(load(dir))).message).toMatch(/larger than expected; expected at most 102760464 bytes .*Received: 2147483648 bytes/);
+    expect((await rejection(load(dir))).message).toMatch(/larger than expected; expected at most 102760464 bytes .*Received: 2147483648 bytes/);
   });
 });
 

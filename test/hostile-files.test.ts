@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
 import { FileFormatError, TinykerasError } from '../src/errors.js';
-import { useTempDir } from './helpers.js';
+import { rejection, useTempDir } from './helpers.js';
 
 const root = useTempDir('hostile-files');
 let counter = 0;
@@ -53,15 +53,6 @@ function expectNoLeak(error: unknown, model?: keras.Sequential): void {
     const values = model.getWeights().flatMap((w) => Array.from(w.data));
     for (const v of secretFloats) if (Number.isFinite(v) && v !== 0) expect(values).not.toContain(v);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 beforeEach(() => keras.clearSession());
