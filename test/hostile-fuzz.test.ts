@@ -179,6 +179,19 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).sum(v as never));
     await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).sliceRows(v as never, 1));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.ops.oneHot(a as never, b as never));
+    const methods = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'clip', 'matmul', 'softmax', 'logSoftmax', 'sum', 'mean', 'max', 'argmax', 'reshape', 'sliceRows', 'row', 'gather', 'item', 'toArray', 'flatten'] as const;
+    for (const method of methods) {
+      await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => (keras.zeros([2, 3]) as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(a, b), 40);
+    }
+    for (const [name, op] of Object.entries(keras.ops)) {
+      await everyOutcome(fc.tuple(anyValue, anyValue, anyValue), ([a, b, c]) => (op as (...args: unknown[]) => unknown)(a, b, c), 40);
+      await everyOutcome(fc.tuple(anyValue, anyValue), ([b, c]) => (op as (...args: unknown[]) => unknown)(keras.ones([2, 3]), b, c), 40);
+      void name;
+    }
+    await everyOutcome(anyValue, (v) => new keras.layers.Dense(2).apply(v as never));
+    await everyOutcome(anyValue, (v) => keras.io.fileSystem(v as never));
+    await everyOutcome(anyValue, (v) => keras.io.browserDownloads(v as never));
+    await everyOutcome(anyValue, (v) => keras.io.withSaveHandler(v as never).save!({}));
     await everyOutcome(anyValue, (v) => keras.utils.setRandomSeed(v as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.utils.checkGradients(a as never, b as never));
   });

@@ -8,7 +8,7 @@
  */
 import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
+import { requireTensor, Tensor } from '../tensor/tensor.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
@@ -85,6 +85,7 @@ export abstract class Layer {
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
   apply(inputs: Tensor): Tensor {
+    requireTensor(inputs, `Layer "${this.name}"`);
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
     return this.call(inputs);
   }

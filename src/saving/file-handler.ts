@@ -17,7 +17,7 @@
  * directory (weight-paths.ts) and checks every size before reading. Node modules are loaded inside the functions (dynamic
  * import), so merely importing tinykeras in a browser does not fail.
  */
-import { FileFormatError, TinykerasError, ValueError } from '../errors.js';
+import { describeValue, FileFormatError, TinykerasError, ValueError } from '../errors.js';
 import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
 import { isNode, messageOf, pathKind } from '../data/node-files.js';
 import { serialised, writeModelFiles } from './model-files.js';
@@ -30,6 +30,7 @@ export class FileHandler implements IOHandler {
   readonly path: string;
 
   constructor(path: string) {
+    if (typeof path !== 'string') throw new ValueError(`io.fileSystem: expected a path string. Received: ${describeValue(path)}`);
     if (!isNode()) {
       throw new ValueError(
         `Saving to or loading from a path needs Node.js. In a browser use 'downloads://name' to save, ` +

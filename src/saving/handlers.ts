@@ -12,6 +12,7 @@
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { checkArtifacts, describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../utils/json.js';
+import { isCallable } from '../utils/options.js';
 import { FileHandler } from './file-handler.js';
 
 /**
@@ -62,7 +63,7 @@ function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
  */
 export class BrowserDownloads implements IOHandler {
   constructor(readonly name = 'model') {
-    if (name === '' || /[\\/]/.test(name)) {
+    if (typeof name !== 'string' || name === '' || /[\\/]/.test(name)) {
       throw new ValueError(`downloads://: the name must be a plain file name without slashes. Received: name=${describeValue(name)}`);
     }
   }
@@ -122,11 +123,14 @@ export const io = {
   /** An empty in-memory handler: save to it, read `.artifacts`, load from it. */
   memory: () => new MemoryHandler(),
   /** A handler whose save() calls `saveFn` with the artifacts (TF.js's `tf.io.withSaveHandler`). */
-  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => ({
-    async save(artifacts) {
-      return (await saveFn(artifacts)) ?? describeSave(artifacts);
-    },
-  }),
+  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => {
+    if (!isCallable(saveFn)) throw new ValueError(`io.withSaveHandler: expected a function called with the artifacts. Received: ${describeValue(saveFn)}`);
+    return {
+      async save(artifacts) {
+        return (await saveFn(artifacts)) ?? describeSave(artifacts);
+      },
+    };
+  },
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
   /** Files on disk under Node (`'file://path'` or a plain path). */

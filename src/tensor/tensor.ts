@@ -143,6 +143,11 @@ export class Tensor {
 
 export type NestedArray = number | NestedArray[];
 
+/** Throws a ValueError naming `where` unless `value` is a Tensor. */
+export function requireTensor(value: unknown, where: string): asserts value is Tensor {
+  if (!(value instanceof Tensor)) throw new ValueError(`${where}: expected a Tensor. Received: ${describeValue(value)}`);
+}
+
 /** Wraps a plain number as a scalar tensor so binary ops accept both. */
 export function asTensor(value: TensorLike): Tensor {
   if (value instanceof Tensor) return value;

@@ -57,10 +57,11 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
 
 /** Row `index` of the first axis, without that axis: a [N, 10] tensor gives a [10] one. */
 export function row(x: Tensor, index: number): Tensor {
+  if (typeof index !== 'number') throw new ValueError(`row: the index must be an integer. Received: index=${describeValue(index)}`);
   const rows = x.shape[0] ?? 0;
   const i = index < 0 ? index + rows : index;
   if (!Number.isInteger(i) || i < 0 || i >= rows) {
-    throw new ValueError(`row: index ${index} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
+    throw new ValueError(`row: index ${describeValue(index)} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
   }
   return reshape(sliceRows(x, i, i + 1), x.shape.slice(1));
 }
@@ -71,13 +72,16 @@ export function row(x: Tensor, index: number): Tensor {
  * Backward scatters each row's gradient back with +=.
  */
 export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
+  if (!Array.isArray(indices) && !(ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
+    throw new ValueError(`gather: indices must be a list or typed array of row numbers. Received: ${describeValue(indices)}`);
+  }
   const rows = x.shape[0] ?? 0;
   const rowSize = sizeOf(x.shape.slice(1));
   const out = new Float32Array(indices.length * rowSize);
   for (let r = 0; r < indices.length; r++) {
     const src = indices[r]!;
     if (!Number.isInteger(src) || src < 0 || src >= rows) {
-      throw new ValueError(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
+      throw new ValueError(`gather: index ${describeValue(src)} at position ${r} is out of range for ${rows} rows.`);
     }
     out.set(x.data.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
   }
