@@ -53,7 +53,7 @@ console.log(
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir, { includeOptimizer: true });
-console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names); npm run fashion-mnist:load evaluates it again.`);
 
 function stringArg(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);
