@@ -42,12 +42,16 @@ export class FileHandler implements IOHandler {
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
-    const { jsonPath, weightsFile } = await this.layout();
     const bytes = new Uint8Array(joinBuffers(artifacts.weightData));
+    // Queued before the first await, so that saves to one path run in the order they were called.
+    let jsonPath = this.path;
     try {
-      await serialised(await queueKey(jsonPath), () =>
-        writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen]))),
-      );
+      await serialised(queueKey(this.path), async () => {
+        const layout = await this.layout();
+        jsonPath = layout.jsonPath;
+        const { weightsFile } = layout;
+        await writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen])));
+      });
     } catch (error) {
       if (error instanceof TinykerasError) throw error;
       throw new FileFormatError(
@@ -60,9 +64,7 @@ export class FileHandler implements IOHandler {
   }
 
   async load(): Promise<ModelArtifacts> {
-    const nodePath = await import('node:path');
-    const jsonPath = (await pathKind(this.path)) === 'directory' ? nodePath.join(this.path, 'model.json') : this.path;
-    return serialised(await queueKey(jsonPath), () => this.read());
+    return serialised(queueKey(this.path), () => this.read());
   }
 
   /** Reads model.json and its weights files, every path and size checked before the weights are read. */
@@ -125,7 +127,20 @@ function renameError(file: WeightFile) {
   };
 }
 
-/** The key under which operations on one model.json are queued: its absolute path. */
-async function queueKey(jsonPath: string): Promise<string> {
-  return (await import('node:path')).resolve(jsonPath);
+/**
+ * The key under which operations on one saved model are queued, computed
+ * without awaiting anything (so that the queue keeps call order): the
+ * absolute path with '.', '..' and repeated slashes resolved, and a final
+ * '/model.json' dropped, so 'm', './m/' and 'm/model.json' share a queue.
+ */
+function queueKey(path: string): string {
+  const absolute = path.startsWith('/') ? path : `${process.cwd()}/${path}`;
+  const parts: string[] = [];
+  for (const part of absolute.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  if (parts[parts.length - 1] === 'model.json') parts.pop();
+  return `/${parts.join('/')}`;
 }
