@@ -49,13 +49,18 @@ export class Adam extends Optimizer {
     return ['m', 'v'];
   }
 
+  /** α = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ): the step size of step t, with both bias corrections folded in. */
+  stepSize(t: number): number {
+    return (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {
     const m = state[0]!;
     const v = state[1]!;
     const b1 = this.beta1;
     const b2 = this.beta2;
     const eps = this.epsilon;
-    const alpha = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    const alpha = this.stepSize(t);
     // β₁m + (1 − β₁)g is Keras's m + (g − m)(1 − β₁) rearranged; in float64,
     // rounded once to float32, it stores the same values and runs faster.
     const c1 = 1 - b1;

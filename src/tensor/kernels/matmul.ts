@@ -114,7 +114,7 @@ export function gemm(
   accumulate: boolean,
   lda: number = transA ? M : K,
 ): void {
-  checkArgs(M, N, K, A, B, C, transA, lda);
+  checkGemmArgs(M, N, K, A, B, C, transA, lda);
   if (!accumulate) C.fill(0, 0, M * N);
   if (M === 0 || N === 0 || K === 0) return;
 
@@ -144,7 +144,7 @@ export function gemmReference(
   accumulate: boolean,
   lda: number = transA ? M : K,
 ): void {
-  checkArgs(M, N, K, A, B, C, transA, lda);
+  checkGemmArgs(M, N, K, A, B, C, transA, lda);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let sum = 0;
@@ -158,7 +158,8 @@ export function gemmReference(
   }
 }
 
-function checkArgs(
+/** Throws a RangeError when the dimensions, lda or the arrays' lengths do not fit the contract above (shared with the SIMD tier). */
+export function checkGemmArgs(
   M: number, N: number, K: number,
   A: Float32Array, B: Float32Array, C: Float32Array,
   transA: boolean, lda: number,

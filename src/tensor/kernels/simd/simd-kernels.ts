@@ -1,0 +1,266 @@
+/**
+ * The SIMD kernel tier: the WebAssembly module assembled by our emitter
+ * (gemm-kernels.ts, elementwise-kernels.ts, softmax-kernels.ts), the memory
+ * it works in, and the same calls as the JS kernels on Float32Arrays.
+ *
+ * ## Memory
+ *
+ * WebAssembly code reads and writes only its own linear memory, so the
+ * arrays the kernels work on must live there: the tier owns one
+ * `WebAssembly.Memory`, and `allocate(length)` hands out Float32Array views
+ * into it (64-byte aligned, zero-filled, never moved). A caller that
+ * allocates its buffers (weights, gradients, optimizer slots, activations,
+ * the input batch) once through `allocate` then calls the kernels on them
+ * with no copy per step: a kernel call passes only byte offsets.
+ *
+ * Where SharedArrayBuffer exists (Node; cross-origin-isolated pages), the
+ * memory is shared, `new WebAssembly.Memory({ initial, maximum, shared: true })`,
+ * its buffer a SharedArrayBuffer. A worker thread receives the compiled
+ * `module` and the `memory` (both can be posted to a worker), calls
+ * `SimdKernels.attach(module, memory)`, and runs the same kernels on the
+ * same bytes; it builds its views with `view(byteOffset, length)` from the
+ * offsets the main thread sends. The kernels keep no state of their own (no
+ * globals, no stack in memory), so threads may run them at once on disjoint
+ * ranges of rows or elements.
+ *
+ * Growing a shared memory keeps every view valid. Growing an unshared one
+ * detaches its old buffer (and every view into it), so without shared
+ * memory `reserve` the total first: `allocate` refuses to grow an unshared
+ * memory once it has handed out a view.
+ */
+import { biasActivation as jsBiasActivation, activationBackward as jsActivationBackward, softmaxCrossEntropy as jsSoftmaxCrossEntropy, Activation, type ActivationCode } from '../dense.js';
+import { checkGemmArgs } from '../matmul.js';
+import { Adam } from '../../../optim/adam.js';
+import { SGD } from '../../../optim/sgd.js';
+import type { Optimizer } from '../../../optim/optimizer.js';
+import { RuntimeError, ValueError } from '../../../errors.js';
+import { Code, emitModule, type MemoryImport } from './wasm-emitter.js';
+import { gemmFunctions } from './gemm-kernels.js';
+import { elementwiseFunctions } from './elementwise-kernels.js';
+
+const PAGE_BYTES = 65536;
+/** Allocations start at multiples of a cache line, so two threads' buffers never share one. */
+const ALIGN_BYTES = 64;
+/** Default limit of the memory: 1 GiB, far above what a step's buffers need. */
+const DEFAULT_MAXIMUM_PAGES = 16384;
+
+let simdAvailable: boolean | null = null;
+
+/** True when this engine runs WebAssembly SIMD: it validates a module of one f32x4 addition. */
+export function simdSupported(): boolean {
+  if (simdAvailable === null) {
+    const code = new Code([]).i32Const(0).f32x4Const(1).f32x4Const(2).f32x4Add().v128Store();
+    const probe = emitModule({ initialPages: 0, maximumPages: 1, shared: false }, [{ name: 'probe', results: [], code }]);
+    simdAvailable = typeof WebAssembly === 'object' && WebAssembly.validate(probe);
+  }
+  return simdAvailable;
+}
+
+/** True when a shared WebAssembly memory can be made here (it needs SharedArrayBuffer). */
+function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    return new WebAssembly.Memory({ initial: 0, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/** The module's bytes: every kernel, importing a memory of at most `maximumPages`. */
+export function kernelModuleBytes(memory: Pick<MemoryImport, 'maximumPages' | 'shared'>): Uint8Array<ArrayBuffer> {
+  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions()]);
+}
+
+/** The module's exports, as JavaScript sees them. Every pointer is a byte offset into the memory. */
+interface Exports {
+  gemmNN(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmTN(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmNT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmTT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  biasAdd(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
+  biasRelu(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
+  relu(pA: number, start: number, end: number): void;
+  reluBackward(pdZ: number, pA: number, start: number, end: number): void;
+  columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
+  adam(pG: number, pTheta: number, pM: number, pV: number, start: number, end: number,
+    alpha: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  sgd(pG: number, pTheta: number, start: number, end: number, lr: number): void;
+  sgdMomentum(pG: number, pTheta: number, pM: number, start: number, end: number, lr: number, mu: number, nesterov: number): void;
+}
+
+export interface SimdKernelsOptions {
+  /** Initial size of the memory, in 64 KiB pages (default 16: 1 MiB). */
+  initialPages?: number;
+  /** The most it may grow to, in pages (default 16384: 1 GiB). */
+  maximumPages?: number;
+  /** Shared between threads (default: whenever the platform can). */
+  shared?: boolean;
+}
+
+export class SimdKernels {
+  /** Where the next allocation starts (byte offset). Offset 0 is never handed out. */
+  private next = ALIGN_BYTES;
+  private viewsHandedOut = false;
+  /** Every ArrayBuffer the memory has had: a shared memory gets a new (longer) one each time it grows. */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private readonly raw: Exports;
+
+  private constructor(
+    /** The compiled module: post it to a worker with `memory` to run the same kernels there. */
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    readonly shared: boolean,
+  ) {
+    this.raw = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    this.buffers.add(memory.buffer);
+  }
+
+  /** A new tier with a memory of its own. Throws a RuntimeError where WebAssembly SIMD is unavailable. */
+  static create(options: SimdKernelsOptions = {}): SimdKernels {
+    if (!simdSupported()) throw new RuntimeError('SIMD kernels: this JavaScript engine does not support WebAssembly SIMD.');
+    const maximumPages = options.maximumPages ?? DEFAULT_MAXIMUM_PAGES;
+    const initial = options.initialPages ?? 16;
+    const shared = options.shared ?? sharedMemorySupported();
+    const memory = new WebAssembly.Memory({ initial, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
+    const module = new WebAssembly.Module(kernelModuleBytes({ maximumPages, shared }));
+    return new SimdKernels(module, memory, shared);
+  }
+
+  /**
+   * The tier in a worker thread: the main thread's compiled module over its
+   * shared memory. Views come from `view`; `allocate` belongs to the main thread.
+   */
+  static attach(module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
+    const tier = new SimdKernels(module, memory, memory.buffer instanceof SharedArrayBuffer);
+    tier.next = Number.POSITIVE_INFINITY; // this instance never allocates
+    return tier;
+  }
+
+  /** Makes room for `length` more floats without handing out a view (call before allocating on an unshared memory). */
+  reserve(length: number): void {
+    this.ensureCapacity(this.next + length * 4);
+  }
+
+  /** A zero-filled Float32Array of `length` inside the memory. */
+  allocate(length: number): Float32Array {
+    if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`SIMD kernels: allocate() needs a whole length ≥ 0. Received: length=${length}`);
+    if (!Number.isFinite(this.next)) throw new RuntimeError('SIMD kernels: an attached tier (in a worker) cannot allocate; build views from the main thread\'s offsets with view().');
+    const start = this.next;
+    this.ensureCapacity(start + length * 4);
+    this.next = Math.ceil((start + length * 4) / ALIGN_BYTES) * ALIGN_BYTES;
+    this.viewsHandedOut = true;
+    const view = new Float32Array(this.memory.buffer, start, length);
+    view.fill(0);
+    return view;
+  }
+
+  /** A view of `length` floats at `byteOffset` (a worker's way to see the main thread's buffers). */
+  view(byteOffset: number, length: number): Float32Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer, byteOffset, length);
+  }
+
+  /** Forgets every allocation: the next `allocate` starts from the beginning again (old views alias the new ones). */
+  reset(): void {
+    if (!Number.isFinite(this.next)) return;
+    this.next = ALIGN_BYTES;
+  }
+
+  /** Bytes handed out so far. */
+  get bytesAllocated(): number {
+    return Number.isFinite(this.next) ? this.next : 0;
+  }
+
+  /** True when `array` lies in this tier's memory, so the kernels can take it. */
+  holds(array: Float32Array): boolean {
+    return this.buffers.has(array.buffer);
+  }
+
+  private ensureCapacity(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    if (!this.shared && this.viewsHandedOut) {
+      throw new RuntimeError(
+        `SIMD kernels: the memory (unshared, ${have} bytes) would have to grow to ${bytes} bytes, which would detach every view handed out. ` +
+          'Reserve the total with reserve() before the first allocate().',
+      );
+    }
+    const pages = Math.ceil((bytes - have) / PAGE_BYTES);
+    try {
+      this.memory.grow(pages);
+    } catch (cause) {
+      throw new RuntimeError(`SIMD kernels: cannot grow the memory to ${bytes} bytes (its maximum is reached). Received: ${String(cause)}`);
+    }
+    this.buffers.add(this.memory.buffer);
+  }
+
+  /** The byte offset of `array`, which must lie in the memory. */
+  private at(array: Float32Array, name: string): number {
+    if (!this.buffers.has(array.buffer)) {
+      throw new ValueError(`SIMD kernels: ${name} must be allocated in the tier's memory (allocate() or view()). Received: a Float32Array of ${array.length} elsewhere`);
+    }
+    return array.byteOffset;
+  }
+
+  // --- The kernels, with the JS kernels' signatures ---
+
+  /** C = op(A)·op(B) (or C += … when accumulate): the contract of `gemm` in ../matmul.ts. */
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean, lda: number = transA ? M : K,
+  ): void {
+    checkGemmArgs(M, N, K, A, B, C, transA, lda);
+    const kernel = transA ? (transB ? this.raw.gemmTT : this.raw.gemmTN) : transB ? this.raw.gemmNT : this.raw.gemmNN;
+    kernel(M, N, K, this.at(A, 'A'), lda, this.at(B, 'B'), this.at(C, 'C'), accumulate ? 1 : 0);
+  }
+
+  /** A[r, j] = f(A[r, j] + bias[j]) for rows [rowStart, rowEnd): `biasActivation` of ../dense.ts. */
+  biasActivation(A: Float32Array, bias: Float32Array | null, rowStart: number, rowEnd: number, units: number, activation: ActivationCode): void {
+    const pA = this.at(A, 'A');
+    const relu = activation === Activation.relu;
+    if (bias !== null) (relu ? this.raw.biasRelu : this.raw.biasAdd)(pA, this.at(bias, 'bias'), rowStart, rowEnd, units);
+    else if (relu) this.raw.relu(pA, rowStart * units, rowEnd * units);
+    // No SIMD exp: sigmoid and tanh use the JS formula on the biased values.
+    if (activation === Activation.sigmoid || activation === Activation.tanh) jsBiasActivation(A, null, rowStart, rowEnd, units, activation);
+  }
+
+  /** dZ[r, j] *= f'(A[r, j]) for rows [rowStart, rowEnd): `activationBackward` of ../dense.ts. */
+  activationBackward(dZ: Float32Array, A: Float32Array, rowStart: number, rowEnd: number, units: number, activation: ActivationCode): void {
+    if (activation === Activation.relu) this.raw.reluBackward(this.at(dZ, 'dZ'), this.at(A, 'A'), rowStart * units, rowEnd * units);
+    else jsActivationBackward(dZ, A, rowStart, rowEnd, units, activation);
+  }
+
+  /** out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd): `columnSums` of ../dense.ts. */
+  columnSums(dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void {
+    this.raw.columnSums(this.at(dZ, 'dZ'), rows, units, colStart, colEnd, this.at(out, 'out'));
+  }
+
+  /** Softmax crossentropy on logits with its gradient: `softmaxCrossEntropy` of ../dense.ts. */
+  softmaxCrossEntropy(
+    Z: Float32Array, labels: Float32Array, rowStart: number, rowEnd: number, classes: number,
+    scale: number, dZ: Float32Array, totals: Float64Array, rowLosses: Float32Array | null = null,
+  ): void {
+    jsSoftmaxCrossEntropy(Z, labels, rowStart, rowEnd, classes, scale, dZ, totals, rowLosses);
+  }
+
+  /**
+   * The optimizer's rule on elements [start, end) of a variable: what
+   * `optimizer.updateRange(g, theta, state, step, start, end)` does, for Adam
+   * and SGD. `state` holds the optimizer's slot arrays (in the memory).
+   */
+  optimizerUpdate(optimizer: Optimizer, g: Float32Array, theta: Float32Array, state: readonly Float32Array[], step: number, start: number, end: number): void {
+    const pG = this.at(g, 'the gradient');
+    const pTheta = this.at(theta, 'the variable');
+    if (optimizer instanceof Adam) {
+      const { beta1, beta2, epsilon } = optimizer;
+      const [m, v] = state as [Float32Array, Float32Array];
+      this.raw.adam(pG, pTheta, this.at(m, 'm'), this.at(v, 'v'), start, end, optimizer.stepSize(step), beta1, beta2, 1 - beta1, 1 - beta2, epsilon);
+    } else if (optimizer instanceof SGD) {
+      if (optimizer.momentum === 0) this.raw.sgd(pG, pTheta, start, end, optimizer.learningRate);
+      else this.raw.sgdMomentum(pG, pTheta, this.at(state[0]!, 'momentum'), start, end, optimizer.learningRate, optimizer.momentum, optimizer.nesterov ? 1 : 0);
+    } else {
+      optimizer.updateRange(g, theta, state, step, start, end);
+    }
+  }
+}
