@@ -28,7 +28,7 @@
  * memory `reserve` the total first: `allocate` refuses to grow an unshared
  * memory once it has handed out a view.
  */
-import { biasActivation as jsBiasActivation, activationBackward as jsActivationBackward, softmaxCrossEntropy as jsSoftmaxCrossEntropy, Activation, type ActivationCode } from '../dense.js';
+import { biasActivation as jsBiasActivation, activationBackward as jsActivationBackward, Activation, type ActivationCode } from '../dense.js';
 import { checkGemmArgs } from '../matmul.js';
 import { Adam } from '../../../optim/adam.js';
 import { SGD } from '../../../optim/sgd.js';
@@ -37,6 +37,7 @@ import { RuntimeError, ValueError } from '../../../errors.js';
 import { Code, emitModule, type MemoryImport } from './wasm-emitter.js';
 import { gemmFunctions } from './gemm-kernels.js';
 import { elementwiseFunctions } from './elementwise-kernels.js';
+import { softmaxFunctions, softmaxImports } from './softmax-kernels.js';
 
 const PAGE_BYTES = 65536;
 /** Allocations start at multiples of a cache line, so two threads' buffers never share one. */
@@ -68,7 +69,7 @@ function sharedMemorySupported(): boolean {
 
 /** The module's bytes: every kernel, importing a memory of at most `maximumPages`. */
 export function kernelModuleBytes(memory: Pick<MemoryImport, 'maximumPages' | 'shared'>): Uint8Array<ArrayBuffer> {
-  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions()]);
+  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions(), ...softmaxFunctions()], softmaxImports);
 }
 
 /** The module's exports, as JavaScript sees them. Every pointer is a byte offset into the memory. */
@@ -86,6 +87,8 @@ interface Exports {
     alpha: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
   sgd(pG: number, pTheta: number, start: number, end: number, lr: number): void;
   sgdMomentum(pG: number, pTheta: number, pM: number, start: number, end: number, lr: number, mu: number, nesterov: number): void;
+  softmaxCrossEntropy(pZ: number, pLabels: number, rowStart: number, rowEnd: number, classes: number,
+    scale: number, pdZ: number, pTotals: number, pRowLosses: number): void;
 }
 
 export interface SimdKernelsOptions {
@@ -111,7 +114,7 @@ export class SimdKernels {
     readonly memory: WebAssembly.Memory,
     readonly shared: boolean,
   ) {
-    this.raw = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    this.raw = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports as unknown as Exports;
     this.buffers.add(memory.buffer);
   }
 
@@ -143,15 +146,25 @@ export class SimdKernels {
 
   /** A zero-filled Float32Array of `length` inside the memory. */
   allocate(length: number): Float32Array {
+    const start = this.claim(length, 4);
+    return new Float32Array(this.memory.buffer, start, length).fill(0);
+  }
+
+  /** A zero-filled Float64Array of `length` inside the memory (softmaxCrossEntropy's totals). */
+  allocateFloat64(length: number): Float64Array {
+    const start = this.claim(length, 8);
+    return new Float64Array(this.memory.buffer, start, length).fill(0);
+  }
+
+  /** Reserves `length` elements of `bytesEach` bytes; returns their byte offset. */
+  private claim(length: number, bytesEach: number): number {
     if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`SIMD kernels: allocate() needs a whole length ≥ 0. Received: length=${length}`);
     if (!Number.isFinite(this.next)) throw new RuntimeError('SIMD kernels: an attached tier (in a worker) cannot allocate; build views from the main thread\'s offsets with view().');
     const start = this.next;
-    this.ensureCapacity(start + length * 4);
-    this.next = Math.ceil((start + length * 4) / ALIGN_BYTES) * ALIGN_BYTES;
+    this.ensureCapacity(start + length * bytesEach);
+    this.next = Math.ceil((start + length * bytesEach) / ALIGN_BYTES) * ALIGN_BYTES;
     this.viewsHandedOut = true;
-    const view = new Float32Array(this.memory.buffer, start, length);
-    view.fill(0);
-    return view;
+    return start;
   }
 
   /** A view of `length` floats at `byteOffset` (a worker's way to see the main thread's buffers). */
@@ -196,7 +209,7 @@ export class SimdKernels {
   }
 
   /** The byte offset of `array`, which must lie in the memory. */
-  private at(array: Float32Array, name: string): number {
+  private at(array: Float32Array | Float64Array, name: string): number {
     if (!this.buffers.has(array.buffer)) {
       throw new ValueError(`SIMD kernels: ${name} must be allocated in the tier's memory (allocate() or view()). Received: a Float32Array of ${array.length} elsewhere`);
     }
@@ -236,12 +249,18 @@ export class SimdKernels {
     this.raw.columnSums(this.at(dZ, 'dZ'), rows, units, colStart, colEnd, this.at(out, 'out'));
   }
 
-  /** Softmax crossentropy on logits with its gradient: `softmaxCrossEntropy` of ../dense.ts. */
+  /**
+   * Softmax crossentropy on logits with its gradient: `softmaxCrossEntropy`
+   * of ../dense.ts. `totals` too must be in the memory (`allocateFloat64(2)`).
+   */
   softmaxCrossEntropy(
     Z: Float32Array, labels: Float32Array, rowStart: number, rowEnd: number, classes: number,
     scale: number, dZ: Float32Array, totals: Float64Array, rowLosses: Float32Array | null = null,
   ): void {
-    jsSoftmaxCrossEntropy(Z, labels, rowStart, rowEnd, classes, scale, dZ, totals, rowLosses);
+    this.raw.softmaxCrossEntropy(
+      this.at(Z, 'Z'), this.at(labels, 'labels'), rowStart, rowEnd, classes, scale,
+      this.at(dZ, 'dZ'), this.at(totals, 'totals'), rowLosses === null ? 0 : this.at(rowLosses, 'rowLosses'),
+    );
   }
 
   /**

@@ -27,8 +27,9 @@
 /** Value types, as their binary codes. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof F32 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Appends n as unsigned LEB128 (sizes, indices, memory offsets). */
 export function writeUnsigned(out: number[], n: number): void {
@@ -153,6 +154,12 @@ export class Code {
     writeUnsigned(this.bytes, depth);
     return this;
   }
+  /** call f: calls function index f (imported functions come first), its arguments popped from the stack. */
+  call(functionIndex: number): this {
+    this.op(0x10);
+    writeUnsigned(this.bytes, functionIndex);
+    return this;
+  }
   /** select: pops a, b and an i32 condition; pushes a when the condition is non-zero, else b. */
   select(): this {
     return this.op(0x1b);
@@ -225,6 +232,7 @@ export class Code {
   /** i32.mul */ i32Mul(): this { return this.op(0x6c); }
   /** i32.shl: shift left (× 2ⁿ; `shl 2` turns an element index into a byte offset) */ i32Shl(): this { return this.op(0x74); }
   /** i32.and: bitwise and (`and -4` rounds down to a multiple of 4) */ i32And(): this { return this.op(0x71); }
+  /** i32.eq */ i32Eq(): this { return this.op(0x46); }
   /** i32.eqz: 1 when zero */ i32Eqz(): this { return this.op(0x45); }
   /** i32.gt_s: signed a > b */ i32GtS(): this { return this.op(0x4a); }
   /** i32.lt_s: signed a < b */ i32LtS(): this { return this.op(0x48); }
@@ -239,6 +247,18 @@ export class Code {
   /** f32.div */ f32Div(): this { return this.op(0x95); }
   /** f32.sqrt */ f32Sqrt(): this { return this.op(0x91); }
   /** f32.gt: 1 when a > b (0 when either is NaN) */ f32Gt(): this { return this.op(0x5e); }
+
+  /** i32.trunc_f32_s: a float's integer part (a class label stored as a float) */ i32TruncF32S(): this { return this.op(0xa8); }
+
+  // --- f64 (sums that JS also keeps in float64) ---
+
+  /** f64.load */ f64Load(offset = 0): this { return this.op(0x2b).memarg(3, offset); }
+  /** f64.store: pops address, value */ f64Store(offset = 0): this { return this.op(0x39).memarg(3, offset); }
+  /** f64.add */ f64Add(): this { return this.op(0xa0); }
+  /** f64.sub */ f64Sub(): this { return this.op(0xa1); }
+  /** f64.promote_f32: float32 → float64, exactly */ f64PromoteF32(): this { return this.op(0xbb); }
+  /** f32.demote_f64: float64 → float32, rounded */ f32DemoteF64(): this { return this.op(0xb6); }
+  /** f64.convert_i32_s */ f64ConvertI32S(): this { return this.op(0xb7); }
 
   // --- v128: four f32 lanes ---
 
@@ -264,6 +284,11 @@ export class Code {
   /** f32x4.max: lane-wise max, NaN if either is NaN */ f32x4Max(): this { return this.simd(0xe9); }
   /** f32x4.pmax: lane-wise "a < b ? b : a" (relu is pmax(0, x): NaN and −0 become 0) */ f32x4Pmax(): this { return this.simd(0xeb); }
   /** f32x4.gt: lane-wise a > b as a mask (all ones or all zeros) */ f32x4Gt(): this { return this.simd(0x44); }
+  /** f32x4.nearest: lane-wise round to the nearest integer, ties to even */ f32x4Nearest(): this { return this.simd(0x6a); }
+  /** i32x4.trunc_sat_f32x4_s: lane-wise float → int32 */ i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  /** i32x4.add: lane-wise 32-bit integer a + b */ i32x4Add(): this { return this.simd(0xae); }
+  /** i32x4.shl: lane-wise shift left by an i32 (popped last) */ i32x4Shl(): this { return this.simd(0xab); }
+  /** i32x4.splat: an i32 copied into four lanes */ i32x4Splat(): this { return this.simd(0x11); }
   /** v128.and: bitwise and (a value and a mask: keep it or make it +0) */ v128And(): this { return this.simd(0x4e); }
 }
 
@@ -283,17 +308,34 @@ export interface MemoryImport {
   shared: boolean;
 }
 
-/** Writes a whole module: one imported memory and the given functions, all exported. */
-export function emitModule(memory: MemoryImport, functions: readonly FunctionDefinition[]): Uint8Array<ArrayBuffer> {
+/** A JavaScript function the module calls, imported as env.<name>. */
+export interface FunctionImport {
+  name: string;
+  params: readonly ValueType[];
+  results: readonly ValueType[];
+}
+
+/**
+ * Writes a whole module: the imported memory, the imported functions (they
+ * take function indices 0, 1, … in order, before the defined ones) and the
+ * given functions, all exported.
+ */
+export function emitModule(
+  memory: MemoryImport,
+  functions: readonly FunctionDefinition[],
+  imports: readonly FunctionImport[] = [],
+): Uint8Array<ArrayBuffer> {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // "\0asm", version 1
 
   // Type section: one signature per distinct (params) → (results).
   const signatures: string[] = [];
-  const typeIndex = functions.map((f) => {
-    const key = `${f.code.params.join(',')}>${f.results.join(',')}`;
+  const typeOf = (params: readonly ValueType[], results: readonly ValueType[]): number => {
+    const key = `${params.join(',')}>${results.join(',')}`;
     if (!signatures.includes(key)) signatures.push(key);
     return signatures.indexOf(key);
-  });
+  };
+  const importType = imports.map((f) => typeOf(f.params, f.results));
+  const typeIndex = functions.map((f) => typeOf(f.code.params, f.results));
   section(out, 1, (s) => {
     writeUnsigned(s, signatures.length);
     for (const key of signatures) {
@@ -306,14 +348,21 @@ export function emitModule(memory: MemoryImport, functions: readonly FunctionDef
     }
   });
 
-  // Import section: env.memory. Limits: flag 0x01 = min and max, 0x03 = min, max and shared.
+  // Import section: env.memory, then the functions (kind 0x00, by type index).
+  // A memory's limits: flag 0x01 = min and max, 0x03 = min, max and shared.
   section(out, 2, (s) => {
-    writeUnsigned(s, 1);
+    writeUnsigned(s, 1 + imports.length);
     writeName(s, 'env');
     writeName(s, 'memory');
     s.push(0x02, memory.shared ? 0x03 : 0x01); // 0x02: a memory
     writeUnsigned(s, memory.initialPages);
     writeUnsigned(s, memory.maximumPages);
+    imports.forEach((f, i) => {
+      writeName(s, 'env');
+      writeName(s, f.name);
+      s.push(0x00);
+      writeUnsigned(s, importType[i]!);
+    });
   });
 
   // Function section: each function's type index.
@@ -328,7 +377,7 @@ export function emitModule(memory: MemoryImport, functions: readonly FunctionDef
     functions.forEach((f, index) => {
       writeName(s, f.name);
       s.push(0x00);
-      writeUnsigned(s, index);
+      writeUnsigned(s, imports.length + index);
     });
   });
 
