@@ -47,6 +47,9 @@ export type { Logs } from './training/logs.js';
 
 export const datasets = { fashionMnist };
 
+/** Process-wide settings: `keras.config.setKernels('simd' | 'js')`, `keras.config.kernels()`. */
+export { config, type KernelTier } from './config.js';
+
 /**
  * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a
  * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
