@@ -32,9 +32,13 @@ export interface ProcessStats {
   wallSeconds: number;
 }
 
-/** One matrix-multiply shape timed by the kernels job. */
+/** Which kernel tier ran: the plain TypeScript loops or the WebAssembly SIMD ones. */
+export type KernelTier = 'js' | 'simd';
+
+/** One matrix-multiply shape timed by the kernels job, on one tier. */
 export interface KernelResult {
   name: string;
+  tier: KernelTier;
   transA: boolean;
   transB: boolean;
   M: number;
@@ -48,17 +52,24 @@ export interface KernelResult {
   microsecondsPerCall: number;
 }
 
+/** One element-wise kernel (bias+relu, softmax crossentropy, Adam, …) timed on one tier. */
+export interface ElementwiseKernelResult {
+  name: string;
+  tier: KernelTier;
+  /** Elements one call works on (Adam: 101,770 parameters). */
+  elements: number;
+  /** Median elements per second. */
+  elementsPerSecond: number;
+  /** Median time of one call, in microseconds. */
+  microsecondsPerCall: number;
+}
+
 export interface KernelsJobResult extends ProcessStats {
   job: 'kernels';
+  /** False where WebAssembly SIMD is unavailable: then only the JS tier was timed. */
+  simdAvailable: boolean;
   gemm: KernelResult[];
-  adam: {
-    /** Parameters updated by one applyGradients call (101,770 for the seed model). */
-    params: number;
-    /** Median parameters updated per second. */
-    paramsPerSecond: number;
-    /** Median time of one applyGradients call (one training step's update), in microseconds. */
-    microsecondsPerStep: number;
-  };
+  elementwise: ElementwiseKernelResult[];
 }
 
 /** The seed job's figures, the same for tinykeras and for the TF.js backends. */
@@ -103,9 +114,17 @@ export interface TfjsJobResult extends SeedJobFigures, ProcessStats {
   tfjsVersion: string;
 }
 
-export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult;
+/** The seed job on PyTorch's CPU backend with 1 or 2 threads (bench/peers/pytorch-seed-job.py). */
+export interface PytorchJobResult extends SeedJobFigures, ProcessStats {
+  job: 'pytorch-1' | 'pytorch-2';
+  torchVersion: string;
+  threads: number;
+  evaluateSeconds: number;
+}
+
+export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult;
 export type JobName = JobResult['job'];
-export const JOB_NAMES: readonly JobName[] = ['kernels', 'tinykeras', 'tfjs-wasm', 'tfjs-cpu'];
+export const JOB_NAMES: readonly JobName[] = ['kernels', 'tinykeras', 'pytorch-1', 'pytorch-2', 'tfjs-wasm', 'tfjs-cpu'];
 
 /** The options a job process accepts (each job uses the ones it needs). */
 export interface JobOptions {
