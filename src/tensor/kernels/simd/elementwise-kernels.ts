@@ -6,8 +6,8 @@
  *
  *     biasAdd(pA, pBias, rowStart, rowEnd, units)        A[r, j] += b[j]
  *     biasRelu(pA, pBias, rowStart, rowEnd, units)       A[r, j] = relu(A[r, j] + b[j])
- *     relu(pA, start, end)                               A[i] = relu(A[i])
  *     reluBackward(pdZ, pA, start, end)                  dZ[i] = A[i] > 0 ? dZ[i] : 0
+ *                                      (with pdZ = pA it is relu itself: A[i] = A[i] > 0 ? A[i] : 0)
  *     columnSums(pdZ, rows, units, colStart, colEnd, pOut)  out[j] = Σ_r dZ[r, j]
  *     adam(pG, pTheta, pM, pV, start, end, alpha, b1, b2, c1, c2, eps)
  *     sgd(pG, pTheta, start, end, lr)                    θ −= lr·g
@@ -29,7 +29,6 @@ export function elementwiseFunctions(): FunctionDefinition[] {
   return [
     { name: 'biasAdd', results: [], code: biasActivation(false) },
     { name: 'biasRelu', results: [], code: biasActivation(true) },
-    { name: 'relu', results: [], code: relu() },
     { name: 'reluBackward', results: [], code: reluBackward() },
     { name: 'columnSums', results: [], code: columnSums() },
     { name: 'adam', results: [], code: adam() },
@@ -64,21 +63,6 @@ function biasActivation(withRelu: boolean): Code {
       }
       L.store(row, z);
     });
-  });
-  return code;
-}
-
-/** A[i] = relu(A[i]) for i in [start, end). */
-function relu(): Code {
-  const { code, p } = signature(I32, I32, I32);
-  const [pA, start, end] = p as [Local, Local, Local];
-  forLanes(code, start, end, (L) => {
-    const x = L.temp();
-    L.load(pA);
-    code.set(x);
-    L.keepWherePositive(x, x);
-    code.set(x);
-    L.store(pA, x);
   });
   return code;
 }

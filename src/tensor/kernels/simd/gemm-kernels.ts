@@ -77,11 +77,18 @@ function gemmSplat(variant: 'NN' | 'TN' | 'TT'): Code {
   const transposedOut = variant === 'TT';
   const [rows, cols, X, Y] = transposedOut ? [N, M, pB, pA] : [M, N, pA, pB];
   const [sXr, sXk, sYk, ldc] = code.locals(I32, 4);
-  const bytes = (n: Local, out: Local): void => void code.get(n).i32Const(2).i32Shl().set(out); // out = n·4
-  if (variant === 'NN') bytes(lda, sXr), code.i32Const(4).set(sXk), bytes(N, sYk);
-  if (variant === 'TN') code.i32Const(4).set(sXr), bytes(lda, sXk), bytes(N, sYk);
-  if (variant === 'TT') bytes(K, sXr), code.i32Const(4).set(sXk), bytes(lda, sYk);
-  bytes(N, ldc);
+  /** stride = n·4 bytes (n a local), or 4 bytes (one float) for 'one'. */
+  const strides: Record<typeof variant, [Local | 'one', Local | 'one', Local]> = {
+    //     sXr  sXk    sYk
+    NN: [lda, 'one', N],
+    TN: ['one', lda, N],
+    TT: [K, 'one', lda],
+  };
+  [...strides[variant], N].forEach((n, i) => {
+    if (n === 'one') code.i32Const(4);
+    else code.get(n).i32Const(2).i32Shl();
+    code.set([sXr, sXk, sYk, ldc][i]!);
+  });
 
   const [r0, c0, kk, yp, cp, cols4, r, c, xpScalar, ypScalar] = code.locals(I32, 10);
   const xp = code.locals(I32, 4); // X's rows r0..r0+3 at k

@@ -80,7 +80,6 @@ interface Exports {
   gemmTT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
   biasAdd(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
   biasRelu(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
-  relu(pA: number, start: number, end: number): void;
   reluBackward(pdZ: number, pA: number, start: number, end: number): void;
   columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
   adam(pG: number, pTheta: number, pM: number, pV: number, start: number, end: number,
@@ -233,7 +232,7 @@ export class SimdKernels {
     const pA = this.at(A, 'A');
     const relu = activation === Activation.relu;
     if (bias !== null) (relu ? this.raw.biasRelu : this.raw.biasAdd)(pA, this.at(bias, 'bias'), rowStart, rowEnd, units);
-    else if (relu) this.raw.relu(pA, rowStart * units, rowEnd * units);
+    else if (relu) this.raw.reluBackward(pA, pA, rowStart * units, rowEnd * units); // A masked by itself: relu
     // No SIMD exp: sigmoid and tanh use the JS formula on the biased values.
     if (activation === Activation.sigmoid || activation === Activation.tanh) jsBiasActivation(A, null, rowStart, rowEnd, units, activation);
   }

@@ -9,7 +9,8 @@
  *
  *     \0asm 01 00 00 00                 magic number, version 1
  *     1  type      the function signatures, (i32, i32, …) → ()
- *     2  import    env.memory: the memory the kernels work in (shared or not)
+ *     2  import    env.memory: the memory the kernels work in (shared or not),
+ *                  and any JavaScript functions they call (env.log)
  *     3  function  each defined function's signature, by index into the types
  *     7  export    the functions JavaScript may call, by name
  *     10 code      each function's locals and its instructions
@@ -104,6 +105,13 @@ export class Code {
     return this;
   }
 
+  /** An instruction whose one immediate is an index (a local, a branch depth, a function). */
+  private opWithIndex(opcode: number, index: number): this {
+    this.bytes.push(opcode);
+    writeUnsigned(this.bytes, index);
+    return this;
+  }
+
   /** A SIMD instruction: the 0xfd prefix, then its number as LEB128. */
   private simd(opcode: number): this {
     this.bytes.push(0xfd);
@@ -144,21 +152,15 @@ export class Code {
   }
   /** br_if depth: pops an i32 and branches when it is non-zero. */
   brIf(depth: number): this {
-    this.op(0x0d);
-    writeUnsigned(this.bytes, depth);
-    return this;
+    return this.opWithIndex(0x0d, depth);
   }
   /** br depth: always branches. */
   br(depth: number): this {
-    this.op(0x0c);
-    writeUnsigned(this.bytes, depth);
-    return this;
+    return this.opWithIndex(0x0c, depth);
   }
   /** call f: calls function index f (imported functions come first), its arguments popped from the stack. */
   call(functionIndex: number): this {
-    this.op(0x10);
-    writeUnsigned(this.bytes, functionIndex);
-    return this;
+    return this.opWithIndex(0x10, functionIndex);
   }
   /** select: pops a, b and an i32 condition; pushes a when the condition is non-zero, else b. */
   select(): this {
@@ -189,21 +191,15 @@ export class Code {
 
   /** local.get */
   get(local: Local): this {
-    this.op(0x20);
-    writeUnsigned(this.bytes, local);
-    return this;
+    return this.opWithIndex(0x20, local);
   }
   /** local.set: pops the value into the local. */
   set(local: Local): this {
-    this.op(0x21);
-    writeUnsigned(this.bytes, local);
-    return this;
+    return this.opWithIndex(0x21, local);
   }
   /** local.tee: sets the local and leaves the value on the stack. */
   tee(local: Local): this {
-    this.op(0x22);
-    writeUnsigned(this.bytes, local);
-    return this;
+    return this.opWithIndex(0x22, local);
   }
   /** i32.const */
   i32Const(value: number): this {
