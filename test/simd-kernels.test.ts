@@ -302,6 +302,23 @@ describe('SIMD memory', () => {
   });
 });
 
+describe('SIMD tier in a worker thread', () => {
+  it('runs the kernels posted to a worker on the same shared memory', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const a = inMemory(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8])), c = tier.allocate(4);
+    // The worker gets the compiled module, the memory and byte offsets: no copy of any array.
+    const source = `
+      const { parentPort, workerData: { module, memory, pA, pC } } = require('node:worker_threads');
+      const { exports } = new WebAssembly.Instance(module, { env: { memory, log: Math.log } });
+      exports.gemmNN(2, 2, 2, pA, 2, pA, pC, 0); // [[1, 2], [3, 4]] squared, into C
+      parentPort.postMessage('done');`;
+    const worker = new Worker(source, { eval: true, workerData: { module: tier.module, memory: tier.memory, pA: a.byteOffset, pC: c.byteOffset } });
+    await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    await worker.terminate();
+    expect(Array.from(c)).toEqual([7, 10, 15, 22]);
+  });
+});
+
 describe('keras.config kernels', () => {
   afterEach(() => keras.config.setKernels('js'));
 
