@@ -12,7 +12,7 @@ export interface RunnableModel extends TrainableModel {
   /** The forward pass on a batch. */
   apply(inputs: Tensor): Tensor;
   readonly trainableWeights: Tensor[];
-  /** The layers, in order (the compiled Dense step reads their weights directly). */
+  /** The layers, in order (the fused executor reads their descriptions: Layer.fusedSpec()). */
   readonly layers: Layer[];
   /** Set by compile(); null before. */
   readonly compiled: CompileSettings | null;
