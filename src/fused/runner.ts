@@ -70,7 +70,8 @@ export async function startFusedTraining(
   if (wanted !== 1) {
     const platform = await threadPlatform();
     const count = wanted ?? platform?.cores() ?? 1;
-    if (platform === null) threadsNote = 'this platform gives the fused step no worker threads over shared memory';
+    // Under 'auto', a platform without worker threads simply has one thread to give: nothing to report.
+    if (platform === null) threadsNote = wanted === null ? null : 'this platform gives the fused step no worker threads over shared memory';
     else if (count > 1) {
       const { startThreadedRunner } = await import('./threads/threaded-runner.js');
       const runner = await startThreadedRunner(platform, plan, optimizer, maxBatch, count);

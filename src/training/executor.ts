@@ -6,6 +6,10 @@
  * planner's sentence says why autograd runs instead.
  */
 import { planForward, planTraining, type FusedDense, type TrainingPlan } from '../fused/plan.js';
+import { startFusedTraining, type FusedTraining } from '../fused/runner.js';
+import type { StepRunner } from '../fused/step.js';
+import { checkClassIndices } from '../losses/labels.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { RunnableModel } from './model-interface.js';
 import type { CompileSettings } from './compile.js';
 import { ValueError } from '../errors.js';
@@ -35,6 +39,47 @@ export function chooseTraining(model: RunnableModel, settings: CompileSettings, 
 /** The executor for predict (and evaluate's forward pass) on samples of `sampleShape`. */
 export function chooseForward(model: RunnableModel, sampleShape: readonly number[], where: string): Choice<FusedDense[]> {
   return choose(model, model.compiled, where, () => planForward(model.layers, sampleShape));
+}
+
+/** What trains: the fused step's runner (null for autograd), on how many threads, and why not more. */
+export interface TrainingExecutor {
+  readonly runner: StepRunner | null;
+  readonly executor: 'fused' | 'autograd';
+  readonly threads: number;
+  /** Why autograd runs, or why the fused step runs on fewer threads than asked for; null when neither. */
+  readonly reason: string | null;
+}
+
+/**
+ * Chooses and starts the executor `fit` trains (x, y) with. Threads asked
+ * for that it cannot use, or worker threads that could not serve the fused
+ * step, are said once per model.
+ */
+export async function startTrainingExecutor(
+  model: RunnableModel,
+  settings: CompileSettings,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+  threadsArg: number | undefined,
+  where: string,
+): Promise<TrainingExecutor> {
+  const choice = chooseTraining(model, settings, x.shape.slice(1), y.shape, where);
+  let fused: FusedTraining | null = null;
+  if (choice.plan) {
+    // The fused step reads labels without the loss's per-batch checks: check them all once, here.
+    checkClassIndices(y.data, choice.plan.classes, settings.loss.name);
+    fused = await startFusedTraining(choice.plan, settings.optimizer, Math.min(batchSize, x.shape[0]!), threadsArg ?? 'auto');
+  }
+  const runner = fused?.runner ?? null;
+  const threads = runner?.threads ?? 1;
+  const reason = choice.reason ?? fused?.threadsNote ?? null;
+  const askedInVain = threadsArg !== undefined && threadsArg > threads;
+  if (reason !== null && (askedInVain || fused?.threadsNote)) {
+    const runsOn = `training runs on ${threads === 1 ? 'one thread' : `${threads} threads`}`;
+    warnOnce(model, `${where}: ${askedInVain ? `threads=${threadsArg} was asked for, but ${runsOn}` : runsOn}: ${reason}.`);
+  }
+  return { runner, executor: runner ? 'fused' : 'autograd', threads, reason };
 }
 
 /** Messages already shown, per model: a warning about threads is said once. */

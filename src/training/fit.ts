@@ -27,13 +27,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from '../callbacks/callbacks.js';
 import { diagnoseNonFinite, type NamedValues } from '../callbacks/non-finite.js';
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
-import { fusedGradientOf, gatherBatch, readStepLogs, startFusedTraining, type FusedTraining } from '../fused/runner.js';
+import { fusedGradientOf, gatherBatch, readStepLogs } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
-import { checkClassIndices } from '../losses/labels.js';
 import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type Verbosity } from '../utils/checks.js';
 import type { CompileSettings } from './compile.js';
 import { evaluateLoop } from './evaluate.js';
-import { chooseTraining, warnOnce } from './executor.js';
+import { startTrainingExecutor } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
@@ -122,20 +121,8 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   if (verbose !== 0) all.push(new ProgbarLogger());
 
   if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
-  const choice = chooseTraining(model, compiled, x.shape.slice(1), y.shape, where);
-  let fused: FusedTraining | null = null;
-  if (choice.plan) {
-    // The fused step reads labels without the loss's per-batch checks: check them all once, here.
-    checkClassIndices(y.data, choice.plan.classes, compiled.loss.name);
-    fused = await startFusedTraining(choice.plan, compiled.optimizer, Math.min(batchSize, n), args.threads ?? 'auto');
-  }
-  const runner = fused?.runner ?? null;
-  const threads = runner?.threads ?? 1;
-  const reason = choice.reason ?? fused?.threadsNote ?? null;
-  if (args.threads !== undefined && args.threads > threads && reason !== null) {
-    warnOnce(model, `${where}: threads=${args.threads} was asked for, but training runs on ${threads === 1 ? 'one thread' : `${threads} threads`}: ${reason}.`);
-  }
-  const params = { epochs, steps, verbose, executor: runner ? 'fused' : 'autograd', threads, ...(reason === null ? {} : { reason }) } as const;
+  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);
+  const params = { epochs, steps, verbose, executor, threads, ...(reason === null ? {} : { reason }) };
   for (const c of all) {
     (c as Partial<Callback>).setModel?.(model);
     (c as Partial<Callback>).setParams?.({ ...params });
