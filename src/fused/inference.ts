@@ -30,7 +30,7 @@ export function runForward(
     for (let i = 0; i <= last; i++) {
       const l = layers[i]!;
       const output = i === last ? out.subarray(start * l.units) : hidden[i]!;
-      kernels.gemm(false, false, rows, l.units, l.inputDim, input, l.kernel.data, output, false);
+      kernels.gemm({ transposeA: false, transposeB: false, m: rows, n: l.units, k: l.inputDim, a: input, b: l.kernel.data, c: output, accumulate: false });
       if (l.bias) kernels.addBias(output, l.bias.data, 0, rows, l.units);
       if (l.activation === 'softmax') {
         if (!(logits && i === last)) kernels.softmaxRows(output, 0, rows, l.units);

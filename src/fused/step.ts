@@ -27,7 +27,7 @@
  * A thread's rows and its shares of each kernel are fixed when the step is
  * built, so the views it reads through are made once, not per batch.
  */
-import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import type { ActivationKind } from '../tensor/kernels/activations.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -113,16 +113,17 @@ export class FusedStep {
   /** This thread's rows of the batch: [rowStart, rowStart + rowCapacity). */
   private readonly rowStart: number;
   private readonly rowCapacity: number;
-  /** Views starting at this thread's first row, per layer (made once). */
-  private readonly inputRows: Float32Array[];
-  private readonly outputRows: Float32Array[];
-  private readonly deltaRows: Float32Array[];
   /** Per layer: this thread's rows of the kernel, and its columns of the bias. */
   private readonly kernelRowRange: Array<[number, number]>;
   private readonly biasRange: Array<[number, number]>;
-  /** Views starting at this thread's first kernel row, per layer. */
-  private readonly inputColumns: Float32Array[];
-  private readonly gradRows: Float32Array[];
+  /**
+   * Per layer, the arguments of its three matrix products, made once (with
+   * views starting at this thread's first row or kernel row); a step changes
+   * only the number of rows (m) or the batch size (k).
+   */
+  private readonly forward: GemmArgs[];
+  private readonly backward: (GemmArgs | null)[];
+  private readonly kernelGrad: GemmArgs[];
   /** The loss kernel's arguments, made once; a step changes only rowEnd and scale. */
   private readonly loss: SoftmaxCrossEntropyArgs;
 
@@ -136,13 +137,31 @@ export class FusedStep {
     this.rowStart = Math.min(thread * chunk, maxBatch);
     this.rowCapacity = Math.min(chunk, maxBatch - this.rowStart);
     const inputOf = (l: number) => (l === 0 ? state.x : state.outputs[l - 1]!);
-    this.inputRows = layers.map((l, i) => inputOf(i).subarray(this.rowStart * l.inputDim));
-    this.outputRows = layers.map((l, i) => state.outputs[i]!.subarray(this.rowStart * l.units));
-    this.deltaRows = layers.map((l, i) => state.deltas[i]!.subarray(this.rowStart * l.units));
+    const r0 = this.rowStart;
     this.kernelRowRange = layers.map((l) => shareOf(l.inputDim, thread, threads));
     this.biasRange = layers.map((l) => shareOf(l.units, thread, threads));
-    this.inputColumns = layers.map((_, i) => inputOf(i).subarray(this.kernelRowRange[i]![0]));
-    this.gradRows = layers.map((l, i) => state.kernelGrads[i]!.subarray(this.kernelRowRange[i]![0] * l.units));
+    // Zₗ[r] = Aₗ[r] · Wₗ
+    this.forward = layers.map((l, i) => ({
+      transposeA: false, transposeB: false, m: 0, n: l.units, k: l.inputDim,
+      a: inputOf(i).subarray(r0 * l.inputDim), b: state.kernels[i]!, c: state.outputs[i]!.subarray(r0 * l.units), accumulate: false,
+    }));
+    // dAₗ[r] = dZₗ[r] · Wₗᵀ, written where dZₗ₋₁ goes (none for layer 0: the input needs no gradient).
+    this.backward = layers.map((l, i) =>
+      i === 0
+        ? null
+        : {
+            transposeA: false, transposeB: true, m: 0, n: l.inputDim, k: l.units,
+            a: state.deltas[i]!.subarray(r0 * l.units), b: state.kernels[i]!, c: state.deltas[i - 1]!.subarray(r0 * l.inputDim), accumulate: false,
+          },
+    );
+    // dWₗ[p0..p1) = Aₗ[:, p0..p1)ᵀ · dZₗ: this thread's kernel rows, reading its columns of the input in place.
+    this.kernelGrad = layers.map((l, i) => {
+      const [p0, p1] = this.kernelRowRange[i]!;
+      return {
+        transposeA: true, transposeB: false, m: p1 - p0, n: l.units, k: 0,
+        a: inputOf(i).subarray(p0), b: state.deltas[i]!, c: state.kernelGrads[i]!.subarray(p0 * l.units), accumulate: false, lda: l.inputDim,
+      };
+    });
     const last = layers.length - 1;
     this.loss = {
       logits: state.outputs[last]!,
@@ -159,7 +178,7 @@ export class FusedStep {
 
   /** Forward, loss and backward for this thread's rows of a batch of `batchSize` rows. */
   rowsPhase(batchSize: number): void {
-    const { layers, kernels: W, biases, outputs, deltas } = this.state;
+    const { layers, biases, outputs, deltas } = this.state;
     const r0 = this.rowStart;
     const rows = Math.max(0, Math.min(this.rowCapacity, batchSize - r0));
     const last = layers.length - 1;
@@ -170,7 +189,9 @@ export class FusedStep {
 
     for (let i = 0; i <= last; i++) {
       const l = layers[i]!;
-      kernels.gemm(false, false, rows, l.units, l.inputDim, this.inputRows[i]!, W[i]!, this.outputRows[i]!, false);
+      const product = this.forward[i]!;
+      product.m = rows;
+      kernels.gemm(product);
       const bias = biases[i];
       if (bias) kernels.addBias(outputs[i]!, bias, r0, r0 + rows, l.units);
       kernels.activate(l.activation, outputs[i]!, outputs[i]!, r0 * l.units, (r0 + rows) * l.units);
@@ -181,7 +202,9 @@ export class FusedStep {
     for (let i = last; i > 0; i--) {
       const l = layers[i]!;
       const below = deltas[i - 1]!;
-      kernels.gemm(false, true, rows, l.inputDim, l.units, this.deltaRows[i]!, W[i]!, this.deltaRows[i - 1]!, false);
+      const product = this.backward[i]!;
+      product.m = rows;
+      kernels.gemm(product);
       kernels.activationGradient(layers[i - 1]!.activation, outputs[i - 1]!, below, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
     }
   }
@@ -192,7 +215,9 @@ export class FusedStep {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i]!;
       const [p0, p1] = this.kernelRowRange[i]!;
-      kernels.gemm(true, false, p1 - p0, l.units, batchSize, this.inputColumns[i]!, deltas[i]!, this.gradRows[i]!, false, l.inputDim);
+      const product = this.kernelGrad[i]!;
+      product.k = batchSize;
+      kernels.gemm(product);
       this.optimizer.updateRange(kernelGrads[i]!, W[i]!, kernelSlots[i]!, t, p0 * l.units, p1 * l.units);
       const bias = biases[i];
       if (bias) {

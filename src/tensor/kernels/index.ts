@@ -10,6 +10,7 @@ import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
 
 export type { ActivationKind } from './activations.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
+export type { GemmArgs } from './matmul.js';
 
 export interface Kernels {
   gemm: typeof gemm;
