@@ -9,17 +9,18 @@
  * the reference. 'simd' is the same kernels assembled at run time into
  * WebAssembly SIMD (src/tensor/kernels/simd/): faster, equal to the JS tier
  * within float32 rounding, and each tier repeats itself bit for bit.
+ * Weights made while 'simd' is selected live in its memory; the fused
+ * executor moves any others there when it starts.
  */
 import { ValueError } from './errors.js';
-import { SimdKernels, simdSupported } from './tensor/kernels/simd/simd-kernels.js';
+import { selectKernels, type KernelTier } from './tensor/kernels/tier.js';
 import { suggestClosest } from './utils/suggest.js';
 
-export type KernelTier = 'js' | 'simd';
+export type { KernelTier } from './tensor/kernels/tier.js';
 const TIERS: readonly KernelTier[] = ['js', 'simd'];
 
 let selected: KernelTier = 'js';
 let warnedUnavailable = false;
-let simdTier: SimdKernels | null = null;
 
 /**
  * Selects the kernel tier for the whole process. Asking for 'simd' where
@@ -29,29 +30,16 @@ export function setKernels(tier: KernelTier): void {
   if (!TIERS.includes(tier)) {
     throw new ValueError(`setKernels: the kernel tier must be 'js' or 'simd'.${suggestClosest(String(tier), TIERS)} Received: tier=${JSON.stringify(tier)}`);
   }
-  if (tier === 'simd' && !simdSupported()) {
-    if (!warnedUnavailable) {
-      console.warn("setKernels('simd'): this JavaScript engine has no WebAssembly SIMD; the kernels stay on 'js'.");
-      warnedUnavailable = true;
-    }
-    selected = 'js';
-    return;
+  selected = selectKernels(tier);
+  if (selected !== tier && !warnedUnavailable) {
+    console.warn("setKernels('simd'): this JavaScript engine has no WebAssembly SIMD; the kernels stay on 'js'.");
+    warnedUnavailable = true;
   }
-  selected = tier;
 }
 
 /** The kernel tier in use: 'js' or 'simd'. */
 export function kernels(): KernelTier {
   return selected;
-}
-
-/**
- * The process's SIMD tier (its memory and kernels), created on first call.
- * What the executors allocate their buffers in when `kernels()` is 'simd'.
- */
-export function simdKernels(): SimdKernels {
-  simdTier ??= SimdKernels.create();
-  return simdTier;
 }
 
 export const config = { setKernels, kernels };

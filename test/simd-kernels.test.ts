@@ -16,7 +16,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { gemmReference } from '../src/tensor/kernels/matmul.js';
-import { activationBackward, Activation, biasActivation, columnSums, softmaxCrossEntropy, type ActivationCode } from '../src/tensor/kernels/dense.js';
+import { ACTIVATION_KINDS, activate, activationGradient } from '../src/tensor/kernels/activations.js';
+import { addBias, columnSums } from '../src/tensor/kernels/bias.js';
+import { softmaxCrossEntropy } from '../src/tensor/kernels/softmax.js';
+import type { GemmArgs } from '../src/tensor/kernels/matmul.js';
 import { SimdKernels, kernelModuleBytes, simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
 import { Code, I32, emitModule, writeSigned, writeUnsigned } from '../src/tensor/kernels/simd/wasm-emitter.js';
 import { RandomGenerator } from '../src/tensor/random.js';
@@ -109,13 +112,13 @@ describe('SIMD gemm', () => {
         const B = values(K * N, seed + 1);
         const C0 = accumulate ? values(M * N, seed + 2) : new Float32Array(M * N).fill(NaN);
         const want = accumulate ? C0.slice() : new Float32Array(M * N);
-        gemmReference(transA, transB, M, N, K, A, B, want, accumulate, lda);
+        gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: want, accumulate, lda });
         const [a, b, c] = [inMemory(A), inMemory(B), inMemory(C0)];
-        tier.gemm(transA, transB, M, N, K, a, b, c, accumulate, lda);
+        tier.gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a, b, c, accumulate, lda });
         expectWithin(c, want, () => 1e-5 * (K + 2), `M=${M} N=${N} K=${K} tA=${transA} tB=${transB} acc=${accumulate} lda=${lda}`);
         // The same call again gives the same bits.
         const again = inMemory(C0);
-        tier.gemm(transA, transB, M, N, K, a, b, again, accumulate, lda);
+        tier.gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: a, b: b, c: again, accumulate, lda });
         expectBits(again, c, 'repeat');
         tier.reset();
       }),
@@ -127,9 +130,9 @@ describe('SIMD gemm', () => {
     for (const [tA, tB, M, N, K] of [[false, false, 32, 128, 784], [true, false, 784, 128, 32], [false, true, 32, 128, 10], [true, true, 20, 33, 17]] as const) {
       const A = values(M * K, 7, 0, 1, 0.5), B = values(K * N, 8);
       const want = new Float32Array(M * N);
-      gemmReference(tA, tB, M, N, K, A, B, want, false);
+      gemmReference({ transposeA: tA, transposeB: tB, m: M, n: N, k: K, a: A, b: B, c: want, accumulate: false });
       const c = tier.allocate(M * N);
-      tier.gemm(tA, tB, M, N, K, inMemory(A), inMemory(B), c, false);
+      tier.gemm({ transposeA: tA, transposeB: tB, m: M, n: N, k: K, a: inMemory(A), b: inMemory(B), c, accumulate: false });
       expectWithin(c, want, () => 1e-5 * (K + 2), `${M}×${K}·${K}×${N}`);
       tier.reset();
     }
@@ -137,33 +140,33 @@ describe('SIMD gemm', () => {
 
   it('rejects arrays outside its memory and short arrays', () => {
     const inside = tier.allocate(16);
-    expect(() => tier.gemm(false, false, 4, 4, 4, new Float32Array(16), inside, inside, false)).toThrow(keras.ValueError);
-    expect(() => tier.gemm(false, false, 4, 4, 5, inside, inside, inside, false)).toThrow(RangeError);
+    expect(() => tier.gemm({ transposeA: false, transposeB: false, m: 4, n: 4, k: 4, a: new Float32Array(16), b: inside, c: inside, accumulate: false })).toThrow(keras.ValueError);
+    expect(() => tier.gemm({ transposeA: false, transposeB: false, m: 4, n: 4, k: 5, a: inside, b: inside, c: inside, accumulate: false })).toThrow(RangeError);
   });
 });
 
 describe('SIMD element-wise kernels', () => {
-  const activations: ActivationCode[] = [Activation.linear, Activation.relu, Activation.sigmoid, Activation.tanh];
-
-  it('bias + activation and the activation backward equal the JS kernels bit for bit (property)', () => {
+  it('bias, activation and the activation gradient equal the JS kernels bit for bit (property)', () => {
     fc.assert(
-      fc.property(dim, dim, fc.constantFrom(...activations), fc.boolean(), seed, (rows, units, activation, withBias, s) => {
+      fc.property(dim, dim, fc.constantFrom(...ACTIVATION_KINDS), fc.boolean(), seed, (rows, units, activation, withBias, s) => {
         const rowStart = rows === 0 ? 0 : s % rows, rowEnd = rows;
         const Z = values(rows * units, s, -3, 3, 0.2);
         Z[0] = rows * units > 0 ? -0 : Z[0]!;
         const bias = withBias ? values(units, s + 1) : null;
         const want = Z.slice();
-        biasActivation(want, bias, rowStart, rowEnd, units, activation);
+        if (bias) addBias(want, bias, rowStart, rowEnd, units);
+        activate(activation, want, want, rowStart * units, rowEnd * units);
         const got = inMemory(Z);
-        tier.biasActivation(got, bias && inMemory(bias), rowStart, rowEnd, units, activation);
-        expectBits(got, want, `biasActivation rows=${rows} units=${units} f=${activation}`);
+        if (bias) tier.addBias(got, inMemory(bias), rowStart, rowEnd, units);
+        tier.activate(activation, got, got, rowStart * units, rowEnd * units);
+        expectBits(got, want, `bias + activation rows=${rows} units=${units} f=${activation}`);
 
         const dZ = values(rows * units, s + 2);
         const dWant = dZ.slice();
-        activationBackward(dWant, want, rowStart, rowEnd, units, activation);
+        activationGradient(activation, want, dWant, dWant, rowStart * units, rowEnd * units);
         const dGot = inMemory(dZ);
-        tier.activationBackward(dGot, got, rowStart, rowEnd, units, activation);
-        expectBits(dGot, dWant, `activationBackward f=${activation}`);
+        tier.activationGradient(activation, got, dGot, dGot, rowStart * units, rowEnd * units);
+        expectBits(dGot, dWant, `activationGradient f=${activation}`);
         tier.reset();
       }),
       { numRuns: 200 },
@@ -195,10 +198,10 @@ describe('SIMD element-wise kernels', () => {
         const scale = rows === 0 ? 1 : 1 / rows;
         const rowStart = rows === 0 ? 0 : s % rows;
         const dWant = new Float32Array(rows * classes), totalsWant = new Float64Array([0.5, 2]), lossesWant = new Float32Array(rows);
-        softmaxCrossEntropy(Z, labels, rowStart, rows, classes, scale, dWant, totalsWant, lossesWant);
+        softmaxCrossEntropy({ logits: Z, labels, rowStart, rowEnd: rows, classes, scale, grad: dWant, totals: totalsWant, rowLosses: lossesWant });
         const dGot = tier.allocate(rows * classes), totalsGot = tier.allocateFloat64(2), lossesGot = tier.allocate(rows);
         totalsGot.set([0.5, 2]);
-        tier.softmaxCrossEntropy(inMemory(Z), inMemory(labels), rowStart, rows, classes, scale, dGot, totalsGot, lossesGot);
+        tier.softmaxCrossEntropy({ logits: inMemory(Z), labels: inMemory(labels), rowStart, rowEnd: rows, classes, scale, grad: dGot, totals: totalsGot, rowLosses: lossesGot });
         const what = `rows=${rows} classes=${classes} spread=${spread}`;
         expectWithin(dGot, dWant, () => 2e-6 * scale, `${what} dZ`);
         expectWithin(lossesGot, lossesWant, (w) => 1e-5 * (1 + Math.abs(w)), `${what} row losses`);
@@ -222,6 +225,12 @@ describe('SIMD optimizer updates', () => {
       ? new keras.optimizers.Adam({ learningRate: o.lr, epsilon: o.eps })
       : new keras.optimizers.SGD({ learningRate: o.lr, momentum: o.momentum, nesterov: o.nesterov });
 
+  /** The optimizer's rule of step t on the SIMD tier: its scalars, then the tier's kernel. */
+  const tierUpdate = (o: keras.optimizers.Optimizer, g: Float32Array, theta: Float32Array, slots: Float32Array[], t: number, start: number, end: number): void => {
+    if (o instanceof keras.optimizers.Adam) tier.adamUpdate(g, theta, slots[0]!, slots[1]!, start, end, o.stepSize(t), o.beta1, o.beta2, o.epsilon);
+    else if (o instanceof keras.optimizers.SGD) tier.sgdUpdate(g, theta, slots[0] ?? null, start, end, o.learningRate, o.momentum, o.nesterov);
+  };
+
   it('match updateRange over any element range, for several steps (property)', () => {
     fc.assert(
       fc.property(optimizerArb, fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 3 }), seed, (o, n, steps, s) => {
@@ -233,7 +242,7 @@ describe('SIMD optimizer updates', () => {
         for (let t = 1; t <= steps; t++) {
           const g = values(n, s + 100 * t);
           optimizer.updateRange(g, thetaWant, slotsWant, t, start, end);
-          tier.optimizerUpdate(optimizer, inMemory(g), thetaGot, slotsGot, t, start, end);
+          tierUpdate(optimizer, inMemory(g), thetaGot, slotsGot, t, start, end);
         }
         const close = (w: number): number => 1e-6 * (Math.abs(w) + 1);
         expectWithin(thetaGot, thetaWant, close, `${o.kind} n=${n} [${start}, ${end}) θ`);
@@ -255,7 +264,7 @@ describe('SIMD optimizer updates', () => {
         const runs = [[0, n], [0, cut, n]].map((bounds) => {
           const theta = inMemory(values(n, s));
           const slots = Array.from({ length: optimizer.slotCount }, (_, i) => inMemory(values(n, s + 8 + i, 0, 1)));
-          for (let b = 0; b + 1 < bounds.length; b++) tier.optimizerUpdate(optimizer, g, theta, slots, 3, bounds[b]!, bounds[b + 1]!);
+          for (let b = 0; b + 1 < bounds.length; b++) tierUpdate(optimizer, g, theta, slots, 3, bounds[b]!, bounds[b + 1]!);
           return [theta, ...slots];
         });
         runs[0]!.forEach((array, i) => expectBits(runs[1]![i]!, array, `${o.kind} split at ${cut}`));
@@ -276,11 +285,26 @@ describe('SIMD memory', () => {
     expect(tier.holds(new Float32Array(4))).toBe(false);
   });
 
+  it('reuses released blocks, merging neighbours, and rejects what it did not allocate', () => {
+    const own = SimdKernels.create({ initialPages: 1 });
+    const [a, b, c] = [own.allocate(100), own.allocate(100), own.allocate(100)];
+    own.release(a);
+    own.release(b); // a and b merge into one free block of 2 × 448 bytes
+    const d = own.allocate(200).fill(1);
+    expect(d.byteOffset).toBe(a.byteOffset);
+    expect(c[0]).toBe(0); // c untouched
+    own.release(c); // c, merged with what d left of b, goes back to the tail: the next block starts right after d
+    expect(own.allocate(1000).byteOffset).toBe(d.byteOffset + 832);
+    expect(own.allocate(3).every((v) => v === 0)).toBe(true);
+    expect(() => own.release(new Float32Array(3))).toThrow(keras.ValueError);
+    expect(() => own.release(d.subarray(1))).toThrow(keras.ValueError);
+  });
+
   it('grows a shared memory without detaching the views it handed out', () => {
     const own = SimdKernels.create({ initialPages: 1, shared: true });
     const first = own.allocate(10).fill(3);
     const big = own.allocate(70_000); // more than a page: the memory grows
-    own.gemm(false, false, 1, 1, 10, first, first, big, false);
+    own.gemm({ transposeA: false, transposeB: false, m: 1, n: 1, k: 10, a: first, b: first, c: big, accumulate: false });
     expect(first[9]).toBe(3);
     expect(big[0]).toBe(90);
   });
@@ -296,7 +320,7 @@ describe('SIMD memory', () => {
     const a = inMemory(Float32Array.from([1, 2, 3, 4])), c = tier.allocate(1);
     const worker = SimdKernels.attach(tier.module, tier.memory);
     const va = worker.view(a.byteOffset, 4), vc = worker.view(c.byteOffset, 1);
-    worker.gemm(false, false, 1, 1, 4, va, va, vc, false);
+    worker.gemm({ transposeA: false, transposeB: false, m: 1, n: 1, k: 4, a: va, b: va, c: vc, accumulate: false });
     expect(c[0]).toBe(30);
     expect(() => worker.allocate(1)).toThrow(keras.RuntimeError);
   });

@@ -18,7 +18,7 @@
  * - The element-wise kernels of a step, in millions of elements per second:
  *   bias + relu and relu's backward on [32, 128], the bias gradient (column
  *   sums of [32, 128]), softmax crossentropy on [32, 10], and Adam's update
- *   (`updateRange`) over the model's four variables (101,770 parameters).
+ *   (`adamUpdate`) over the model's four variables (101,770 parameters).
  *
  * Everything is warmed up first (≈2 s, all kernels interleaved, as training
  * interleaves them), then timed as 9 repetitions of enough back-to-back calls
@@ -28,8 +28,7 @@
  *     npm run bench -- --only kernels          # as a table
  */
 import * as keras from '../../src/index.js';
-import { gemm } from '../../src/tensor/kernels/matmul.js';
-import { Activation, activationBackward, biasActivation, columnSums, softmaxCrossEntropy } from '../../src/tensor/kernels/dense.js';
+import { jsKernels, type Kernels } from '../../src/tensor/kernels/index.js';
 import { SimdKernels, simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import {
@@ -67,7 +66,7 @@ const X = Float32Array.from(x.data); // [32, 784], real scaled images
 const W1 = glorotUniform(inputs, hidden);
 const W2 = glorotUniform(hidden, classes);
 const H = new Float32Array(batch * hidden);
-gemm(false, false, batch, hidden, inputs, X, W1, H, false);
+jsKernels.gemm({ transposeA: false, transposeB: false, m: batch, n: hidden, k: inputs, a: X, b: W1, c: H, accumulate: false });
 for (let i = 0; i < H.length; i++) H[i] = Math.max(0, H[i]!);
 const dZ1 = keras.randomNormal([batch, hidden], 0, 1 / batch).data;
 for (let i = 0; i < dZ1.length; i++) if (H[i] === 0) dZ1[i] = 0;
@@ -83,18 +82,17 @@ const shapes: Shape[] = [
 
 const simdAvailable = simdSupported();
 const simd = simdAvailable ? SimdKernels.create() : null;
-/** The tiers to time, each with a way to place an operand where its kernels read it. */
-const tiers: { tier: KernelTier; place: (values: Float32Array) => Float32Array }[] = [
-  { tier: 'js', place: (values) => values.slice() },
-  ...(simd ? [{ tier: 'simd' as const, place: (values: Float32Array) => copyInto(simd, values) }] : []),
+/** The tiers to time: their kernels, and a way to place an operand where those kernels read it. */
+const tiers: { tier: KernelTier; k: Pick<Kernels, keyof Kernels>; place: (values: Float32Array) => Float32Array; totals: () => Float64Array }[] = [
+  { tier: 'js', k: jsKernels, place: (values) => values.slice(), totals: () => new Float64Array(2) },
+  ...(simd ? [{ tier: 'simd' as const, k: simd, place: (values: Float32Array) => copyInto(simd, values), totals: () => simd.allocateFloat64(2) }] : []),
 ];
 if (!simd) progress(options, 'WebAssembly SIMD is unavailable here: timing the JS tier only');
 
 const gemmCalls = shapes.map((s) =>
-  tiers.map(({ tier, place }): Timed => {
-    const [A, B, C] = [place(s.A), place(s.B), place(new Float32Array(s.M * s.N))];
-    const kernel = tier === 'js' ? gemm : simd!.gemm.bind(simd);
-    return { tier, call: () => kernel(s.transA, s.transB, s.M, s.N, s.K, A, B, C, false) };
+  tiers.map(({ tier, k, place }): Timed => {
+    const args = { transposeA: s.transA, transposeB: s.transB, m: s.M, n: s.N, k: s.K, a: place(s.A), b: place(s.B), c: place(new Float32Array(s.M * s.N)), accumulate: false };
+    return { tier, call: () => k.gemm(args) };
   }),
 );
 
@@ -116,53 +114,52 @@ const elementwise: Elementwise[] = [
   {
     name: 'bias + relu [32, 128]',
     elements: batch * hidden,
-    calls: tiers.map(({ tier, place }) => {
+    calls: tiers.map(({ tier, k, place }) => {
       // In place, call after call: the values drift by the bias each time, which changes nothing in the work.
       const [A, bias] = [place(Z1), place(b1)];
-      const run = tier === 'js' ? biasActivation : simd!.biasActivation.bind(simd);
-      return { tier, call: () => run(A, bias, 0, batch, hidden, Activation.relu) };
+      return { tier, call: () => { k.addBias(A, bias, 0, batch, hidden); k.activate('relu', A, A, 0, batch * hidden); } };
     }),
   },
   {
     name: 'relu backward [32, 128]',
     elements: batch * hidden,
-    calls: tiers.map(({ tier, place }) => {
+    calls: tiers.map(({ tier, k, place }) => {
       const [dZ, A] = [place(dZ1), place(H)];
-      const run = tier === 'js' ? activationBackward : simd!.activationBackward.bind(simd);
-      return { tier, call: () => run(dZ, A, 0, batch, hidden, Activation.relu) };
+      return { tier, call: () => k.activationGradient('relu', A, dZ, dZ, 0, batch * hidden) };
     }),
   },
   {
     name: 'bias gradient (column sums) [32, 128]',
     elements: batch * hidden,
-    calls: tiers.map(({ tier, place }) => {
+    calls: tiers.map(({ tier, k, place }) => {
       const [dZ, out] = [place(dZ1), place(new Float32Array(hidden))];
-      const run = tier === 'js' ? columnSums : simd!.columnSums.bind(simd);
-      return { tier, call: () => run(dZ, batch, hidden, 0, hidden, out) };
+      return { tier, call: () => k.columnSums(dZ, batch, hidden, 0, hidden, out) };
     }),
   },
   {
     name: 'softmax crossentropy [32, 10]',
     elements: batch * classes,
-    calls: tiers.map(({ tier, place }) => {
-      const [Z, y, dZ] = [place(Z2), place(labels), place(new Float32Array(batch * classes))];
-      const totals = tier === 'js' ? new Float64Array(2) : simd!.allocateFloat64(2);
-      const run = tier === 'js' ? softmaxCrossEntropy : simd!.softmaxCrossEntropy.bind(simd);
-      return { tier, call: () => run(Z, y, 0, batch, classes, 1 / batch, dZ, totals) };
+    calls: tiers.map(({ tier, k, place, totals }) => {
+      const args = {
+        logits: place(Z2), labels: place(labels), classes, rowStart: 0, rowEnd: batch, scale: 1 / batch,
+        grad: place(new Float32Array(batch * classes)), totals: totals(), rowLosses: null,
+      };
+      return { tier, call: () => k.softmaxCrossEntropy(args) };
     }),
   },
   {
     name: `Adam (${adamParams.toLocaleString('en-US')} params)`,
     elements: adamParams,
-    calls: tiers.map(({ tier, place }) => {
+    calls: tiers.map(({ tier, k, place }) => {
       const sets = variables.map((n) => ({
         g: place(keras.randomNormal([n], 0, 0.01).data),
         theta: place(keras.randomUniform([n], -0.1, 0.1).data),
-        slots: [place(new Float32Array(n)), place(new Float32Array(n))],
+        m: place(new Float32Array(n)),
+        v: place(new Float32Array(n)),
         n,
       }));
-      const update = tier === 'js' ? adam.updateRange.bind(adam) : simd!.optimizerUpdate.bind(simd, adam);
-      return { tier, call: () => { for (const v of sets) update(v.g, v.theta, v.slots, 10, 0, v.n); } };
+      const alpha = adam.stepSize(10);
+      return { tier, call: () => { for (const s of sets) k.adamUpdate(s.g, s.theta, s.m, s.v, 0, s.n, alpha, adam.beta1, adam.beta2, adam.epsilon); } };
     }),
   },
 ];

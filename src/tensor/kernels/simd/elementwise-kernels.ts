@@ -1,11 +1,10 @@
 /**
  * The training step's element-wise kernels in WebAssembly SIMD, each the
- * counterpart of a JS kernel (../dense.ts, ../../../optim/*.ts) on byte
+ * counterpart of a JS kernel (../bias.ts, ../activations.ts, ../optimizers.ts) on byte
  * addresses in the memory, over a range of rows or elements so that threads
  * can share the work:
  *
  *     biasAdd(pA, pBias, rowStart, rowEnd, units)        A[r, j] += b[j]
- *     biasRelu(pA, pBias, rowStart, rowEnd, units)       A[r, j] = relu(A[r, j] + b[j])
  *     reluBackward(pdZ, pA, start, end)                  dZ[i] = A[i] > 0 ? dZ[i] : 0
  *                                      (with pdZ = pA it is relu itself: A[i] = A[i] > 0 ? A[i] : 0)
  *     columnSums(pdZ, rows, units, colStart, colEnd, pOut)  out[j] = Σ_r dZ[r, j]
@@ -13,11 +12,11 @@
  *     sgd(pG, pTheta, start, end, lr)                    θ −= lr·g
  *     sgdMomentum(pG, pTheta, pM, start, end, lr, mu, nesterov)
  *
- * relu is pmax-like: NaN and −0 become +0, as in the JS kernel, so bias+relu
- * agrees with it bit for bit (an f32 sum of two f32s is the same whether
+ * relu is pmax-like: NaN and −0 become +0, as in the JS kernel, and the bias
+ * sum agrees with it bit for bit (an f32 sum of two f32s is the same whether
  * computed in float32 or in float64 and rounded). Sigmoid and tanh have no
- * SIMD exp here: the tier adds the bias in SIMD and applies their JS formula
- * (../dense.ts), so each formula lives in one place.
+ * SIMD exp here: the tier applies their JS formula (../activations.ts), so
+ * each formula lives in one place.
  *
  * Adam and SGD compute in float32 lanes (the JS rules in float64, rounded
  * once), so they agree with JS to a few float32 roundings.
@@ -27,8 +26,7 @@ import { Code, F32, I32, type FunctionDefinition, type Local } from './wasm-emit
 
 export function elementwiseFunctions(): FunctionDefinition[] {
   return [
-    { name: 'biasAdd', results: [], code: biasActivation(false) },
-    { name: 'biasRelu', results: [], code: biasActivation(true) },
+    { name: 'biasAdd', results: [], code: biasAdd() },
     { name: 'reluBackward', results: [], code: reluBackward() },
     { name: 'columnSums', results: [], code: columnSums() },
     { name: 'adam', results: [], code: adam() },
@@ -43,8 +41,8 @@ function signature(...types: (typeof I32 | typeof F32)[]): { code: Code; p: Loca
   return { code, p: types.map((_, i) => code.param(i)) };
 }
 
-/** A[r, j] = A[r, j] + bias[j], then relu when `withRelu`, for rows [rowStart, rowEnd). */
-function biasActivation(withRelu: boolean): Code {
+/** A[r, j] = A[r, j] + bias[j] for rows [rowStart, rowEnd). */
+function biasAdd(): Code {
   const { code, p } = signature(I32, I32, I32, I32, I32);
   const [pA, pBias, rowStart, rowEnd, units] = p as [Local, Local, Local, Local, Local];
   const [r, row] = code.locals(I32, 2);
@@ -57,10 +55,6 @@ function biasActivation(withRelu: boolean): Code {
       L.load(pBias);
       L.add();
       code.set(z);
-      if (withRelu) {
-        L.keepWherePositive(z, z);
-        code.set(z);
-      }
       L.store(row, z);
     });
   });
@@ -108,7 +102,7 @@ function columnSums(): Code {
 }
 
 /**
- * Adam, Keras's form (../../../optim/adam.ts), for elements [start, end):
+ * Adam, Keras's form (../optimizers.ts), for elements [start, end):
  *
  *     m ← b1·m + c1·g          (c1 = 1 − b1)
  *     v ← b2·v + c2·g·g        (c2 = 1 − b2)
@@ -136,7 +130,7 @@ function adam(): Code {
   return code;
 }
 
-/** Plain SGD (../../../optim/sgd.ts): θ ← θ − lr·g for elements [start, end). */
+/** Plain SGD (../optimizers.ts): θ ← θ − lr·g for elements [start, end). */
 function sgd(): Code {
   const { code, p } = signature(I32, I32, I32, I32, F32);
   const [pG, pTheta, start, end, lr] = p as [Local, Local, Local, Local, Local];

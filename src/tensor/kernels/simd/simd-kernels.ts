@@ -28,11 +28,9 @@
  * memory `reserve` the total first: `allocate` refuses to grow an unshared
  * memory once it has handed out a view.
  */
-import { biasActivation as jsBiasActivation, activationBackward as jsActivationBackward, Activation, type ActivationCode } from '../dense.js';
-import { checkGemmArgs } from '../matmul.js';
-import { Adam } from '../../../optim/adam.js';
-import { SGD } from '../../../optim/sgd.js';
-import type { Optimizer } from '../../../optim/optimizer.js';
+import { activate as jsActivate, activationGradient as jsActivationGradient, type ActivationKind } from '../activations.js';
+import { checkGemmArgs, type GemmArgs } from '../matmul.js';
+import { softmaxRows as jsSoftmaxRows, type SoftmaxCrossEntropyArgs } from '../softmax.js';
 import { RuntimeError, ValueError } from '../../../errors.js';
 import { Code, emitModule, type MemoryImport } from './wasm-emitter.js';
 import { gemmFunctions } from './gemm-kernels.js';
@@ -79,7 +77,6 @@ interface Exports {
   gemmNT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
   gemmTT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
   biasAdd(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
-  biasRelu(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
   reluBackward(pdZ: number, pA: number, start: number, end: number): void;
   columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
   adam(pG: number, pTheta: number, pM: number, pV: number, start: number, end: number,
@@ -103,6 +100,10 @@ export class SimdKernels {
   /** Where the next allocation starts (byte offset). Offset 0 is never handed out. */
   private next = ALIGN_BYTES;
   private viewsHandedOut = false;
+  /** Released blocks, sorted by start, neighbours merged: reused first fit. */
+  private readonly freeBlocks: { start: number; bytes: number }[] = [];
+  /** Live allocations: byte offset → bytes reserved. */
+  private readonly liveBlocks = new Map<number, number>();
   /** Every ArrayBuffer the memory has had: a shared memory gets a new (longer) one each time it grows. */
   private readonly buffers = new Set<ArrayBufferLike>();
   private readonly raw: Exports;
@@ -155,15 +156,69 @@ export class SimdKernels {
     return new Float64Array(this.memory.buffer, start, length).fill(0);
   }
 
-  /** Reserves `length` elements of `bytesEach` bytes; returns their byte offset. */
+  /**
+   * Reserves `length` elements of `bytesEach` bytes; returns their byte
+   * offset. A released block that is large enough is reused (first fit);
+   * otherwise the block comes from the end, growing the memory if needed.
+   */
   private claim(length: number, bytesEach: number): number {
     if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`SIMD kernels: allocate() needs a whole length ≥ 0. Received: length=${length}`);
     if (!Number.isFinite(this.next)) throw new RuntimeError('SIMD kernels: an attached tier (in a worker) cannot allocate; build views from the main thread\'s offsets with view().');
-    const start = this.next;
-    this.ensureCapacity(start + length * bytesEach);
-    this.next = Math.ceil((start + length * bytesEach) / ALIGN_BYTES) * ALIGN_BYTES;
+    const bytes = Math.max(ALIGN_BYTES, Math.ceil((length * bytesEach) / ALIGN_BYTES) * ALIGN_BYTES);
+    let start = -1;
+    for (let i = 0; i < this.freeBlocks.length; i++) {
+      const block = this.freeBlocks[i]!;
+      if (block.bytes < bytes) continue;
+      start = block.start;
+      block.start += bytes;
+      block.bytes -= bytes;
+      if (block.bytes === 0) this.freeBlocks.splice(i, 1);
+      break;
+    }
+    if (start < 0) {
+      start = this.next;
+      this.ensureCapacity(start + bytes);
+      this.next = start + bytes;
+    }
+    this.liveBlocks.set(start, bytes);
     this.viewsHandedOut = true;
     return start;
+  }
+
+  /**
+   * Gives the block `array` starts (from `allocate` or `allocateFloat64`)
+   * back for reuse. Every view into it must be dropped: a later allocation
+   * may hand the same bytes out again.
+   */
+  release(array: Float32Array | Float64Array): void {
+    this.releaseAt(this.at(array, 'the array to release'));
+  }
+
+  /** `release` by byte offset (what a FinalizationRegistry holds, since it cannot hold the array). */
+  releaseAt(byteOffset: number): void {
+    const bytes = this.liveBlocks.get(byteOffset);
+    if (bytes === undefined) throw new ValueError(`SIMD kernels: release() takes an array allocate() returned. Received: an array at byte ${byteOffset}`);
+    this.liveBlocks.delete(byteOffset);
+    let i = 0;
+    while (i < this.freeBlocks.length && this.freeBlocks[i]!.start < byteOffset) i++;
+    this.freeBlocks.splice(i, 0, { start: byteOffset, bytes });
+    // Merge with the neighbours, so that a released large block stays large.
+    const next = this.freeBlocks[i + 1];
+    if (next && byteOffset + bytes === next.start) {
+      this.freeBlocks[i]!.bytes += next.bytes;
+      this.freeBlocks.splice(i + 1, 1);
+    }
+    const previous = this.freeBlocks[i - 1];
+    if (previous && previous.start + previous.bytes === byteOffset) {
+      previous.bytes += this.freeBlocks[i]!.bytes;
+      this.freeBlocks.splice(i, 1);
+    }
+    // A free block at the end goes back to the unallocated tail.
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
+    if (last && last.start + last.bytes === this.next) {
+      this.next = last.start;
+      this.freeBlocks.pop();
+    }
   }
 
   /** A view of `length` floats at `byteOffset` (a worker's way to see the main thread's buffers). */
@@ -173,19 +228,30 @@ export class SimdKernels {
     return new Float32Array(buffer, byteOffset, length);
   }
 
+  /** A view of `length` float64s at `byteOffset` (a worker's view of the step's totals). */
+  view64(byteOffset: number, length: number): Float64Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float64Array(buffer, byteOffset, length);
+  }
+
   /** Forgets every allocation: the next `allocate` starts from the beginning again (old views alias the new ones). */
   reset(): void {
     if (!Number.isFinite(this.next)) return;
     this.next = ALIGN_BYTES;
+    this.freeBlocks.length = 0;
+    this.liveBlocks.clear();
   }
 
-  /** Bytes handed out so far. */
+  /** Bytes in live allocations. */
   get bytesAllocated(): number {
-    return Number.isFinite(this.next) ? this.next : 0;
+    let total = 0;
+    for (const bytes of this.liveBlocks.values()) total += bytes;
+    return total;
   }
 
   /** True when `array` lies in this tier's memory, so the kernels can take it. */
-  holds(array: Float32Array): boolean {
+  holds(array: Float32Array | Float64Array): boolean {
     return this.buffers.has(array.buffer);
   }
 
@@ -215,70 +281,80 @@ export class SimdKernels {
     return array.byteOffset;
   }
 
-  // --- The kernels, with the JS kernels' signatures ---
+  // --- The kernels, with the JS kernels' signatures (./index.ts's Kernels) ---
 
   /** C = op(A)·op(B) (or C += … when accumulate): the contract of `gemm` in ../matmul.ts. */
-  gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    A: Float32Array, B: Float32Array, C: Float32Array, accumulate: boolean, lda: number = transA ? M : K,
-  ): void {
+  readonly gemm = (args: GemmArgs): void => {
+    const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
+    const lda = args.lda ?? (transA ? M : K);
     checkGemmArgs(M, N, K, A, B, C, transA, lda);
     const kernel = transA ? (transB ? this.raw.gemmTT : this.raw.gemmTN) : transB ? this.raw.gemmNT : this.raw.gemmNN;
     kernel(M, N, K, this.at(A, 'A'), lda, this.at(B, 'B'), this.at(C, 'C'), accumulate ? 1 : 0);
-  }
+  };
 
-  /** A[r, j] = f(A[r, j] + bias[j]) for rows [rowStart, rowEnd): `biasActivation` of ../dense.ts. */
-  biasActivation(A: Float32Array, bias: Float32Array | null, rowStart: number, rowEnd: number, units: number, activation: ActivationCode): void {
-    const pA = this.at(A, 'A');
-    const relu = activation === Activation.relu;
-    if (bias !== null) (relu ? this.raw.biasRelu : this.raw.biasAdd)(pA, this.at(bias, 'bias'), rowStart, rowEnd, units);
-    else if (relu) this.raw.reluBackward(pA, pA, rowStart * units, rowEnd * units); // A masked by itself: relu
-    // No SIMD exp: sigmoid and tanh use the JS formula on the biased values.
-    if (activation === Activation.sigmoid || activation === Activation.tanh) jsBiasActivation(A, null, rowStart, rowEnd, units, activation);
-  }
+  /** A[r, j] += bias[j] for rows [rowStart, rowEnd): `addBias` of ../bias.ts. */
+  readonly addBias = (A: Float32Array, bias: Float32Array, rowStart: number, rowEnd: number, units: number): void => {
+    this.raw.biasAdd(this.at(A, 'A'), this.at(bias, 'bias'), rowStart, rowEnd, units);
+  };
 
-  /** dZ[r, j] *= f'(A[r, j]) for rows [rowStart, rowEnd): `activationBackward` of ../dense.ts. */
-  activationBackward(dZ: Float32Array, A: Float32Array, rowStart: number, rowEnd: number, units: number, activation: ActivationCode): void {
-    if (activation === Activation.relu) this.raw.reluBackward(this.at(dZ, 'dZ'), this.at(A, 'A'), rowStart * units, rowEnd * units);
-    else jsActivationBackward(dZ, A, rowStart, rowEnd, units, activation);
-  }
+  /**
+   * y[i] = f(z[i]) for i in [start, end): `activate` of ../activations.ts.
+   * relu in place is z masked by itself; sigmoid and tanh (no SIMD exp here)
+   * and relu into another array are the JS formula.
+   */
+  readonly activate = (kind: ActivationKind, z: Float32Array, y: Float32Array, start: number, end: number): void => {
+    if (kind === 'relu' && y === z) this.raw.reluBackward(this.at(z, 'z'), this.at(z, 'z'), start, end);
+    else jsActivate(kind, z, y, start, end);
+  };
 
-  /** out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd): `columnSums` of ../dense.ts. */
-  columnSums(dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void {
+  /** into[i] = grad[i]·f'(y[i]) for i in [start, end): `activationGradient` of ../activations.ts (SIMD for relu in place). */
+  readonly activationGradient = (kind: ActivationKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void => {
+    if (kind === 'relu' && into === grad) this.raw.reluBackward(this.at(grad, 'grad'), this.at(y, 'y'), start, end);
+    else jsActivationGradient(kind, y, grad, into, start, end);
+  };
+
+  /** out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd): `columnSums` of ../bias.ts. */
+  readonly columnSums = (dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void => {
     this.raw.columnSums(this.at(dZ, 'dZ'), rows, units, colStart, colEnd, this.at(out, 'out'));
-  }
+  };
+
+  /** Softmax of rows in place: no SIMD version (prediction only), the JS kernel on the views. */
+  readonly softmaxRows = jsSoftmaxRows;
 
   /**
    * Softmax crossentropy on logits with its gradient: `softmaxCrossEntropy`
-   * of ../dense.ts. `totals` too must be in the memory (`allocateFloat64(2)`).
+   * of ../softmax.ts. `totals` too must be in the memory (`allocateFloat64(2)`).
    */
-  softmaxCrossEntropy(
-    Z: Float32Array, labels: Float32Array, rowStart: number, rowEnd: number, classes: number,
-    scale: number, dZ: Float32Array, totals: Float64Array, rowLosses: Float32Array | null = null,
-  ): void {
+  readonly softmaxCrossEntropy = (args: SoftmaxCrossEntropyArgs): void => {
+    const { logits, labels, classes, rowStart, rowEnd, scale, grad, totals, rowLosses } = args;
     this.raw.softmaxCrossEntropy(
-      this.at(Z, 'Z'), this.at(labels, 'labels'), rowStart, rowEnd, classes, scale,
-      this.at(dZ, 'dZ'), this.at(totals, 'totals'), rowLosses === null ? 0 : this.at(rowLosses, 'rowLosses'),
+      this.at(logits, 'logits'), this.at(labels, 'labels'), rowStart, rowEnd, classes, scale,
+      this.at(grad, 'grad'), this.at(totals, 'totals'), rowLosses === null ? 0 : this.at(rowLosses, 'rowLosses'),
     );
-  }
+  };
 
-  /**
-   * The optimizer's rule on elements [start, end) of a variable: what
-   * `optimizer.updateRange(g, theta, state, step, start, end)` does, for Adam
-   * and SGD. `state` holds the optimizer's slot arrays (in the memory).
-   */
-  optimizerUpdate(optimizer: Optimizer, g: Float32Array, theta: Float32Array, state: readonly Float32Array[], step: number, start: number, end: number): void {
+  /** Adam on θ[start, end): `adamUpdate` of ../optimizers.ts, in float32 lanes. */
+  readonly adamUpdate = (
+    g: Float32Array, theta: Float32Array, m: Float32Array, v: Float32Array,
+    start: number, end: number, alpha: number, beta1: number, beta2: number, epsilon: number,
+  ): void => {
+    this.raw.adam(
+      this.at(g, 'the gradient'), this.at(theta, 'the variable'), this.at(m, 'm'), this.at(v, 'v'),
+      start, end, alpha, beta1, beta2, 1 - beta1, 1 - beta2, epsilon,
+    );
+  };
+
+  /** SGD on θ[start, end): `sgdUpdate` of ../optimizers.ts, in float32 lanes. */
+  readonly sgdUpdate = (
+    g: Float32Array, theta: Float32Array, momentum: Float32Array | null,
+    start: number, end: number, learningRate: number, mu: number, nesterov: boolean,
+  ): void => {
     const pG = this.at(g, 'the gradient');
     const pTheta = this.at(theta, 'the variable');
-    if (optimizer instanceof Adam) {
-      const { beta1, beta2, epsilon } = optimizer;
-      const [m, v] = state as [Float32Array, Float32Array];
-      this.raw.adam(pG, pTheta, this.at(m, 'm'), this.at(v, 'v'), start, end, optimizer.stepSize(step), beta1, beta2, 1 - beta1, 1 - beta2, epsilon);
-    } else if (optimizer instanceof SGD) {
-      if (optimizer.momentum === 0) this.raw.sgd(pG, pTheta, start, end, optimizer.learningRate);
-      else this.raw.sgdMomentum(pG, pTheta, this.at(state[0]!, 'momentum'), start, end, optimizer.learningRate, optimizer.momentum, optimizer.nesterov ? 1 : 0);
-    } else {
-      optimizer.updateRange(g, theta, state, step, start, end);
-    }
-  }
+    if (momentum === null || mu === 0) this.raw.sgd(pG, pTheta, start, end, learningRate);
+    else this.raw.sgdMomentum(pG, pTheta, this.at(momentum, 'momentum'), start, end, learningRate, mu, nesterov ? 1 : 0);
+  };
 }
+
+/** Keeps TypeScript honest: the tier has every kernel of ../index.ts with the same signature. */
+export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate'>;

@@ -1,6 +1,6 @@
 /**
  * Softmax crossentropy on logits, fused with its gradient, in WebAssembly
- * SIMD: the counterpart of `softmaxCrossEntropy` in ../dense.ts. Per row r of
+ * SIMD: the counterpart of `softmaxCrossEntropy` in ../softmax.ts. Per row r of
  * Z with label y:
  *
  *     max  = maxⱼ z_j,  argmax its first index
