@@ -1,28 +1,24 @@
 /**
  * `predict` and `evaluate` through the fused kernels: per batch,
  * Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ) into buffers made once per call, in the kernels'
- * storage (the SIMD tier's memory when it is selected: the batch's rows are
- * copied in, the outputs copied out). The same numbers as the layer-by-layer
- * forward pass, without a tensor per layer per batch. Evaluation adds the
+ * storage (the SIMD tier's memory when it is selected). The same numbers as the layer-by-layer
+ * forward pass, without a tensor or typed array per batch. Evaluation adds the
  * fused crossentropy kernel on the logits, for the loss and the correct count.
  */
-import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
-import { activeSimdKernels } from '../tensor/kernels/tier.js';
+import { kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { FusedDense } from './plan.js';
 import { adoptWeights } from './weights.js';
-
-/** Where the kernels can read `array` as it is (true on the JS tier; on the SIMD tier, only arrays in its memory). */
-function readableInPlace(array: Float32Array): boolean {
-  const tier = activeSimdKernels();
-  return tier === null || tier.holds(array);
-}
 
 /**
  * Runs the layers on rows [0, n) of x in batches of `batchSize`;
  * `onBatch(b, start, end, output)` after each, with the batch's outputs
  * (rows × units of the last layer) in `output`, valid until the next batch.
  * With `logits`, a softmax output layer stops before its softmax.
+ *
+ * Each batch's rows are copied into a buffer of the kernels' storage first
+ * (about 1% of the work of the first product): the SIMD kernels read only
+ * their own memory, and a buffer made once means no view per batch.
  */
 export function runForward(
   layers: readonly FusedDense[],
@@ -35,30 +31,36 @@ export function runForward(
   adoptWeights(layers);
   const rowsMax = Math.min(batchSize, n);
   const inputDim = layers[0]!.inputDim;
+  const input = allocateFloat32(rowsMax * inputDim);
   const outputs = layers.map((l) => allocateFloat32(rowsMax * l.units));
-  const staged = readableInPlace(x) ? null : allocateFloat32(rowsMax * inputDim);
+  // Aₗ₊₁ = Aₗ · Wₗ, one argument object per layer, made once; a batch changes only m.
+  const products: GemmArgs[] = layers.map((l, i) => ({
+    transposeA: false, transposeB: false, m: 0, n: l.units, k: l.inputDim,
+    a: i === 0 ? input : outputs[i - 1]!, b: l.kernel.data, c: outputs[i]!, accumulate: false,
+  }));
   const last = layers.length - 1;
   for (let start = 0, b = 0; start < n; start += batchSize, b++) {
     const rows = Math.min(batchSize, n - start);
-    let input = x.subarray(start * inputDim);
-    if (staged) {
-      staged.set(x.subarray(start * inputDim, (start + rows) * inputDim));
-      input = staged;
-    }
+    copyRange(x, start * inputDim, input, 0, rows * inputDim);
     for (let i = 0; i <= last; i++) {
       const l = layers[i]!;
       const output = outputs[i]!;
-      kernels.gemm({ transposeA: false, transposeB: false, m: rows, n: l.units, k: l.inputDim, a: input, b: l.kernel.data, c: output, accumulate: false });
+      products[i]!.m = rows;
+      kernels.gemm(products[i]!);
       if (l.bias) kernels.addBias(output, l.bias.data, 0, rows, l.units);
       if (l.activation === 'softmax') {
         if (!(logits && i === last)) kernels.softmaxRows(output, 0, rows, l.units);
       } else {
         kernels.activate(l.activation, output, output, 0, rows * l.units);
       }
-      input = output;
     }
     onBatch(b, start, start + rows, outputs[last]!);
   }
+}
+
+/** to[toStart + i] = from[fromStart + i] for i < count: a plain loop, so no view is made per batch. */
+function copyRange(from: Float32Array, fromStart: number, to: Float32Array, toStart: number, count: number): void {
+  for (let i = 0; i < count; i++) to[toStart + i] = from[fromStart + i]!;
 }
 
 /** The outputs for rows [0, n) of x, n × units of the last layer, in `out`. */
@@ -72,7 +74,7 @@ export function predictForward(
 ): void {
   const units = layers[layers.length - 1]!.units;
   runForward(layers, x, n, batchSize, (b, start, end, output) => {
-    out.set(output.subarray(0, (end - start) * units), start * units);
+    copyRange(output, 0, out, start * units, (end - start) * units);
     onBatch(b);
   });
 }
@@ -98,7 +100,7 @@ export function evaluateForward(
     grad: allocateFloat32(rowsMax * classes), totals: allocateFloat64(2), rowLosses: null,
   };
   runForward(layers, x, n, batchSize, (b, start, end, logits) => {
-    batchLabels.set(labels.subarray(start, end));
+    copyRange(labels, start, batchLabels, 0, end - start);
     loss.logits = logits;
     loss.rowEnd = end - start;
     loss.totals.fill(0);
