@@ -68,5 +68,6 @@ export function inCurrentStorage(values: Float32Array): boolean {
  */
 export function moveToCurrentStorage(tensor: Tensor): void {
   if (inCurrentStorage(tensor.data)) return;
-  (tensor as { data: Float32Array }).data = sharedCopy(tensor.data);
+  const copy = sharedCopy(tensor.data);
+  Object.assign(tensor as { data: Float32Array; values: Float32Array }, { data: copy, values: copy });
 }
