@@ -10,9 +10,11 @@
  *
  * The trained model is saved in TF.js's format (model.json + weights.bin,
  * with the optimizer's state); `npm run fashion-mnist:load` loads it back
- * and evaluates it again.
+ * and evaluates it again. The tutorial's figures go next to it, as SVG:
+ * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
+import { writeFigures } from '../plots/figures.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -36,7 +38,7 @@ const model = new keras.Sequential([
 model.summary();
 
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-await model.fit(x, trainLabels, { epochs });
+const history = await model.fit(x, trainLabels, { epochs });
 
 const [testLoss, testAcc] = model.evaluate(xTest, testLabels);
 console.log('\nTest loss:', testLoss);
@@ -54,6 +56,10 @@ console.log(
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir, { includeOptimizer: true });
 console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+
+// The tutorial's pictures, drawn by the same plot specs as the playground's.
+const figures = await writeFigures(saveDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
+console.log(`Figures: ${figures.join(', ')}`);
 
 function stringArg(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

@@ -68,7 +68,7 @@ export interface Size {
  * read the named data sets 'batches' and 'epochs' (rows of CurveRow).
  */
 export function trainingCurvesSpec(size: Size, data?: CurveData, arrange: 'row' | 'column' = 'row'): Spec {
-  const trainingLabel = data?.trainingLabel ?? 'training (smoothed per batch)';
+  const trainingLabel = data?.trainingLabel ?? 'training (smoothed)';
   const series = [trainingLabel, 'validation'];
   const color = { scale: { domain: series, range: [COLORS.training, COLORS.validation] }, legend: { title: null } };
   const panel = (field: 'loss' | 'accuracy', title: string): UnitSpec => ({
@@ -217,9 +217,10 @@ export function predictionGridSpec(items: GridItem[], classNames: readonly strin
  * The confusion matrix: how many test images of each true class (rows) were
  * predicted as each class (columns), shaded by the fraction of the row; and
  * beside it each class's accuracy (the diagonal over the row's total).
- * `counts[t * k + p]` for k classes.
+ * `counts[t * k + p]` for k classes. `arrange` puts the accuracies beside the
+ * matrix, or below it on narrow screens.
  */
-export function confusionMatrixSpec(counts: ArrayLike<number>, classNames: readonly string[], side: number): Spec {
+export function confusionMatrixSpec(counts: ArrayLike<number>, classNames: readonly string[], side: number, arrange: 'row' | 'column' = 'row'): Spec {
   const k = classNames.length;
   const cells: { true: string; predicted: string; count: number; fraction: number }[] = [];
   const accuracy: { true: string; accuracy: number }[] = [];
@@ -237,7 +238,7 @@ export function confusionMatrixSpec(counts: ArrayLike<number>, classNames: reado
   return asSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
-    hconcat: [
+    [arrange === 'row' ? 'hconcat' : 'vconcat']: [
       {
         width: side,
         height: side,
@@ -270,12 +271,12 @@ export function confusionMatrixSpec(counts: ArrayLike<number>, classNames: reado
         ],
       },
       {
-        width: Math.round(side * 0.35),
+        width: arrange === 'row' ? Math.round(side * 0.35) : Math.round(side * 0.6),
         height: side,
         title: 'Per-class accuracy',
         data: { values: accuracy },
         encoding: {
-          y: { ...y, axis: { labels: false, title: null, ticks: false } },
+          y: arrange === 'row' ? { ...y, axis: { labels: false, title: null, ticks: false } } : y,
           x: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, title: 'Accuracy', axis: { format: '.0%', tickCount: 3 } },
         },
         layer: [

@@ -106,4 +106,9 @@ export const barsChart = (element: HTMLElement, classNames: readonly string[]) =
   );
 
 export const confusionChart = (element: HTMLElement, classNames: readonly string[]) =>
-  new RedrawnChart<number[]>(element, (counts, width) => confusionMatrixSpec(counts, classNames, Math.max(200, Math.min(380, Math.floor((width - 150) / 1.4)))));
+  new RedrawnChart<number[]>(element, (counts, width) =>
+    // Beside: the matrix, the accuracies (0.35 of its side) and ~130 px of labels; below, on narrow screens: the matrix and its labels.
+    width >= 480
+      ? confusionMatrixSpec(counts, classNames, Math.min(400, Math.floor((width - 130) / 1.38)), 'row')
+      : confusionMatrixSpec(counts, classNames, Math.max(180, width - 110), 'column'),
+  );

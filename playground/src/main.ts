@@ -146,7 +146,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'finished':
       statusLine.textContent = message.stopped
         ? `Stopped after ${message.epochsDone} of ${message.epochs} epochs. Resume goes on from there.`
-        : `Done: ${message.epochs} epochs${epochSeconds.length ? `, ${$('seconds-per-epoch').textContent} s an epoch` : ''}.`;
+        : `Done: ${message.epochs} epoch${message.epochs === 1 ? '' : 's'}${epochSeconds.length ? `, ${$('seconds-per-epoch').textContent} s an epoch` : ''}.`;
       setState(message.stopped ? 'stopped' : 'done');
       break;
     case 'exported':

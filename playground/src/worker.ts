@@ -11,7 +11,7 @@ import type { CurvePoint, Evaluation, FromWorker, ToWorker } from './protocol.js
 import { Terminal } from './terminal.js';
 
 /** The test images shown in the page's grid: the first ones of the test set, as in the tutorial. */
-const GRID_SIZE = 30;
+const GRID_SIZE = 24;
 /** How often the page hears about progress, in ms: often enough to look live, rarely enough to cost nothing. */
 const POST_EVERY_MS = 100;
 /** The exponential moving average's weight on the past, per batch (TensorBoard's smoothing). */
