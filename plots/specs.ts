@@ -64,10 +64,11 @@ export interface Size {
 /**
  * Loss and accuracy against epochs, side by side, training as a line and
  * validation as points joined by a line (`arrange`: side by side, or one
- * above the other on narrow screens). With `data` omitted the two series
+ * above the other on narrow screens; `epochs` fixes the x axis to the
+ * planned run, so the curves grow into it). With `data` omitted the two series
  * read the named data sets 'batches' and 'epochs' (rows of CurveRow).
  */
-export function trainingCurvesSpec(size: Size, data?: CurveData, arrange: 'row' | 'column' = 'row'): Spec {
+export function trainingCurvesSpec(size: Size, data?: CurveData, arrange: 'row' | 'column' = 'row', epochs?: number): Spec {
   const trainingLabel = data?.trainingLabel ?? 'training (smoothed)';
   const series = [trainingLabel, 'validation'];
   const color = { scale: { domain: series, range: [COLORS.training, COLORS.validation] }, legend: { title: null } };
@@ -80,7 +81,7 @@ export function trainingCurvesSpec(size: Size, data?: CurveData, arrange: 'row' 
         data: data ? { values: data.training } : { name: 'batches' },
         mark: { type: 'line', strokeWidth: 1.8, clip: true, interpolate: 'monotone' },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1 } },
+          x: { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1 }, scale: epochs ? { domain: [0, epochs], nice: false } : {} },
           y: { field, type: 'quantitative', title: field === 'loss' ? 'Loss' : 'Accuracy', scale: { zero: false } },
           color: { datum: trainingLabel, ...color },
         },
@@ -103,6 +104,8 @@ export function trainingCurvesSpec(size: Size, data?: CurveData, arrange: 'row' 
   return asSpec({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
+    // Redraw at the new size when streamed data widens an axis's labels.
+    autosize: { type: 'pad', resize: true },
     [arrange === 'row' ? 'hconcat' : 'vconcat']: [panel('loss', 'Loss'), panel('accuracy', 'Accuracy')],
     resolve: { scale: { color: 'shared' } },
   });

@@ -30,27 +30,35 @@ export class CurvesChart {
   private pending: { batches: CurvePoint[]; epochs: CurvePoint[] } = { batches: [], epochs: [] };
   private timer: number | null = null;
   private width = 0;
+  private epochCount: number | undefined;
 
   constructor(private readonly element: HTMLElement) {}
 
   /** Draws the empty axes, or redraws everything at the element's current width. */
-  async layout(): Promise<void> {
+  async layout(force = false): Promise<void> {
     const width = this.element.clientWidth;
-    if (this.view !== null && width === this.width) return;
+    if (this.view !== null && width === this.width && !force) return;
     this.width = width;
     const narrow = width < 640;
     const panelWidth = narrow ? widthIn(this.element, 80, 180) : widthIn(this.element, 190, 300) / 2;
-    const spec = trainingCurvesSpec({ width: Math.floor(panelWidth), height: narrow ? 170 : 230 }, undefined, narrow ? 'column' : 'row');
+    const spec = trainingCurvesSpec({ width: Math.floor(panelWidth), height: narrow ? 170 : 230 }, undefined, narrow ? 'column' : 'row', this.epochCount);
     this.view = await draw(this.element, spec, this.view);
     this.view.data('batches', this.batches.slice()).data('epochs', this.epochs.slice());
     await this.view.runAsync();
   }
 
-  reset(): void {
+  /** Forgets the points; the x axis spans `epochs` (or follows the data when undefined). */
+  async reset(epochs?: number): Promise<void> {
     this.batches = [];
     this.epochs = [];
     this.pending = { batches: [], epochs: [] };
-    this.view?.data('batches', []).data('epochs', []).runAsync();
+    await this.extend(epochs);
+  }
+
+  /** Keeps the points and widens the x axis to `epochs` (training resumed for more epochs). */
+  async extend(epochs?: number): Promise<void> {
+    this.epochCount = epochs;
+    await this.layout(true);
   }
 
   addBatches(points: CurvePoint[]): void {

@@ -113,7 +113,7 @@ export function checkConfig(config: PlaygroundConfig): PlaygroundConfig {
 
 /** 55000 → '55_000', as a TypeScript literal a reader can count. */
 function literal(value: number): string {
-  return Number.isInteger(value) && value >= 10_000 ? value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, '_') : String(value);
+  return Number.isInteger(value) && value >= 1_000 ? value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, '_') : String(value);
 }
 
 /** The optimizer as the program writes it: the Keras string when the learning rate is the default. */
@@ -133,7 +133,7 @@ export function programText(config: PlaygroundConfig): string {
 const [[trainImages, trainLabels], [testImages, testLabels]] =
   await keras.datasets.fashionMnist.loadData();
 
-// The first ${n} training images, the last 5_000 held out for validation.
+// Train on the first ${n} images; validate on the last 5_000.
 const x = trainImages.sliceRows(0, ${n}).div(255);
 const y = trainLabels.sliceRows(0, ${n});
 const xVal = trainImages.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)}).div(255);

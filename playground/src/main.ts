@@ -95,7 +95,7 @@ controls.form.addEventListener('submit', (event) => {
 function start(config: PlaygroundConfig): void {
   trainingConfig = config;
   epochSeconds = [];
-  curves.reset();
+  void curves.reset(config.epochs);
   progress.textContent = '';
   statusLine.textContent = 'Starting…';
   setState('training');
@@ -114,6 +114,7 @@ buttons.resume.addEventListener('click', () => {
   if (Number.isInteger(epochs) && epochs > 0) trainingConfig = { ...trainingConfig, epochs };
   showError(null);
   setState('training');
+  void curves.extend(trainingConfig.epochs);
   send({ type: 'resume', epochs: trainingConfig.epochs });
 });
 
@@ -157,7 +158,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       controls.set(message.config);
       trainingConfig = message.config;
       epochSeconds = [];
-      curves.reset();
+      void curves.reset();
       progress.textContent = '';
       filesStatus.textContent = `Loaded ${message.source}; measuring it on the test set…`;
       break;
