@@ -181,7 +181,8 @@ function showEvaluation(evaluation: Evaluation): void {
   latest = evaluation;
   testAccuracy.textContent = evaluation.testAccuracy.toFixed(4);
   $('test-loss').textContent = evaluation.testLoss.toFixed(4);
-  $('evaluated-after').textContent = evaluation.epoch > 0 ? `After epoch ${evaluation.epoch}, on the 10,000 test images.` : 'The loaded model, on the 10,000 test images.';
+  const trained = Number.isInteger(evaluation.epoch) ? `After epoch ${evaluation.epoch}` : `After ${evaluation.epoch.toFixed(2)} epochs`;
+  $('evaluated-after').textContent = evaluation.epoch > 0 ? `${trained}, on the 10,000 test images.` : 'The loaded model, on the 10,000 test images.';
   if (filesStatus.textContent?.startsWith('Loaded')) {
     filesStatus.textContent = filesStatus.textContent.replace('; measuring it on the test set…', `: test accuracy ${evaluation.testAccuracy.toFixed(4)}.`);
   }

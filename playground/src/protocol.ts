@@ -14,7 +14,7 @@ export interface CurvePoint {
 
 /** What the model learned, measured on the test set after an epoch (or after loading a model). */
 export interface Evaluation {
-  /** 1-based epochs trained so far (0 for a loaded model that has not trained here). */
+  /** Epochs trained so far, in batches ÷ batches per epoch (fractional after a stop; 0 for a model just loaded). */
   epoch: number;
   testLoss: number;
   testAccuracy: number;

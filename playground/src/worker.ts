@@ -28,7 +28,17 @@ let validation: [keras.Tensor, keras.Tensor] | null = null;
 let testX: keras.Tensor | null = null;
 
 /** The model being trained and how far it got. */
-let session: { model: Model; config: PlaygroundConfig; epochsDone: number; batchesDone: number; smoothed: Smoother } | null = null;
+let session: Session | null = null;
+interface Session {
+  model: Model;
+  config: PlaygroundConfig;
+  epochsDone: number;
+  batchesDone: number;
+  smoothed: Smoother;
+  /** The progress bar's screen, kept across stop and resume as a terminal would. */
+  terminal: Terminal;
+}
+const newSession = (model: Model, config: PlaygroundConfig): Session => ({ model, config, epochsDone: 0, batchesDone: 0, smoothed: new Smoother(), terminal: new Terminal() });
 let training = false;
 let stopRequested = false;
 
@@ -117,8 +127,11 @@ function pageCallback(model: Model, config: PlaygroundConfig, steps: number, ter
 
     override async onEpochEnd(epoch: number, logs: keras.Logs): Promise<void> {
       flush();
-      // A stop in the middle of an epoch ends it early; resume trains that epoch again.
-      if (batchesThisEpoch < steps) return;
+      // A stop in the middle of an epoch ends it early: no validation point, and resume trains that epoch again.
+      if (batchesThisEpoch < steps) {
+        await postEvaluation(model, s.batchesDone / steps);
+        return;
+      }
       s.epochsDone = epoch + 1;
       post({
         type: 'epoch',
@@ -126,7 +139,7 @@ function pageCallback(model: Model, config: PlaygroundConfig, steps: number, ter
         validation: { epoch: s.batchesDone / steps, loss: logs.val_loss!, accuracy: logs.val_accuracy! },
         seconds: (performance.now() - epochStart) / 1000,
       });
-      await postEvaluation(model, epoch + 1);
+      await postEvaluation(model, s.batchesDone / steps);
     }
   })();
 }
@@ -170,7 +183,7 @@ async function run(resumed: boolean): Promise<void> {
     const { x, y } = await trainingData(config.samples);
     const steps = Math.ceil(config.samples / config.batchSize);
     post({ type: 'started', config, stepsPerEpoch: steps, resumed });
-    const terminal = new Terminal();
+    const terminal = s.terminal;
     await model.fit(x, y, {
       epochs: config.epochs,
       initialEpoch: s.epochsDone,
@@ -192,7 +205,7 @@ async function handle(message: ToWorker): Promise<void> {
       if (training) throw new Error('Training is already running; stop it first.');
       const config = checkConfig(message.config);
       keras.clearSession();
-      session = { model: buildModel(keras, config), config, epochsDone: 0, batchesDone: 0, smoothed: new Smoother() };
+      session = newSession(buildModel(keras, config), config);
       return run(false);
     }
     case 'resume':
@@ -216,7 +229,7 @@ async function handle(message: ToWorker): Promise<void> {
       const model = await keras.models.loadModel(keras.io.fromMemory(message.artifacts));
       const config = configOf(model, session?.config);
       if (model.compiled === null) compileModel(keras, model, config);
-      session = { model, config, epochsDone: 0, batchesDone: 0, smoothed: new Smoother() };
+      session = newSession(model, config);
       post({ type: 'imported', config, source: message.source });
       await trainingData(config.samples);
       await postEvaluation(model, 0);
