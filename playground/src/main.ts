@@ -74,9 +74,15 @@ function showError(message: string | null): void {
   errorBox.textContent = message ?? '';
 }
 
-controls.form.addEventListener('invalid-settings', (event) => showError((event as CustomEvent<string>).detail));
+// A message about the settings goes when they are fixed; one from training stays until the next action.
+let settingsError = false;
+controls.form.addEventListener('invalid-settings', (event) => {
+  settingsError = true;
+  showError((event as CustomEvent<string>).detail);
+});
 controls.form.addEventListener('valid', () => {
-  if (errorBox.dataset.kind !== 'worker') showError(null);
+  if (settingsError) showError(null);
+  settingsError = false;
 });
 
 controls.form.addEventListener('submit', (event) => {
@@ -162,14 +168,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       progress.textContent = '';
       filesStatus.textContent = `Loaded ${message.source}; measuring it on the test set…`;
       break;
-    case 'error':
-      errorBox.dataset.kind = 'worker';
+    case 'error': {
+      const wasTraining = document.body.dataset.state === 'training' || document.body.dataset.state === 'stopping';
       showError(message.message);
-      delete errorBox.dataset.kind;
       filesStatus.textContent = '';
       setState(hasModel ? 'stopped' : 'error');
-      statusLine.textContent = 'Training did not run to the end; see the message above.';
+      if (wasTraining) statusLine.textContent = 'Training stopped on an error; see the message under the controls.';
       break;
+    }
   }
 };
 worker.onerror = (event) => {
