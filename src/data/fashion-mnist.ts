@@ -13,7 +13,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
-import { Progbar } from '../training/progbar.js';
+import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { suggestClosest } from '../utils/suggest.js';
 
