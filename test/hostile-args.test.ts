@@ -61,7 +61,7 @@ describe('checkpoint path templates', () => {
     expect((await failure(() => new keras.callbacks.ModelCheckpoint('ckpt-{epoch:x}'))).message).toMatch(/unsupported format "x"/);
   });
   it('a field named like an inherited property is an unknown log key', async () => {
-    const { formatFilepath } = await import('../src/training/model-checkpoint.js');
+    const { formatFilepath } = await import('../src/callbacks/model-checkpoint.js');
     expect(() => formatFilepath('ckpt-{constructor}', 0, { loss: 1 })).toThrow(/the field \{constructor\} names no log value/);
   });
 });

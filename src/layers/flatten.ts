@@ -3,6 +3,7 @@
  * No weights; the data is shared, not copied (see reshape).
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { FlattenSpec } from './fused-spec.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
 import { describeValue, ValueError } from '../errors.js';
 import { checkedOptions } from '../utils/options.js';
@@ -19,6 +20,10 @@ export class Flatten extends Layer {
 
   call(inputs: Tensor): Tensor {
     return inputs.reshape([inputs.shape[0]!, -1]);
+  }
+
+  override fusedSpec(): FlattenSpec | null {
+    return this.call === Flatten.prototype.call ? { kind: 'flatten', name: this.name } : null;
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

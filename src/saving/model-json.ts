@@ -28,7 +28,7 @@ import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../layers/naming.js';
-import { Sequential } from '../layers/sequential.js';
+import type { ModelFactory, SavableModel } from './savable.js';
 import { zeros } from '../tensor/creation.js';
 import type { Shape } from '../tensor/shape.js';
 import { ownEntry } from '../utils/registry.js';
@@ -68,7 +68,7 @@ const initializersFromFile = new WeakMap<Dense, { kernel: unknown; bias: unknown
 // ---------------------------------------------------------------- writing
 
 /** The modelTopology of a built Sequential model. */
-export function modelTopology(model: Sequential): KerasObject & { keras_version: string; backend: string } {
+export function modelTopology(model: SavableModel): KerasObject & { keras_version: string; backend: string } {
   const inputShape = model.builtInputShape;
   if (!model.built || inputShape === null) {
     throw new RuntimeError(
@@ -137,14 +137,15 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
 // ---------------------------------------------------------------- reading
 
 /**
- * Rebuilds the Sequential model a modelTopology describes, built (weights
- * allocated, as zeros) but not yet loaded. Throws a FileFormatError for a
+ * Rebuilds the Sequential model a modelTopology describes (with `make`,
+ * which constructs the model class), built (weights allocated, as zeros)
+ * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (a Conv2D layer, a gelu activation).
  * `maxValues` bounds the weight values the topology may build (the count the
  * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
-export function sequentialFromTopology(topology: unknown, source: string, maxValues = Infinity): Sequential {
+export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>, maxValues = Infinity): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -216,7 +217,7 @@ export function sequentialFromTopology(topology: unknown, source: string, maxVal
         `the topology and the weights do not belong together. Received: ${values} values`,
     );
   }
-  return new Sequential(layers, name === undefined ? {} : { name });
+  return make(layers, name === undefined ? {} : { name });
 }
 
 /** How many weight values `layers` build on samples of `inputShape`, counted before anything is allocated. */
