@@ -12,7 +12,7 @@
  * Weights made while 'simd' is selected live in its memory; the fused
  * executor moves any others there when it starts.
  */
-import { ValueError } from './errors.js';
+import { describeValue, ValueError } from './errors.js';
 import { selectKernels, type KernelTier } from './tensor/kernels/tier.js';
 import { suggestClosest } from './utils/suggest.js';
 
@@ -27,8 +27,9 @@ let warnedUnavailable = false;
  * WebAssembly SIMD is unavailable warns (once) and stays on 'js'.
  */
 export function setKernels(tier: KernelTier): void {
-  if (!TIERS.includes(tier)) {
-    throw new ValueError(`setKernels: the kernel tier must be 'js' or 'simd'.${suggestClosest(String(tier), TIERS)} Received: tier=${JSON.stringify(tier)}`);
+  if (typeof tier !== 'string' || !TIERS.includes(tier)) {
+    const hint = typeof tier === 'string' ? suggestClosest(tier, TIERS) : '';
+    throw new ValueError(`setKernels: the kernel tier must be 'js' or 'simd'.${hint} Received: tier=${describeValue(tier)}`);
   }
   selected = selectKernels(tier);
   if (selected !== tier && !warnedUnavailable) {

@@ -16,6 +16,7 @@ import { SparseCategoricalCrossentropy, type Loss } from '../losses/losses.js';
 import { resolveMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
 import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/activations.js';
 import { sizeOf } from '../tensor/shape.js';
+import { checkFusedSpec } from './check-spec.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** What the executor needs of a layer: its description, and its name for messages. */
@@ -54,7 +55,7 @@ export function planForward(layers: readonly DescribedLayer[], sampleShape: read
   const dense: FusedDense[] = [];
   let flattened = false;
   for (const layer of layers) {
-    const spec = layer.fusedSpec();
+    const spec = checkFusedSpec(layer.fusedSpec(), layer);
     if (spec === null) return `layer "${layer.name}" (${layer.className}) has no fused form`;
     if (spec.kind === 'flatten') {
       if (dense.length > 0) return 'a Flatten layer comes after a Dense layer';
@@ -63,6 +64,8 @@ export function planForward(layers: readonly DescribedLayer[], sampleShape: read
     }
     if (spec.kernel === null) return 'the model is not built';
     const { name, trainable, units, activation, kernel, bias } = spec;
+    const before = dense[dense.length - 1];
+    if (before && kernel.shape[0] !== before.units) return `layer "${name}" takes ${kernel.shape[0]} inputs but the layer before it gives ${before.units}`;
     dense.push({ name, trainable, inputDim: kernel.shape[0]!, units, activation, kernel, bias });
   }
   if (dense.length === 0) return 'the model has no Dense layer';

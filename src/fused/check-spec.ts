@@ -1,0 +1,45 @@
+/**
+ * The check of a layer's fused description (`Layer.fusedSpec()`, see
+ * src/layers/fused-spec.ts) before the executor runs on it. A custom layer
+ * may return one; the executor then reads and writes its kernel by the
+ * sizes the description states, so a description whose weights do not have
+ * those sizes would read past them or train the wrong numbers. It is
+ * rejected with a ValueError naming the layer and the field instead.
+ */
+import type { FusedLayerSpec } from '../layers/fused-spec.js';
+import { ACTIVATION_KINDS } from '../tensor/kernels/activations.js';
+import { Tensor } from '../tensor/tensor.js';
+import { describeValue, ValueError } from '../errors.js';
+
+/** The activations the fused step computes: the element-wise kernels, and softmax on the output. */
+const FUSED_ACTIVATIONS: readonly string[] = [...ACTIVATION_KINDS, 'softmax'];
+
+/** `spec` as a FusedLayerSpec or null; throws a ValueError saying what is wrong with it. */
+export function checkFusedSpec(spec: unknown, layer: { readonly name: string; readonly className: string }): FusedLayerSpec | null {
+  if (spec === null) return null;
+  const where = `Layer "${layer.name}" (${layer.className}): fusedSpec()`;
+  const bad = (field: string, expected: string, value: unknown) =>
+    new ValueError(`${where} returned a description whose ${field} must be ${expected}. Received: ${field}=${describeValue(value)}`);
+  if (typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new ValueError(`${where} must return null or a description { kind: 'dense' | 'flatten', … }. Received: ${describeValue(spec)}`);
+  }
+  const s = spec as Record<string, unknown>;
+  if (typeof s.name !== 'string') throw bad('name', 'a string', s.name);
+  if (s.kind === 'flatten') return spec as FusedLayerSpec;
+  if (s.kind !== 'dense') throw bad('kind', "'dense' or 'flatten'", s.kind);
+  if (typeof s.trainable !== 'boolean') throw bad('trainable', 'true or false', s.trainable);
+  if (typeof s.useBias !== 'boolean') throw bad('useBias', 'true or false', s.useBias);
+  if (!Number.isInteger(s.units) || (s.units as number) <= 0) throw bad('units', 'a positive integer', s.units);
+  if (typeof s.activation !== 'string' || !FUSED_ACTIVATIONS.includes(s.activation)) throw bad('activation', `one of ${FUSED_ACTIVATIONS.join(', ')}`, s.activation);
+  const units = s.units as number;
+  if (s.kernel !== null) {
+    const kernel = s.kernel;
+    if (!(kernel instanceof Tensor) || kernel.dtype !== 'float32' || kernel.rank !== 2 || kernel.shape[1] !== units) {
+      throw bad('kernel', `null (not built) or a float32 tensor of shape [inputs, ${units}]`, kernel);
+    }
+    const bias = s.bias;
+    const biasOk = s.useBias ? bias instanceof Tensor && bias.dtype === 'float32' && bias.rank === 1 && bias.shape[0] === units : bias === null;
+    if (!biasOk) throw bad('bias', s.useBias ? `a float32 tensor of shape [${units}] (useBias is true)` : 'null (useBias is false)', bias);
+  }
+  return spec as FusedLayerSpec;
+}
