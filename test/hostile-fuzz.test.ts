@@ -141,6 +141,46 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => compiled().predict(x(), v as never));
   });
 
+  it('the executors (runEagerly, jitCompile, a layer\'s fused description) and the kernel tier', async () => {
+    const executorKeys = { optimizer: fc.constantFrom<unknown>('adam', 'sgd'), loss: fc.constantFrom<unknown>('sparse_categorical_crossentropy', 'mse'), runEagerly: anyValue, jitCompile: anyValue };
+    const settings = fc.oneof(fc.record(executorKeys, { requiredKeys: ['optimizer', 'loss'] }), fc.record({ ...executorKeys, runEagerly: fc.boolean(), jitCompile: fc.constantFrom<unknown>(true, false, 'auto') }));
+    const compiledWith = (v: unknown) => {
+      const m = built();
+      m.compile(v as never);
+      return m;
+    };
+    await everyOutcome(settings, async (v) => {
+      const m = compiledWith(v);
+      await m.fit(x(), y(), { epochs: 1, verbose: 0 });
+      m.evaluate(x(), y(), { verbose: 0 });
+      m.predict(x(), { verbose: 0 });
+    });
+    // A custom layer may describe itself to the fused executor: any description, any jitCompile.
+    const describedBy = fc.oneof(
+      anyValue,
+      fc.record({ kind: fc.constantFrom<unknown>('dense', 'flatten', 'conv'), name: anyValue, trainable: anyValue, units: anyValue, activation: anyValue, useBias: anyValue, kernel: anyValue, bias: anyValue }, { requiredKeys: ['kind'] }),
+    );
+    await everyOutcome(fc.tuple(describedBy, fc.constantFrom<unknown>(true, 'auto')), async ([spec, jitCompile]) => {
+      const m = built();
+      (m.layers[1] as unknown as { fusedSpec: () => unknown }).fusedSpec = () => spec;
+      m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile } as never);
+      await m.fit(x(), y(), { epochs: 1, verbose: 0 });
+      m.predict(x(), { verbose: 0 });
+    });
+    // The tier switch, and training on each tier with any options.
+    try {
+      await everyOutcome(anyValue, (v) => keras.config.setKernels(v as never));
+      for (const tier of ['js', 'simd'] as const) {
+        keras.config.setKernels(tier);
+        await everyOutcome(anyValue, (v) => compiled().fit(x(), y(), short({ verbose: 0, ...(typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { epochs: 1 }) }) as never), 60);
+        await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => compiled().evaluate(a as never, b as never, { verbose: 0 }), 60);
+        await everyOutcome(anyValue, (v) => compiled().predict(v as never, { verbose: 0 }), 60);
+      }
+    } finally {
+      keras.config.setKernels('js');
+    }
+  });
+
   it('optimizers, losses, callbacks', async () => {
     await everyOutcome(anyValue, (v) => new keras.optimizers.Adam(v as never));
     await everyOutcome(anyValue, (v) => new keras.optimizers.SGD(v as never));
