@@ -56,6 +56,23 @@ describe('dataset files: bounded work, no hangs', () => {
     expect(fromLoad.message).toMatch(/train-images-idx3-ubyte\.gz: the gzip file inflates to more than it should/);
   });
 
+  it('a genuine gzip inflates into one buffer of its own size (no second copy), even when its trailer lies', async () => {
+    const idx = Buffer.concat([idxHeader([300, 28, 28]), Buffer.from(Array.from({ length: 300 * 784 }, (_, i) => (i * 7) % 251))]);
+    const gz = gzipSync(idx);
+    const out = await gunzipBytes(gz, 'good.gz', 1 << 30, idxLengthFromHeader);
+    expect(Buffer.from(out).equals(idx)).toBe(true);
+    expect(out.buffer.byteLength).toBe(idx.length + 1);
+    // A trailer that states a smaller or a far larger size: the same bytes, and no buffer beyond the header's size.
+    for (const stated of [100, 0xffffffff]) {
+      const liar = Buffer.from(gz);
+      liar.writeUInt32LE(stated, liar.length - 4);
+      const fromLiar = await gunzipBytes(liar, 'liar.gz', 1 << 30, idxLengthFromHeader).catch((e: Error) => e);
+      // zlib itself checks ISIZE at the end: a wrong one is a corrupt file, reported as such.
+      expect(fromLiar).toBeInstanceOf(FileFormatError);
+      expect((fromLiar as Error).message).toMatch(/liar\.gz: could not decompress this gzip file/);
+    }
+  });
+
   it('a gzip bomb whose header lies stops at the largest file the loader accepts', async () => {
     const bomb = gzipSync(Buffer.concat([idxHeader([1_000_000, 28, 28]), Buffer.alloc(150 << 20)]));
     const error = await rejection(gunzipBytes(bomb, 'liar.gz', 16 + 2 ** 17 * 784, idxLengthFromHeader));

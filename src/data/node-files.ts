@@ -118,6 +118,20 @@ export async function removeFileUnlessReplaced(path: string, identity: string | 
 }
 
 /**
+ * The first bytes of what `bytes` inflate to (where a file's header is),
+ * from its first KiB alone: at most about a MiB of output, and an empty
+ * array for bytes that are not gzip (the full inflate reports those).
+ */
+function inflatedStart(zlib: typeof import('node:zlib'), bytes: Uint8Array): Uint8Array {
+  try {
+    // Z_SYNC_FLUSH: a truncated stream gives what it holds instead of an error.
+    return zlib.gunzipSync(bytes.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/**
  * Decompresses gzip bytes and stops as soon as the output passes `maxBytes`,
  * or the length `lengthFromHead` reads from the first bytes of the output
  * (the size a file header declares): a small gzip that inflates to
@@ -127,10 +141,11 @@ export async function removeFileUnlessReplaced(path: string, identity: string | 
  * The output comes as one chunk of the whole size, which gzip's trailer
  * states (ISIZE, the size mod 2³², little-endian): zlib then hands back that
  * chunk itself, where 16 KiB chunks (the default) would be joined into a
- * second 47 MB copy for the images file. The chunk is capped at `maxBytes`
- * (and 256 MiB), so a lying trailer cannot ask for more memory than the
- * file could legitimately need; a larger output simply takes more chunks,
- * and is stopped at the bound.
+ * second 47 MB copy for the images file. The chunk is capped at the bound
+ * (`maxBytes`, and the header's length, read first from the inflated start
+ * of the file; 256 MiB at most), so a lying trailer cannot ask for more
+ * memory than the file legitimately needs; a larger output takes a second
+ * chunk, and is stopped there.
  */
 export async function gunzipBytes(
   bytes: Uint8Array,
@@ -139,13 +154,13 @@ export async function gunzipBytes(
   lengthFromHead: (head: Uint8Array) => number | null = () => null,
 ): Promise<Uint8Array> {
   const zlib = await import('node:zlib');
+  let declared = lengthFromHead(inflatedStart(zlib, bytes));
+  let limit = Math.min(maxBytes, declared ?? Infinity);
   const stated = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
-  const chunkSize = Math.min(Math.max(stated + 1, 1 << 16), maxBytes + 1, 1 << 28);
+  const chunkSize = Math.min(Math.max(stated + 1, 1 << 16), limit + 1, 1 << 28);
   const gunzip = zlib.createGunzip({ chunkSize: Math.max(chunkSize, zlib.constants.Z_MIN_CHUNK) });
   const chunks: Buffer[] = [];
   let total = 0;
-  let limit = maxBytes;
-  let declared: number | null = null;
   const output = new Promise<void>((resolve, reject) => {
     gunzip.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
