@@ -40,6 +40,8 @@ const special = fc.constantFrom<unknown>(
   undefined, null, NaN, -0, Infinity, -Infinity, '', 'constructor', '__proto__', 'toString', 0, -1, 1e300, 2 ** 53,
   SomeClass, keras.optimizers.Adam, Symbol('s'), () => 1, Object.create(null), [], [[]], {}, { length: 3 }, new Float32Array(3),
   new ArrayBuffer(8), new Date(0), deep(10_000), keras.zeros([2, 2]), 10n,
+  // Tensors as a dataset loader returns them: uint8 bytes, of a shape the model takes or not.
+  new keras.Tensor(new Uint8Array(16), [4, 2, 2]), new keras.Tensor(new Uint8Array(4), [4]), new keras.Tensor(new Uint8Array(6), [2, 3]),
   // Objects whose conversion to a string throws: any `${value}` or property-key use of them fails.
   { toString: null, valueOf: null }, Object.assign(Object.create(null), { a: 1 }), [Object.create(null)],
   { [Symbol.toPrimitive]: () => { throw new Error('converted'); } },
