@@ -65,7 +65,7 @@ console.log(
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir, { includeOptimizer: true });
-console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names); npm run fashion-mnist:load evaluates it again.`);
 
 // The tutorial's pictures, drawn by the same plot specs as the playground's. Imported
 // here, not at the top: the plotting library is large, and training does not need it.
