@@ -154,3 +154,13 @@ describe("a layer's fused description", () => {
     expect(history.params.executor).toBe('fused');
   });
 });
+
+describe('labels', () => {
+  it('fit and evaluate without labels say that y is required', async () => {
+    for (const missing of [null, undefined]) {
+      expect((await failure(() => model().evaluate(x(), missing as never, { verbose: 0 }))).message).toMatch(/^evaluate\(\): y is required.*Received: y=(null|undefined)/);
+      expect((await failure(() => model().fit(x(), missing as never, { verbose: 0 }))).message).toMatch(/^fit\(\): y is required/);
+      expect((await failure(() => model().fit(x(), y(), { verbose: 0, validationData: [x(), missing] as never }))).message).toMatch(/validationData\[1\] is required/);
+    }
+  });
+});

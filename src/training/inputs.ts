@@ -184,6 +184,10 @@ export function prepareData(
   }
   const x = toTensor(xLike, xName, where);
   requireSamples(x, xName, where);
+  if (options.loss && (yLike === null || yLike === undefined)) {
+    // A loss needs targets: fit and evaluate pass one; predict, which takes no labels, does not.
+    throw new ValueError(`${where}: ${yName} is required: the targets the loss compares the predictions with. Received: ${yName}=${describeValue(yLike)}`);
+  }
   const y = yLike === null ? null : toTensor(yLike, yName, where);
   if (y) requireSameSampleCount(x, y, where, options.loss?.name);
   if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
