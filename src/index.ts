@@ -14,6 +14,7 @@
  */
 import { Dense } from './layers/dense.js';
 import { Flatten } from './layers/flatten.js';
+import { Dropout } from './layers/dropout.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './layers/sequential.js';
 import { fashionMnist } from './data/fashion-mnist.js';
@@ -29,8 +30,9 @@ export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
 
-export const layers = { Layer, Dense, Flatten };
-export type { LayerArgs, BatchShape } from './layers/layer.js';
+export const layers = { Layer, Dense, Flatten, Dropout };
+export type { LayerArgs, BatchShape, CallArgs } from './layers/layer.js';
+export type { DropoutArgs } from './layers/dropout.js';
 export type { DenseArgs } from './layers/dense.js';
 export type { ActivationName } from './layers/activations.js';
 

@@ -18,6 +18,15 @@ const MAX_WEIGHT_SIZE = 2 ** 30;
 
 export type BatchShape = readonly (number | null)[];
 
+/**
+ * What a call may be told besides its inputs (Keras's `call(inputs, training=...)`).
+ * `training` is true inside `fit` and false (absent) in `evaluate`, `predict`
+ * and a plain call; layers such as Dropout behave differently in training.
+ */
+export interface CallArgs {
+  training?: boolean;
+}
+
 export interface LayerArgs {
   /** The layer's name; by default snake_case of its class plus a counter ("dense_1"). */
   name?: string;
@@ -66,16 +75,16 @@ export abstract class Layer {
     this.built = true;
   }
 
-  /** The layer's forward computation on a batch. */
-  abstract call(inputs: Tensor): Tensor;
+  /** The layer's forward computation on a batch; `args.training` is true inside `fit`. */
+  abstract call(inputs: Tensor, args?: CallArgs): Tensor;
 
   /** The output shape for inputs of `inputShape` (batch dimension included). */
   abstract computeOutputShape(inputShape: BatchShape): BatchShape;
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
-  apply(inputs: Tensor): Tensor {
+  apply(inputs: Tensor, args: CallArgs = {}): Tensor {
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
-    return this.call(inputs);
+    return this.call(inputs, args);
   }
 
   /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */

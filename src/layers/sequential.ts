@@ -17,7 +17,7 @@ import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../train
 import { fitLoop, type FitArgs } from '../training/fit.js';
 import type { DataLike } from '../training/inputs.js';
 import type { Logs } from '../training/logs.js';
-import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+import { Layer, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import { summaryLines } from './summary.js';
 // Types only: erased at run time, so no module cycle (see save() below).
 import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
@@ -70,16 +70,16 @@ export class Sequential extends Layer {
     super.build(inputShape);
   }
 
-  /** Runs the layers in order. */
-  call(inputs: Tensor): Tensor {
+  /** Runs the layers in order, passing `args` (the training flag) to each. */
+  call(inputs: Tensor, args: CallArgs = {}): Tensor {
     let x = inputs;
-    for (const layer of this.stack) x = layer.apply(x);
+    for (const layer of this.stack) x = layer.apply(x, args);
     return x;
   }
 
-  override apply(inputs: Tensor): Tensor {
+  override apply(inputs: Tensor, args: CallArgs = {}): Tensor {
     if (this.stack.length === 0) throw new RuntimeError(`Model "${this.name}" has no layers yet; add some before calling it.`);
-    return super.apply(inputs);
+    return super.apply(inputs, args);
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

@@ -2,7 +2,7 @@
  * What the training loops need of a model. Sequential provides it; keeping
  * the loops on this interface keeps them free of any one model class.
  */
-import type { BatchShape, Layer } from '../layers/layer.js';
+import type { BatchShape, CallArgs, Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TrainableModel } from './callbacks.js';
 import type { CompiledState } from './compile.js';
@@ -10,8 +10,8 @@ import { ValueError } from '../errors.js';
 
 export interface RunnableModel extends TrainableModel {
   readonly name: string;
-  /** The forward pass on a batch. */
-  apply(inputs: Tensor): Tensor;
+  /** The forward pass on a batch; fit passes { training: true }. */
+  apply(inputs: Tensor, args?: CallArgs): Tensor;
   readonly trainableWeights: Tensor[];
   /** The layers, in order (the compiled Dense step reads their weights directly). */
   readonly layers: Layer[];
