@@ -15,6 +15,8 @@
 import { Dense } from './layers/dense.js';
 import { Flatten } from './layers/flatten.js';
 import { Dropout } from './layers/dropout.js';
+import { Activation, ReLU, Softmax } from './layers/activation-layers.js';
+import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './layers/sequential.js';
 import { fashionMnist } from './data/fashion-mnist.js';
@@ -30,9 +32,12 @@ export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
 
-export const layers = { Layer, Dense, Flatten, Dropout };
+export const layers = { Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer };
+export { Input };
 export type { LayerArgs, BatchShape, CallArgs } from './layers/layer.js';
 export type { DropoutArgs } from './layers/dropout.js';
+export type { SoftmaxArgs, ActivationArgs, ReLUArgs } from './layers/activation-layers.js';
+export type { InputArgs } from './layers/input-layer.js';
 export type { DenseArgs } from './layers/dense.js';
 export type { ActivationName } from './layers/activations.js';
 

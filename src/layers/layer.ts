@@ -8,10 +8,12 @@
  */
 import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
+import { shapesEqual } from '../tensor/shape.js';
+import { Tensor, type NestedArray } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
 
 /** The most values one weight may hold: 2³⁰ float32s, 4 GiB (also under every engine's typed-array limit). */
 const MAX_WEIGHT_SIZE = 2 ** 30;
@@ -113,6 +115,38 @@ export abstract class Layer {
 
   get trainableWeights(): Tensor[] {
     return this.trainable ? this.weights : [];
+  }
+
+  /** Copies of the weights, in creation order (Dense: kernel, bias); changing them changes nothing in the layer. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
+  }
+
+  /**
+   * Overwrites the weights, in `getWeights()` order, with tensors, nested
+   * arrays or typed arrays of the same sizes. Every shape is checked before
+   * any weight is written, so a failed call changes nothing.
+   */
+  setWeights(weights: readonly (Tensor | NestedArray | Float32Array)[]): void {
+    const own = this.weights;
+    if (!Array.isArray(weights) || weights.length !== own.length) {
+      throw new ValueError(
+        `setWeights: "${this.name}" has ${own.length} weights (${own.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ') || 'none'}), ` +
+          `to be given as an array in getWeights() order. Received: ${Array.isArray(weights) ? `${weights.length} weights` : describeValue(weights)}`,
+      );
+    }
+    const values = own.map((w, i) => {
+      const given = weights[i];
+      const value = given instanceof Tensor ? given : given instanceof Float32Array ? (given.length === w.size ? new Tensor(given, w.shape) : null) : Array.isArray(given) ? tensor(given) : null;
+      if (value === null || !shapesEqual(value.shape, w.shape)) {
+        throw new ShapeError(
+          `setWeights on "${this.name}": weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. ` +
+            `Received: ${value === null ? describeValue(given) : `shape [${value.shape.join(', ')}]`}`,
+        );
+      }
+      return value;
+    });
+    own.forEach((w, i) => w.data.set(values[i]!.data));
   }
 
   countParams(): number {

@@ -19,13 +19,17 @@ import type { DataLike } from '../training/inputs.js';
 import type { Logs } from '../training/logs.js';
 import { Layer, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import { summaryLines } from './summary.js';
+import { InputLayer } from './input-layer.js';
+import { suggestClosest } from '../utils/suggest.js';
 // Types only: erased at run time, so no module cycle (see save() below).
 import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
-import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { RuntimeError, ValueError } from '../errors.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
   private readonly stack: Layer[] = [];
+  /** The input shape an InputLayer given first declared, or null. */
+  private inputLayerShape: BatchShape | null = null;
   /** Set by compile(). */
   compiled: CompiledState | null = null;
   /** Set to true (by a callback such as EarlyStopping) to end fit after the current batch. */
@@ -36,23 +40,58 @@ export class Sequential extends Layer {
     for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
+  /**
+   * Appends a layer; builds the model as soon as its input shape is known:
+   * from an InputLayer (`keras.Input`) given first, the first layer's
+   * inputShape, or a built model used as the first layer.
+   */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
       throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
     }
+    if (layer instanceof InputLayer) {
+      if (this.stack.length > 0 || this.inputLayerShape !== null) {
+        throw new ValueError(`Sequential.add: an InputLayer (keras.Input) can only be the first entry of model "${this.name}"; "${layer.name}" comes after other layers.`);
+      }
+      // As in Keras, the InputLayer gives the model its input shape and is not one of model.layers.
+      this.inputLayerShape = layer.batchInputShape;
+      return;
+    }
     if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
     }
-    if (this.stack.length > 0 && layer.batchInputShape !== null) {
+    if ((this.stack.length > 0 || this.inputLayerShape !== null) && layer.batchInputShape !== null) {
       throw new ValueError(
         `Sequential.add: only the first layer may set inputShape; layer "${layer.name}" sets ` +
-          `${JSON.stringify(layer.batchInputShape.slice(1))} but is layer ${this.stack.length + 1} of "${this.name}".`,
+          `${JSON.stringify(layer.batchInputShape.slice(1))} but model "${this.name}" already has its input shape.`,
       );
     }
     this.stack.push(layer);
-    const inputShape = this.stack[0]!.batchInputShape;
+    const first = this.stack[0]!;
+    // A built model used as a layer brings its own input shape (the tutorial's Sequential([model, Softmax()])).
+    const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential ? first.builtInputShape : null);
     if (inputShape) this.build(inputShape);
+  }
+
+  /** A layer by name or by index in `layers` (Keras's get_layer). */
+  getLayer(nameOrIndex: string | number): Layer {
+    if (typeof nameOrIndex === 'number') {
+      const layer = Number.isInteger(nameOrIndex) ? this.stack[nameOrIndex] : undefined;
+      if (layer === undefined) {
+        throw new ValueError(
+          `getLayer: was asked for the layer at index ${nameOrIndex}, but model "${this.name}" has ${this.stack.length} layers (indices 0 to ${this.stack.length - 1}).`,
+        );
+      }
+      return layer;
+    }
+    const layer = this.stack.find((l) => l.name === nameOrIndex);
+    if (layer === undefined) {
+      throw new ValueError(
+        `getLayer: no layer named "${String(nameOrIndex)}" in model "${this.name}".${suggestClosest(String(nameOrIndex), this.stack.map((l) => l.name))} ` +
+          `Existing layers: ${this.stack.map((l) => l.name).join(', ') || 'none'}.`,
+      );
+    }
+    return layer;
   }
 
   /** The layers, in order. */
@@ -113,32 +152,6 @@ export class Sequential extends Layer {
       return { layer, outputShape: shape };
     });
     for (const line of summaryLines(this.name, rows)) printFn(line);
-  }
-
-  /** Copies of every weight, in layer order (kernel then bias for Dense). */
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
-  }
-
-  /** Overwrites every weight, in `getWeights()` order; shapes must match. */
-  setWeights(weights: readonly Tensor[]): void {
-    const own = this.weights;
-    if (!Array.isArray(weights) || weights.length !== own.length) {
-      throw new ValueError(
-        `setWeights: model "${this.name}" has ${own.length} weights, to be given as an array of tensors in getWeights() order. ` +
-          `Received: ${Array.isArray(weights) ? `${weights.length} weights` : describeValue(weights)}`,
-      );
-    }
-    // Every shape is checked before any weight is written: a failed call changes nothing.
-    own.forEach((w, i) => {
-      const given = weights[i]!;
-      if (!(given instanceof Tensor) || given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
-        throw new ShapeError(
-          `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: ${given instanceof Tensor ? `shape [${given.shape.join(', ')}]` : describeValue(given)}`,
-        );
-      }
-    });
-    own.forEach((w, i) => w.data.set(weights[i]!.data));
   }
 
   /** Chooses the optimizer, the loss and the metrics for training. */
