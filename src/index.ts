@@ -24,10 +24,12 @@ import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
 import { io, loadModel, saveModel } from './saving/index.js';
+import { toCategorical } from './utils/to-categorical.js';
 
 export { Sequential };
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
+export type { TensorInput } from './tensor/convert.js';
 export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor/creation.js';
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
@@ -59,7 +61,7 @@ export const datasets = { fashionMnist };
  * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
  * layers-model format. `io` holds the storage handlers (memory, downloads, files).
  */
-export const models = { loadModel, saveModel };
+export const models = { Sequential, loadModel, saveModel };
 export { io };
 export type { IOHandler, ModelArtifacts, SaveResult, SaveOptions, LoadOptions } from './saving/index.js';
 
@@ -71,5 +73,5 @@ export function clearSession(): void {
   resetNameCounters();
 }
 
-export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator };
+export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator, toCategorical };
 export { setRandomSeed, checkGradients };
