@@ -9,7 +9,7 @@
  *     ]);
  *
  * Everything below runs in Node and in browsers; only
- * `datasets.fashionMnist.loadData` needs Node (it reads files), and it loads
+ * `datasets.fashionMnist.loadData` and `datasets.mnist.loadData` need Node (they read files), and they load
  * its Node modules only when called.
  */
 import { Dense } from './layers/dense.js';
@@ -20,6 +20,7 @@ import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './layers/sequential.js';
 import { fashionMnist } from './data/fashion-mnist.js';
+import { mnist } from './data/mnist.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
@@ -54,7 +55,7 @@ export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { Logs } from './training/logs.js';
 
-export const datasets = { fashionMnist };
+export const datasets = { fashionMnist, mnist };
 
 /**
  * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a
