@@ -182,8 +182,10 @@ export class Sequential extends Layer {
   /**
    * Saves the model in TF.js's layers-model format: `dir` gets model.json and
    * weights.bin. Also takes `file://dir`, `'downloads://name'` in a browser, or
-   * an IOHandler. `{ includeOptimizer: true }` adds the compile settings and
-   * the optimizer's state, so a loaded copy resumes training exactly.
+   * an IOHandler. A compiled model is saved with its compile settings and
+   * optimizer state (as Keras does), so a loaded copy evaluates and resumes
+   * training exactly; `{ includeOptimizer: false }` leaves them out. Paths
+   * ending in .keras or .h5 are refused: tinykeras writes TF.js's format.
    */
   async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     const { saveModel } = await import('../saving/index.js');
