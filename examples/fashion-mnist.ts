@@ -13,6 +13,7 @@
  * and evaluates it again.
  */
 import * as keras from 'tinykeras';
+import { numberArg, stringArg } from './args.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -52,18 +53,5 @@ console.log(
 );
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
-await model.save(saveDir, { includeOptimizer: true });
+await model.save(saveDir);
 console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
-
-function stringArg(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
-
-function numberArg(flag: string): number | undefined {
-  const i = process.argv.indexOf(flag);
-  if (i < 0) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value)) throw new Error(`${flag} takes an integer. Received: ${process.argv[i + 1]}`);
-  return value;
-}
