@@ -255,3 +255,23 @@ describe('the same model in both libraries', () => {
     });
   });
 });
+
+describe('a logits model saved with its optimizer (the default)', () => {
+  it('keeps fromLogits for tinykeras in loss_config, and TF.js still loads the file', async () => {
+    keras.setRandomSeed(5);
+    const model = new keras.Sequential([new keras.layers.Flatten({ inputShape: [28, 28] }), new keras.layers.Dense(10)]);
+    model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    const handler = keras.io.memory();
+    await model.save(handler);
+    const config = handler.artifacts!.trainingConfig as keras.ModelArtifacts["trainingConfig"] & { loss: unknown; loss_config?: unknown };
+    expect(config.loss).toBe('sparse_categorical_crossentropy');
+    expect(config.loss_config).toEqual({
+      class_name: 'SparseCategoricalCrossentropy',
+      config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' },
+    });
+    const loaded = await keras.models.loadModel(keras.io.fromMemory(handler.artifacts!));
+    expect((loaded.compiled!.loss as keras.losses.SparseCategoricalCrossentropy).fromLogits).toBe(true);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.length).toBe(2);
+  });
+});

@@ -8,11 +8,17 @@
  *
  *     SGD:  { class_name: 'SGD', config: { learning_rate, momentum, nesterov } }
  *
- * A crossentropy on logits (`fromLogits: true`) cannot be a bare name, so its
- * loss is written as Keras 2 serializes a loss object:
+ * A crossentropy on logits (`fromLogits: true`) is more than its name. Keras
+ * writes such a loss as a serialized object, which TF.js's loader cannot
+ * read; so the name stays in `loss` (TF.js reads it) and the object goes in
+ * `loss_config` beside it (TF.js and Keras ignore the key):
  *
- *     loss: { class_name: 'SparseCategoricalCrossentropy',
- *             config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' } }
+ *     loss: 'sparse_categorical_crossentropy',
+ *     loss_config: { class_name: 'SparseCategoricalCrossentropy',
+ *                    config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' } }
+ *
+ * Reading takes `loss_config` first, then `loss` as a name or as Keras's
+ * object (files converted from Keras).
  *
  * TF.js converts these snake_case keys to its own camelCase when it loads
  * (learning_rate → learningRate, beta_1 → beta1), and files TF.js writes use
@@ -34,16 +40,19 @@ export function trainingConfigOf(compiled: CompiledState): TrainingConfig {
         `{ includeOptimizer: false } and compile the loaded model yourself. Received: loss=${describeValue(loss)}`,
     );
   }
-  return { loss: lossConfig(compiled.loss), metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
+  const config: TrainingConfig = { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
+  const lossObject = serializedLoss(compiled.loss);
+  if (lossObject !== null) config.loss_config = lossObject;
+  return config;
 }
 
 /** The crossentropy classes a file names by class, with their from_logits flag. */
 const LOSS_CLASSES = { SparseCategoricalCrossentropy, CategoricalCrossentropy } as const;
 
-/** The loss's name, or Keras's serialized object when it works on logits (a name would lose that). */
-function lossConfig(loss: Loss): string | { class_name: string; config: Record<string, unknown> } {
+/** Keras's serialized object for a crossentropy on logits (its name alone would lose that), else null. */
+function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
   const entry = Object.entries(LOSS_CLASSES).find(([, kind]) => loss.constructor === kind);
-  if (!entry || !(loss as SparseCategoricalCrossentropy).fromLogits) return loss.name;
+  if (!entry || !(loss as SparseCategoricalCrossentropy).fromLogits) return null;
   return { class_name: entry[0], config: { name: loss.name, from_logits: true, reduction: 'sum_over_batch_size' } };
 }
 
@@ -83,8 +92,8 @@ export function compileArgsFrom(trainingConfig: unknown, source: string): { opti
   if (!isObject(trainingConfig)) {
     throw new FileFormatError(source, `${where} must be an object { loss, metrics, optimizer_config }. Received: ${describeValue(trainingConfig)}`);
   }
-  const { loss, metrics, optimizer_config: optimizer } = trainingConfig;
-  const lossValue = lossFrom(loss, where);
+  const { loss, loss_config: lossObject, metrics, optimizer_config: optimizer } = trainingConfig;
+  const lossValue = lossFrom(lossObject ?? loss, where);
   const metricList = metrics ?? [];
   if (!Array.isArray(metricList) || !metricList.every((m) => typeof m === 'string')) {
     throw new ValueError(`${where}.metrics must be a list of metric names. Received: metrics=${describeValue(metrics)}`);
