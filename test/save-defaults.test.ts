@@ -60,4 +60,28 @@ describe('save() as Keras saves', () => {
     expect(existsSync(path.replace('file://', ''))).toBe(false);
     await expect(keras.models.loadModel(path)).rejects.toThrow(/tinykeras does not read; it loads TensorFlow\.js layers-model directories/);
   });
+
+  it('saves and loads the weightless layers (Dropout, Softmax, Activation, ReLU) with their configs', async () => {
+    keras.setRandomSeed(8);
+    const { Dense, Dropout, Softmax, Activation, ReLU } = keras.layers;
+    const model = new keras.Sequential([
+      keras.Input({ shape: [4] }),
+      new Dense(6),
+      new ReLU({ maxValue: 6, negativeSlope: 0.1, threshold: 0.5 }),
+      new Dropout(0.3, { noiseShape: [null, 6], seed: 3 }),
+      new Dense(5),
+      new Activation('tanh'),
+      new Dense(3),
+      new Softmax({ axis: -1 }),
+    ]);
+    const path = join(dir(), 'weightless');
+    await model.save(path);
+    const loaded = await keras.models.loadModel(path);
+    // The InputLayer's shape comes back on the first layer, as TF.js writes it.
+    expect(loaded.builtInputShape).toEqual([null, 4]);
+    expect(loaded.layers.slice(1).map((l) => l.getConfig())).toEqual(model.layers.slice(1).map((l) => l.getConfig()));
+    const x = keras.randomNormal([7, 4]);
+    expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(model.predict(x, { verbose: 0 }).data));
+    await expect(new keras.Sequential([model, new Softmax()]).save(join(dir(), 'nested'))).rejects.toThrow(/is a Sequential, which the layers-model format written by tinykeras cannot describe yet/);
+  });
 });

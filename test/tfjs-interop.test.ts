@@ -274,4 +274,28 @@ describe('a logits model saved with its optimizer (the default)', () => {
     const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
     expect(tfModel.layers.length).toBe(2);
   });
+
+  it("TF.js loads the quickstart model (Dropout) and a Softmax/Activation/ReLU model; predictions agree to 1e-5", async () => {
+    keras.setRandomSeed(6);
+    const { Flatten, Dense, Dropout, Softmax, Activation, ReLU } = keras.layers;
+    const model = new keras.Sequential([
+      new Flatten({ inputShape: [28, 28] }),
+      new Dense(16, { activation: 'relu' }),
+      new Dropout(0.2),
+      new Dense(8),
+      new ReLU({ maxValue: 6 }),
+      new Dense(6),
+      new Activation('tanh'),
+      new Dense(4),
+      new Softmax(),
+    ]);
+    const handler = keras.io.memory();
+    await model.save(handler, { includeOptimizer: false });
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.className));
+    const { images } = randomBatch(5, 2);
+    const ourOutput = model.predict(ours(images), { verbose: 0 }).data;
+    const theirs = (tfModel.predict(tf.tensor(images, [5, 28, 28])) as tf.Tensor).dataSync();
+    ourOutput.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-5));
+  });
 });

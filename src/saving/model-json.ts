@@ -26,6 +26,8 @@ import { describeValue, FileFormatError, RuntimeError, ValueError } from '../err
 import { ACTIVATION_NAMES, type ActivationName } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
+import { Dropout } from '../layers/dropout.js';
+import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../layers/naming.js';
 import { Sequential } from '../layers/sequential.js';
@@ -43,7 +45,32 @@ export interface KerasObject {
   config: Record<string, unknown>;
 }
 
-const LOADABLE_LAYERS = ['Dense', 'Flatten', 'InputLayer (as the first layer)'];
+const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'InputLayer (as the first layer)'];
+
+/**
+ * The weightless layers whose Keras config is their getConfig() (snake_case
+ * keys such as rate, noise_shape, axis, max_value), each with how to rebuild
+ * it from that config.
+ */
+const CONFIG_LAYERS: Record<string, (cfg: Record<string, unknown>, args: CommonArgs) => Layer> = {
+  Dropout: (cfg, args) =>
+    new Dropout(cfg.rate as number, { ...args, noiseShape: (cfg.noise_shape ?? null) as (number | null)[] | null, seed: (cfg.seed ?? null) as number | null }),
+  // Keras may write the axis as a list of one.
+  Softmax: (cfg, args) => new Softmax({ ...args, axis: (Array.isArray(cfg.axis) && cfg.axis.length === 1 ? cfg.axis[0] : cfg.axis ?? -1) as number }),
+  Activation: (cfg, args) => {
+    if (!ACTIVATION_NAMES.includes(cfg.activation as ActivationName)) {
+      throw new ValueError(`unknown activation; tinykeras supports ${ACTIVATION_NAMES.join(', ')}. Received: activation=${describeValue(cfg.activation)}`);
+    }
+    return new Activation({ ...args, activation: cfg.activation as ActivationName });
+  },
+  ReLU: (cfg, args) =>
+    new ReLU({
+      ...args,
+      maxValue: (cfg.max_value ?? null) as number | null,
+      negativeSlope: (cfg.negative_slope ?? 0) as number,
+      threshold: (cfg.threshold ?? 0) as number,
+    }),
+};
 
 /**
  * Our initializer names → the Keras class TF.js knows them by. TF.js spells
@@ -110,9 +137,13 @@ function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObj
       },
     };
   }
+  if (Object.hasOwn(CONFIG_LAYERS, layer.className) && layer.constructor === LAYER_CLASSES[layer.className]) {
+    const { name: _name, trainable: _trainable, batch_input_shape: _shape, ...own } = layer.getConfig();
+    return { class_name: layer.className, config: { ...common, ...own } };
+  }
   throw new ValueError(
     `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
-      `cannot describe yet; it can save Dense and Flatten layers. Use saveWeights() to save the weights alone. ` +
+      `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
       `Received: class_name='${layer.className}'`,
   );
 }
@@ -185,6 +216,7 @@ export function sequentialFromTopology(topology: unknown, source: string): Seque
     const args = commonArgs(cfg, at, source, layers.length === 0 ? inputShape : undefined);
     if (entry.class_name === 'Flatten') layers.push(flattenFromConfig(cfg, args, at));
     else if (entry.class_name === 'Dense') layers.push(denseFromConfig(cfg, args, at, source));
+    else if (Object.hasOwn(CONFIG_LAYERS, entry.class_name)) layers.push(configLayerFrom(entry.class_name, cfg, args, at));
     else {
       throw new ValueError(
         `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name='${entry.class_name}'`,
@@ -205,6 +237,19 @@ export function sequentialFromTopology(topology: unknown, source: string): Seque
     );
   }
   return new Sequential(layers, name === undefined ? {} : { name });
+}
+
+/** Exact classes: a subclass may compute something its config does not say. */
+const LAYER_CLASSES: Record<string, unknown> = { Dropout, Softmax, Activation, ReLU };
+
+/** A weightless layer from its config; a config its constructor rejects is an error naming the layer. */
+function configLayerFrom(className: string, cfg: Record<string, unknown>, args: CommonArgs, at: string): Layer {
+  try {
+    return CONFIG_LAYERS[className]!(cfg, args);
+  } catch (error) {
+    if (error instanceof ValueError) throw new ValueError(`${at}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 interface CommonArgs {
