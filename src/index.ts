@@ -18,14 +18,15 @@ import { Dropout } from './layers/dropout.js';
 import { Activation, ReLU, Softmax } from './layers/activation-layers.js';
 import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
-import { Sequential } from './layers/sequential.js';
+import { Sequential } from './models/sequential.js';
+import { loadModel, saveModel } from './models/load-model.js';
 import { fashionMnist } from './data/fashion-mnist.js';
 import { mnist } from './data/mnist.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
-import { io, loadModel, saveModel } from './saving/index.js';
-import { toCategorical } from './utils/to-categorical.js';
+import { io } from './saving/index.js';
+import { toCategorical } from './data/to-categorical.js';
 
 export { Sequential };
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
@@ -47,15 +48,19 @@ export type { ActivationName } from './layers/activations.js';
 export * as optimizers from './optim/index.js';
 export * as losses from './losses/index.js';
 
-export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
-export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
-export * as callbacks from './training/callback-exports.js';
+export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './callbacks/callbacks.js';
+export type { TrainingParams } from './callbacks/callbacks.js';
+export type { NonFiniteReport, NonFiniteFinding } from './callbacks/non-finite.js';
+export * as callbacks from './callbacks/index.js';
 export type { CompileArgs } from './training/compile.js';
 export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
-export type { Logs } from './training/logs.js';
+export type { Logs } from './callbacks/logs.js';
 
 export const datasets = { fashionMnist, mnist };
+
+/** Process-wide settings: `keras.config.setKernels('simd' | 'js')`, `keras.config.kernels()`. */
+export { config, type KernelTier } from './config.js';
 
 /**
  * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a

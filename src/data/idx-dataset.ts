@@ -12,7 +12,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
-import { Progbar } from '../training/progbar.js';
+import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { suggestClosest } from '../utils/suggest.js';
 
@@ -393,9 +393,13 @@ function labelCountError(images: IdxArray, imagesPath: string, labels: IdxArray,
   );
 }
 
-/** Images and labels as float32 tensors; `new Float32Array(bytes)` converts each byte, so 255 stays 255. */
+/**
+ * Images as a 'uint8' tensor over the file's own bytes (a quarter of float32's
+ * memory, as Keras keeps them; `images.div(255)` gives float32 values in
+ * [0, 1]), and labels as float32 class indices.
+ */
 function toTensors(images: IdxArray, labels: IdxArray): [Tensor, Tensor] {
-  return [new Tensor(new Float32Array(images.data), images.shape), new Tensor(new Float32Array(labels.data), labels.shape)];
+  return [new Tensor(images.data, images.shape), new Tensor(new Float32Array(labels.data), labels.shape)];
 }
 
 function checkImages(images: IdxArray, path: string): void {

@@ -11,6 +11,7 @@ import { sharedCopy } from '../tensor/storage.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
+import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
@@ -82,6 +83,15 @@ export abstract class Layer {
 
   /** The output shape for inputs of `inputShape` (batch dimension included). */
   abstract computeOutputShape(inputShape: BatchShape): BatchShape;
+
+  /**
+   * This layer as plain data for the fused executor, or null when the
+   * executor cannot run it (the default: such a model trains through
+   * autograd). See fused-spec.ts.
+   */
+  fusedSpec(): FusedLayerSpec | null {
+    return null;
+  }
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
   apply(inputs: Tensor, args: CallArgs = {}): Tensor {
