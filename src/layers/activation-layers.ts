@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { generalRelu } from '../tensor/ops/unary.js';
 import { getActivation, type Activation as ActivationFn, type ActivationName } from './activations.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+import type { ActivationSpec } from './fused-spec.js';
 import { describeValue, ValueError } from '../errors.js';
 
 /** A layer whose output has its input's shape. */
@@ -42,6 +43,13 @@ export class Softmax extends ShapePreservingLayer {
     return inputs.softmax(this.axis);
   }
 
+  /** The fused executor's softmax is along the last axis of a batch of vectors. */
+  override fusedSpec(): ActivationSpec | null {
+    const rank = this.builtInputShape?.length ?? 2;
+    const lastAxis = this.axis === -1 || this.axis === rank - 1;
+    return this.call === Softmax.prototype.call && rank === 2 && lastAxis ? { kind: 'activation', name: this.name, activation: 'softmax' } : null;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
@@ -69,6 +77,10 @@ export class Activation extends ShapePreservingLayer {
 
   call(inputs: Tensor): Tensor {
     return this.fn(inputs);
+  }
+
+  override fusedSpec(): ActivationSpec | null {
+    return this.call === Activation.prototype.call ? { kind: 'activation', name: this.name, activation: this.activationName } : null;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -107,6 +119,12 @@ export class ReLU extends ShapePreservingLayer {
     const plain = this.negativeSlope === 0 && this.threshold === 0;
     const y = plain ? inputs.relu() : generalRelu(inputs, this.negativeSlope, this.threshold);
     return this.maxValue === null ? y : y.clip(-Infinity, this.maxValue);
+  }
+
+  /** Only the plain max(x, 0) is one of the fused executor's activations. */
+  override fusedSpec(): ActivationSpec | null {
+    const plain = this.maxValue === null && this.negativeSlope === 0 && this.threshold === 0;
+    return plain && this.call === ReLU.prototype.call ? { kind: 'activation', name: this.name, activation: 'relu' } : null;
   }
 
   override getConfig(): Record<string, unknown> {

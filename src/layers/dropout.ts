@@ -21,6 +21,7 @@ import { getGlobalGenerator, RandomGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Layer, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
+import type { DropoutSpec } from './fused-spec.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 
 export interface DropoutArgs extends LayerArgs {
@@ -73,6 +74,12 @@ export class Dropout extends Layer {
     const mask = new Float32Array(sizeOf(maskShape));
     fillDropoutMask(mask, this.rate, this.generator ?? getGlobalGenerator());
     return multiplyByMask(inputs, new Tensor(mask, maskShape));
+  }
+
+  /** The fused executor runs a Dropout whose mask has the input's shape (no noiseShape). */
+  override fusedSpec(): DropoutSpec | null {
+    if (this.call !== Dropout.prototype.call || this.noiseShape !== null) return null;
+    return { kind: 'dropout', name: this.name, rate: this.rate, generator: this.generator };
   }
 
   /** The mask's shape for inputs of `shape`: noiseShape with its nulls filled in, or the input's own shape. */

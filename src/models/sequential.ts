@@ -16,6 +16,7 @@ import type { History } from '../callbacks/callbacks.js';
 import type { Logs } from '../callbacks/logs.js';
 import { Layer, type BatchShape, type CallArgs, type LayerArgs } from '../layers/layer.js';
 import { summaryLines } from '../layers/summary.js';
+import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
@@ -114,6 +115,12 @@ export class Sequential extends Layer {
     let x = inputs;
     for (const layer of this.stack) x = layer.apply(x, args);
     return x;
+  }
+
+  /** Used as a layer of another model, its layers run fused as if they were the parent's. */
+  override fusedSpec(): NestedSpec | null {
+    if (this.call !== Sequential.prototype.call) return null;
+    return { kind: 'nested', name: this.name, trainable: this.trainable, layers: this.stack };
   }
 
   override apply(inputs: Tensor, args: CallArgs = {}): Tensor {

@@ -7,7 +7,7 @@
  * (transport.ts); this file only speaks the protocol.
  */
 import type { Optimizer } from '../../optim/optimizer.js';
-import { allocateStepState, FusedStep, type StepRunner, type StepState } from '../step.js';
+import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from '../step.js';
 import type { TrainingPlan } from '../plan.js';
 import { CONTROL_SLOTS, describeOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
 import type { StepWorkerHandle, ThreadPlatform } from './transport.js';
@@ -48,7 +48,7 @@ export async function startThreadedRunner(
     await Promise.all(workers.map((w) => w.terminate()));
     return `worker threads could not start (${(error as Error).message})`;
   }
-  return new ThreadedRunner(state, new FusedStep(state, optimizer, 0), workers, control, params);
+  return new ThreadedRunner(state, new FusedStep(state, optimizer, 0), new MaskDrawer(state, plan), workers, control, params);
 }
 
 class ThreadedRunner implements StepRunner {
@@ -61,6 +61,7 @@ class ThreadedRunner implements StepRunner {
   constructor(
     readonly state: StepState,
     private readonly local: FusedStep,
+    private readonly masks: MaskDrawer,
     private readonly workers: StepWorkerHandle[],
     private readonly control: Int32Array,
     private readonly params: Float64Array,
@@ -79,6 +80,8 @@ class ThreadedRunner implements StepRunner {
     this.params[0] = this.local.optimizer.learningRate;
     Atomics.store(this.control, Slot.batchSize, batchSize);
     Atomics.store(this.control, Slot.step, t);
+    // Every mask before any thread starts its rows: the workers read them (the phase handoff publishes them).
+    this.masks.draw(batchSize);
     this.startPhase(Phase.rows);
     this.local.rowsPhase(batchSize);
     this.awaitWorkers();

@@ -52,6 +52,8 @@ function viewsIn(tier: SimdKernels, state: StepState): StepState {
     labels: v(state.labels),
     outputs: state.outputs.map(v),
     deltas: state.deltas.map(v),
+    masks: state.masks.map(vOrNull),
+    dropped: state.dropped.map(vOrNull),
     kernels: state.kernels.map(v),
     biases: state.biases.map(vOrNull),
     kernelGrads: state.kernelGrads.map(v),

@@ -1,0 +1,169 @@
+/**
+ * The fused executor beyond Flatten and Dense: Dropout (masks drawn from the
+ * seeded generator in the autograd path's order, applied forward and
+ * backward), Activation/ReLU/Softmax layers folded into the Dense layer
+ * before them, and nested models opened up into the parent's ops. Each
+ * against runEagerly (autograd) under the same seed, on one and two threads.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as keras from '../src/index.js';
+import { planForward, planTraining } from '../src/fused/plan.js';
+import { simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
+
+const { Dense, Dropout, Flatten, Activation, ReLU, Softmax } = keras.layers;
+
+beforeEach(() => keras.clearSession());
+afterEach(() => keras.config.setKernels('js'));
+
+/** Image-like data: 4×5 "pictures", about half exact zeros, 3 classes, from a seed. */
+function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
+  keras.setRandomSeed(seed);
+  const x = keras.randomUniform([n, 4, 5], 0, 1).data;
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < 20; j++) if ((i + j) % 2 === 0) x[i * 20 + j] = 0;
+    x[i * 20 + (i % 3)]! += 1;
+  }
+  return [new keras.Tensor(x, [n, 4, 5]), new keras.Tensor(y, [n])];
+}
+
+/** The quickstart's shape, smaller, with a second Dropout that has its own seed and a tanh layer between. */
+function dropoutModel(): keras.Sequential {
+  return new keras.Sequential([
+    new Flatten({ inputShape: [4, 5] }),
+    new Dense(16, { activation: 'relu' }),
+    new Dropout(0.3),
+    new Dense(8, { activation: 'tanh' }),
+    new Dropout(0.25, { seed: 5 }),
+    new Dense(3),
+  ]);
+}
+
+/** The same math written with Activation, ReLU and Softmax layers, and a nested model holding the first half. */
+function layeredModel(): keras.Sequential {
+  const inner = new keras.Sequential([new Flatten({ inputShape: [4, 5] }), new Dense(16), new ReLU(), new Dropout(0.3)]);
+  return new keras.Sequential([inner, new Dense(8), new Activation('tanh'), new Dropout(0.25, { seed: 5 }), new Dense(3), new Softmax()]);
+}
+
+interface Run {
+  make: () => keras.Sequential;
+  fromLogits: boolean;
+  runEagerly?: boolean;
+  threads?: number;
+  tier?: keras.KernelTier;
+  epochs?: number;
+}
+
+async function train({ make, fromLogits, runEagerly = false, threads = 1, tier = 'js', epochs = 3 }: Run) {
+  keras.config.setKernels(tier);
+  keras.clearSession();
+  const [x, y] = data(90, 3);
+  keras.setRandomSeed(11);
+  const m = make();
+  const loss = new keras.losses.SparseCategoricalCrossentropy({ fromLogits });
+  m.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.01 }), loss, metrics: ['accuracy'], runEagerly, jitCompile: runEagerly ? 'auto' : true });
+  const history = await m.fit(x, y, { epochs, batchSize: 16, verbose: 0, threads });
+  return {
+    loss: history.history.loss!,
+    weights: m.getWeights().map((w) => Array.from(w.data)),
+    params: history.params,
+    // The next draw of the global generator: equal only if both executors drew the same number of uniforms.
+    nextDraw: keras.randomUniform([1]).data[0],
+    model: m,
+    x,
+    y,
+  };
+}
+
+describe('Dropout on the fused executor', () => {
+  it('trains like autograd bit for bit under a seed, on one thread and on two', async () => {
+    const reference = await train({ make: dropoutModel, fromLogits: true, runEagerly: true });
+    expect(reference.params).toMatchObject({ executor: 'autograd' });
+    for (const threads of [1, 2]) {
+      const fused = await train({ make: dropoutModel, fromLogits: true, threads });
+      expect(fused.params).toMatchObject({ executor: 'fused', threads });
+      expect(fused.weights).toEqual(reference.weights);
+      expect(fused.nextDraw).toBe(reference.nextDraw);
+      fused.loss.forEach((v, i) => expect(v).toBeCloseTo(reference.loss[i]!, 5));
+    }
+  });
+
+  it('drops units while training only: a different seed trains differently, evaluate and predict are deterministic', async () => {
+    const a = await train({ make: dropoutModel, fromLogits: true, epochs: 1 });
+    keras.clearSession();
+    const [x, y] = data(90, 3);
+    keras.setRandomSeed(12);
+    const m = dropoutModel();
+    m.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.01 }), loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+    m.setWeights(a.model.getWeights()); // same start as a's end: only the masks of the next epoch differ
+    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const first = Array.from(a.model.predict(x, { verbose: 0 }).data);
+    expect(Array.from(a.model.predict(x, { verbose: 0 }).data)).toEqual(first);
+    expect(a.model.evaluate(x, y, { verbose: 0 })).toEqual(a.model.evaluate(x, y, { verbose: 0 }));
+    expect(m.getWeights().map((w) => Array.from(w.data))).not.toEqual(a.weights);
+  });
+
+  it.runIf(simdSupported())('gives the same weights on two threads as on one on the SIMD tier, close to autograd there', async () => {
+    const eager = await train({ make: dropoutModel, fromLogits: true, runEagerly: true, tier: 'simd' });
+    const one = await train({ make: dropoutModel, fromLogits: true, tier: 'simd' });
+    const two = await train({ make: dropoutModel, fromLogits: true, threads: 2, tier: 'simd' });
+    expect(two.params).toMatchObject({ executor: 'fused', threads: 2 });
+    expect(two.weights).toEqual(one.weights);
+    expect(one.nextDraw).toBe(eager.nextDraw);
+    one.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(eager.weights[i]![j]!, 4)));
+  });
+});
+
+describe('Activation, ReLU and Softmax layers and nested models on the fused executor', () => {
+  it('run the layered model fused, with the weights autograd gives it and the Dense-activation model gets', async () => {
+    const reference = await train({ make: layeredModel, fromLogits: false, runEagerly: true });
+    const fused = await train({ make: layeredModel, fromLogits: false, threads: 2 });
+    expect(fused.params).toMatchObject({ executor: 'fused', threads: 2 });
+    expect(fused.weights).toEqual(reference.weights);
+    // Same initial weights (the layers without weights draw nothing), same masks, same math.
+    const plain = await train({
+      make: () => {
+        const m = dropoutModel();
+        m.add(new Softmax());
+        return m;
+      },
+      fromLogits: false,
+    });
+    expect(plain.weights).toEqual(fused.weights);
+  });
+
+  it("runs the tutorial's probability model, Sequential([model, Softmax()]), fused in predict", async () => {
+    const { model, x } = await train({ make: dropoutModel, fromLogits: true, epochs: 1 });
+    const probabilityModel = new keras.Sequential([model, new Softmax()]);
+    const ops = planForward(probabilityModel.layers, [4, 5]);
+    if (typeof ops === 'string') throw new Error(ops);
+    expect(ops.map((op) => (op.kind === 'dense' ? `dense ${op.activation}` : op.kind))).toEqual(['dense relu', 'dropout', 'dense tanh', 'dropout', 'dense softmax']);
+    probabilityModel.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile: true });
+    const fused = probabilityModel.predict(x, { verbose: 0 });
+    const expected = keras.ops.softmax(model.predict(x, { verbose: 0 }));
+    Array.from(fused.data).forEach((v, i) => expect(v).toBeCloseTo(expected.data[i]!, 6));
+  });
+
+  it('trains a frozen nested model through autograd, saying why', async () => {
+    const [x, y] = data(32, 1);
+    const inner = new keras.Sequential([new Flatten({ inputShape: [4, 5] }), new Dense(8, { activation: 'relu' })]);
+    inner.trainable = false;
+    const m = new keras.Sequential([inner, new Dropout(0.2), new Dense(3, { activation: 'softmax' })]);
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const history = await m.fit(x, y, { verbose: 0 });
+    expect(history.params).toMatchObject({ executor: 'autograd' });
+    expect(history.params.reason).toMatch(/layer "dense(_\d+)?" is not trainable/);
+  });
+
+  it('says why for what it cannot fuse', () => {
+    const settings = { loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metricNames: [] };
+    const reason = (layers: InstanceType<typeof keras.layers.Layer>[]) => planTraining(new keras.Sequential([new Flatten({ inputShape: [4, 5] }), ...layers]).layers, settings, [4, 5], [10]);
+    expect(reason([new Dropout(0.2), new Dense(3)])).toMatch(/"dropout(_\d+)?" \(Dropout\) does not come right after a Dense layer/);
+    expect(reason([new Dense(3), new Dropout(0.2)])).toMatch(/a Dropout layer comes after the output layer/);
+    expect(reason([new Dense(4, { activation: 'relu' }), new ReLU(), new Dense(3)])).toMatch(/does not come right after a Dense layer without activation/);
+    expect(reason([new Dense(4), new ReLU({ maxValue: 6 }), new Dense(3)])).toMatch(/\(ReLU\) has no fused form/);
+    expect(reason([new Dense(4), new Dropout(0.5, { noiseShape: [1, 4] }), new Dense(3)])).toMatch(/\(Dropout\) has no fused form/);
+    expect(typeof reason([new Dense(4), new Dropout(0), new Dense(3)])).toBe('object');
+  });
+});
