@@ -89,6 +89,22 @@ describe('Dropout on the fused executor', () => {
     }
   });
 
+  it("trains the quickstart's model under jitCompile: true (it would throw if the model could not run fused)", async () => {
+    keras.setRandomSeed(2);
+    const x = keras.randomUniform([40, 28, 28], 0, 1);
+    const y = new keras.Tensor(Float32Array.from({ length: 40 }, (_, i) => i % 10), [40]);
+    const model = new keras.Sequential([
+      new Flatten({ inputShape: [28, 28] }),
+      new Dense(128, { activation: 'relu' }),
+      new Dropout(0.2),
+      new Dense(10),
+    ]);
+    model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'], jitCompile: true });
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    expect(history.params).toMatchObject({ executor: 'fused' });
+    expect(history.history.loss![1]).toBeLessThan(history.history.loss![0]!);
+  });
+
   it('drops units while training only: a different seed trains differently, evaluate and predict are deterministic', async () => {
     const a = await train({ make: dropoutModel, fromLogits: true, epochs: 1 });
     keras.clearSession();

@@ -235,10 +235,25 @@ describe('the fused executor', () => {
     two.loss.forEach((v, i) => expect(v).toBeCloseTo(one.loss[i]!, 6));
   });
 
-  it.each([1, 2])('allocates no typed arrays in steady state (%i thread(s))', async (threads) => {
+  /** The seed-like model, and the same with a Dropout after each hidden layer (masks drawn every step). */
+  const withDropout = () =>
+    new keras.Sequential([
+      new Flatten({ inputShape: [4, 5] }),
+      new Dense(16, { activation: 'relu' }),
+      new keras.layers.Dropout(0.2),
+      new Dense(8, { activation: 'tanh' }),
+      new keras.layers.Dropout(0.3, { seed: 3 }),
+      new Dense(3, { activation: 'softmax' }),
+    ]);
+  it.each([
+    [1, 'Dense layers', () => model('relu')],
+    [2, 'Dense layers', () => model('relu')],
+    [1, 'Dropout', withDropout],
+    [2, 'Dropout', withDropout],
+  ] as const)('allocates no typed arrays in steady state (%i thread(s), %s)', async (threads, _name, make) => {
     keras.setRandomSeed(1);
     const [x, y] = data(64, 2);
-    const m = model('relu');
+    const m = make();
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const runner = await runnerFor(m, x, y, threads);
     expect(runner.threads).toBe(threads);

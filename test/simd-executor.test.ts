@@ -140,10 +140,18 @@ function typedArraysMadeBy(body: () => void): number {
 const tiers: keras.KernelTier[] = simdSupported() ? ['js', 'simd'] : ['js'];
 
 describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
-  it.each([1, 2])('fit steps allocate none in steady state (%i thread(s))', async (threads) => {
+  it.each([
+    [1, false],
+    [2, false],
+    [1, true],
+    [2, true],
+  ])('fit steps allocate none in steady state (%i thread(s), Dropout: %s)', async (threads, dropout) => {
     keras.config.setKernels(tier);
     const [x, y] = data(64, 2);
-    const m = model();
+    // With a Dropout after the first hidden layer, a mask is drawn and applied every step.
+    const m = dropout
+      ? new keras.Sequential([new Flatten({ inputShape: [6, 6] }), new Dense(24, { activation: 'relu' }), new keras.layers.Dropout(0.2), new Dense(4, { activation: 'softmax' })])
+      : model();
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const plan = planTraining(m.layers, m.compiled!, x.shape.slice(1), y.shape);
     if (typeof plan === 'string') throw new Error(plan);
