@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as keras from '../src/index.js';
 import { useTempDir } from './helpers.js';
@@ -82,6 +83,29 @@ describe('save() as Keras saves', () => {
     expect(loaded.layers.slice(1).map((l) => l.getConfig())).toEqual(model.layers.slice(1).map((l) => l.getConfig()));
     const x = keras.randomNormal([7, 4]);
     expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(model.predict(x, { verbose: 0 }).data));
-    await expect(new keras.Sequential([model, new Softmax()]).save(join(dir(), 'nested'))).rejects.toThrow(/is a Sequential, which the layers-model format written by tinykeras cannot describe yet/);
+  });
+
+  it('saves a nested Sequential as Keras does (a layer whose config holds its layers) and loads it back', async () => {
+    const { Dense, Dropout, Flatten, Softmax } = keras.layers;
+    const inner = new keras.Sequential([new Flatten({ inputShape: [2, 3] }), new Dense(4, { activation: 'relu' }), new Dropout(0.2)]);
+    inner.trainable = false;
+    const outer = new keras.Sequential([inner, new Dense(3), new Softmax()]);
+    outer.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const path = join(dir(), 'nested');
+    await outer.save(path);
+    const json = JSON.parse(await readFile(join(path, 'model.json'), 'utf8'));
+    const nestedEntry = json.modelTopology.config.layers[0];
+    expect(nestedEntry).toMatchObject({ class_name: 'Sequential', config: { name: inner.name, trainable: false } });
+    expect(nestedEntry.config.layers[0].config.batch_input_shape).toEqual([null, 2, 3]);
+
+    const loaded = await keras.models.loadModel(path);
+    const loadedInner = loaded.layers[0] as keras.Sequential;
+    expect(loadedInner).toBeInstanceOf(keras.Sequential);
+    expect(loadedInner.layers.map((l) => l.name)).toEqual(inner.layers.map((l) => l.name));
+    expect(loadedInner.trainable).toBe(false);
+    expect(loaded.builtInputShape).toEqual([null, 2, 3]);
+    const x = keras.randomNormal([5, 2, 3]);
+    expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(outer.predict(x, { verbose: 0 }).data));
+    expect(loaded.compiled).not.toBeNull();
   });
 });

@@ -26,6 +26,7 @@
  */
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Layer } from '../layers/layer.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from './artifacts.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
@@ -104,7 +105,7 @@ function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDe
  * state restored. Keras's `keras.models.load_model` (src/models/load-model.ts
  * passes `make`, which constructs the Sequential).
  */
-export async function loadModel<M extends SavableModel>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
+export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
   const artifacts = await handler.load!();
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';

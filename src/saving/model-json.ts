@@ -45,7 +45,7 @@ export interface KerasObject {
   config: Record<string, unknown>;
 }
 
-const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'InputLayer (as the first layer)'];
+const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
 
 /**
  * The weightless layers whose Keras config is their getConfig() (snake_case
@@ -111,6 +111,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
 }
 
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
+  if (isNestedSequential(layer)) return nestedConfig(layer);
   const common: Record<string, unknown> = { name: layer.name, trainable: layer.trainable };
   if (batchInputShape !== null) common.batch_input_shape = [...batchInputShape];
   common.dtype = 'float32';
@@ -148,6 +149,23 @@ function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObj
   );
 }
 
+/** A Sequential model used as a layer (known by its class name: saving never imports the model class). */
+function isNestedSequential(layer: Layer): layer is Layer & { layers: Layer[] } {
+  return layer.className === 'Sequential' && Array.isArray((layer as { layers?: unknown }).layers);
+}
+
+/**
+ * A nested Sequential as Keras writes it: a layer whose config holds its own
+ * layers, the first of them with the nested model's batch_input_shape.
+ */
+function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
+  const inputShape = model.builtInputShape;
+  return {
+    class_name: 'Sequential',
+    config: { name: model.name, trainable: model.trainable, layers: model.layers.map((layer, i) => layerConfig(layer, i === 0 ? inputShape : null)) },
+  };
+}
+
 /**
  * The Keras configs of a Dense layer's initializers. A custom initializer
  * function has no Keras name: it is written as null, which loaders read as
@@ -173,7 +191,7 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (a Conv2D layer, a gelu activation).
  */
-export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>): M {
+export function modelFromTopology<M extends SavableModel & Layer>(topology: unknown, source: string, make: ModelFactory<M>): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -192,18 +210,24 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
         `Received: modelTopology.class_name=${describeValue(model.class_name)}`,
     );
   }
+  return sequentialFrom(model, 'modelTopology', source, make);
+}
+
+/** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
+function sequentialFrom<M extends SavableModel & Layer>(model: Record<string, unknown>, path: string, source: string, make: ModelFactory<M>): M {
   // Old Keras wrote the layer list as the config itself.
   const config = model.config;
   const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
   if (!Array.isArray(entries)) {
-    throw new FileFormatError(source, `${source}: modelTopology.config.layers must be a list of layers. Received: layers=${describeValue(entries)}`);
+    throw new FileFormatError(source, `${source}: ${path}.config.layers must be a list of layers. Received: layers=${describeValue(entries)}`);
   }
   const name = isObject(config) && typeof config.name === 'string' ? config.name : undefined;
+  const trainable = isObject(config) && typeof config.trainable === 'boolean' ? config.trainable : undefined;
 
   const layers: Layer[] = [];
   let inputShape: number[] | undefined;
   entries.forEach((entry, i) => {
-    const where = `${source}: modelTopology layer ${i}`;
+    const where = `${source}: ${path} layer ${i}`;
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(entry)}`);
     }
@@ -212,6 +236,13 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
     if (layers.length === 0) inputShape ??= readInputShape(cfg, at, source);
     if (entry.class_name === 'InputLayer') {
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
+      return;
+    }
+    if (entry.class_name === 'Sequential') {
+      const nested = sequentialFrom(entry, `${path} layer ${i}`, source, make);
+      // A nested model given first brings the input shape with it.
+      if (layers.length === 0) inputShape ??= nested.builtInputShape?.slice(1) as number[] | undefined;
+      layers.push(nested);
       return;
     }
     const args = commonArgs(cfg, at, source, layers.length === 0 ? inputShape : undefined);
@@ -230,14 +261,16 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
     if (names.has(layer.name)) throw new FileFormatError(source, `${source}: two layers are named "${layer.name}"; layer names must be unique.`);
     names.add(layer.name);
   }
-  if (layers.length === 0) throw new FileFormatError(source, `${source}: modelTopology has no layers.`);
+  if (layers.length === 0) throw new FileFormatError(source, `${source}: ${path} has no layers.`);
   if (inputShape === undefined) {
     throw new ValueError(
       `${source}: the first layer has no batch_input_shape, so the shapes of the weights are unknown and ` +
         'the model cannot be built. Received: a model without an input shape',
     );
   }
-  return make(layers, name === undefined ? {} : { name });
+  const built = make(layers, name === undefined ? {} : { name });
+  if (trainable !== undefined) built.trainable = trainable;
+  return built;
 }
 
 /** Exact classes: a subclass may compute something its config does not say. */
