@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
+import { imageLikeData } from './helpers.js';
 import { planForward, planTraining } from '../src/fused/plan.js';
 import { simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
 
@@ -15,18 +16,8 @@ const { Dense, Dropout, Flatten, Activation, ReLU, Softmax } = keras.layers;
 beforeEach(() => keras.clearSession());
 afterEach(() => keras.config.setKernels('js'));
 
-/** Image-like data: 4×5 "pictures", about half exact zeros, 3 classes, from a seed. */
-function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(seed);
-  const x = keras.randomUniform([n, 4, 5], 0, 1).data;
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 20; j++) if ((i + j) % 2 === 0) x[i * 20 + j] = 0;
-    x[i * 20 + (i % 3)]! += 1;
-  }
-  return [new keras.Tensor(x, [n, 4, 5]), new keras.Tensor(y, [n])];
-}
+/** Image-like data: 4×5 "pictures" from a seed (helpers.ts). */
+const data = (n: number, seed: number) => imageLikeData(n, seed, 4, 5, 3);
 
 /** The quickstart's shape, smaller, with a second Dropout that has its own seed and a tanh layer between. */
 function dropoutModel(): keras.Sequential {

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
+import { imageLikeData } from './helpers.js';
 import { planTraining } from '../src/fused/plan.js';
 import { gatherBatch, startFusedTraining } from '../src/fused/runner.js';
 import { activeSimdKernels } from '../src/tensor/kernels/tier.js';
@@ -19,18 +20,8 @@ const describeSimd = simdSupported() ? describe : describe.skip;
 
 afterEach(() => keras.config.setKernels('js'));
 
-/** Image-like data: 6×6 "pictures", about half exact zeros, 4 classes, from a seed. */
-function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(seed);
-  const x = keras.randomUniform([n, 6, 6], 0, 1).data;
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 4;
-    for (let j = 0; j < 36; j++) if ((j + i) % 2 === 0) x[i * 36 + j] = 0;
-    x[i * 36 + (i % 4)]! += 1;
-  }
-  return [new keras.Tensor(x, [n, 6, 6]), new keras.Tensor(y, [n])];
-}
+/** Image-like data: 6×6 "pictures" from a seed (helpers.ts). */
+const data = (n: number, seed: number) => imageLikeData(n, seed, 6, 6, 4);
 
 /** A small classifier; `width` units in its first layer (128: products big enough for autograd to use the tier). */
 function model(width = 24): keras.Sequential {
