@@ -12,10 +12,12 @@
  *
  * The trained model is saved in TF.js's format (model.json + weights.bin,
  * with the optimizer's state); `npm run fashion-mnist:load` loads it back
- * and evaluates it again.
+ * and evaluates it again. The tutorial's figures go next to it, as SVG:
+ * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
 import { numberArg, stringArg } from './args.js';
+import { writeFigures } from '../plots/figures.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -48,7 +50,7 @@ const firstEpochCallback = {
     if (startup && epoch === 0) console.log(`Startup: ${(process.uptime() * 1000).toFixed(0)} ms to the first epoch (kernels: ${keras.config.kernels()})`);
   },
 };
-await model.fit(x, trainLabels, { epochs, callbacks: startup ? [firstEpochCallback] : [] });
+const history = await model.fit(x, trainLabels, { epochs, callbacks: startup ? [firstEpochCallback] : [] });
 
 const [testLoss, testAcc] = model.evaluate(xTest, testLabels);
 console.log('\nTest loss:', testLoss);
@@ -65,4 +67,8 @@ console.log(
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir);
-console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names, with the optimizer's state); npm run fashion-mnist:load evaluates it again.`);
+
+// The tutorial's pictures, drawn by the same plot specs as the playground's.
+const figures = await writeFigures(saveDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
+console.log(`Figures: ${figures.join(', ')}`);

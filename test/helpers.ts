@@ -46,3 +46,13 @@ export function imageLikeData(n: number, seed: number, height: number, width: nu
   }
   return [new keras.Tensor(x, [n, height, width]), new keras.Tensor(y, [n])];
 }
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}

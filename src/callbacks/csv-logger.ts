@@ -13,9 +13,10 @@
  * The file system is reached through `writeFile`/`readFile`, which default to
  * Node's (loaded only when first used); in a browser, pass your own.
  */
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface CsvLoggerArgs {
   /** The cell separator; ',' by default. */
@@ -41,8 +42,9 @@ export class CSVLogger extends Callback {
   constructor(filename: string, args: CsvLoggerArgs = {}) {
     super();
     if (typeof filename !== 'string' || filename === '') {
-      throw new ValueError(`CSVLogger: filename must be a non-empty string, the path of the CSV file. Received: filename=${String(filename)}`);
+      throw new ValueError(`CSVLogger: filename must be a non-empty string, the path of the CSV file. Received: filename=${describeValue(filename)}`);
     }
+    checkTypedOptions('CSVLogger', args, { separator: 'string', append: 'boolean', writeFile: 'function', readFile: 'function' } satisfies Record<keyof CsvLoggerArgs, OptionKind>);
     this.filename = filename;
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
@@ -74,7 +76,9 @@ async function nodeWriteFile(path: string, contents: string): Promise<void> {
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {
-  const { pathKind, readFileBytes } = await import('../data/node-files.js');
+  const { pathKind } = await import('../data/node-files.js');
+  const { readRegularFile } = await import('../data/bounded-files.js');
   if ((await pathKind(path)) !== 'file') return null;
-  return new TextDecoder().decode(await readFileBytes(path));
+  // The whole log is rewritten every epoch, so an existing one is read only up to a size that stays practical.
+  return new TextDecoder().decode(await readRegularFile(path, { maxBytes: 256 << 20, role: 'CSV log to append to' }));
 }

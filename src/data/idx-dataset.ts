@@ -10,11 +10,13 @@
  * time, so importing the library in a browser still works.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { parseIdx, type IdxArray } from './idx.js';
+import { readRegularFile } from './bounded-files.js';
+import { idxLengthFromHeader, parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
 import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
 
 /** What sets one IDX dataset apart from another. */
 export interface IdxDatasetSpec {
@@ -48,6 +50,13 @@ type FileKey = keyof typeof FILE_NAMES;
 const FILE_KEYS = Object.keys(FILE_NAMES) as FileKey[];
 
 const IMAGE_SIZE = 28;
+/**
+ * The largest file read, compressed or not: an IDX file of up to 2^17
+ * images (each dataset has 60,000) or labels. Work is bounded by this before
+ * a byte is read, and a gzip stops inflating at it.
+ */
+const MAX_IMAGES_BYTES = 16 + 2 ** 17 * IMAGE_SIZE * IMAGE_SIZE;
+const MAX_LABELS_BYTES = 8 + 2 ** 17;
 
 /** How long a download may receive nothing before it is abandoned, unless `downloadTimeoutMs` says otherwise. */
 export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -85,16 +94,16 @@ export interface LoadDataOptions {
  * error rather than silently ignored. Typed as a record over the interface's
  * keys, so the compiler complains when the two lists differ.
  */
-const OPTION_NAMES = Object.keys({
-  dir: true,
-  cacheDir: true,
-  download: true,
-  verbose: true,
-  origin: true,
-  fileHashes: true,
-  systemDir: true,
-  downloadTimeoutMs: true,
-} satisfies Record<keyof LoadDataOptions, true>);
+const OPTION_KINDS = {
+  dir: 'string',
+  cacheDir: 'string',
+  download: 'boolean',
+  verbose: 'boolean',
+  origin: 'string',
+  fileHashes: 'any',
+  systemDir: 'string',
+  downloadTimeoutMs: 'number',
+} satisfies Record<keyof LoadDataOptions, OptionKind>;
 
 /** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
 export type IdxDatasetData = [[Tensor, Tensor], [Tensor, Tensor]];
@@ -203,13 +212,13 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadDataOpti
 
 /** Rejects unknown option names and values that cannot work, before anything is read or fetched. */
 function checkOptions(spec: IdxDatasetSpec, options: LoadDataOptions): void {
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new ValueError(
-        `${spec.apiName}.loadData: unknown option '${name}'.${suggestClosest(name, OPTION_NAMES)} ` +
-          `Expected one of: ${OPTION_NAMES.join(', ')}. Received: ${name}=${describeValue((options as Record<string, unknown>)[name])}`,
-      );
-    }
+  const where = `${spec.apiName}.loadData`;
+  if (typeof options === 'string') {
+    throw new ValueError(`${where}: the options are an object; for a directory write loadData({ dir: '${options}' }). Received: '${options}'`);
+  }
+  checkTypedOptions(where, options, OPTION_KINDS);
+  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
+    throw new ValueError(`${where}: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
   }
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
@@ -360,11 +369,12 @@ async function readDatasetFile(
   path: string,
   hashes: Readonly<Record<string, string>> | null,
 ): Promise<IdxArray> {
-  const stored = await files.readFileBytes(path);
+  const maxBytes = key === 'trainImages' || key === 'testImages' ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES;
+  const stored = await readRegularFile(path, { maxBytes, role: `${spec.title} file` });
   const isGzip = path.endsWith('.gz');
   const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
   if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
-  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path) : stored, path);
+  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
   if (key === 'trainImages' || key === 'testImages') checkImages(array, path);
   else checkLabels(array, path, spec.classCount);
   return array;

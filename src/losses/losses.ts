@@ -16,6 +16,7 @@ import { toTensorInput, type TensorInput } from '../tensor/convert.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
 import { checkDenseTargets, checkSparseTargets, sparseLabels } from './labels.js';
 import { ValueError } from '../errors.js';
+import { checkOptions, optionalBoolean } from '../utils/options.js';
 
 /** Keras's backend.epsilon(): the fuzz factor that keeps log away from 0. */
 export const EPSILON = 1e-7;
@@ -38,13 +39,20 @@ export interface CrossentropyOptions {
   fromLogits?: boolean;
 }
 
+/** The checked `fromLogits` of a crossentropy's options; false by default. */
+function fromLogitsOption(where: string, options: CrossentropyOptions | undefined): boolean {
+  checkOptions(where, options, ['fromLogits'] satisfies (keyof CrossentropyOptions)[]);
+  optionalBoolean(where, 'fromLogits', options?.fromLogits);
+  return options?.fromLogits ?? false;
+}
+
 /** Integer labels against predicted class probabilities (or logits). */
 export class SparseCategoricalCrossentropy implements Loss {
   readonly name = 'sparse_categorical_crossentropy';
   readonly fromLogits: boolean;
 
   constructor(options: CrossentropyOptions = {}) {
-    this.fromLogits = options.fromLogits ?? false;
+    this.fromLogits = fromLogitsOption('SparseCategoricalCrossentropy', options);
   }
 
   /** The loss of predictions against integer labels; plain arrays are accepted as well as tensors. */
@@ -67,7 +75,7 @@ export class CategoricalCrossentropy implements Loss {
   readonly fromLogits: boolean;
 
   constructor(options: CrossentropyOptions = {}) {
-    this.fromLogits = options.fromLogits ?? false;
+    this.fromLogits = fromLogitsOption('CategoricalCrossentropy', options);
   }
 
   /** The loss of predictions against one-hot targets; plain arrays are accepted as well as tensors. */
@@ -88,6 +96,10 @@ export class CategoricalCrossentropy implements Loss {
 /** The mean of the squared differences over the last axis, then over the batch. */
 export class MeanSquaredError implements Loss {
   readonly name = 'mean_squared_error';
+
+  constructor(options: Record<string, never> = {}) {
+    checkOptions('MeanSquaredError', options, []);
+  }
 
   /** The loss of predictions against targets; plain arrays are accepted as well as tensors. */
   call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {

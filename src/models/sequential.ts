@@ -24,7 +24,8 @@ import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../train
 import { fitLoop, type FitArgs } from '../training/fit.js';
 import type { DataLike } from '../training/inputs.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { RuntimeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
+import { checkedOptions, isCallable } from '../utils/options.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -37,7 +38,8 @@ export class Sequential extends Layer {
   stopTraining = false;
 
   constructor(layers: readonly Layer[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
-    super(args);
+    super(checkedOptions('Sequential', args, ['name', 'trainable']));
+    if (!Array.isArray(layers)) throw new ValueError(`Sequential: the first argument is the list of layers. Received: ${describeValue(layers)}`);
     for (const layer of layers) this.add(layer);
   }
 
@@ -48,7 +50,7 @@ export class Sequential extends Layer {
    */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
-      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
+      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${describeValue(layer)}`);
     }
     if (layer instanceof InputLayer) {
       if (this.stack.length > 0 || this.inputLayerShape !== null) {
@@ -146,6 +148,7 @@ export class Sequential extends Layer {
 
   /** Prints the Keras summary table (to console.log unless `printFn` is given). */
   summary(printFn: (line: string) => void = console.log): void {
+    if (!isCallable(printFn)) throw new ValueError(`summary(): printFn must be a function called with each line. Received: ${describeValue(printFn)}`);
     const inputShape = this.builtInputShape;
     if (inputShape === null) {
       throw new RuntimeError(

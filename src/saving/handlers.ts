@@ -10,7 +10,9 @@
  * which is also how to hand a model to or from TF.js without files.
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { checkArtifacts, describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../utils/json.js';
+import { isCallable } from '../utils/options.js';
 import { FileHandler } from './file-handler.js';
 
 /**
@@ -21,7 +23,7 @@ export class MemoryHandler implements IOHandler {
   private stored: ModelArtifacts | null;
 
   constructor(artifacts?: ModelArtifacts) {
-    this.stored = artifacts === undefined ? null : copyArtifacts(artifacts);
+    this.stored = artifacts === undefined ? null : copyArtifacts(checkArtifacts(artifacts, 'io.fromMemory()'));
   }
 
   /** The saved artifacts (a copy), or null before the first save. */
@@ -30,7 +32,7 @@ export class MemoryHandler implements IOHandler {
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
-    this.stored = copyArtifacts(artifacts);
+    this.stored = copyArtifacts(checkArtifacts(artifacts, 'memory'));
     return describeSave(artifacts);
   }
 
@@ -42,7 +44,14 @@ export class MemoryHandler implements IOHandler {
 
 function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
   const { weightData, sources: _sources, ...json } = artifacts;
-  const copy: ModelArtifacts = structuredClone(json);
+  let copy: ModelArtifacts;
+  try {
+    // A depth check first: structuredClone recurses, and JSON of any depth would exhaust the stack.
+    if (jsonDepth(JSON.stringify(json) ?? '', MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    copy = structuredClone(json);
+  } catch (error) {
+    throw new ValueError(`io.memory: the model artifacts must be plain JSON data (objects, arrays, strings, numbers) besides weightData. Received: ${(error as Error).message}`);
+  }
   if (weightData !== undefined) copy.weightData = joinBuffers(weightData).slice(0);
   return copy;
 }
@@ -54,7 +63,7 @@ function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
  */
 export class BrowserDownloads implements IOHandler {
   constructor(readonly name = 'model') {
-    if (name === '' || /[\\/]/.test(name)) {
+    if (typeof name !== 'string' || name === '' || /[\\/]/.test(name)) {
       throw new ValueError(`downloads://: the name must be a plain file name without slashes. Received: name=${describeValue(name)}`);
     }
   }
@@ -138,11 +147,14 @@ export const io = {
   /** An empty in-memory handler: save to it, read `.artifacts`, load from it. */
   memory: () => new MemoryHandler(),
   /** A handler whose save() calls `saveFn` with the artifacts (TF.js's `tf.io.withSaveHandler`). */
-  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => ({
-    async save(artifacts) {
-      return (await saveFn(artifacts)) ?? describeSave(artifacts);
-    },
-  }),
+  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => {
+    if (!isCallable(saveFn)) throw new ValueError(`io.withSaveHandler: expected a function called with the artifacts. Received: ${describeValue(saveFn)}`);
+    return {
+      async save(artifacts) {
+        return (await saveFn(artifacts)) ?? describeSave(artifacts);
+      },
+    };
+  },
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
   /** Files on disk under Node (`'file://path'` or a plain path). */

@@ -18,6 +18,7 @@ import { chooseForward, chooseTraining } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -101,6 +102,7 @@ function evaluateFused(
  */
 export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
   const where = 'evaluate()';
+  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean' } satisfies Record<keyof EvaluateArgs, OptionKind>);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
@@ -112,6 +114,7 @@ export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike,
 /** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */
 export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Tensor {
   const where = 'predict()';
+  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any' } satisfies Record<keyof PredictArgs, OptionKind>);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
   const [x] = prepareData(model, xLike, null, where, { requireBuilt: true });

@@ -191,3 +191,19 @@ export function prepareData(
   }
   return [x, y];
 }
+
+/**
+ * Runs `check` (a prepareData of the validation data) so that every error it
+ * throws says it is about the validation data: a shape or label error that
+ * names only "y" would send the reader to the training labels.
+ */
+export function aboutValidationData<T>(where: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ValueError) || error.message.includes('validationData')) throw error;
+    const ErrorClass = error.constructor as typeof ValueError;
+    const inner = error.message.startsWith(`${where}: `) ? error.message.slice(where.length + 2) : error.message;
+    throw new ErrorClass(`${where}: in validationData: ${inner}`, { cause: error });
+  }
+}

@@ -57,5 +57,7 @@ export function describeOptimizer(optimizer: Optimizer): OptimizerSpec | null {
 }
 
 export function buildOptimizer(spec: OptimizerSpec): Optimizer {
-  return spec.kind === 'adam' ? new Adam(spec) : new SGD(spec);
+  // The options without `kind`: the constructors reject keys they do not know.
+  const { kind: _kind, ...options } = spec;
+  return spec.kind === 'adam' ? new Adam(options as Omit<typeof spec, 'kind'>) : new SGD(options as Omit<typeof spec, 'kind'>);
 }
