@@ -17,7 +17,6 @@
  */
 import * as keras from 'tinykeras';
 import { numberArg, stringArg } from './args.js';
-import { writeFigures } from '../plots/figures.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -69,6 +68,8 @@ console.log(
 await model.save(saveDir);
 console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names, with the optimizer's state); npm run fashion-mnist:load evaluates it again.`);
 
-// The tutorial's pictures, drawn by the same plot specs as the playground's.
+// The tutorial's pictures, drawn by the same plot specs as the playground's. Imported
+// here, not at the top: the plotting library is large, and training does not need it.
+const { writeFigures } = await import('../plots/figures.js');
 const figures = await writeFigures(saveDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
 console.log(`Figures: ${figures.join(', ')}`);

@@ -22,6 +22,7 @@ import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, 
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
+import { prepareThreads } from '../training/executor.js';
 import type { DataLike } from '../training/inputs.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
@@ -167,6 +168,7 @@ export class Sequential extends Layer {
   /** Chooses the optimizer, the loss and the metrics for training. */
   compile(args: CompileArgs): void {
     this.compiled = new CompileSettings(args);
+    prepareThreads();
   }
 
   /** Trains for `epochs` passes over (x, y); resolves to the History. */

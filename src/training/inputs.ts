@@ -70,18 +70,21 @@ export function checkValues(x: Tensor, argName: string, where: string, warn: (me
   if (checkedValues.has(data)) return;
   let min = Infinity;
   let max = -Infinity;
+  // v·0 is 0 for every finite v and NaN for ±Infinity and NaN: one sum tells whether all are finite.
+  let nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    // NaN fails both comparisons, so the finite test comes first.
-    if (!Number.isFinite(v)) {
-      const at = multiIndex(i, x.shape).join(', ');
-      throw new ValueError(
-        `${where}: ${argName} contains ${v} at index [${at}]; the data must be finite numbers. ` +
-          `Received: ${argName}[${at}]=${v}`,
-      );
-    }
+    nonFinite += v * 0;
     if (v < min) min = v;
     if (v > max) max = v;
+  }
+  if (nonFinite !== 0) {
+    const i = data.findIndex((v) => !Number.isFinite(v));
+    const at = multiIndex(i, x.shape).join(', ');
+    throw new ValueError(
+      `${where}: ${argName} contains ${data[i]} at index [${at}]; the data must be finite numbers. ` +
+        `Received: ${argName}[${at}]=${data[i]}`,
+    );
   }
   checkedValues.add(data);
   if (Math.max(-min, max) > LARGE_INPUT) {
