@@ -1,8 +1,8 @@
 /**
  * The fused executor against autograd: the same model, data and seed
- * trained both ways must give the same losses and weights (to float
- * rounding), on one thread and on two, chosen by compile()'s runEagerly and
- * jitCompile; and the kernels it
+ * trained both ways must give the same weights bit for bit (and losses to
+ * float rounding, summed in another order), on one thread and on two,
+ * chosen by compile()'s runEagerly and jitCompile; and the kernels it
  * shares with the autograd ops must agree with them.
  */
 import fc from 'fast-check';
