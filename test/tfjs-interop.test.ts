@@ -301,4 +301,19 @@ describe('a logits model saved with its optimizer (the default)', () => {
     const theirs = (tfModel.predict(tf.tensor(images, [5, 28, 28])) as tf.Tensor).dataSync();
     ourOutput.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-5));
   });
+
+  it("TF.js loads the tutorial's probability model, a nested Sequential then Softmax; predictions agree to 1e-5", async () => {
+    keras.setRandomSeed(8);
+    const { Flatten, Dense, Softmax } = keras.layers;
+    const inner = new keras.Sequential([new Flatten({ inputShape: [28, 28] }), new Dense(16, { activation: 'relu' }), new Dense(10)]);
+    const model = new keras.Sequential([inner, new Softmax()]);
+    const handler = keras.io.memory();
+    await model.save(handler);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(['Sequential', 'Softmax']);
+    const { images } = randomBatch(5, 3);
+    const ourOutput = model.predict(ours(images), { verbose: 0 }).data;
+    const theirs = (tfModel.predict(tf.tensor(images, [5, 28, 28])) as tf.Tensor).dataSync();
+    ourOutput.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-5));
+  });
 });
