@@ -163,6 +163,28 @@ describe('Activation, ReLU and Softmax layers and nested models on the fused exe
     expect(history.params.reason).toMatch(/layer "dense(_\d+)?" is not trainable/);
   });
 
+  it('leaves a frozen model, and a Sequential subclass with its own call(), to autograd', async () => {
+    const [x, y] = data(32, 1);
+    const frozen = new keras.Sequential([new Flatten({ inputShape: [4, 5] }), new Dense(3, { activation: 'softmax' })]);
+    frozen.trainable = false;
+    frozen.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const before = frozen.getWeights().map((w) => Array.from(w.data));
+    const history = await frozen.fit(x, y, { verbose: 0 });
+    expect(history.params).toMatchObject({ executor: 'autograd' });
+    expect(frozen.getWeights().map((w) => Array.from(w.data))).toEqual(before);
+
+    class Doubled extends keras.Sequential {
+      override call(inputs: keras.Tensor): keras.Tensor {
+        return super.call(inputs).mul(2);
+      }
+    }
+    const doubled = new Doubled([new Flatten({ inputShape: [4, 5] }), new Dense(3)]);
+    doubled.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+    expect((await doubled.fit(x, y, { verbose: 0 })).params).toMatchObject({ executor: 'autograd' });
+    const plain = keras.ops.mul(doubled.layers[1]!.apply(doubled.layers[0]!.apply(x)), 2);
+    expect(Array.from(doubled.predict(x, { verbose: 0 }).data)).toEqual(Array.from(plain.data));
+  });
+
   it('says why for what it cannot fuse', () => {
     const settings = { loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metricNames: [] };
     const reason = (layers: InstanceType<typeof keras.layers.Layer>[]) => planTraining(new keras.Sequential([new Flatten({ inputShape: [4, 5] }), ...layers]).layers, settings, [4, 5], [10]);

@@ -33,13 +33,13 @@ function choose<Plan>(model: RunnableModel, settings: CompileSettings | null, wh
 
 /** The executor for training on samples of `sampleShape` with labels of `labelShape`. */
 export function chooseTraining(model: RunnableModel, settings: CompileSettings, sampleShape: readonly number[], labelShape: readonly number[], where: string): Choice<TrainingPlan> {
-  return choose(model, settings, where, () => planTraining(model.layers, settings, sampleShape, labelShape));
+  return choose(model, settings, where, () => planTraining([model], settings, sampleShape, labelShape));
 }
 
 /** The executor for predict on samples of `sampleShape`: the Dense ops (Dropout is the identity outside training). */
 export function chooseForward(model: RunnableModel, sampleShape: readonly number[], where: string): Choice<FusedDense[]> {
   return choose(model, model.compiled, where, () => {
-    const ops = planForward(model.layers, sampleShape);
+    const ops = planForward([model], sampleShape);
     return typeof ops === 'string' ? ops : denseOps(ops);
   });
 }
