@@ -149,6 +149,13 @@ describe("a layer's fused description", () => {
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile: true });
     expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
   });
+  it('a nested description that holds itself is a ValueError, not an endless recursion', async () => {
+    const m = modelWith((d) => ({ kind: 'nested', name: d.name, trainable: true, layers: [d] }));
+    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
+    for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'gelu' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
+      expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
+    }
+  });
   it('a correct description still trains fused', async () => {
     const history = await fit(good);
     expect(history.params.executor).toBe('fused');

@@ -125,6 +125,43 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => built().add(v as never));
     await everyOutcome(anyValue, (v) => built().setWeights(v as never));
     await everyOutcome(anyValue, (v) => built().summary(v as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Dropout(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Dropout(a as never, b as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Dropout(0.5, v as never).apply(keras.ones([2, 3]), { training: true }));
+    await everyOutcome(anyValue, (v) => new keras.layers.Softmax(v as never).apply(keras.ones([2, 3])));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Activation(a as never, b as never).apply(keras.ones([2, 3])));
+    await everyOutcome(anyValue, (v) => new keras.layers.ReLU(v as never).apply(keras.ones([2, 3])));
+    await everyOutcome(anyValue, (v) => new keras.layers.InputLayer(v as never));
+    await everyOutcome(anyValue, (v) => keras.Input(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.Sequential([keras.Input({ shape: [2, 2] }), a, b] as never));
+    await everyOutcome(anyValue, (v) => new keras.Sequential([built(), v] as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.utils.toCategorical(a as never, b as never));
+  });
+
+  it('models with every layer kind, on both executors', async () => {
+    const full = () =>
+      new keras.Sequential([
+        keras.Input({ shape: [2, 2] }),
+        new keras.layers.Flatten(),
+        new keras.layers.Dense(4),
+        new keras.layers.ReLU(),
+        new keras.layers.Dropout(0.25),
+        new keras.Sequential([new keras.layers.Dense(3), new keras.layers.Activation('tanh')]),
+        new keras.layers.Dense(3),
+        new keras.layers.Softmax(),
+      ]);
+    const settings = fc.record({ runEagerly: fc.boolean(), jitCompile: fc.constantFrom<unknown>(true, false, 'auto') });
+    await everyOutcome(fc.tuple(settings, anyValue), async ([s, v]) => {
+      const m = full();
+      m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], ...s } as never);
+      await m.fit(x(), y(), short({ verbose: 0, ...(typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { epochs: 1 }) }) as never);
+    }, 60);
+    await everyOutcome(fc.tuple(anyValue, anyValue), async ([a, b]) => {
+      const m = full();
+      m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+      m.evaluate(a as never, b as never, { verbose: 0 });
+      m.predict(a as never, { verbose: 0 });
+    }, 60);
   });
 
   it('compile, fit, evaluate, predict', async () => {
@@ -247,6 +284,7 @@ describe('every public entry point, any value', () => {
         ? { ...(v as object), download: false, systemDir: empty, cacheDir: empty, dir: empty }
         : v;
     await everyOutcome(anyValue, (v) => loadData(safe(v) as never));
+    await everyOutcome(anyValue, (v) => keras.datasets.mnist.loadData(safe(v) as never));
   });
 });
 
@@ -275,9 +313,27 @@ describe('every file reader, any bytes', () => {
     await everyOutcome(bytes, (b) => gunzipBytes(b, 'x.gz', 1 << 20));
   });
 
-  it('a valid model.json with any subtree replaced by any JSON value', async () => {
+  it.each([
+    ['Flatten and Dense', () => compiled()],
+    [
+      'every layer kind, a nested model',
+      () => {
+        const m = new keras.Sequential([
+          keras.Input({ shape: [2, 2] }),
+          new keras.layers.Flatten(),
+          new keras.layers.Dense(4),
+          new keras.layers.ReLU({ maxValue: 6 }),
+          new keras.layers.Dropout(0.25, { seed: 3 }),
+          new keras.Sequential([new keras.layers.Dense(3), new keras.layers.Activation('tanh')]),
+          new keras.layers.Softmax(),
+        ]);
+        m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+        return m;
+      },
+    ],
+  ] as const)('a valid model.json (%s) with any subtree replaced by any JSON value', async (_, make) => {
     const memory = keras.io.memory();
-    const m = compiled();
+    const m = make();
     await m.save(memory, { includeOptimizer: true });
     const good = memory.artifacts!;
     const json = JSON.parse(JSON.stringify({ ...good, weightData: undefined }));
@@ -297,7 +353,7 @@ describe('every file reader, any bytes', () => {
         for (const key of path.slice(0, -1)) at = at[key];
         at[path[path.length - 1]!] = value;
         await keras.models.loadModel(keras.io.fromMemory({ ...copy, weightData: good.weightData }));
-        await built().loadWeights(keras.io.fromMemory({ ...copy, weightData: good.weightData }));
+        await make().loadWeights(keras.io.fromMemory({ ...copy, weightData: good.weightData }));
       },
       1000,
     );

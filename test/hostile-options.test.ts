@@ -38,6 +38,15 @@ const misspelt: [string, () => unknown, RegExp][] = [
   ['compile run_eagerly', () => new keras.Sequential([new Dense(2, { inputShape: [3] })]).compile({ optimizer: 'adam', loss: 'mse', run_eagerly: true } as never), /compile\(\): unknown option 'run_eagerly'. Did you mean runEagerly\?/],
   ['compile jit_compile', () => new keras.Sequential([new Dense(2, { inputShape: [3] })]).compile({ optimizer: 'adam', loss: 'mse', jit_compile: false } as never), /compile\(\): unknown option 'jit_compile'. Did you mean jitCompile\?/],
   ['compile jitcompile', () => new keras.Sequential([new Dense(2, { inputShape: [3] })]).compile({ optimizer: 'adam', loss: 'mse', jitcompile: true } as never), /compile\(\): unknown option 'jitcompile'. Did you mean 'jitCompile'\?/],
+  ['Dropout noise_shape', () => new keras.layers.Dropout(0.2, { noise_shape: [null, 1] } as never), /^Dropout: unknown option 'noise_shape'. Did you mean noiseShape\?/],
+  ['Dropout { rate, sed }', () => new keras.layers.Dropout({ rate: 0.2, sed: 1 } as never), /^Dropout: unknown option 'sed'. Did you mean 'seed'\?/],
+  ['Softmax axs', () => new keras.layers.Softmax({ axs: 1 } as never), /^Softmax: unknown option 'axs'. Did you mean 'axis'\?/],
+  ['Activation activaton', () => new keras.layers.Activation('relu', { activaton: 'tanh' } as never), /^Activation: unknown option 'activaton'. Did you mean 'activation'\?/],
+  ['ReLU max_value', () => new keras.layers.ReLU({ max_value: 6 } as never), /^ReLU: unknown option 'max_value'. Did you mean maxValue\?/],
+  ['ReLU negative_slope', () => new keras.layers.ReLU({ negative_slope: 0.1 } as never), /Did you mean negativeSlope\?/],
+  ['InputLayer input_shape', () => new keras.layers.InputLayer({ input_shape: [3] } as never), /^InputLayer: unknown option 'input_shape'. Did you mean inputShape\?/],
+  ['Input shap', () => keras.Input({ shap: [3] } as never), /^InputLayer: unknown option 'shap'. Did you mean 'shape'\?/],
+  ['mnist.loadData cache_dir', () => keras.datasets.mnist.loadData({ cache_dir: '/tmp' } as never), /^mnist.loadData: unknown option 'cache_dir'. Did you mean cacheDir\?/],
   ['compile metric', () => new keras.Sequential([new Dense(2, { inputShape: [3] })]).compile({ optimizer: 'adam', loss: 'mse', metric: ['accuracy'] } as never), /compile\(\): unknown option 'metric'. Did you mean 'metrics'\?/],
   ['Dense activaton', () => new Dense(128, { activaton: 'relu' } as never), /Dense: unknown option 'activaton'. Did you mean 'activation'\?/],
   ['Dense use_bias', () => new Dense(128, { use_bias: false } as never), /Dense: unknown option 'use_bias'. Did you mean useBias\?/],
@@ -92,6 +101,18 @@ describe('positional forms Keras allows', () => {
     expect(new keras.optimizers.Adam(0.01).learningRate).toBe(0.01);
     expect(new keras.optimizers.SGD(0.1).learningRate).toBe(0.1);
     expect(() => new keras.optimizers.SGD(-1)).toThrow(/learningRate must be a positive number/);
+  });
+
+  it('new Dropout(0.2) and new Activation(\'relu\') take their main argument by position or in the options, once', async () => {
+    expect(new keras.layers.Dropout(0.2).rate).toBe(0.2);
+    expect(new keras.layers.Dropout({ rate: 0.3 }).rate).toBe(0.3);
+    expect(new keras.layers.Dropout(0.4, { seed: 7, name: 'drop' }).seed).toBe(7);
+    expect(new keras.layers.Activation('tanh').activationName).toBe('tanh');
+    expect(new keras.layers.Activation({ activation: 'sigmoid' }).activationName).toBe('sigmoid');
+    expect(await messageOf(() => new keras.layers.Dropout(0.2, { rate: 0.5 }))).toMatch(/^Dropout: rate is given twice, as the first argument and in the options; give it once. Received: 0.2 and rate=0.5/);
+    expect(await messageOf(() => new keras.layers.Activation('relu', { activation: 'tanh' }))).toMatch(/^Activation: activation is given twice/);
+    expect(await messageOf(() => new keras.layers.Dropout({ rate: 0.2 }, { seed: 1 }))).toMatch(/^Dropout: the options come once/);
+    expect(await messageOf(() => keras.utils.toCategorical([0, 1], { numClasses: 3 } as never))).toMatch(/^toCategorical: numClasses is the second argument itself, a number/);
   });
 
   it('correct options still work, and undefined values mean the default', async () => {

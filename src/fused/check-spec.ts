@@ -8,6 +8,7 @@
  */
 import type { FusedLayerSpec } from '../layers/fused-spec.js';
 import { ACTIVATION_KINDS } from '../tensor/kernels/activations.js';
+import { RandomGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describeValue, ValueError } from '../errors.js';
 
@@ -21,12 +22,38 @@ export function checkFusedSpec(spec: unknown, layer: { readonly name: string; re
   const bad = (field: string, expected: string, value: unknown) =>
     new ValueError(`${where} returned a description whose ${field} must be ${expected}. Received: ${field}=${describeValue(value)}`);
   if (typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ValueError(`${where} must return null or a description { kind: 'dense' | 'flatten', … }. Received: ${describeValue(spec)}`);
+    throw new ValueError(`${where} must return null or a description { kind: 'dense' | 'flatten' | 'activation' | 'dropout' | 'nested', … }. Received: ${describeValue(spec)}`);
   }
   const s = spec as Record<string, unknown>;
   if (typeof s.name !== 'string') throw bad('name', 'a string', s.name);
-  if (s.kind === 'flatten') return spec as FusedLayerSpec;
-  if (s.kind !== 'dense') throw bad('kind', "'dense' or 'flatten'", s.kind);
+  switch (s.kind) {
+    case 'flatten':
+      return spec as FusedLayerSpec;
+    case 'dense':
+      checkDense(s, bad);
+      return spec as FusedLayerSpec;
+    case 'activation':
+      if (typeof s.activation !== 'string' || !FUSED_ACTIVATIONS.includes(s.activation)) throw bad('activation', `one of ${FUSED_ACTIVATIONS.join(', ')}`, s.activation);
+      return spec as FusedLayerSpec;
+    case 'dropout':
+      if (typeof s.rate !== 'number' || !(s.rate >= 0 && s.rate < 1)) throw bad('rate', 'a number in [0, 1)', s.rate);
+      if (s.generator !== null && !(s.generator instanceof RandomGenerator)) throw bad('generator', 'null or a RandomGenerator', s.generator);
+      return spec as FusedLayerSpec;
+    case 'nested': {
+      if (typeof s.trainable !== 'boolean') throw bad('trainable', 'true or false', s.trainable);
+      const inner = s.layers;
+      if (!Array.isArray(inner) || !inner.every((l) => typeof l === 'object' && l !== null && typeof (l as { fusedSpec?: unknown }).fusedSpec === 'function')) {
+        throw bad('layers', 'an array of layers', inner);
+      }
+      return spec as FusedLayerSpec;
+    }
+    default:
+      throw bad('kind', "one of 'dense', 'flatten', 'activation', 'dropout', 'nested'", s.kind);
+  }
+}
+
+/** A Dense description: its sizes, flags and weights agree. */
+function checkDense(s: Record<string, unknown>, bad: (field: string, expected: string, value: unknown) => ValueError): void {
   if (typeof s.trainable !== 'boolean') throw bad('trainable', 'true or false', s.trainable);
   if (typeof s.useBias !== 'boolean') throw bad('useBias', 'true or false', s.useBias);
   if (!Number.isInteger(s.units) || (s.units as number) <= 0) throw bad('units', 'a positive integer', s.units);
@@ -41,5 +68,4 @@ export function checkFusedSpec(spec: unknown, layer: { readonly name: string; re
     const biasOk = s.useBias ? bias instanceof Tensor && bias.dtype === 'float32' && bias.rank === 1 && bias.shape[0] === units : bias === null;
     if (!biasOk) throw bad('bias', s.useBias ? `a float32 tensor of shape [${units}] (useBias is true)` : 'null (useBias is false)', bias);
   }
-  return spec as FusedLayerSpec;
 }

@@ -37,6 +37,25 @@ export function checkedOptions<T>(where: string, options: T, allowed: readonly s
   return options;
 }
 
+/**
+ * The options of a constructor that Keras lets take its main argument by
+ * position (`new Dropout(0.2)`, `new Activation('relu')`) or inside the
+ * options (`new Dropout({ rate: 0.2 })`): one options object, its keys
+ * checked. Given both ways at once, the two could disagree, so that is an error.
+ */
+export function checkPositional<T extends object>(where: string, name: string, first: unknown, rest: T | undefined, allowed: readonly string[]): T {
+  if (isPlainObject(first)) {
+    checkOptions(where, first, allowed);
+    if (rest !== undefined && !(isPlainObject(rest) && Object.keys(rest).length === 0)) throw new ValueError(`${where}: the options come once, as the first argument or after ${name}, not both. Received: a second argument ${describeValue(rest)}`);
+    return first as T;
+  }
+  checkOptions(where, rest, allowed);
+  if (rest !== undefined && name in rest && (rest as Record<string, unknown>)[name] !== undefined) {
+    throw new ValueError(`${where}: ${name} is given twice, as the first argument and in the options; give it once. Received: ${describeValue(first)} and ${name}=${describeValue((rest as Record<string, unknown>)[name])}`);
+  }
+  return { ...rest, [name]: first } as T;
+}
+
 /** A function that can be called: not a class, whose call would throw a TypeError. */
 export function isCallable(value: unknown): value is (...args: never[]) => unknown {
   return typeof value === 'function' && !/^class\b/.test(Function.prototype.toString.call(value));
