@@ -8,61 +8,14 @@
  *       new keras.layers.Dense(10, { activation: 'softmax' }),
  *     ]);
  *
- * Everything below runs in Node and in browsers; only
- * `datasets.fashionMnist.loadData` needs Node (it reads files), and it loads
- * its Node modules only when called.
+ * This is the Node entry point (package.json `exports`, conditions `node` and
+ * `default`): the platform-neutral core (core.ts) plus what needs Node, which
+ * platform/node.ts registers: files, worker threads, file paths for
+ * save/load, and `datasets.fashionMnist.loadData` reading and caching files.
+ * Browsers get src/browser.ts instead.
  */
-import { Dense } from './layers/dense.js';
-import { Flatten } from './layers/flatten.js';
-import { Layer } from './layers/layer.js';
-import { Sequential } from './layers/sequential.js';
+import './platform/node.js';
 import { fashionMnist } from './data/fashion-mnist.js';
-import { RandomGenerator, setRandomSeed } from './tensor/random.js';
-import { checkGradients } from './tensor/gradcheck.js';
-import { resetNameCounters } from './layers/naming.js';
-import { io, loadModel, saveModel } from './saving/index.js';
 
-export { Sequential };
-export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
-export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
-export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor/creation.js';
-export { noGrad } from './tensor/autograd.js';
-export * as ops from './ops.js';
-
-export const layers = { Layer, Dense, Flatten };
-export type { LayerArgs, BatchShape } from './layers/layer.js';
-export type { DenseArgs } from './layers/dense.js';
-export type { ActivationName } from './layers/activations.js';
-
-export * as optimizers from './optim/index.js';
-export * as losses from './losses/index.js';
-
-export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
-export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
-export * as callbacks from './training/callback-exports.js';
-export type { CompileArgs } from './training/compile.js';
-export type { FitArgs } from './training/fit.js';
-export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
-export type { Logs } from './training/logs.js';
-
+export * from './core.js';
 export const datasets = { fashionMnist };
-
-/**
- * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a
- * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
- * layers-model format. `io` holds the storage handlers (memory, downloads, files).
- */
-export const models = { loadModel, saveModel };
-export { io };
-export type { IOHandler, ModelArtifacts, SaveResult, SaveOptions, LoadOptions } from './saving/index.js';
-
-/**
- * Forgets the automatic layer-name counters, so the next Dense is "dense"
- * again (Keras's `keras.backend.clear_session`).
- */
-export function clearSession(): void {
-  resetNameCounters();
-}
-
-export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator };
-export { setRandomSeed, checkGradients };

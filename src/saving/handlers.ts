@@ -11,7 +11,6 @@
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
-import { FileHandler } from './file-handler.js';
 
 /**
  * Keeps the artifacts in memory. `save` stores a copy and `load` returns a
@@ -83,7 +82,39 @@ function download(blob: Blob, fileName: string): void {
   link.click();
 }
 
-const SCHEMES = ['downloads://', 'file://'];
+/**
+ * Makes a handler for one URL scheme: `url` is the whole string given
+ * (scheme included), `needs` the method the caller will use.
+ */
+export type SchemeRouter = (url: string, needs: 'save' | 'load', where: string) => IOHandler;
+
+/**
+ * The handlers by URL scheme ('downloads://' always; 'http://', 'https://',
+ * 'indexeddb://', 'localstorage://' from browser-handlers.ts; 'file://'
+ * from the Node platform), and the handler for plain paths, which only the
+ * Node platform has. Entry points fill these in (see platform/services.ts),
+ * so this module imports nothing platform-specific.
+ */
+const schemeRouters = new Map<string, SchemeRouter>([
+  [
+    'downloads://',
+    (url, needs, where) => {
+      if (needs === 'load') throw new ValueError(`${where}: downloads:// can only save; load the downloaded files from their path.`);
+      return new BrowserDownloads(url.slice('downloads://'.length));
+    },
+  ],
+]);
+let pathRouter: ((path: string) => IOHandler) | null = null;
+
+/** Registers the handler for URLs starting with `scheme` (lowercase, e.g. 'indexeddb://'). */
+export function registerScheme(scheme: string, router: SchemeRouter): void {
+  schemeRouters.set(scheme.toLowerCase(), router);
+}
+
+/** Registers the handler for plain paths (the Node file system). */
+export function registerPathHandler(router: (path: string) => IOHandler): void {
+  pathRouter = router;
+}
 
 /** The handler for a path or URL string, or the handler itself. `needs` is the method the caller will use. */
 export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' | 'load', where: string): IOHandler {
@@ -96,15 +127,24 @@ export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' 
     }
     return pathOrHandler;
   }
-  if (pathOrHandler.startsWith('downloads://')) {
-    if (needs === 'load') throw new ValueError(`${where}: downloads:// can only save; load the downloaded files from their path.`);
-    return new BrowserDownloads(pathOrHandler.slice('downloads://'.length));
-  }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(pathOrHandler);
-  if (scheme && scheme[0] !== 'file://') {
-    throw new ValueError(`${where}: unsupported URL scheme; tinykeras handles ${SCHEMES.join(', ')} and plain paths. Received: '${pathOrHandler}'`);
+  // file:// without a file system gets the same explanation as a plain path.
+  if (scheme && !(scheme[0].toLowerCase() === 'file://' && pathRouter === null)) {
+    const router = schemeRouters.get(scheme[0].toLowerCase());
+    if (router) return router(pathOrHandler, needs, where);
+    throw new ValueError(
+      `${where}: unsupported URL scheme; tinykeras handles ${[...schemeRouters.keys()].join(', ')}` +
+        `${pathRouter ? ' and plain paths' : ''} here. Received: '${pathOrHandler}'`,
+    );
   }
-  return new FileHandler(pathOrHandler);
+  if (pathRouter === null) {
+    throw new ValueError(
+      `${where}: saving to or loading from a file path needs Node.js. In a browser use a URL such as ` +
+        `'indexeddb://name', 'localstorage://name', 'downloads://name' or 'https://host/model.json', or an IOHandler ` +
+        `such as io.browserFiles(files). Received: '${pathOrHandler}'`,
+    );
+  }
+  return pathRouter(pathOrHandler);
 }
 
 /** The handlers, under Keras/TF.js-style names (`keras.io`). */
@@ -121,6 +161,6 @@ export const io = {
   }),
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
-  /** Files on disk under Node (`'file://path'` or a plain path). */
-  fileSystem: (path: string) => new FileHandler(path),
+  /** Files on disk under Node (`'file://path'` or a plain path); a ValueError elsewhere. */
+  fileSystem: (path: string) => resolveHandler(path.startsWith('file://') ? path : `file://${path}`, 'load', 'io.fileSystem'),
 };

@@ -36,7 +36,6 @@ import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
-export { FileHandler } from './file-handler.js';
 
 export interface SaveOptions {
   /**

@@ -14,6 +14,7 @@ import { sparseCategoricalAccuracy, resolveMetric } from '../losses/metrics.js';
 import { Activation } from '../tensor/kernels/dense.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { canShareMemory } from '../tensor/storage.js';
+import { threadService, type ThreadService } from '../platform/services.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CompiledState } from './compile.js';
 import type { RunnableModel } from './model-interface.js';
@@ -122,8 +123,9 @@ export async function createStepRunner(
   checkClassIndices(y.data, plan.layers[plan.layers.length - 1]!.units, compiled.loss.name);
   const maxBatch = Math.min(batchSize, x.shape[0]!);
   const threads = threadsArg === 'auto' ? await defaultThreads(plan, maxBatch) : threadsArg;
-  if (threads > 1 && canShareMemory) {
-    const { startThreadedRunner } = await import('./threads/threaded-runner.js');
+  const service = threads > 1 ? usableThreadService() : null;
+  if (service) {
+    const { startThreadedRunner } = await service.load();
     const runner = await startThreadedRunner(plan, compiled, maxBatch, threads);
     if (runner) return runner;
   }
@@ -140,10 +142,32 @@ const MIN_WORK_FOR_THREADS = 500_000;
 /** All cores in Node when a step has enough work; one thread otherwise, and outside Node. */
 async function defaultThreads(plan: DenseStepPlan, maxBatch: number): Promise<number> {
   const work = plan.layers.reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (!isNode || work < MIN_WORK_FOR_THREADS) return 1;
-  const { availableCores } = await import('./threads/threaded-runner.js');
+  const service = threadService<ThreadRunnerModule>();
+  if (service === null || service.unavailableReason() !== null || work < MIN_WORK_FOR_THREADS) return 1;
+  const { availableCores } = await service.load();
   return availableCores();
+}
+
+type ThreadRunnerModule = typeof import('./threads/threaded-runner.js');
+let warnedNoThreads = false;
+
+/**
+ * The platform's thread service when threads can be used here; otherwise
+ * null, after saying once why (fit then trains on one thread).
+ */
+function usableThreadService(): ThreadService<ThreadRunnerModule> | null {
+  const service = threadService<ThreadRunnerModule>();
+  const reason = service === null
+    ? 'parallel training runs on Node.js worker threads, and this runtime has none'
+    : !canShareMemory
+      ? 'SharedArrayBuffer is not available'
+      : service.unavailableReason();
+  if (reason === null) return service;
+  if (!warnedNoThreads) {
+    warnedNoThreads = true;
+    console.warn(`tinykeras: fit trains on one thread, though more threads were asked for: ${reason}.`);
+  }
+  return null;
 }
 
 /**

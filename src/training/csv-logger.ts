@@ -13,7 +13,8 @@
  * The file system is reached through `writeFile`/`readFile`, which default to
  * Node's (loaded only when first used); in a browser, pass your own.
  */
-import { ValueError } from '../errors.js';
+import { RuntimeError, ValueError } from '../errors.js';
+import { fileSystemService, type FileSystemService } from '../platform/services.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 
@@ -69,12 +70,21 @@ export class CSVLogger extends Callback {
 }
 
 async function nodeWriteFile(path: string, contents: string): Promise<void> {
-  const { writeFileAtomic } = await import('../data/node-files.js');
+  const { writeFileAtomic } = await fileSystem(path);
   await writeFileAtomic(path, contents);
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {
-  const { pathKind, readFileBytes } = await import('../data/node-files.js');
+  const { pathKind, readFileBytes } = await fileSystem(path);
   if ((await pathKind(path)) !== 'file') return null;
   return new TextDecoder().decode(await readFileBytes(path));
+}
+
+/** The platform's file system; CSVLogger writes a file, which a browser cannot. */
+function fileSystem(path: string): Promise<FileSystemService> {
+  const service = fileSystemService();
+  if (service === null) {
+    throw new RuntimeError(`CSVLogger writes a file, which needs Node.js; there is no file system here. Received: filename='${path}'`);
+  }
+  return service;
 }
