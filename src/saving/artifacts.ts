@@ -173,8 +173,26 @@ function checkGroup(group: unknown, where: string, source: string): WeightsGroup
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
     throw new FileFormatError(source, `${where}.paths must be a non-empty list of file names. Received: paths=${describeValue(paths)}`);
   }
+  const escaping = (paths as string[]).find((path) => !staysBeside(path));
+  if (escaping !== undefined) {
+    throw new FileFormatError(
+      source,
+      `${where}.paths must name files relative to the model.json, in its directory or below it (no absolute path, ` +
+        `URL or '..'), so a model file cannot make the loader read elsewhere. Received: '${escaping}'`,
+    );
+  }
   if (!Array.isArray(weights)) throw new FileFormatError(source, `${where}.weights must be a list. Received: weights=${describeValue(weights)}`);
   return { paths: paths as string[], weights: weights as WeightSpec[] };
+}
+
+/**
+ * Whether a weights path stays beside its model.json: relative (no leading
+ * slash, drive letter or URL scheme) and without a '..' segment. Every
+ * handler (disk, HTTP, picked files) loads only such paths.
+ */
+function staysBeside(path: string): boolean {
+  if (/^[\\/]|^[a-z][a-z0-9+.-]*:/i.test(path)) return false;
+  return !path.split(/[\\/]/).includes('..');
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -4,12 +4,15 @@
  * and `loadModel` also take a string and pick the handler from its scheme:
  *
  *     'downloads://name'   the browser downloads name.json and name.weights.bin
+ *     'http(s)://…/model.json', 'indexeddb://name', 'localstorage://name'
+ *                          browser-handlers.ts (also `io.browserFiles(files)`)
  *     'file://dir', 'dir'  files on disk, under Node (file-handler.ts)
  *
  * and `io.fromMemory(artifacts)` / `io.memory()` keep everything in memory,
  * which is also how to hand a model to or from TF.js without files.
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { BrowserFilesHandler, HTTPHandler, IndexedDBHandler, LocalStorageHandler } from './browser-handlers.js';
 import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 
 /**
@@ -103,6 +106,10 @@ const schemeRouters = new Map<string, SchemeRouter>([
       return new BrowserDownloads(url.slice('downloads://'.length));
     },
   ],
+  ['http://', (url) => new HTTPHandler(url)],
+  ['https://', (url) => new HTTPHandler(url)],
+  ['indexeddb://', (url) => new IndexedDBHandler(url.slice('indexeddb://'.length))],
+  ['localstorage://', (url) => new LocalStorageHandler(url.slice('localstorage://'.length))],
 ]);
 let pathRouter: ((path: string) => IOHandler) | null = null;
 
@@ -161,6 +168,10 @@ export const io = {
   }),
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
+  /** Loads model.json and its weights files from an http(s) URL (TF.js's `tf.io.http`); `requestInit` goes to fetch. */
+  http: (url: string, requestInit?: RequestInit) => new HTTPHandler(url, requestInit),
+  /** Loads from files the user picked, model.json first (TF.js's `tf.io.browserFiles`). */
+  browserFiles: (files: ArrayLike<File>) => new BrowserFilesHandler(files),
   /** Files on disk under Node (`'file://path'` or a plain path); a ValueError elsewhere. */
   fileSystem: (path: string) => resolveHandler(path.startsWith('file://') ? path : `file://${path}`, 'load', 'io.fileSystem'),
 };
