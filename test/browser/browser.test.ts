@@ -1,0 +1,308 @@
+/**
+ * tinykeras in a real browser: Debian's Chromium, driven by playwright-core
+ * (never a browser download). The library is bundled from src/browser.ts by
+ * esbuild, served with test data and saved models from a local HTTP server
+ * on 127.0.0.1, and checked against Node:
+ *
+ *   - the seed model trains in a page and in a Web Worker with exactly
+ *     Node's losses, metrics, weights and predictions under a seed;
+ *   - fit({ threads: 2 }) trains on one thread and says why, once;
+ *   - fashionMnist.loadData fetches, verifies, caches and reports progress,
+ *     in a page and in a worker;
+ *   - models round-trip through indexeddb://, localstorage://, http(s)://
+ *     and io.browserFiles, and a model.json pointing outside is refused.
+ *
+ * CI installs Chromium (.ci/run); without it these tests fail, saying so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import * as keras from '../../src/index.js';
+import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
+import { bandImages, seedModel, trainSeedModel, type RunResult } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Path → [content type, body], served by the test server. */
+const routes = new Map<string, [string, Uint8Array | string]>();
+let server: Server;
+let origin = '';
+let browser: Browser;
+let page: Page;
+const consoleWarnings: string[] = [];
+
+/** A tiny Fashion-MNIST look-alike: `count` random images with labels 0-9, as the four gzipped IDX files. */
+function fakeDataset(): { hashes: Record<string, string>; trainLabels: number[] } {
+  const idx = (dims: number[], values: Uint8Array) => {
+    const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
+    header.setUint8(2, 0x08);
+    header.setUint8(3, dims.length);
+    dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
+    return gzipSync(Buffer.concat([new Uint8Array(header.buffer), values]));
+  };
+  const images = (n: number) => Uint8Array.from({ length: n * 784 }, (_, i) => (i * 37) % 256);
+  const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
+  const files: Record<string, Uint8Array> = {
+    [FILE_NAMES.trainImages]: idx([30, 28, 28], images(30)),
+    [FILE_NAMES.trainLabels]: idx([30], labels(30)),
+    [FILE_NAMES.testImages]: idx([10, 28, 28], images(10)),
+    [FILE_NAMES.testLabels]: idx([10], labels(10)),
+  };
+  const hashes: Record<string, string> = {};
+  for (const [name, bytes] of Object.entries(files)) {
+    routes.set(`/data/${name}`, ['application/gzip', bytes]);
+    hashes[name] = createHash('sha256').update(bytes).digest('hex');
+  }
+  return { hashes, trainLabels: Array.from(labels(30)) };
+}
+
+async function bundle(entry: string): Promise<string> {
+  const result = await esbuild.build({ entryPoints: [join(here, entry)], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+  expect(result.warnings).toEqual([]);
+  return result.outputFiles[0]!.text;
+}
+
+let dataset: ReturnType<typeof fakeDataset>;
+/** What the Node-trained reference model predicts, and its files as the page will fetch them. */
+let served: { predictions: number[] };
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}; install it with: apt-get install chromium (.ci/run does).`);
+  }
+  routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
+  routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
+  routes.set('/worker.js', ['text/javascript', await bundle('worker-entry.ts')]);
+  dataset = fakeDataset();
+
+  // A model saved by Node, served over HTTP in a subdirectory, plus one whose manifest escapes it.
+  keras.setRandomSeed(5);
+  const model = seedModel(keras);
+  model.build([null, 28, 28]);
+  const memory = keras.io.memory();
+  await model.save(memory);
+  const artifacts = memory.artifacts!;
+  const modelJSON = (paths: string[]) => JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: [{ paths, weights: artifacts.weightSpecs }] });
+  routes.set('/models/seed/model.json', ['application/json', modelJSON(['shards/weights.bin'])]);
+  routes.set('/models/seed/shards/weights.bin', ['application/octet-stream', new Uint8Array(artifacts.weightData as ArrayBuffer)]);
+  routes.set('/models/escape/model.json', ['application/json', modelJSON(['../seed/shards/weights.bin'])]);
+  const [x] = bandImages(keras, 4, 9);
+  served = { predictions: Array.from(model.predict(x, { verbose: 0 }).data) };
+
+  server = createServer((request, response) => {
+    const route = routes.get(new URL(request.url!, 'http://x').pathname);
+    if (!route) return void response.writeHead(404).end('not found');
+    const body = typeof route[1] === 'string' ? Buffer.from(route[1]) : route[1];
+    response.writeHead(200, { 'Content-Type': route[0], 'Content-Length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'warning') consoleWarnings.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleWarnings.push(`page error: ${error.message}`));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => 'keras' in globalThis);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+/** Runs a message round trip with a module worker serving /worker.js. */
+function inWorker<T>(message: unknown): Promise<T> {
+  return page.evaluate(
+    (message) =>
+      new Promise<T>((resolve, reject) => {
+        const worker = new Worker('/worker.js', { type: 'module' });
+        worker.onmessage = (event) => {
+          worker.terminate();
+          if (event.data.error) reject(new Error(event.data.error));
+          else resolve(event.data.result);
+        };
+        worker.onerror = (event) => reject(new Error(`worker error: ${event.message}`));
+        worker.postMessage(message);
+      }),
+    message,
+  );
+}
+
+// The page's globals, as page-entry.ts sets them.
+declare const fixture: { trainSeedModel: typeof trainSeedModel; bandImages: typeof bandImages; seedModel: typeof seedModel };
+
+describe('training in Chromium equals training in Node', () => {
+  let node: RunResult;
+  beforeAll(async () => {
+    node = await trainSeedModel(keras, 1);
+  });
+
+  const comparable = ({ secondsPerEpoch: _seconds, ...rest }: RunResult) => rest;
+
+  it('in a page', async () => {
+    const inPage = await page.evaluate(() => fixture.trainSeedModel((globalThis as any).keras));
+    expect(comparable(inPage)).toEqual(comparable(node));
+    expect(node.accuracy.at(-1)).toBeGreaterThan(0.5);
+    console.log(`seconds per epoch (600 images): Node ${node.secondsPerEpoch.toFixed(3)}, page ${inPage.secondsPerEpoch.toFixed(3)}`);
+  });
+
+  it('in a Web Worker', async () => {
+    const inWorkerResult = await inWorker<RunResult>({ task: 'train' });
+    expect(comparable(inWorkerResult)).toEqual(comparable(node));
+  });
+
+  it('asked for two threads, trains on one with the same result and says why once', async () => {
+    consoleWarnings.length = 0;
+    const [first, second] = await page.evaluate(async () => {
+      const k = (globalThis as any).keras;
+      return [await fixture.trainSeedModel(k, 2), await fixture.trainSeedModel(k, 2)];
+    });
+    expect(comparable(first)).toEqual(comparable(node));
+    expect(comparable(second)).toEqual(comparable(node));
+    // Two fits asked for threads; the reason is printed once per page (no earlier test asked).
+    const threadWarnings = consoleWarnings.filter((w) => /one thread/.test(w));
+    expect(threadWarnings).toHaveLength(1);
+    expect(threadWarnings[0]).toMatch(/^tinykeras: fit trains on one thread, though more threads were asked for: .*worker threads/);
+  });
+});
+
+describe('fashionMnist.loadData in Chromium', () => {
+  const options = () => ({ origin: `${origin}/data/`, fileHashes: dataset.hashes, cache: 'test-datasets' });
+
+  it('in a page: fetches, verifies, reports progress, then reads from the cache', async () => {
+    const run = () =>
+      page.evaluate(async (options) => {
+        const progress: Array<{ url: string; fromCache: boolean; loadedBytes: number; totalBytes: number | null }> = [];
+        const k = (globalThis as any).keras;
+        const [[xTrain, yTrain], [xTest, yTest]] = await k.datasets.fashionMnist.loadData({ ...options, onProgress: (p: any) => progress.push(p) });
+        return { shapes: [xTrain.shape, yTrain.shape, xTest.shape, yTest.shape], labels: Array.from(yTrain.data as Float32Array), pixel: xTrain.data[785], progress };
+      }, options());
+    await page.evaluate(() => caches.delete('test-datasets'));
+    const first = await run();
+    expect(first.shapes).toEqual([[30, 28, 28], [30], [10, 28, 28], [10]]);
+    expect(first.labels).toEqual(dataset.trainLabels);
+    expect(first.pixel).toBe((785 * 37) % 256);
+    expect(first.progress.length).toBeGreaterThanOrEqual(4);
+    expect(first.progress.every((p) => !p.fromCache && p.url.startsWith(origin))).toBe(true);
+    const finals = first.progress.filter((p) => p.loadedBytes === p.totalBytes);
+    expect(new Set(finals.map((p) => p.url)).size).toBe(4);
+
+    const second = await run();
+    expect(second.labels).toEqual(dataset.trainLabels);
+    expect(second.progress.map((p) => p.fromCache)).toEqual([true, true, true, true]);
+  });
+
+  it('in a Web Worker', async () => {
+    const result = await inWorker<{ trainShape: number[]; testShape: number[]; labels: number[] }>({ task: 'loadData', options: options() });
+    expect(result.trainShape).toEqual([30, 28, 28]);
+    expect(result.testShape).toEqual([10, 28, 28]);
+    expect(result.labels).toEqual(dataset.trainLabels);
+  });
+
+  it('refuses a file that does not match its sha256, naming it', async () => {
+    const wrong = { ...dataset.hashes, [FILE_NAMES.testLabels]: '0'.repeat(64) };
+    const error = await page.evaluate(async (options) => {
+      try {
+        await (globalThis as any).keras.datasets.fashionMnist.loadData(options);
+        return null;
+      } catch (e) {
+        return { name: (e as Error).name, path: (e as any).path, message: (e as Error).message };
+      }
+    }, { ...options(), fileHashes: wrong, cache: false });
+    expect(error?.name).toBe('FileFormatError');
+    expect(error?.path).toBe(`${origin}/data/${FILE_NAMES.testLabels}`);
+    expect(error?.message).toMatch(/does not match its published checksum/);
+  });
+});
+
+describe('model storage in Chromium', () => {
+  /** Saves a small trained model through `url`, loads it back, and compares predictions in the page. */
+  async function roundTrip(url: string) {
+    return page.evaluate(async (url) => {
+      const k = (globalThis as any).keras;
+      k.setRandomSeed(11);
+      const model = fixture.seedModel(k);
+      model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+      const [x, y] = fixture.bandImages(k, 64, 2);
+      await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+      await model.save(url, { includeOptimizer: true });
+      const loaded = await k.models.loadModel(url);
+      const before = Array.from(model.predict(x, { verbose: 0 }).data);
+      const after = Array.from(loaded.predict(x, { verbose: 0 }).data);
+      return { same: before.every((v, i) => v === after[i]), compiled: loaded.compiled?.optimizer.iterations ?? null };
+    }, url);
+  }
+
+  it('indexeddb:// saves and loads, optimizer included', async () => {
+    expect(await roundTrip('indexeddb://browser-test')).toEqual({ same: true, compiled: 4 });
+  });
+
+  it('localstorage:// saves and loads, in TF.js\'s key layout', async () => {
+    expect(await roundTrip('localstorage://browser-test')).toEqual({ same: true, compiled: 4 });
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tensorflowjs_models/browser-test/')).sort());
+    expect(keys).toEqual(['info', 'model_metadata', 'topology', 'weight_data', 'weight_specs'].map((p) => `tensorflowjs_models/browser-test/${p}`));
+  });
+
+  it('an unknown name is a FileFormatError for both stores', async () => {
+    const names = await page.evaluate(async () => {
+      const k = (globalThis as any).keras;
+      const outcomes = [];
+      for (const url of ['indexeddb://never-saved', 'localstorage://never-saved']) {
+        outcomes.push(await k.models.loadModel(url).then(() => 'loaded', (e: Error) => e.name));
+      }
+      return outcomes;
+    });
+    expect(names).toEqual(['FileFormatError', 'FileFormatError']);
+  });
+
+  it('http(s):// loads model.json and its weights from beside it, predicting as in Node', async () => {
+    const predictions = await page.evaluate(async (url) => {
+      const k = (globalThis as any).keras;
+      const model = await k.models.loadModel(url);
+      return Array.from(model.predict(fixture.bandImages(k, 4, 9)[0], { verbose: 0 }).data);
+    }, `${origin}/models/seed/model.json`);
+    expect(predictions).toEqual(served.predictions);
+  });
+
+  it('refuses a model.json whose weights path leaves its directory', async () => {
+    const error = await page.evaluate(async (url) => {
+      return (globalThis as any).keras.models.loadModel(url).then(() => null, (e: Error) => `${e.name}: ${e.message}`);
+    }, `${origin}/models/escape/model.json`);
+    expect(error).toMatch(/^FileFormatError: .*relative to the model\.json.*'\.\.\/seed\/shards\/weights\.bin'/);
+  });
+
+  it('io.browserFiles loads picked files: model.json first, weights matched by name', async () => {
+    const result = await page.evaluate(async (base) => {
+      const k = (globalThis as any).keras;
+      const fetched = async (path: string, name: string) => new File([await (await fetch(base + path)).arrayBuffer()], name);
+      const json = await fetched('/models/seed/model.json', 'model.json');
+      const weights = await fetched('/models/seed/shards/weights.bin', 'weights.bin');
+      const model = await k.models.loadModel(k.io.browserFiles([json, weights]));
+      const missing = await k.models.loadModel(k.io.browserFiles([json])).then(() => null, (e: Error) => `${e.name}: ${e.message}`);
+      return { predictions: Array.from(model.predict(fixture.bandImages(k, 4, 9)[0], { verbose: 0 }).data), missing };
+    }, origin);
+    expect(result.predictions).toEqual(served.predictions);
+    expect(result.missing).toMatch(/^FileFormatError: model\.json: .*weights\.bin, which was not among the picked files/);
+  });
+});
