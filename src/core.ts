@@ -29,6 +29,8 @@ export * as optimizers from './optim/index.js';
 export * as losses from './losses/index.js';
 
 export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
+export { ProgressCallback, type TrainingProgress } from './training/progress-callback.js';
+export type { TrainingParams } from './training/callbacks.js';
 export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
 export * as callbacks from './training/callback-exports.js';
 export type { CompileArgs } from './training/compile.js';

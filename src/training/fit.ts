@@ -114,7 +114,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   if (verbose !== 0) all.push(new ProgbarLogger());
   for (const c of all) {
     (c as Partial<Callback>).setModel?.(model);
-    (c as Partial<Callback>).setParams?.({ epochs, steps, verbose });
+    (c as Partial<Callback>).setParams?.({ epochs, steps, verbose, samples: n, batchSize });
   }
   const callbacks = new CallbackList(all);
 
