@@ -182,8 +182,17 @@ try {
   process.stdout.write(output);
   check(output.includes('identical weights') && output.includes('same predictions'), 'node app.mjs trained, saved and loaded');
 
+  // The README's programs, as written there: the Node one is type-checked as TypeScript below,
+  // the bundler page is built by Vite below (running them takes minutes: done by hand).
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const blocks = (language) => [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  const [readmeNodeApp, readmePageMain] = blocks('js');
+  const [readmePageHtml] = blocks('html');
+  check(readmeNodeApp?.includes("from 'tinykeras'") && readmePageMain?.includes('ProgressCallback') && readmePageHtml?.includes('./main.js'), 'found the README\'s programs');
+
   step('TypeScript consumers under strict');
   write(join(app, 'consumer.ts'), TS_CONSUMER);
+  write(join(app, 'readme-app.ts'), readmeNodeApp);
   const tsc = join(repo, 'node_modules/typescript/bin/tsc');
   const base = { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM'], skipLibCheck: false, types: [] };
   const configs = {
@@ -193,7 +202,7 @@ try {
   };
   for (const [name, compilerOptions] of Object.entries(configs)) {
     const file = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
-    write(join(app, file), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }, null, 2));
+    write(join(app, file), JSON.stringify({ compilerOptions, files: ['consumer.ts', 'readme-app.ts'] }, null, 2));
     run(process.execPath, [tsc, '-p', file], app);
     check(true, `tsc strict, moduleResolution ${name}: no errors`);
   }
@@ -243,6 +252,10 @@ try {
   write(join(app, 'control.html'), '<!doctype html><script type="module" src="./control.js"></script>\n');
   const control = await viteBuild('control.html');
   check(control.messages.length > 0, 'control: Vite\'s warnings are counted (a page importing node:fs gets one)');
+  write(join(app, 'readme/index.html'), readmePageHtml);
+  write(join(app, 'readme/main.js'), readmePageMain);
+  const readmePage = await viteBuild('readme/index.html');
+  check(readmePage.messages.length === 0, `vite build of the README's page: 0 errors, 0 warnings${readmePage.messages.length ? `; got:\n${readmePage.messages.join('\n')}` : ''}`);
   const page = await viteBuild('index.html');
   check(page.messages.length === 0, `vite build: 0 errors, 0 warnings${page.messages.length ? `; got:\n${page.messages.join('\n')}` : ''}`);
   sizes['vite (minified)'] = page.code;
