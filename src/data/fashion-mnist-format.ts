@@ -109,3 +109,12 @@ export function checkLabels(labels: IdxArray, path: string): void {
     );
   }
 }
+
+/** The error for a file whose sha256 is not the one expected (published, or given in `fileHashes`). */
+export function checksumError(path: string, expected: string, actual: string, byteLength: number): FileFormatError {
+  return new FileFormatError(
+    path,
+    `${path}: the file does not match its published checksum; expected sha256 ${expected}. ` +
+      `Received: sha256 ${actual} (${byteLength} bytes).`,
+  );
+}

@@ -15,7 +15,7 @@
  * it also runs in Node ≥ 20 (without the cache, which Node lacks).
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { suggestClosest } from '../utils/suggest.js';
+import { rejectUnknownOptions } from '../utils/options.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
   CLASS_NAMES,
@@ -24,6 +24,7 @@ import {
   FILE_NAMES,
   FILE_SHA256,
   checkFileHash,
+  checksumError,
   checkImages,
   checkLabels,
   labelCountError,
@@ -137,13 +138,7 @@ async function verifiedBytes(
   }
   const bytes = await download(url, (loaded, total) => progress(loaded, total, false));
   const actual = await sha256Hex(bytes);
-  if (actual !== sha256.toLowerCase()) {
-    throw new FileFormatError(
-      url,
-      `${url}: the file does not match its published checksum; expected sha256 ${sha256}. ` +
-        `Received: sha256 ${actual} (${bytes.length} bytes).`,
-    );
-  }
+  if (actual !== sha256.toLowerCase()) throw checksumError(url, sha256, actual, bytes.length);
   await cache?.put(url, new Response(bytes.slice().buffer, { headers: { 'Content-Type': 'application/gzip' } }));
   return bytes;
 }
@@ -234,14 +229,7 @@ function checkOptions(options: WebLoadDataOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new ValueError(`fashionMnist.loadData: options must be an object. Received: ${describeValue(options)}`);
   }
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new ValueError(
-        `fashionMnist.loadData: unknown option '${name}'.${suggestClosest(name, OPTION_NAMES)} ` +
-          `Expected one of: ${OPTION_NAMES.join(', ')}. Received: ${name}=${describeValue((options as Record<string, unknown>)[name])}`,
-      );
-    }
-  }
+  rejectUnknownOptions(options, OPTION_NAMES, 'fashionMnist.loadData');
   if (options.origin !== undefined && typeof options.origin !== 'string') {
     throw new ValueError(`fashionMnist.loadData: origin must be a URL string. Received: origin=${describeValue(options.origin)}`);
   }

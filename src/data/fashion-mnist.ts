@@ -18,6 +18,7 @@ import {
   FILE_SHA256,
   DEFAULT_ORIGIN,
   checkFileHash,
+  checksumError,
   checkImages,
   checkLabels,
   labelCountError,
@@ -28,7 +29,7 @@ import {
 import * as files from './node-files.js';
 import { Progbar } from '../training/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { suggestClosest } from '../utils/suggest.js';
+import { rejectUnknownOptions } from '../utils/options.js';
 
 export { CLASS_NAMES, FILE_NAMES, DEFAULT_ORIGIN, FILE_SHA256, type FashionMnistData } from './fashion-mnist-format.js';
 
@@ -187,14 +188,7 @@ export const fashionMnist = Object.freeze({ loadData, classNames: CLASS_NAMES })
 
 /** Rejects unknown option names and values that cannot work, before anything is read or fetched. */
 function checkOptions(options: LoadDataOptions): void {
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new ValueError(
-        `fashionMnist.loadData: unknown option '${name}'.${suggestClosest(name, OPTION_NAMES)} ` +
-          `Expected one of: ${OPTION_NAMES.join(', ')}. Received: ${name}=${describeValue((options as Record<string, unknown>)[name])}`,
-      );
-    }
-  }
+  rejectUnknownOptions(options, OPTION_NAMES, 'fashionMnist.loadData');
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ValueError(
@@ -338,13 +332,7 @@ async function readDatasetFile(
 
 async function checkSha256(bytes: Uint8Array, expected: string, path: string): Promise<void> {
   const actual = await files.sha256Hex(bytes);
-  if (actual !== expected.toLowerCase()) {
-    throw new FileFormatError(
-      path,
-      `${path}: the file does not match its published checksum; expected sha256 ${expected}. ` +
-        `Received: sha256 ${actual} (${bytes.length} bytes).`,
-    );
-  }
+  if (actual !== expected.toLowerCase()) throw checksumError(path, expected, actual, bytes.length);
 }
 
 
