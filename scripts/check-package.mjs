@@ -160,6 +160,7 @@ attempt(() => new keras.layers.Dense(0));
 attempt(() => keras.tensor([1, 2, 3]).reshape([2, 2]));
 attempt(() => new keras.Sequential([new keras.layers.Dense(2)]).predict(keras.zeros([1, 2])));
 attempt(() => keras.parseIdx(new Uint8Array(2)));
+try { new keras.optimizers.Adam({ learningRate: -1 }); } catch (error) { found.push(error.message.split(':')[0]); }
 console.log(JSON.stringify(found));
 `;
 
@@ -273,7 +274,7 @@ try {
   });
   check(minified.warnings.length === 0, 'the minified errors bundle builds without warnings');
   const printed = JSON.parse(run(process.execPath, ['errors.min.mjs'], app));
-  const expected = ['ValueError/ValueError/true', 'ShapeError/ShapeError/true', 'RuntimeError/RuntimeError/true', 'FileFormatError/FileFormatError/true'];
+  const expected = ['ValueError/ValueError/true', 'ShapeError/ShapeError/true', 'RuntimeError/RuntimeError/true', 'FileFormatError/FileFormatError/true', 'Adam'];
   check(JSON.stringify(printed) === JSON.stringify(expected), `minified errors print ${printed.join(', ')}`);
 
   step('bundle sizes (a page that trains, saves to IndexedDB and loads data)');

@@ -22,7 +22,7 @@ export class SGD extends Optimizer {
 
   /** Keras's defaults: lr 0.01, no momentum. */
   constructor(options: SGDOptions = {}) {
-    super(options.learningRate ?? 0.01);
+    super(options.learningRate ?? 0.01, 'SGD');
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) {
