@@ -16,16 +16,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
+import { addFakeDataset, serveRoutes, type Routes } from '../http-fixtures.js';
 import { bandImages, seedModel, trainSeedModel, type RunResult } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,38 +38,12 @@ const CHROMIUM_ARGS = [
 ];
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Path → [content type, body], served by the test server. */
-const routes = new Map<string, [string, Uint8Array | string]>();
-let server: Server;
+const routes: Routes = new Map();
+let server: { origin: string; close: () => Promise<void> };
 let origin = '';
 let browser: Browser;
 let page: Page;
 const consoleWarnings: string[] = [];
-
-/** A tiny Fashion-MNIST look-alike: `count` random images with labels 0-9, as the four gzipped IDX files. */
-function fakeDataset(): { hashes: Record<string, string>; trainLabels: number[] } {
-  const idx = (dims: number[], values: Uint8Array) => {
-    const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-    header.setUint8(2, 0x08);
-    header.setUint8(3, dims.length);
-    dims.forEach((d, i) => header.setUint32(4 + 4 * i, d));
-    return gzipSync(Buffer.concat([new Uint8Array(header.buffer), values]));
-  };
-  const images = (n: number) => Uint8Array.from({ length: n * 784 }, (_, i) => (i * 37) % 256);
-  const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
-  const files: Record<string, Uint8Array> = {
-    [FILE_NAMES.trainImages]: idx([30, 28, 28], images(30)),
-    [FILE_NAMES.trainLabels]: idx([30], labels(30)),
-    [FILE_NAMES.testImages]: idx([10, 28, 28], images(10)),
-    [FILE_NAMES.testLabels]: idx([10], labels(10)),
-  };
-  const hashes: Record<string, string> = {};
-  for (const [name, bytes] of Object.entries(files)) {
-    routes.set(`/data/${name}`, ['application/gzip', bytes]);
-    hashes[name] = createHash('sha256').update(bytes).digest('hex');
-  }
-  return { hashes, trainLabels: Array.from(labels(30)) };
-}
 
 async function bundle(entry: string): Promise<string> {
   const result = await esbuild.build({ entryPoints: [join(here, entry)], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
@@ -80,7 +51,7 @@ async function bundle(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-let dataset: ReturnType<typeof fakeDataset>;
+let dataset: ReturnType<typeof addFakeDataset>;
 /** What the Node-trained reference model predicts, and its files as the page will fetch them. */
 let served: { predictions: number[] };
 
@@ -91,7 +62,7 @@ beforeAll(async () => {
   routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
   routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
   routes.set('/worker.js', ['text/javascript', await bundle('worker-entry.ts')]);
-  dataset = fakeDataset();
+  dataset = addFakeDataset(routes, '/data/');
 
   // A model saved by Node, served over HTTP in a subdirectory, plus one whose manifest escapes it.
   keras.setRandomSeed(5);
@@ -107,14 +78,8 @@ beforeAll(async () => {
   const [x] = bandImages(keras, 4, 9);
   served = { predictions: Array.from(model.predict(x, { verbose: 0 }).data) };
 
-  server = createServer((request, response) => {
-    const route = routes.get(new URL(request.url!, 'http://x').pathname);
-    if (!route) return void response.writeHead(404).end('not found');
-    const body = typeof route[1] === 'string' ? Buffer.from(route[1]) : route[1];
-    response.writeHead(200, { 'Content-Type': route[0], 'Content-Length': body.length }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveRoutes(routes);
+  origin = server.origin;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage();
@@ -128,7 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
 });
 
 /** Runs a message round trip with a module worker serving /worker.js. */
