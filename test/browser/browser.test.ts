@@ -10,7 +10,8 @@
  *   - fashionMnist.loadData fetches, verifies, caches and reports progress,
  *     in a page and in a worker;
  *   - models round-trip through indexeddb://, localstorage://, http(s)://
- *     and io.browserFiles, and a model.json pointing outside is refused.
+ *     and io.browserFiles, downloads:// saves two files that load back,
+ *     and a model.json pointing outside is refused.
  *
  * CI installs Chromium (.ci/run); without it these tests fail, saying so.
  */
@@ -19,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
 import { addFakeDataset, serveRoutes, type Routes } from '../http-fixtures.js';
@@ -82,7 +83,7 @@ beforeAll(async () => {
   origin = server.origin;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage();
+  page = await browser.newPage({ acceptDownloads: true });
   page.on('console', (message) => {
     if (message.type() === 'warning') consoleWarnings.push(message.text());
   });
@@ -227,6 +228,38 @@ describe('model storage in Chromium', () => {
     expect(await roundTrip('localstorage://browser-test')).toEqual({ same: true, compiled: 4 });
     const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tensorflowjs_models/browser-test/')).sort());
     expect(keys).toEqual(['info', 'model_metadata', 'topology', 'weight_data', 'weight_specs'].map((p) => `tensorflowjs_models/browser-test/${p}`));
+  });
+
+  it('downloads:// makes the browser download name.json and name.weights.bin, which load back as picked files', async () => {
+    // Listen before saving: the two downloads can start before a waitForEvent set up after the first.
+    const started: Download[] = [];
+    const onDownload = (download: Download) => void started.push(download);
+    page.on('download', onDownload);
+    await page.evaluate(async () => {
+      const k = (globalThis as any).keras;
+      k.setRandomSeed(8);
+      await fixture.seedModel(k).save('downloads://picked');
+    });
+    await expect.poll(() => started.length, { timeout: 15_000 }).toBe(2);
+    page.off('download', onDownload);
+    const downloads: Array<{ name: string; bytes: number[] }> = [];
+    for (const download of started) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      downloads.push({ name: download.suggestedFilename(), bytes: Array.from(Buffer.concat(chunks)) });
+    }
+    expect(downloads.map((d) => d.name).sort()).toEqual(['picked.json', 'picked.weights.bin']);
+    const same = await page.evaluate(async (files) => {
+      const k = (globalThis as any).keras;
+      const [json, weights] = ['picked.json', 'picked.weights.bin'].map((name) => new File([new Uint8Array(files.find((f) => f.name === name)!.bytes)], name));
+      const loaded = await k.models.loadModel(k.io.browserFiles([json, weights]));
+      k.setRandomSeed(8);
+      const original = fixture.seedModel(k);
+      const x = fixture.bandImages(k, 3, 1)[0];
+      const [a, b] = [original.predict(x, { verbose: 0 }).data, loaded.predict(x, { verbose: 0 }).data];
+      return a.every((v: number, i: number) => v === b[i]);
+    }, downloads);
+    expect(same).toBe(true);
   });
 
   it('an unknown name is a FileFormatError for both stores', async () => {
