@@ -83,7 +83,7 @@ const shapes: Shape[] = [
 ];
 
 function callOnce(f: Kernel, s: Shape, C: Float32Array): void {
-  f(s.transA, s.transB, s.M, s.N, s.K, s.A, s.B, C, false);
+  f({ transposeA: s.transA, transposeB: s.transB, m: s.M, n: s.N, k: s.K, a: s.A, b: s.B, c: C, accumulate: false });
 }
 
 /** Median GFLOP/s over `reps` timed repetitions, each ≥ 100 ms of back-to-back calls. */

@@ -7,11 +7,12 @@
 import { Dense } from './layers/dense.js';
 import { Flatten } from './layers/flatten.js';
 import { Layer } from './layers/layer.js';
-import { Sequential } from './layers/sequential.js';
+import { Sequential } from './models/sequential.js';
+import { loadModel, saveModel } from './models/load-model.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
-import { io, loadModel, saveModel } from './saving/index.js';
+import { io } from './saving/index.js';
 
 export { Sequential };
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
@@ -28,15 +29,15 @@ export type { ActivationName } from './layers/activations.js';
 export * as optimizers from './optim/index.js';
 export * as losses from './losses/index.js';
 
-export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './training/callbacks.js';
-export { ProgressCallback, type TrainingProgress } from './training/progress-callback.js';
-export type { TrainingParams } from './training/callbacks.js';
-export type { NonFiniteReport, NonFiniteFinding } from './training/non-finite.js';
-export * as callbacks from './training/callback-exports.js';
+export { Callback, History, EarlyStopping, ProgbarLogger, TerminateOnNaN } from './callbacks/callbacks.js';
+export { ProgressCallback, type TrainingProgress } from './callbacks/progress-callback.js';
+export type { TrainingParams } from './callbacks/callbacks.js';
+export type { NonFiniteReport, NonFiniteFinding } from './callbacks/non-finite.js';
+export * as callbacks from './callbacks/index.js';
 export type { CompileArgs } from './training/compile.js';
 export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
-export type { Logs } from './training/logs.js';
+export type { Logs } from './callbacks/logs.js';
 
 /**
  * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a

@@ -21,7 +21,7 @@ function poisonedData(poisoned: number): [keras.Tensor, keras.Tensor] {
   return [x, y];
 }
 
-/** softmax output → the compiled Dense step; sigmoid output → autograd. */
+/** softmax output → the fused executor; sigmoid output → autograd. */
 function model(output: 'softmax' | 'sigmoid'): keras.Sequential {
   const m = new keras.Sequential([new Flatten({ inputShape: [28, 28] }), new Dense(8, { activation: 'relu' }), new Dense(10, { activation: output })]);
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -32,8 +32,8 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('a loss that becomes NaN', () => {
   const paths = [
-    { name: 'the compiled step on one thread', output: 'softmax', threads: 1 },
-    { name: 'the compiled step on two threads', output: 'softmax', threads: 2 },
+    { name: 'the fused executor on one thread', output: 'softmax', threads: 1 },
+    { name: 'the fused executor on two threads', output: 'softmax', threads: 2 },
     { name: 'autograd', output: 'sigmoid', threads: 1 },
   ] as const;
 

@@ -96,7 +96,7 @@ describe('gemmReference', () => {
     for (const [transA, a] of [[false, A], [true, At]] as const) {
       for (const [transB, b] of [[false, B], [true, Bt]] as const) {
         const C = new Float32Array([NaN, NaN, NaN, NaN]);
-        gemmReference(transA, transB, 2, 2, 3, a, b, C, false);
+        gemmReference({ transposeA: transA, transposeB: transB, m: 2, n: 2, k: 3, a, b, c: C, accumulate: false });
         expect(Array.from(C)).toEqual(AB);
       }
     }
@@ -104,17 +104,17 @@ describe('gemmReference', () => {
 
   it('adds into C when accumulating', () => {
     const C = new Float32Array([1, -1, 0.5, 100]);
-    gemmReference(false, false, 2, 2, 3, A, B, C, true);
+    gemmReference({ transposeA: false, transposeB: false, m: 2, n: 2, k: 3, a: A, b: B, c: C, accumulate: true });
     expect(Array.from(C)).toEqual([59, 63, 139.5, 254]);
   });
 
   it('computes Aᵀ·A and A·Aᵀ by hand', () => {
     // AᵀA (3×3) with A as K×M = 2×3; AAᵀ (2×2) with B = A stored N×K.
     const AtA = new Float32Array(9);
-    gemmReference(true, false, 3, 3, 2, A, A, AtA, false);
+    gemmReference({ transposeA: true, transposeB: false, m: 3, n: 3, k: 2, a: A, b: A, c: AtA, accumulate: false });
     expect(Array.from(AtA)).toEqual([17, 22, 27, 22, 29, 36, 27, 36, 45]);
     const AAt = new Float32Array(4);
-    gemmReference(false, true, 2, 2, 3, A, A, AAt, false);
+    gemmReference({ transposeA: false, transposeB: true, m: 2, n: 2, k: 3, a: A, b: A, c: AAt, accumulate: false });
     expect(Array.from(AAt)).toEqual([14, 32, 32, 77]);
   });
 });
@@ -128,7 +128,7 @@ describe('gemm', () => {
     for (const [transA, a] of [[false, A], [true, At]] as const) {
       for (const [transB, b] of [[false, B], [true, Bt]] as const) {
         const C = new Float32Array([NaN, NaN, NaN, NaN]);
-        gemm(transA, transB, 2, 2, 3, a, b, C, false);
+        gemm({ transposeA: transA, transposeB: transB, m: 2, n: 2, k: 3, a, b, c: C, accumulate: false });
         expect(Array.from(C)).toEqual([58, 64, 139, 154]);
       }
     }
@@ -148,8 +148,8 @@ describe('gemm', () => {
           C = garbage(M * N, r); // different garbage on each side
           Cref = garbage(M * N, r);
         }
-        gemm(transA, transB, M, N, K, A, B, C, accumulate);
-        gemmReference(transA, transB, M, N, K, A, B, Cref, accumulate);
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate });
+        gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: Cref, accumulate });
         expectClose(C, Cref, K, `M=${M} N=${N} K=${K} tA=${transA} tB=${transB} acc=${accumulate}`);
       }),
       { numRuns: RUNS },
@@ -162,13 +162,13 @@ describe('gemm', () => {
         const opA = makeMatrix(M, K, false, zerosA, rng(seed));
         const opB = makeMatrix(K, N, false, zerosB, rng(seed + 1));
         const want = new Float32Array(M * N);
-        gemmReference(false, false, M, N, K, opA, opB, want, false);
+        gemmReference({ transposeA: false, transposeB: false, m: M, n: N, k: K, a: opA, b: opB, c: want, accumulate: false });
         for (const transA of [false, true]) {
           for (const transB of [false, true]) {
             const A = makeMatrix(M, K, transA, zerosA, rng(seed));
             const B = makeMatrix(K, N, transB, zerosB, rng(seed + 1));
             const C = new Float32Array(M * N);
-            gemm(transA, transB, M, N, K, A, B, C, false);
+            gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate: false });
             expectClose(C, want, K, `M=${M} N=${N} K=${K} tA=${transA} tB=${transB}`);
           }
         }
@@ -185,8 +185,8 @@ describe('gemm', () => {
         const B = makeMatrix(K, N, transB, 'dense', r);
         const clean = new Float32Array(M * N);
         const dirty = garbage(M * N, r);
-        gemm(transA, transB, M, N, K, A, B, clean, false);
-        gemm(transA, transB, M, N, K, A, B, dirty, false);
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: clean, accumulate: false });
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: dirty, accumulate: false });
         expect(Array.from(dirty)).toEqual(Array.from(clean));
         for (const v of dirty) expect(Number.isFinite(v)).toBe(true);
       }),
@@ -201,10 +201,10 @@ describe('gemm', () => {
         const A = makeMatrix(M, K, transA, zerosA, r);
         const B = makeMatrix(K, N, transB, 'dense', r);
         const once = new Float32Array(M * N);
-        gemm(transA, transB, M, N, K, A, B, once, false);
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: once, accumulate: false });
         const twice = garbage(M * N, r);
-        gemm(transA, transB, M, N, K, A, B, twice, false);
-        gemm(transA, transB, M, N, K, A, B, twice, true);
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: twice, accumulate: false });
+        gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: twice, accumulate: true });
         expectClose(twice, once.map((v) => 2 * v), 2 * K, `M=${M} N=${N} K=${K}`);
       }),
       { numRuns: RUNS / 4 },
@@ -229,13 +229,13 @@ describe('gemm', () => {
           const B = makeMatrix(K, N, transB, 'half', r);
           const C0 = makeMatrix(M, N, false, 'dense', r);
           const Cref = C0.slice();
-          gemmReference(transA, transB, M, N, K, A, B, Cref, accumulate);
+          gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: Cref, accumulate });
 
           const Abuf = embed(A), Bbuf = embed(B);
           const Cbuf = new Float32Array(offset + M * N + extra).fill(-7);
           Cbuf.set(C0, offset);
           const Cview = Cbuf.subarray(offset, offset + M * N + extra);
-          gemm(transA, transB, M, N, K, Abuf, Bbuf, Cview, accumulate);
+          gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: Abuf, b: Bbuf, c: Cview, accumulate });
 
           expectClose(Cbuf.slice(offset, offset + M * N), Cref, K, `offset=${offset} extra=${extra}`);
           for (let i = 0; i < offset; i++) expect(Cbuf[i]).toBe(-7);
@@ -251,10 +251,10 @@ describe('gemm', () => {
       for (const transB of [false, true]) {
         const empty = new Float32Array(0);
         const C = new Float32Array([NaN, 1, Infinity, -3, 5, 6]);
-        gemm(transA, transB, 2, 3, 0, empty, empty, C, false);
+        gemm({ transposeA: transA, transposeB: transB, m: 2, n: 3, k: 0, a: empty, b: empty, c: C, accumulate: false });
         expect(Array.from(C)).toEqual([0, 0, 0, 0, 0, 0]);
         const D = new Float32Array([1, 2, 3, 4, 5, 6]);
-        gemm(transA, transB, 2, 3, 0, empty, empty, D, true);
+        gemm({ transposeA: transA, transposeB: transB, m: 2, n: 3, k: 0, a: empty, b: empty, c: D, accumulate: true });
         expect(Array.from(D)).toEqual([1, 2, 3, 4, 5, 6]);
       }
     }
@@ -263,9 +263,9 @@ describe('gemm', () => {
   it('M = 0 or N = 0: nothing is written', () => {
     const A = new Float32Array(12).fill(1);
     const C = new Float32Array([9, 9]);
-    gemm(false, false, 0, 3, 4, A, A, C, false);
-    gemm(false, true, 3, 0, 4, A, A, C, false);
-    gemm(true, false, 0, 0, 4, A, A, C, true);
+    gemm({ transposeA: false, transposeB: false, m: 0, n: 3, k: 4, a: A, b: A, c: C, accumulate: false });
+    gemm({ transposeA: false, transposeB: true, m: 3, n: 0, k: 4, a: A, b: A, c: C, accumulate: false });
+    gemm({ transposeA: true, transposeB: false, m: 0, n: 0, k: 4, a: A, b: A, c: C, accumulate: true });
     expect(Array.from(C)).toEqual([9, 9]);
   });
 
@@ -300,8 +300,8 @@ describe('gemm', () => {
     for (const [name, transA, transB, M, N, K, A, B] of cases) {
       const C = garbage(M * N, r);
       const Cref = new Float32Array(M * N);
-      gemm(transA, transB, M, N, K, A, B, C, false);
-      gemmReference(transA, transB, M, N, K, A, B, Cref, false);
+      gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate: false });
+      gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: Cref, accumulate: false });
       expectClose(C, Cref, K, name);
     }
   });
@@ -309,10 +309,11 @@ describe('gemm', () => {
   it('rejects bad dimensions and arrays that are too short', () => {
     const a = new Float32Array(6);
     const f: Gemm = gemm;
-    expect(() => f(false, false, 2, 2, 3, a, a, new Float32Array(3), false)).toThrow(RangeError);
-    expect(() => f(false, false, 2, 2, 4, a, a, new Float32Array(4), false)).toThrow(RangeError);
-    expect(() => f(false, false, -1, 2, 3, a, a, a, false)).toThrow(RangeError);
-    expect(() => f(false, false, 1.5, 2, 3, a, a, a, false)).toThrow(RangeError);
+    const plain = { transposeA: false, transposeB: false, a, b: a, accumulate: false };
+    expect(() => f({ ...plain, m: 2, n: 2, k: 3, c: new Float32Array(3) })).toThrow(RangeError);
+    expect(() => f({ ...plain, m: 2, n: 2, k: 4, c: new Float32Array(4) })).toThrow(RangeError);
+    expect(() => f({ ...plain, m: -1, n: 2, k: 3, c: a })).toThrow(RangeError);
+    expect(() => f({ ...plain, m: 1.5, n: 2, k: 3, c: a })).toThrow(RangeError);
   });
 });
 
@@ -341,11 +342,11 @@ describe('gemm with a leading dimension (lda)', () => {
           }
           const B = makeMatrix(K, N, transB, 'dense', r);
           const expected = new Float32Array(M * N);
-          gemmReference(transA, transB, M, N, K, block, B, expected, false);
+          gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: block, b: B, c: expected, accumulate: false });
           const viaLda = new Float32Array(M * N);
-          gemm(transA, transB, M, N, K, wide.subarray(offset), B, viaLda, false, lda);
+          gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: wide.subarray(offset), b: B, c: viaLda, accumulate: false, lda });
           const viaReferenceLda = new Float32Array(M * N);
-          gemmReference(transA, transB, M, N, K, wide.subarray(offset), B, viaReferenceLda, false, lda);
+          gemmReference({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: wide.subarray(offset), b: B, c: viaReferenceLda, accumulate: false, lda });
           for (let i = 0; i < M * N; i++) {
             expect(Math.abs(viaLda[i]! - expected[i]!)).toBeLessThanOrEqual(1e-5 * (K + 2));
             expect(viaReferenceLda[i]).toBe(expected[i]);
@@ -358,6 +359,6 @@ describe('gemm with a leading dimension (lda)', () => {
 
   it('rejects an lda smaller than the width used', () => {
     const A = new Float32Array(12);
-    expect(() => gemm(false, false, 2, 2, 3, A, new Float32Array(6), new Float32Array(4), false, 2)).toThrow(/lda must be an integer ≥ 3/);
+    expect(() => gemm({ transposeA: false, transposeB: false, m: 2, n: 2, k: 3, a: A, b: new Float32Array(6), c: new Float32Array(4), accumulate: false, lda: 2 })).toThrow(/lda must be an integer ≥ 3/);
   });
 });

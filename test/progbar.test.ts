@@ -12,7 +12,7 @@ import {
   lineOutput,
   type ProgbarOptions,
   type ProgbarOutput,
-} from '../src/training/progbar.js';
+} from '../src/utils/progbar.js';
 
 /** An output that records every write, posing as a terminal or not. */
 function recorder(isTTY: boolean): ProgbarOutput & { writes: string[] } {

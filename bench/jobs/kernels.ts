@@ -53,7 +53,7 @@ const X = Float32Array.from(x.data); // [32, 784], real scaled images
 const W1 = glorotUniform(inputs, hidden);
 const W2 = glorotUniform(hidden, classes);
 const H = new Float32Array(batch * hidden);
-gemm(false, false, batch, hidden, inputs, X, W1, H, false);
+gemm({ transposeA: false, transposeB: false, m: batch, n: hidden, k: inputs, a: X, b: W1, c: H, accumulate: false });
 for (let i = 0; i < H.length; i++) H[i] = Math.max(0, H[i]!);
 const dZ1 = keras.randomNormal([batch, hidden], 0, 1 / batch).data;
 for (let i = 0; i < dZ1.length; i++) if (H[i] === 0) dZ1[i] = 0;
@@ -117,7 +117,7 @@ function shape(name: string, transA: boolean, transB: boolean, M: number, N: num
 }
 
 function callOnce(s: Shape): void {
-  gemm(s.transA, s.transB, s.M, s.N, s.K, s.A, s.B, s.C, false);
+  gemm({ transposeA: s.transA, transposeB: s.transB, m: s.M, n: s.N, k: s.K, a: s.A, b: s.B, c: s.C, accumulate: false });
 }
 
 /** Median milliseconds per call over REPETITIONS runs of back-to-back calls, each ≥ minMs long. */

@@ -27,7 +27,7 @@ import {
   type FileKey,
 } from './fashion-mnist-format.js';
 import * as files from './node-files.js';
-import { Progbar } from '../training/progbar.js';
+import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { rejectUnknownOptions } from '../utils/options.js';
 

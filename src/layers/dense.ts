@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
+import type { DenseSpec } from './fused-spec.js';
 import type { Initializer } from './initializers.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -71,6 +72,13 @@ export class Dense extends Layer {
     if (this.bias) outputs = outputs.add(this.bias);
     if (inputs.rank !== 2) outputs = outputs.reshape([...inputs.shape.slice(0, -1), this.units]);
     return this.activation(outputs);
+  }
+
+  /** Null for a subclass with its own call(): that is not this math. */
+  override fusedSpec(): DenseSpec | null {
+    if (this.call !== Dense.prototype.call) return null;
+    const { name, trainable, units, useBias, kernel, bias } = this;
+    return { kind: 'dense', name, trainable, units, activation: this.activationName, useBias, kernel, bias };
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

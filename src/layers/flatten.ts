@@ -3,6 +3,7 @@
  * No weights; the data is shared, not copied (see reshape).
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { FlattenSpec } from './fused-spec.js';
 import { Layer, type BatchShape, type LayerArgs } from './layer.js';
 
 export class Flatten extends Layer {
@@ -14,6 +15,10 @@ export class Flatten extends Layer {
 
   call(inputs: Tensor): Tensor {
     return inputs.reshape([inputs.shape[0]!, -1]);
+  }
+
+  override fusedSpec(): FlattenSpec | null {
+    return this.call === Flatten.prototype.call ? { kind: 'flatten', name: this.name } : null;
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

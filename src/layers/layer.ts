@@ -9,6 +9,7 @@
 import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -71,6 +72,15 @@ export abstract class Layer {
 
   /** The output shape for inputs of `inputShape` (batch dimension included). */
   abstract computeOutputShape(inputShape: BatchShape): BatchShape;
+
+  /**
+   * This layer as plain data for the fused executor, or null when the
+   * executor cannot run it (the default: such a model trains through
+   * autograd). See fused-spec.ts.
+   */
+  fusedSpec(): FusedLayerSpec | null {
+    return null;
+  }
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
   apply(inputs: Tensor): Tensor {

@@ -11,17 +11,20 @@
  * when a model ends in softmax.
  */
 import { gradBuffer, record } from '../tensor/autograd.js';
-import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
+import { softmaxCrossEntropy } from '../tensor/kernels/softmax.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Per-sample losses, shape [N], for logits [N, C] and integer labels [N]. */
 export function sparseSoftmaxCrossEntropyWithLogits(logits: Tensor, labels: Tensor): Tensor {
   const [N, C] = [logits.shape[0]!, logits.shape[1]!];
-  // The same kernel as the compiled training step: per-row losses, and
+  // The same kernel as the fused executor: per-row losses, and
   // G = softmax(z) − onehot(y), the gradient of each row's loss.
   const losses = new Float32Array(N);
   const G = new Float32Array(N * C);
-  softmaxCrossEntropy(logits.data, labels.data, 0, N, C, 1, G, new Float64Array(2), losses);
+  softmaxCrossEntropy({
+    logits: logits.data, labels: labels.data, classes: C, rowStart: 0, rowEnd: N,
+    scale: 1, grad: G, totals: new Float64Array(2), rowLosses: losses,
+  });
   return record(new Tensor(losses, [N]), 'sparseSoftmaxCrossEntropyWithLogits', [logits], (dLoss) => {
     const dZ = gradBuffer(logits);
     for (let n = 0; n < N; n++) {

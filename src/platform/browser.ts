@@ -1,11 +1,8 @@
 /**
- * The browser platform: registers no file system and no thread runner, so
- * fit trains on one thread (saying once why when more threads are asked
- * for), CSVLogger needs a `writeFile` of your own, and models save and load
- * through URLs ('indexeddb://', 'localstorage://', 'http(s)://',
- * 'downloads://') and `io.browserFiles`. Imported for its effect by
+ * The browser platform: registers no file system, so CSVLogger needs a
+ * `writeFile` of your own, and models save and load through URLs
+ * ('indexeddb://', 'localstorage://', 'http(s)://', 'downloads://') and
+ * `io.browserFiles`; fit trains on one thread. Imported for its effect by
  * src/browser.ts.
  */
-import { registerPlatform } from './services.js';
-
-registerPlatform({ name: 'browser', fileSystem: null, threads: null });
+export {};

@@ -1,24 +1,22 @@
 /**
- * The Node platform: registers what only Node has, for the core to use
- * through platform/services.ts and the IO handler registry. Imported for its
- * effect by the Node entry point (src/index.ts), never by the browser entry.
+ * The Node platform: wires in what only Node has, through the registries of
+ * the folders that use it. Imported for its effect by the Node entry point
+ * (src/index.ts) and by the test setup, never by the browser entry; this
+ * folder is the one place allowed to reach Node-only modules from the core.
  *
  *   - the file system (data/node-files.ts), for CSVLogger
  *   - 'file://' URLs and plain paths for save/load (saving/file-handler.ts)
- *   - worker-thread training (training/threads/), over SharedArrayBuffer
+ *   - worker-thread training (fused/threads/node-platform.ts), over SharedArrayBuffer
  */
-import { registerPlatform } from './services.js';
+import { registerFileSystem } from '../data/file-system.js';
+import { registerThreadPlatform } from '../fused/runner.js';
 import { registerPathHandler, registerScheme } from '../saving/handlers.js';
 import { FileHandler } from '../saving/file-handler.js';
 
-registerPlatform({
-  name: 'node',
-  fileSystem: () => import('../data/node-files.js'),
-  threads: {
-    unavailableReason: () =>
-      typeof SharedArrayBuffer === 'function' ? null : 'SharedArrayBuffer is not available in this Node.js',
-    load: () => import('../training/threads/threaded-runner.js'),
-  },
+registerFileSystem(() => import('../data/node-files.js'));
+registerThreadPlatform({
+  unavailableReason: () => (typeof SharedArrayBuffer === 'function' ? null : 'SharedArrayBuffer is not available in this Node.js'),
+  load: async () => (await import('../fused/threads/node-platform.js')).nodePlatform,
 });
 registerPathHandler((path) => new FileHandler(path));
 registerScheme('file://', (url) => new FileHandler(url));

@@ -25,17 +25,18 @@
  * no half-loaded model behind.
  */
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
-import { Sequential } from '../layers/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { IOHandler, ModelArtifacts, SaveResult } from './artifacts.js';
 import { resolveHandler } from './handlers.js';
-import { GENERATED_BY, modelTopology, sequentialFromTopology } from './model-json.js';
+import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
+import type { ModelFactory, SavableModel } from './savable.js';
 import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
 import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
+export type { ModelFactory, SavableModel } from './savable.js';
 
 export interface SaveOptions {
   /**
@@ -55,7 +56,7 @@ export interface LoadOptions {
  * Saves `model` (topology and weights, optionally the optimizer) to a
  * directory, a `file://` URL, `'downloads://name'`, or any IOHandler.
  */
-export async function saveModel(model: Sequential, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+export async function saveModel(model: SavableModel, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const where = 'save()';
   requireSequential(model, where);
   const handler = resolveHandler(pathOrHandler, 'save', where);
@@ -78,16 +79,17 @@ export async function saveModel(model: Sequential, pathOrHandler: string | IOHan
  * Rebuilds a saved Sequential model with its weights, from a directory, its
  * model.json, a `file://` URL, or any IOHandler (TF.js's included). When the
  * file holds a trainingConfig the model comes back compiled, its optimizer's
- * state restored. Keras's `keras.models.load_model`.
+ * state restored. Keras's `keras.models.load_model` (src/models/load-model.ts
+ * passes `make`, which constructs the Sequential).
  */
-export async function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadModel<M extends SavableModel>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
   const artifacts = await handler.load!();
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
 
   // Everything is checked first; the new model is only written once nothing can fail.
-  const model = sequentialFromTopology(artifacts.modelTopology, jsonSource);
+  const model = modelFromTopology(artifacts.modelTopology, jsonSource, make);
   const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource);
   const copies = checkModelWeights(model, entries.filter((e) => e.group !== 'optimizer'), jsonSource);
   let restoreOptimizer = () => {};
@@ -113,7 +115,7 @@ export async function loadModel(pathOrHandler: string | IOHandler, options: Load
  * the values go to `.weights.bin` beside it), or be an IOHandler. Keras's
  * `save_weights`, whose file name must end in `.weights.h5`.
  */
-export async function saveWeights(model: Sequential, pathOrHandler: string | IOHandler): Promise<SaveResult> {
+export async function saveWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<SaveResult> {
   const where = 'saveWeights()';
   requireSequential(model, where);
   if (typeof pathOrHandler === 'string' && !pathOrHandler.startsWith('downloads://') && !pathOrHandler.endsWith('.weights.json')) {
@@ -137,7 +139,7 @@ export async function saveWeights(model: Sequential, pathOrHandler: string | IOH
  * process: dense, dense_1, then dense_2, dense_3). Every shape is checked
  * before any weight changes.
  */
-export async function loadWeights(model: Sequential, pathOrHandler: string | IOHandler): Promise<void> {
+export async function loadWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<void> {
   const where = 'loadWeights()';
   requireSequential(model, where);
   const handler = resolveHandler(pathOrHandler, 'load', where);
@@ -171,7 +173,7 @@ export async function loadWeights(model: Sequential, pathOrHandler: string | IOH
 // ---------------------------------------------------------------- helpers
 
 /** The model's weights as manifest entries, named `<layer>/kernel`, `<layer>/bias`. */
-function namedWeightsOf(model: Sequential): NamedWeight[] {
+function namedWeightsOf(model: SavableModel): NamedWeight[] {
   return model.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const, values: w.data }));
 }
 
@@ -179,7 +181,7 @@ function namedWeightsOf(model: Sequential): NamedWeight[] {
  * Checks that the file's model weights are exactly the ones the topology
  * builds (as TF.js's strict loading does), and returns the copies to make.
  */
-function checkModelWeights(model: Sequential, entries: readonly NamedWeight[], source: string): [Tensor, Float32Array][] {
+function checkModelWeights(model: SavableModel, entries: readonly NamedWeight[], source: string): [Tensor, Float32Array][] {
   const own = model.weights;
   if (entries.length !== own.length) {
     throw new FileFormatError(
@@ -211,11 +213,14 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function requireSequential(model: unknown, where: string): asserts model is Sequential {
-  if (!(model instanceof Sequential)) throw new ValueError(`${where}: expected a Sequential model. Received: ${describeValue(model)}`);
+/** A Sequential, by what saving reads of it (this folder does not import the model class: src/models imports it). */
+function requireSequential(model: unknown, where: string): asserts model is SavableModel {
+  const m = model as Partial<SavableModel> | null;
+  const isModel = typeof m === 'object' && m !== null && m.className === 'Sequential' && Array.isArray(m.layers) && Array.isArray(m.weights);
+  if (!isModel) throw new ValueError(`${where}: expected a Sequential model. Received: ${describeValue(model)}`);
 }
 
-function requireBuilt(model: Sequential, where: string): void {
+function requireBuilt(model: SavableModel, where: string): void {
   if (!model.built) {
     throw new RuntimeError(
       `${where}: model "${model.name}" has not been built yet, so it has no weights. Give the first layer an ` +

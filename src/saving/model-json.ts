@@ -28,7 +28,7 @@ import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../layers/naming.js';
-import { Sequential } from '../layers/sequential.js';
+import type { ModelFactory, SavableModel } from './savable.js';
 import { zeros } from '../tensor/creation.js';
 import type { Shape } from '../tensor/shape.js';
 import { isObject } from './artifacts.js';
@@ -67,7 +67,7 @@ const initializersFromFile = new WeakMap<Dense, { kernel: unknown; bias: unknown
 // ---------------------------------------------------------------- writing
 
 /** The modelTopology of a built Sequential model. */
-export function modelTopology(model: Sequential): KerasObject & { keras_version: string; backend: string } {
+export function modelTopology(model: SavableModel): KerasObject & { keras_version: string; backend: string } {
   const inputShape = model.builtInputShape;
   if (!model.built || inputShape === null) {
     throw new RuntimeError(
@@ -136,12 +136,13 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
 // ---------------------------------------------------------------- reading
 
 /**
- * Rebuilds the Sequential model a modelTopology describes, built (weights
- * allocated, as zeros) but not yet loaded. Throws a FileFormatError for a
+ * Rebuilds the Sequential model a modelTopology describes (with `make`,
+ * which constructs the model class), built (weights allocated, as zeros)
+ * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (a Conv2D layer, a gelu activation).
  */
-export function sequentialFromTopology(topology: unknown, source: string): Sequential {
+export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -204,7 +205,7 @@ export function sequentialFromTopology(topology: unknown, source: string): Seque
         'the model cannot be built. Received: a model without an input shape',
     );
   }
-  return new Sequential(layers, name === undefined ? {} : { name });
+  return make(layers, name === undefined ? {} : { name });
 }
 
 interface CommonArgs {

@@ -16,11 +16,11 @@ import { describeValue, FileFormatError, ValueError } from '../errors.js';
 import { LOSS_NAMES } from '../losses/index.js';
 import { toSnakeCase } from '../layers/naming.js';
 import { Adam, SGD, type Optimizer } from '../optim/index.js';
-import type { CompiledState } from '../training/compile.js';
+import type { CompileSettings } from '../training/compile.js';
 import { isObject, type TrainingConfig } from './artifacts.js';
 
 /** The trainingConfig of a compiled model. Throws a ValueError for settings that have no Keras name. */
-export function trainingConfigOf(compiled: CompiledState): TrainingConfig {
+export function trainingConfigOf(compiled: CompileSettings): TrainingConfig {
   const loss = compiled.loss.name;
   if (!LOSS_NAMES.includes(loss)) {
     throw new ValueError(

@@ -1,6 +1,7 @@
 /**
  * What `compile` settles: the optimizer, the loss and the metrics, each
- * resolved from a Keras string or taken as an instance.
+ * resolved from a Keras string or taken as an instance, and which executor
+ * runs the model (runEagerly, jitCompile; see executor.ts).
  */
 import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
@@ -14,13 +15,26 @@ export interface CompileArgs {
   loss: LossIdentifier;
   /** Metric names, such as ['accuracy']. */
   metrics?: string[];
+  /**
+   * true: fit, evaluate and predict run op by op through autograd, the
+   * executor that runs any model (Keras's run_eagerly, for debugging). False by default.
+   */
+  runEagerly?: boolean;
+  /**
+   * true: demand the fused executor (src/fused), and throw an error saying
+   * why when the model cannot take it; false: never use it; 'auto' (the
+   * default): use it whenever the model can take it.
+   */
+  jitCompile?: boolean | 'auto';
 }
 
-export class CompiledState {
+export class CompileSettings {
   readonly optimizer: Optimizer;
   readonly loss: Loss;
   /** The user's metric strings; the log names. */
   readonly metricNames: readonly string[];
+  readonly runEagerly: boolean;
+  readonly jitCompile: boolean | 'auto';
   /** Resolved on the first batch, once the label and prediction shapes are known. */
   private metrics: Metric[] | null = null;
 
@@ -37,6 +51,18 @@ export class CompiledState {
     }
     this.metricNames = args.metrics ?? [];
     this.metricNames.forEach(requireKnownMetric);
+    const runEagerly = args.runEagerly ?? false;
+    if (typeof runEagerly !== 'boolean') throw new ValueError(`compile(): runEagerly must be true or false. Received: runEagerly=${describeValue(runEagerly)}`);
+    const jitCompile = args.jitCompile ?? 'auto';
+    if (jitCompile !== true && jitCompile !== false && jitCompile !== 'auto') {
+      throw new ValueError(`compile(): jitCompile must be true, false or 'auto'. Received: jitCompile=${describeValue(jitCompile)}`);
+    }
+    if (runEagerly && jitCompile === true) {
+      // As Keras: running eagerly wins, with a warning.
+      console.warn('compile(): runEagerly is true, so jitCompile cannot also be true; the model runs op by op through autograd.');
+    }
+    this.runEagerly = runEagerly;
+    this.jitCompile = runEagerly ? false : jitCompile;
   }
 
   /** Log names in display order: loss, then the metrics (tf.keras 2.x order). */

@@ -1,20 +1,22 @@
 /**
  * `evaluate` and `predict`: the model run forward in batches, without
- * recording a graph. Batches are row views of the input (no copies).
+ * recording a graph, on the executor compile() chose (executor.ts): the
+ * fused forward pass (src/fused/inference.ts) or the layers op by op, with
+ * batches as row views of the input (no copies).
  */
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
-import { prepareData, type DataLike } from './inputs.js';
-import { RunningMeans, type Logs } from './logs.js';
-import { requirePositiveInteger, resolveVerbose, type RunnableModel, type Verbosity } from './model-interface.js';
-import { Progbar } from './progbar.js';
-import { inferDense, planInference } from './dense-inference.js';
-import { planDenseStep } from './compile-dense-step.js';
-import type { CompiledState } from './compile.js';
+import { RunningMeans, type Logs } from '../callbacks/logs.js';
+import { evaluateForward, runForward } from '../fused/inference.js';
 import { checkClassIndices } from '../losses/labels.js';
-import { softmaxCrossEntropy } from '../tensor/kernels/dense.js';
-import { RuntimeError, ValueError } from '../errors.js';
+import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
+import { Progbar } from '../utils/progbar.js';
+import type { CompileSettings } from './compile.js';
+import { chooseForward, chooseTraining } from './executor.js';
+import { prepareData, type DataLike } from './inputs.js';
+import type { RunnableModel } from './model-interface.js';
+import { RuntimeError } from '../errors.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -46,7 +48,7 @@ export function evaluateLoop(
   const steps = stepsPerEpoch(n, args.batchSize);
   const means = new RunningMeans(compiled.logNames);
   const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
-  if (evaluateDense(model, compiled, x, y, args.batchSize, means, bar, steps)) return means.results(prefix);
+  if (evaluateFused(model, compiled, x, y, args.batchSize, means, bar, steps)) return means.results(prefix);
   noGrad(() => {
     for (let b = 0; b < steps; b++) {
       const [start, end] = batchRange(b, args.batchSize, n);
@@ -60,15 +62,16 @@ export function evaluateLoop(
 }
 
 /**
- * evaluate() for a model the compiled Dense step covers (Flatten/Dense,
+ * evaluate() on the fused executor, for a model it can train (Flatten/Dense,
  * sparse categorical crossentropy, accuracy): the fused forward pass up to
  * the logits, then the fused crossentropy kernel per batch for the loss and
  * the count of correct predictions. The same values as the layer-by-layer
- * path, which also works from the logits. Returns false when it does not apply.
+ * path, which also works from the logits. Returns false when autograd runs
+ * instead (and throws, under jitCompile: true, when it cannot run).
  */
-function evaluateDense(
+function evaluateFused(
   model: RunnableModel,
-  compiled: CompiledState,
+  compiled: CompileSettings,
   x: Tensor,
   y: Tensor,
   batchSize: number,
@@ -76,31 +79,16 @@ function evaluateDense(
   bar: Progbar | null,
   steps: number,
 ): boolean {
-  const plan = planInference(model.layers, x.shape.slice(1));
-  if (!plan || typeof planDenseStep(model.layers, compiled, x.shape.slice(1), y.shape) === 'string') return false;
-  const classes = plan[plan.length - 1]!.units;
-  checkClassIndices(y.data, classes, compiled.loss.name);
-  const n = x.shape[0]!;
-  const logits = new Float32Array(n * classes);
-  const scratch = new Float32Array(n * classes);
-  const totals = new Float64Array(2);
+  const { plan } = chooseTraining(model, compiled, x.shape.slice(1), y.shape, 'evaluate()');
+  if (!plan) return false;
+  checkClassIndices(y.data, plan.classes, compiled.loss.name);
   const values = compiled.logNames.map(() => 0);
-  inferDense(
-    plan,
-    x.data,
-    n,
-    batchSize,
-    logits,
-    (b, start, end) => {
-      totals.fill(0);
-      softmaxCrossEntropy(logits, y.data, start, end, classes, 1, scratch, totals);
-      values[0] = totals[0]! / (end - start);
-      for (let i = 1; i < values.length; i++) values[i] = totals[1]! / (end - start);
-      means.update(values, end - start);
-      bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
-    },
-    true,
-  );
+  evaluateForward(plan.layers, x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
+    values[0] = lossSum / (end - start);
+    for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
+    means.update(values, end - start);
+    bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+  });
   return true;
 }
 
@@ -130,12 +118,12 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const bar = verbose === 0 ? null : new Progbar(steps, { verbose });
-  const plan = planInference(model.layers, x.shape.slice(1));
+  const { plan } = chooseForward(model, x.shape.slice(1), where);
   if (plan) {
     // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
     const units = plan[plan.length - 1]!.units;
     const out = new Float32Array(n * units);
-    inferDense(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
+    runForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
     return new Tensor(out, [n, units]);
   }
   let out: Float32Array | null = null;

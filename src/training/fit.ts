@@ -8,11 +8,13 @@
  *     backward:  dL/dθ for every trainable weight θ
  *     update:    θ ← optimizer rule(θ, dL/dθ); then the gradients are zeroed
  *
- * A step runs one of two ways with the same result: through autograd
- * (`autogradStep`, any model), or, for a stack of Flatten and Dense layers
- * under sparse categorical crossentropy, through the compiled step
- * (`compiledStep`, see dense-step.ts), which is faster, allocates nothing,
+ * A step runs on one of two executors with the same result: autograd
+ * (`autogradStep`, any model, op by op), or, for a stack of Flatten and
+ * Dense layers under sparse categorical crossentropy, the fused executor
+ * (`fusedStep`, see src/fused/step.ts), which is faster, allocates nothing,
  * and shares the work with worker threads where the platform has them.
+ * compile()'s runEagerly and jitCompile choose (executor.ts);
+ * history.params says which ran, on how many threads, and why.
  *
  * The progress bar and History see running means over the epoch, weighted by
  * batch size. Validation, if asked for, runs after each epoch through the
@@ -22,14 +24,17 @@ import { batchRange, epochOrder, stepsPerEpoch, validationSplitIndex } from '../
 import { noGrad } from '../tensor/autograd.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from './callbacks.js';
-import { createStepRunner, gatherBatch, type StepRunner } from './compile-dense-step.js';
-import type { CompiledState } from './compile.js';
+import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from '../callbacks/callbacks.js';
+import { diagnoseNonFinite, type NamedValues } from '../callbacks/non-finite.js';
+import { RunningMeans, type Logs } from '../callbacks/logs.js';
+import { fusedGradientOf, gatherBatch, readStepLogs } from '../fused/runner.js';
+import type { StepRunner } from '../fused/step.js';
+import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type Verbosity } from '../utils/checks.js';
+import type { CompileSettings } from './compile.js';
 import { evaluateLoop } from './evaluate.js';
+import { startTrainingExecutor } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
-import { diagnoseNonFinite, type NamedValues } from './non-finite.js';
-import { RunningMeans, type Logs } from './logs.js';
-import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type RunnableModel, type Verbosity } from './model-interface.js';
+import type { RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
 
 export interface FitArgs {
@@ -50,10 +55,12 @@ export interface FitArgs {
   /** The epoch to start from (for resuming); 0 by default. */
   initialEpoch?: number;
   /**
-   * Threads for the compiled Dense step. By default, all cores when a step
+   * Threads for the fused executor. By default, all cores when a step
    * has enough work to pay for them (the seed model does), else one. Results
    * equal one thread's up to float rounding of the reported loss. Where
-   * worker threads are unavailable (a plain browser page) training uses one.
+   * worker threads are unavailable (a plain browser page) training uses one,
+   * as does autograd; asking for more then warns once, and
+   * history.params.reason says why.
    */
   threads?: number;
   /**
@@ -112,14 +119,15 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   const userCallbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks as CallbackHooks];
   const all: CallbackHooks[] = [...userCallbacks, history];
   if (verbose !== 0) all.push(new ProgbarLogger());
-  for (const c of all) {
-    (c as Partial<Callback>).setModel?.(model);
-    (c as Partial<Callback>).setParams?.({ epochs, steps, verbose, samples: n, batchSize });
-  }
-  const callbacks = new CallbackList(all);
 
   if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
-  const runner = await createStepRunner(model, compiled, x, y, batchSize, args.threads ?? 'auto');
+  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);
+  const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };
+  for (const c of all) {
+    (c as Partial<Callback>).setModel?.(model);
+    (c as Partial<Callback>).setParams?.({ ...params });
+  }
+  const callbacks = new CallbackList(all);
   try {
     return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
   } finally {
@@ -127,10 +135,10 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
 }
 
-/** The epoch and batch loops, with either the compiled step (runner) or autograd. */
+/** The epoch and batch loops, with either the fused step (runner) or autograd. */
 async function trainEpochs(
   model: RunnableModel,
-  compiled: CompiledState,
+  compiled: CompileSettings,
   x: Tensor,
   y: Tensor,
   args: FitArgs & { epochs: number; batchSize: number; initialEpoch: number; steps: number },
@@ -160,7 +168,7 @@ async function trainEpochs(
     for (let b = 0; b < steps && !model.stopTraining; b++) {
       const [start, end] = batchRange(b, batchSize, n);
       await callbacks.call('onBatchBegin', b, {});
-      if (runner) compiledStep(runner, compiled, x, y, order, start, end, batchValues);
+      if (runner) fusedStep(runner, x, y, order, start, end, batchValues);
       else autogradStep(model, compiled, weights, x, y, order.subarray(start, end), batchValues);
       means.update(batchValues, end - start);
       const loss = batchValues[0]!;
@@ -196,7 +204,7 @@ async function trainEpochs(
  */
 function autogradStep(
   model: RunnableModel,
-  compiled: CompiledState,
+  compiled: CompileSettings,
   weights: Tensor[],
   x: Tensor,
   y: Tensor,
@@ -217,50 +225,31 @@ function autogradStep(
 }
 
 /**
- * One step through the compiled Dense step: the same math on preallocated
- * buffers. Its metrics are all sparse categorical accuracy (planDenseStep
- * checks), read from the step's count of correct argmax predictions.
+ * One step through the fused executor: the same math on preallocated
+ * buffers (the optimizer counts the step, as applyGradients does). Its
+ * metrics are all sparse categorical accuracy (plan.ts checks), read from
+ * the step's count of correct argmax predictions.
  */
-function compiledStep(
-  runner: StepRunner,
-  compiled: CompiledState,
-  x: Tensor,
-  y: Tensor,
-  order: Int32Array,
-  start: number,
-  end: number,
-  values: number[],
-): void {
-  const batchSize = end - start;
+function fusedStep(runner: StepRunner, x: Tensor, y: Tensor, order: Int32Array, start: number, end: number, values: number[]): void {
   gatherBatch(runner.state, x.data, y.data, order, start, end);
-  const t = compiled.optimizer.iterations + 1;
-  runner.run(batchSize, t);
-  compiled.optimizer.iterations = t;
-  const totals = runner.state.totals;
-  let lossSum = 0;
-  let correct = 0;
-  for (let i = 0; i < totals.length; i += 2) {
-    lossSum += totals[i]!;
-    correct += totals[i + 1]!;
-  }
-  values[0] = lossSum / batchSize;
-  for (let i = 1; i < values.length; i++) values[i] = correct / batchSize;
+  runner.run(end - start);
+  readStepLogs(runner.state, end - start, values);
 }
 
 /**
  * The arrays a non-finite loss is diagnosed from, right after the step:
- * every trainable weight, its gradient (the compiled step keeps its own
+ * every trainable weight, its gradient (the fused step keeps its own
  * gradient buffers; autograd leaves them in `weight.grad`) and its optimizer slots.
  */
 function inspectTrainingState(
   weights: readonly Tensor[],
   runner: StepRunner | null,
-  compiled: CompiledState,
+  compiled: CompileSettings,
 ): { weights: NamedValues[]; gradients: NamedValues[]; optimizerName: string; optimizerState: NamedValues[] } {
   const optimizer = compiled.optimizer;
   const gradients: NamedValues[] = [];
   for (const w of weights) {
-    const grad = runner ? compiledGradientOf(runner, w) : w.grad?.data;
+    const grad = runner ? fusedGradientOf(runner.state, w.data) : w.grad?.data;
     if (grad) gradients.push({ name: w.name, data: grad });
   }
   const slotNames = optimizer.slotNames;
@@ -271,13 +260,4 @@ function inspectTrainingState(
     // peekSlots, not slotsOf: reading must not create state.
     optimizerState: weights.flatMap((w) => (optimizer.peekSlots(w) ?? []).map((data, i) => ({ name: `${slotNames[i] ?? `slot ${i}`} of ${w.name}`, data }))),
   };
-}
-
-/** The compiled step's gradient buffer for a weight: its state holds the model's own weight arrays, so match by identity. */
-function compiledGradientOf(runner: StepRunner, weight: Tensor): Float32Array | undefined {
-  const { kernels, biases, kernelGrads, biasGrads } = runner.state;
-  const k = kernels.indexOf(weight.data);
-  if (k >= 0) return kernelGrads[k];
-  const b = biases.indexOf(weight.data);
-  return b >= 0 ? (biasGrads[b] ?? undefined) : undefined;
 }

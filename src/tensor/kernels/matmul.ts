@@ -7,15 +7,15 @@
  * C is M×N row-major. op(A) is M×K and op(B) is K×N; they are read straight
  * from the caller's storage, never from a transposed copy:
  *
- *     variant  transA transB  A stored  B stored  C[i][j] = Σ_k ...
- *     NN       false  false   M×K       K×N       A[i*K + k] · B[k*N + j]
- *     TN       true   false   K×M       K×N       A[k*M + i] · B[k*N + j]
- *     NT       false  true    M×K       N×K       A[i*K + k] · B[j*K + k]
- *     TT       true   true    K×M       N×K       A[k*M + i] · B[j*K + k]
+ *     variant  transposeA  transposeB  A stored  B stored  C[i][j] = Σ_k ...
+ *     NN       false       false       M×K       K×N       A[i*K + k] · B[k*N + j]
+ *     TN       true        false       K×M       K×N       A[k*M + i] · B[k*N + j]
+ *     NT       false       true        M×K       N×K       A[i*K + k] · B[j*K + k]
+ *     TT       true        true        K×M       N×K       A[k*M + i] · B[j*K + k]
  *
  * So element (i, k) of op(A) sits at A[i*sAi + k*sAk] with (sAi, sAk) = (K, 1)
- * normally and (1, M) when transA; element (k, j) of op(B) sits at
- * B[k*sBk + j*sBj] with (sBk, sBj) = (N, 1) normally and (1, K) when transB.
+ * normally and (1, M) when transposeA; element (k, j) of op(B) sits at
+ * B[k*sBk + j*sBj] with (sBk, sBj) = (N, 1) normally and (1, K) when transposeB.
  * The four variants differ only in those strides.
  *
  * ## Loop order: register blocking
@@ -56,13 +56,13 @@
  *   B, which is what A·Bᵀ is.
  * - TT: A as in TN, B as in NT.
  *
- * B's eight values are contiguous when transB is false, so the NN/TN kernel
+ * B's eight values are contiguous when transposeB is false, so the NN/TN kernel
  * (`blocksBRows`) uses constant offsets pb+1..pb+7; NT/TT (`blocksBStrided`)
  * needs offsets pb + s·K. Keeping them apart is worth ~5-10% on the big shapes.
  *
  * ## Zero skipping (NN and TN)
  *
- * In an MLP the transB = false calls are the ones whose A is sparse: the
+ * In an MLP the transposeB = false calls are the ones whose A is sparse: the
  * forward pass X·W (A = input images, about half exact zeros, or ReLU
  * outputs) and the weight gradient Xᵀ·dY (A = X again). When a0..a3 are all
  * zero the 32 multiply-adds would add nothing, so that k is skipped. Zeros in
@@ -93,27 +93,41 @@
  */
 
 /**
- * C = op(A) · op(B), or C += op(A) · op(B) when accumulate is true.
- * C is M×N row-major. A is M×K row-major, or K×M when transA (so op(A) = Aᵀ).
- * B is K×N row-major, or N×K when transB.
- *
- * `lda` is the distance between A's stored rows (BLAS's leading dimension):
- * by default A's own width (K, or M when transA). A larger lda reads a block
- * of columns out of a wider matrix, which is how a thread computes its share
- * of rows of Xᵀ·dY without copying X.
+ * The arguments of `gemm`, by name. A caller that runs the same product every
+ * step keeps one of these and changes only the sizes that vary, so a step
+ * allocates nothing.
  */
-export function gemm(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  B: Float32Array,
-  C: Float32Array,
-  accumulate: boolean,
-  lda: number = transA ? M : K,
-): void {
+export interface GemmArgs {
+  /** op(A) = Aᵀ: A is stored K×M. */
+  transposeA: boolean;
+  /** op(B) = Bᵀ: B is stored N×K. */
+  transposeB: boolean;
+  /** C is m×n; op(A) is m×k and op(B) k×n. */
+  m: number;
+  n: number;
+  k: number;
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array;
+  /** C += op(A)·op(B) instead of C = op(A)·op(B). */
+  accumulate: boolean;
+  /**
+   * The distance between A's stored rows (BLAS's leading dimension): by
+   * default A's own width (k, or m when transposeA). A larger lda reads a
+   * block of columns out of a wider matrix, which is how a thread computes
+   * its share of rows of Xᵀ·dY without copying X.
+   */
+  lda?: number;
+}
+
+/**
+ * C = op(A) · op(B), or C += op(A) · op(B) when accumulate is true.
+ * C is M×N row-major. A is M×K row-major, or K×M when transposeA (so op(A) = Aᵀ).
+ * B is K×N row-major, or N×K when transposeB.
+ */
+export function gemm(args: GemmArgs): void {
+  const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
+  const lda = args.lda ?? (transA ? M : K);
   checkArgs(M, N, K, A, B, C, transA, lda);
   if (!accumulate) C.fill(0, 0, M * N);
   if (M === 0 || N === 0 || K === 0) return;
@@ -132,18 +146,9 @@ export function gemm(
 }
 
 /** The same contract as a plain triple loop: the reference every fast path is tested against. */
-export function gemmReference(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  B: Float32Array,
-  C: Float32Array,
-  accumulate: boolean,
-  lda: number = transA ? M : K,
-): void {
+export function gemmReference(args: GemmArgs): void {
+  const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
+  const lda = args.lda ?? (transA ? M : K);
   checkArgs(M, N, K, A, B, C, transA, lda);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -181,7 +186,7 @@ function checkArgs(
 }
 
 /**
- * 4×8 blocks of C over rows [0, M4) and columns [0, N8), for transB = false
+ * 4×8 blocks of C over rows [0, M4) and columns [0, N8), for transposeB = false
  * (NN, TN): op(B)[k][j..j+7] = B[k*N + j .. k*N + j+7] is contiguous.
  * A is read through its strides. A k where op(A)[i..i+3][k] are all zero is skipped.
  */
@@ -231,7 +236,7 @@ function blocksBRows(
 }
 
 /**
- * 4×8 blocks of C over rows [0, M4) and columns [0, N8), for transB = true
+ * 4×8 blocks of C over rows [0, M4) and columns [0, N8), for transposeB = true
  * (NT, TT): op(B)[k][j+s] = B[(j+s)*K + k], so the eight values come from
  * eight rows of B, each walked left to right as k grows. No zero skipping:
  * here A is an output gradient, which is dense.

@@ -1,5 +1,5 @@
 /**
- * Softmax and log-softmax along one axis, both max-subtracted so that large
+ * Softmax (its forward is the kernel in kernels/softmax.ts) and log-softmax along one axis, both max-subtracted so that large
  * inputs cannot overflow the exponential:
  *
  *     softmax(x)ᵢ    = e^(xᵢ − m) / Σⱼ e^(xⱼ − m),       m = maxⱼ xⱼ
@@ -12,6 +12,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { softmaxSlice } from '../kernels/softmax.js';
 
 /**
  * Softmax along `axis` (default: the last). When it is the last axis the
@@ -23,17 +24,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const { outer, n, inner } = splitAtAxis(x.shape, ax);
   const X = x.data;
   const Y = new Float32Array(X.length);
-  forEachSlice(outer, n, inner, (start, stride) => {
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) max = Math.max(max, X[start + k * stride]!);
-    let sum = 0;
-    for (let k = 0; k < n; k++) {
-      const e = Math.exp(X[start + k * stride]! - max);
-      Y[start + k * stride] = e;
-      sum += e;
-    }
-    for (let k = 0; k < n; k++) Y[start + k * stride]! /= sum;
-  });
+  forEachSlice(outer, n, inner, (start, stride) => softmaxSlice(X, Y, start, n, stride));
   const y = record(new Tensor(Y, x.shape), 'softmax', [x], (dOut) => {
     const dX = gradBuffer(x);
     forEachSlice(outer, n, inner, (start, stride) => {

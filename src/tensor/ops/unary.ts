@@ -8,6 +8,7 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
+import { activate, activationGradient, type ActivationKind } from '../kernels/activations.js';
 import { ValueError } from '../../errors.js';
 
 interface UnaryRule {
@@ -47,24 +48,30 @@ export const sqrt = (x: Tensor): Tensor => unary(sqrtRule, x);
 const squareRule: UnaryRule = { name: 'square', forward: (v) => v * v, derivative: (v) => 2 * v };
 export const square = (x: Tensor): Tensor => unary(squareRule, x);
 
-/** max(x, 0); derivative 1 where x > 0, else 0 (0 at the kink, as TensorFlow). */
-const reluRule: UnaryRule = { name: 'relu', forward: (v) => (v > 0 ? v : 0), derivative: (v) => (v > 0 ? 1 : 0) };
-export const relu = (x: Tensor): Tensor => unary(reluRule, x);
-
 /**
- * σ(x) = 1 / (1 + e⁻ˣ); derivative σ(x)(1 − σ(x)). Written so that the
- * exponential never overflows: for x < 0 it uses eˣ / (1 + eˣ).
+ * The activations relu, sigmoid and tanh: forward and derivative are the
+ * kernels in kernels/activations.ts (the fused executor runs the same ones),
+ * here wrapped as ops that record their backward.
  */
-const sigmoidRule: UnaryRule = {
-  name: 'sigmoid',
-  forward: (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
-  derivative: (_x, y) => y * (1 - y),
-};
-export const sigmoid = (x: Tensor): Tensor => unary(sigmoidRule, x);
+function activationOp(kind: ActivationKind, x: Tensor): Tensor {
+  const Y = new Float32Array(x.size);
+  activate(kind, x.data, Y, 0, Y.length);
+  return record(new Tensor(Y, x.shape), kind, [x], (dOut) => {
+    const local = new Float32Array(dOut.length);
+    activationGradient(kind, Y, dOut, local, 0, local.length);
+    const dX = gradBuffer(x);
+    for (let i = 0; i < local.length; i++) dX[i]! += local[i]!;
+  });
+}
+
+/** max(x, 0); derivative 1 where x > 0, else 0. */
+export const relu = (x: Tensor): Tensor => activationOp('relu', x);
+
+/** σ(x) = 1 / (1 + e⁻ˣ); derivative σ(x)(1 − σ(x)). */
+export const sigmoid = (x: Tensor): Tensor => activationOp('sigmoid', x);
 
 /** tanh x; derivative 1 − tanh²x. */
-const tanhRule: UnaryRule = { name: 'tanh', forward: Math.tanh, derivative: (_x, y) => 1 - y * y };
-export const tanh = (x: Tensor): Tensor => unary(tanhRule, x);
+export const tanh = (x: Tensor): Tensor => activationOp('tanh', x);
 
 /**
  * min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi and is 0 where

@@ -12,7 +12,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './logs.js';
-import { defaultOutput, Progbar, type ProgbarOutput } from './progbar.js';
+import { defaultOutput, Progbar, type ProgbarOutput } from '../utils/progbar.js';
 import { RuntimeError, ValueError } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
 
@@ -31,6 +31,15 @@ export interface TrainingParams {
   /** Training samples per epoch (after any validationSplit), and the batch size: for progress displays. */
   samples: number;
   batchSize: number;
+  /** Which executor trains: 'fused' (src/fused) or 'autograd' (op by op). Set by fit. */
+  executor?: 'fused' | 'autograd';
+  /** How many threads share each step. */
+  threads?: number;
+  /**
+   * Why the model trains through autograd rather than the fused executor, or
+   * why the fused executor runs on fewer threads than asked for; absent when neither.
+   */
+  reason?: string;
 }
 
 type MaybePromise = void | Promise<void>;

@@ -8,26 +8,26 @@
  *       new Dense(10, { activation: 'softmax' }),
  *     ]);
  *
- * The loops themselves live in src/training; this class owns the layers.
+ * The one place that ties layers, training and saving together: this class
+ * owns the layers; the loops live in src/training, the file formats in src/saving.
  */
 import { Tensor } from '../tensor/tensor.js';
-import type { History } from '../training/callbacks.js';
-import { CompiledState, type CompileArgs } from '../training/compile.js';
+import type { History } from '../callbacks/callbacks.js';
+import type { Logs } from '../callbacks/logs.js';
+import { Layer, type BatchShape, type LayerArgs } from '../layers/layer.js';
+import { summaryLines } from '../layers/summary.js';
+import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
+import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
 import type { DataLike } from '../training/inputs.js';
-import type { Logs } from '../training/logs.js';
-import { Layer, type BatchShape, type LayerArgs } from './layer.js';
-import { summaryLines } from './summary.js';
-// Types only: erased at run time, so no module cycle (see save() below).
-import type { IOHandler, SaveOptions, SaveResult } from '../saving/index.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
   private readonly stack: Layer[] = [];
-  /** Set by compile(). */
-  compiled: CompiledState | null = null;
+  /** The compile() settings; null before compile. */
+  compiled: CompileSettings | null = null;
   /** Set to true (by a callback such as EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
 
@@ -143,7 +143,7 @@ export class Sequential extends Layer {
 
   /** Chooses the optimizer, the loss and the metrics for training. */
   compile(args: CompileArgs): void {
-    this.compiled = new CompiledState(args);
+    this.compiled = new CompileSettings(args);
   }
 
   /** Trains for `epochs` passes over (x, y); resolves to the History. */
@@ -163,9 +163,6 @@ export class Sequential extends Layer {
     return predict(this, x, args);
   }
 
-  // Saving (src/saving), imported when first used: it keeps this file free of
-  // a module cycle, since loading a model has to construct a Sequential.
-
   /**
    * Saves the model in TF.js's layers-model format: `dir` gets model.json and
    * weights.bin. Also takes `file://dir`, `'downloads://name'` in a browser, or
@@ -173,19 +170,16 @@ export class Sequential extends Layer {
    * the optimizer's state, so a loaded copy resumes training exactly.
    */
   async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
-    const { saveModel } = await import('../saving/index.js');
     return saveModel(this, pathOrHandler, options);
   }
 
   /** Saves the weights alone to `name.weights.json` + `name.weights.bin` (or an IOHandler). */
   async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
-    const { saveWeights } = await import('../saving/index.js');
     return saveWeights(this, pathOrHandler);
   }
 
   /** Loads weights saved by saveWeights or save into this model; checks every shape before changing any weight. */
   async loadWeights(pathOrHandler: string | IOHandler): Promise<void> {
-    const { loadWeights } = await import('../saving/index.js');
     return loadWeights(this, pathOrHandler);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * How the main thread and the step workers talk: a few Int32 slots in shared
- * memory. The main thread writes the phase and its arguments, bumps
+ * How the calling thread and the step workers talk: a few Int32 slots in shared
+ * memory. The calling thread writes the phase and its arguments, bumps
  * `generation` and wakes the workers; each worker runs its share and bumps
  * `done`. Waiting spins before sleeping in Atomics.wait, because a phase
  * lasts about a millisecond and waking a sleeping thread costs about as much.

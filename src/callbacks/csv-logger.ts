@@ -14,7 +14,7 @@
  * Node's (loaded only when first used); in a browser, pass your own.
  */
 import { RuntimeError, ValueError } from '../errors.js';
-import { fileSystemService, type FileSystemService } from '../platform/services.js';
+import { fileSystemService, type FileSystemService } from '../data/file-system.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 

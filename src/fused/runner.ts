@@ -1,0 +1,142 @@
+/**
+ * Starting the fused training step for `fit`: on the calling thread alone,
+ * or shared with worker threads where the platform has them, and saying why
+ * when it runs on fewer threads than asked for.
+ */
+import type { Optimizer } from '../optim/optimizer.js';
+import { canShareMemory } from '../tensor/storage.js';
+import type { TrainingPlan } from './plan.js';
+import { allocateStepState, FusedStep, type StepRunner, type StepState } from './step.js';
+import type { ThreadPlatform } from './threads/transport.js';
+
+/** The fused step on the calling thread alone. */
+export class SingleThreadRunner implements StepRunner {
+  readonly threads = 1;
+  private readonly step: FusedStep;
+  private batchSize = 0;
+  /** The step's body, made once so that running a step allocates nothing. */
+  private readonly runAt = (t: number): void => {
+    this.step.rowsPhase(this.batchSize);
+    this.step.weightsPhase(this.batchSize, t);
+  };
+
+  constructor(readonly state: StepState, optimizer: Optimizer) {
+    this.step = new FusedStep(state, optimizer, 0);
+  }
+
+  run(batchSize: number): void {
+    this.batchSize = batchSize;
+    this.step.optimizer.runStep(this.runAt);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A started fused step, and why it runs on fewer threads than asked for (null when it does not). */
+export interface FusedTraining {
+  readonly runner: StepRunner;
+  readonly threadsNote: string | null;
+}
+
+/**
+ * Multiply-adds per step below which a second thread costs more than it
+ * saves (starting a worker takes ~0.1 s, and each step two handoffs). The
+ * seed model does 3.2 million per step.
+ */
+const MIN_WORK_FOR_THREADS = 500_000;
+
+/**
+ * Where worker threads come from on this platform. The entry point's
+ * platform module registers one (src/platform/node.ts: worker_threads;
+ * src/platform/browser.ts: Web Workers), so this folder never imports a
+ * platform's modules itself and the browser graph holds no Node module.
+ */
+export interface ThreadPlatformSource {
+  /** Why this runtime cannot run the fused step's workers, or null when it can. */
+  unavailableReason(): string | null;
+  /** The platform, loaded on first use. */
+  load(): Promise<ThreadPlatform>;
+}
+
+let platformSource: ThreadPlatformSource | null = null;
+
+/** Called once by the entry point's platform module. */
+export function registerThreadPlatform(source: ThreadPlatformSource): void {
+  platformSource = source;
+}
+
+/** The platform's worker threads, or why there are none the fused step can use. */
+async function threadPlatform(): Promise<ThreadPlatform | string> {
+  if (platformSource === null) return 'this platform gives the fused step no worker threads over shared memory';
+  const reason = platformSource.unavailableReason() ?? (canShareMemory ? null : 'SharedArrayBuffer is not available');
+  return reason ?? (await platformSource.load());
+}
+
+/**
+ * The fused step for `plan` on `threads` threads ('auto': all cores when a
+ * step has enough work to pay for them, else one).
+ */
+export async function startFusedTraining(
+  plan: TrainingPlan,
+  optimizer: Optimizer,
+  maxBatch: number,
+  threads: number | 'auto',
+): Promise<FusedTraining> {
+  const work = plan.layers.reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
+  const wanted = threads === 'auto' ? (work < MIN_WORK_FOR_THREADS ? 1 : null) : threads;
+  let threadsNote: string | null = null;
+  if (wanted !== 1) {
+    const platform = await threadPlatform();
+    const count = wanted ?? (typeof platform === 'string' ? 1 : platform.cores());
+    // Under 'auto', a platform without worker threads simply has one thread to give: nothing to report.
+    if (typeof platform === 'string') threadsNote = wanted === null ? null : platform;
+    else if (count > 1) {
+      const { startThreadedRunner } = await import('./threads/threaded-runner.js');
+      const runner = await startThreadedRunner(platform, plan, optimizer, maxBatch, count);
+      if (typeof runner !== 'string') return { runner, threadsNote: null };
+      threadsNote = runner;
+    }
+  }
+  return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer), threadsNote };
+}
+
+/**
+ * Copies the samples order[start], …, order[end − 1] of (x, y) into the
+ * step's batch buffers: plain loops, so that no view objects are made per
+ * batch or per row.
+ */
+export function gatherBatch(state: StepState, x: Float32Array, y: Float32Array, order: Int32Array, start: number, end: number): void {
+  const d = state.layers[0]!.inputDim;
+  const X = state.x;
+  for (let r = 0; r < end - start; r++) {
+    const sample = order[start + r]!;
+    const src = sample * d;
+    const dst = r * d;
+    for (let j = 0; j < d; j++) X[dst + j] = x[src + j]!;
+    state.labels[r] = y[sample]!;
+  }
+}
+
+/**
+ * The last step's logs into `values`: [mean loss, accuracy, …], summed over
+ * the threads' totals. Every metric of a fused plan is accuracy (plan.ts checks).
+ */
+export function readStepLogs(state: StepState, batchSize: number, values: number[]): void {
+  const totals = state.totals;
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < totals.length; i += 2) {
+    lossSum += totals[i]!;
+    correct += totals[i + 1]!;
+  }
+  values[0] = lossSum / batchSize;
+  for (let i = 1; i < values.length; i++) values[i] = correct / batchSize;
+}
+
+/** The fused step's gradient buffer for a weight (its state holds the model's own weight arrays: matched by identity). */
+export function fusedGradientOf(state: StepState, weight: Float32Array): Float32Array | undefined {
+  const k = state.kernels.indexOf(weight);
+  if (k >= 0) return state.kernelGrads[k];
+  const b = state.biases.indexOf(weight);
+  return b >= 0 ? (state.biasGrads[b] ?? undefined) : undefined;
+}

@@ -1,0 +1,29 @@
+/**
+ * Every kernel the fused executor calls, reachable through one object, so
+ * that another implementation of the same loops (a WebAssembly tier, say)
+ * can be swapped in process-wide without touching the executor.
+ */
+import { activate, activationGradient } from './activations.js';
+import { addBias, columnSums } from './bias.js';
+import { gemm } from './matmul.js';
+import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
+
+export type { ActivationKind } from './activations.js';
+export type { SoftmaxCrossEntropyArgs } from './softmax.js';
+export type { GemmArgs } from './matmul.js';
+
+export interface Kernels {
+  gemm: typeof gemm;
+  addBias: typeof addBias;
+  activate: typeof activate;
+  activationGradient: typeof activationGradient;
+  columnSums: typeof columnSums;
+  softmaxRows: typeof softmaxRows;
+  softmaxCrossEntropy: typeof softmaxCrossEntropy;
+}
+
+/** The plain-JavaScript kernels. */
+export const jsKernels: Kernels = { gemm, addBias, activate, activationGradient, columnSums, softmaxRows, softmaxCrossEntropy };
+
+/** The kernels in use; the fused executor reads them from here. */
+export const kernels: Kernels = { ...jsKernels };
