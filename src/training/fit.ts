@@ -29,9 +29,10 @@ import { diagnoseNonFinite, type NamedValues } from '../callbacks/non-finite.js'
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
 import { fusedGradientOf, gatherBatch, readStepLogs } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
-import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type Verbosity } from '../utils/checks.js';
+import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
 import type { CompileSettings } from './compile.js';
-import { evaluateLoop } from './evaluate.js';
+import { evaluateBatches } from './evaluate.js';
+import { runYielding, YieldClock } from './yielding.js';
 import { startTrainingExecutor } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
@@ -70,9 +71,6 @@ export interface FitArgs {
    */
   terminateOnNaN?: boolean;
 }
-
-/** How often fit lets the event loop run, so a browser page stays responsive. */
-const YIELD_EVERY_MS = 100;
 
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
@@ -154,7 +152,7 @@ async function trainEpochs(
   const generator = getGlobalGenerator();
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
-  let lastYield = performance.now();
+  const clock = new YieldClock();
   let epochLogs: Logs = {};
   const checkLoss = args.terminateOnNaN ?? true;
   let previousLoss: number | null = null;
@@ -184,14 +182,11 @@ async function trainEpochs(
       previousLoss = loss;
       await callbacks.call('onBatchEnd', b, means.results());
 
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
+      if (clock.due()) await clock.yield();
     }
 
     epochLogs = means.results();
-    if (validation) Object.assign(epochLogs, evaluateLoop(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'));
+    if (validation) Object.assign(epochLogs, await runYielding(evaluateBatches(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'), clock));
     await callbacks.call('onEpochEnd', epoch, epochLogs);
   }
   await callbacks.call('onTrainEnd', epochLogs);
