@@ -9,7 +9,10 @@
  *   2. a TypeScript consumer type-checks under `strict` with
  *      moduleResolution "bundler" (Node's types and the browser's) and "node16";
  *   3. esbuild --bundle --platform=browser and Vite build a page that uses it,
- *      with zero errors and zero warnings;
+ *      with zero errors and zero warnings, and the Web Worker that fit's
+ *      threads start on a cross-origin-isolated page (Vite from the
+ *      `new Worker(new URL(...))` in the library; esbuild as the README's
+ *      second entry point, `tinykeras/web-worker`);
  *   4. a minified bundle prints the error classes' real names.
  *
  * The bundlers and tsc come from this repository's devDependencies; the
@@ -231,6 +234,29 @@ try {
     sizes[minify ? 'esbuild, minified' : 'esbuild'] = code;
   }
 
+  // esbuild leaves `new URL('./web-worker-entry.js', import.meta.url)` as written: the README's recipe builds the
+  // worker entry as a second entry point, named so that it lands beside the page's bundle.
+  const withWorker = await esbuild.build({
+    entryPoints: [join(app, 'main.js'), 'tinykeras/web-worker'],
+    entryNames: '[name]',
+    outdir: join(work, 'esbuild-out'),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    absWorkingDir: app,
+  });
+  const withWorkerFiles = withWorker.outputFiles.map((f) => f.path.slice(join(work, 'esbuild-out').length + 1)).sort();
+  check(
+    withWorker.errors.length === 0 && withWorker.warnings.length === 0 && withWorkerFiles.join() === 'main.js,web-worker-entry.js',
+    `esbuild with tinykeras/web-worker as a second entry point: 0 errors, 0 warnings, ${withWorkerFiles.join(' + ')}`,
+  );
+  const workerBundle = withWorker.outputFiles.find((f) => f.path.endsWith('web-worker-entry.js'));
+  check(!/\bnode:|worker_threads|require\(/.test(workerBundle.text), 'the worker bundle holds no Node module');
+  sizes['esbuild worker, min'] = workerBundle.contents;
+
   // Vite prints what a user would see through its logger; that is what is counted (it already
   // leaves out Rollup's circular-import notes). A control build importing a Node module proves
   // the counting works: Vite warns about externalizing it for the browser.
@@ -246,8 +272,9 @@ try {
       customLogger,
       build: { outDir: join(work, 'vite-dist'), emptyOutDir: true, write: false, rollupOptions: { input: join(app, entryHtml) } },
     });
-    const chunks = (Array.isArray(built) ? built : [built]).flatMap((b) => b.output).filter((o) => o.type === 'chunk');
-    return { messages, code: Buffer.from(chunks.map((c) => c.code).join('')) };
+    const outputs = (Array.isArray(built) ? built : [built]).flatMap((b) => b.output);
+    const chunks = outputs.filter((o) => o.type === 'chunk');
+    return { messages, code: Buffer.from(chunks.map((c) => c.code).join('')), files: outputs.map((o) => o.fileName) };
   }
   write(join(app, 'control.js'), "const fs = await import('node:fs');\nconsole.log(fs);\n");
   write(join(app, 'control.html'), '<!doctype html><script type="module" src="./control.js"></script>\n');
@@ -260,6 +287,7 @@ try {
   const page = await viteBuild('index.html');
   check(page.messages.length === 0, `vite build: 0 errors, 0 warnings${page.messages.length ? `; got:\n${page.messages.join('\n')}` : ''}`);
   sizes['vite (minified)'] = page.code;
+  check(page.files.some((f) => /web-worker-entry.*\.js$/.test(f)), `vite bundles the training worker from the library's new Worker(new URL(...)): ${page.files.filter((f) => /worker/.test(f)).join(', ')}`);
 
   step('error class names in a minified bundle');
   const minified = await esbuild.build({

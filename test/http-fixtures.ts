@@ -12,13 +12,17 @@ import { FILE_NAMES } from '../src/data/fashion-mnist.js';
 /** Path → [content type, body]. */
 export type Routes = Map<string, [string, Uint8Array | string]>;
 
-/** Serves `routes` (with Content-Length, as real servers send) until `close()`. */
-export async function serveRoutes(routes: Routes): Promise<{ origin: string; close: () => Promise<void> }> {
+/**
+ * Serves `routes` (with Content-Length, as real servers send) until
+ * `close()`, adding `headers` to every response (for example the two that
+ * make a page cross-origin isolated).
+ */
+export async function serveRoutes(routes: Routes, headers: Record<string, string> = {}): Promise<{ origin: string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const route = routes.get(new URL(request.url!, 'http://x').pathname);
-    if (!route) return void response.writeHead(404).end('not found');
+    if (!route) return void response.writeHead(404, headers).end('not found');
     const body = typeof route[1] === 'string' ? Buffer.from(route[1]) : route[1];
-    response.writeHead(200, { 'Content-Type': route[0], 'Content-Length': body.length }).end(body);
+    response.writeHead(200, { ...headers, 'Content-Type': route[0], 'Content-Length': body.length }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -74,6 +74,7 @@ export interface FitArgs {
 
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
+  const clock = new YieldClock();
   const compiled = model.compiled;
   if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
   if (args === null || typeof args !== 'object') throw new ValueError(`${where}: the third argument holds the options, such as { epochs: 5 }. Received: ${describeValue(args)}`);
@@ -119,6 +120,8 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   if (verbose !== 0) all.push(new ProgbarLogger());
 
   if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
+  // Checking and splitting large data takes a while: let a page have its turn before training starts.
+  if (clock.due()) await clock.yield();
   const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);
   const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };
   for (const c of all) {
@@ -127,7 +130,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   }
   const callbacks = new CallbackList(all);
   try {
-    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
+    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history, clock);
   } finally {
     await runner?.close();
   }
@@ -144,6 +147,7 @@ async function trainEpochs(
   validation: [Tensor, Tensor] | null,
   callbacks: CallbackList,
   history: History,
+  clock: YieldClock,
 ): Promise<History> {
   const { epochs, batchSize, initialEpoch, steps } = args;
   const n = x.shape[0]!;
@@ -152,7 +156,6 @@ async function trainEpochs(
   const generator = getGlobalGenerator();
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
-  const clock = new YieldClock();
   let epochLogs: Logs = {};
   const checkLoss = args.terminateOnNaN ?? true;
   let previousLoss: number | null = null;

@@ -16,28 +16,12 @@
  * CI installs Chromium (.ci/run); without it these tests fail, saying so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
 import { addFakeDataset, serveRoutes, type Routes } from '../http-fixtures.js';
-import { bandImages, seedModel, trainSeedModel, type RunResult } from './fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const here = dirname(fileURLToPath(import.meta.url));
+import { bandImages, comparable, seedModel, trainSeedModel, type RunResult } from './fixture.js';
+import { bundle, launchChromium } from './chromium.js';
 
 const routes: Routes = new Map();
 let server: { origin: string; close: () => Promise<void> };
@@ -46,20 +30,11 @@ let browser: Browser;
 let page: Page;
 const consoleWarnings: string[] = [];
 
-async function bundle(entry: string): Promise<string> {
-  const result = await esbuild.build({ entryPoints: [join(here, entry)], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
-  expect(result.warnings).toEqual([]);
-  return result.outputFiles[0]!.text;
-}
-
 let dataset: ReturnType<typeof addFakeDataset>;
 /** What the Node-trained reference model predicts, and its files as the page will fetch them. */
 let served: { predictions: number[] };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}; install it with: apt-get install chromium (.ci/run does).`);
-  }
   routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
   routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
   routes.set('/worker.js', ['text/javascript', await bundle('worker-entry.ts')]);
@@ -82,7 +57,7 @@ beforeAll(async () => {
   server = await serveRoutes(routes);
   origin = server.origin;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ acceptDownloads: true });
   page.on('console', (message) => {
     if (message.type() === 'warning') consoleWarnings.push(message.text());
@@ -123,8 +98,6 @@ describe('training in Chromium equals training in Node', () => {
   beforeAll(async () => {
     node = await trainSeedModel(keras, 1);
   });
-
-  const comparable = ({ secondsPerEpoch: _seconds, ...rest }: RunResult) => rest;
 
   it('in a page', async () => {
     const inPage = await page.evaluate(() => fixture.trainSeedModel((globalThis as any).keras));

@@ -17,6 +17,13 @@ export interface RunResult {
   weightsDigest: string;
   predictions: number[];
   secondsPerEpoch: number;
+  /** The threads fit trained on (history.params.threads). */
+  threads: number;
+}
+
+/** What must be equal between runs: everything but the time taken and the threads used. */
+export function comparable({ secondsPerEpoch: _seconds, threads: _threads, ...rest }: RunResult): Omit<RunResult, 'secondsPerEpoch' | 'threads'> {
+  return rest;
 }
 
 /** Images whose class lights a band of rows, plus seeded noise. */
@@ -66,5 +73,66 @@ export async function trainSeedModel(keras: Keras, threads?: number): Promise<Ru
     weightsDigest: weightsDigest(model),
     predictions: Array.from(model.predict(x, { verbose: 0 }).data.subarray(0, 40)),
     secondsPerEpoch,
+    threads: history.params.threads!,
+  };
+}
+
+/** How long the page's main thread was held during one call. */
+export interface MainThreadReport {
+  /** The longest task the browser reported as long (≥ 50 ms; 0 when none was). */
+  longestLongTaskMs: number;
+  /** The longest gap between beats of a setTimeout(0) chain: the longest task, plus up to the 4 ms timer clamp. */
+  longestGapMs: number;
+  /** How long the call took. */
+  totalMs: number;
+}
+
+/**
+ * Runs `call` on the page's main thread and measures how long the thread
+ * was held at a stretch: Chromium's long-task entries, and a timer
+ * heartbeat that only beats when the thread is free.
+ */
+export async function measureMainThread(call: () => unknown): Promise<MainThreadReport> {
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  let beating = true;
+  let last = performance.now();
+  let longestGap = 0;
+  const beat = () => {
+    const now = performance.now();
+    longestGap = Math.max(longestGap, now - last);
+    last = now;
+    if (beating) setTimeout(beat, 0);
+  };
+  setTimeout(beat, 0);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  longestGap = 0;
+  const start = performance.now();
+  await call();
+  const totalMs = performance.now() - start;
+  // Let the heartbeat see the end of a synchronous call, and the observer report.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  beating = false;
+  for (const entry of observer.takeRecords()) longTasks.push(entry.duration);
+  observer.disconnect();
+  return { longestLongTaskMs: Math.max(0, ...longTasks), longestGapMs: longestGap, totalMs };
+}
+
+/** The seed model's fit, evaluate and predict on `count` images, each measured on the main thread. */
+export async function responsiveness(keras: Keras, count: number, threads: number): Promise<Record<string, MainThreadReport>> {
+  keras.setRandomSeed(1);
+  const model = seedModel(keras);
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+  const [x, y] = bandImages(keras, count, 2);
+  const quiet = { verbose: 0 as const };
+  return {
+    [`fit (1 epoch, validationSplit 0.2, threads ${threads})`]: await measureMainThread(() => model.fit(x, y, { epochs: 1, validationSplit: 0.2, threads, ...quiet })),
+    evaluateAsync: await measureMainThread(() => model.evaluateAsync(x, y, quiet)),
+    predictAsync: await measureMainThread(() => model.predictAsync(x, quiet)),
+    'evaluate (synchronous)': await measureMainThread(() => model.evaluate(x, y, quiet)),
+    'predict (synchronous)': await measureMainThread(() => model.predict(x, quiet)),
   };
 }

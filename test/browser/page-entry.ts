@@ -1,5 +1,5 @@
 /** What the test page gets (bundled by esbuild for the browser): the browser build and the shared fixture. */
 import * as keras from '../../src/browser.js';
-import { bandImages, seedModel, trainSeedModel, weightsDigest } from './fixture.js';
+import * as fixture from './fixture.js';
 
-Object.assign(globalThis, { keras, fixture: { bandImages, seedModel, trainSeedModel, weightsDigest } });
+Object.assign(globalThis, { keras, fixture });
