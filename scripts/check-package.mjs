@@ -13,13 +13,17 @@
  *      threads start on a cross-origin-isolated page (Vite from the
  *      `new Worker(new URL(...))` in the library; esbuild as the README's
  *      second entry point, `tinykeras/web-worker`);
- *   4. a minified bundle prints the error classes' real names.
+ *   4. a minified bundle prints the error classes' real names;
+ *   5. in Debian's Chromium, on a cross-origin-isolated page, the Vite build
+ *      and the esbuild build (with its second entry point) train on two Web
+ *      Workers with the same weights as on one thread.
  *
  * The bundlers and tsc come from this repository's devDependencies; the
  * temporary project holds only the installed tarball. Prints bundle sizes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -152,6 +156,45 @@ const data = keras.datasets.fashionMnist.loadData({ origin: '/data/', onProgress
 console.log(await data);
 `;
 
+// A page that trains on one thread, then on two Web Workers; it records whether the weights agree.
+const THREADS_MAIN = `
+import * as keras from 'tinykeras';
+async function train(threads) {
+  keras.setRandomSeed(3);
+  keras.clearSession();
+  const model = new keras.Sequential([
+    new keras.layers.Flatten({ inputShape: [28, 28] }),
+    new keras.layers.Dense(128, { activation: 'relu' }),
+    new keras.layers.Dense(10, { activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+  const rng = new keras.utils.RandomGenerator(5);
+  const x = keras.tensor(Float32Array.from({ length: 512 * 784 }, () => rng.uniform()), [512, 28, 28]);
+  const y = keras.tensor(Float32Array.from({ length: 512 }, (_, i) => i % 10));
+  const history = await model.fit(x, y, { epochs: 1, batchSize: 64, threads, verbose: 0 });
+  return { threads: history.params.threads, weights: model.weights.map((w) => Array.from(w.data)) };
+}
+try {
+  const [one, two] = [await train(1), await train(2)];
+  globalThis.result = { isolated: crossOriginIsolated, threads: [one.threads, two.threads], same: JSON.stringify(one.weights) === JSON.stringify(two.weights) };
+} catch (error) {
+  globalThis.result = { error: String(error) };
+}
+`;
+
+/** Serves `dir` with the two headers that make a page cross-origin isolated. */
+async function serveIsolated(dir) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript' };
+  const server = createServer((request, response) => {
+    const path = join(dir, new URL(request.url, 'http://x').pathname);
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    if (!path.startsWith(dir) || !existsSync(path)) return void response.writeHead(404, headers).end();
+    response.writeHead(200, { ...headers, 'Content-Type': types[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 // Each error class's name as printed, from the minified bundle.
 const ERROR_NAMES_MAIN = `
 import * as keras from 'tinykeras';
@@ -237,8 +280,8 @@ try {
   // esbuild leaves `new URL('./web-worker-entry.js', import.meta.url)` as written: the README's recipe builds the
   // worker entry as a second entry point, named so that it lands beside the page's bundle.
   const withWorker = await esbuild.build({
-    entryPoints: [join(app, 'main.js'), 'tinykeras/web-worker'],
-    entryNames: '[name]',
+    // The CLI's `esbuild main.js web-worker-entry=tinykeras/web-worker --outdir=out`.
+    entryPoints: [{ in: join(app, 'main.js'), out: 'main' }, { in: 'tinykeras/web-worker', out: 'web-worker-entry' }],
     outdir: join(work, 'esbuild-out'),
     bundle: true,
     platform: 'browser',
@@ -304,6 +347,38 @@ try {
   const printed = JSON.parse(run(process.execPath, ['errors.min.mjs'], app));
   const expected = ['ValueError/ValueError/true', 'ShapeError/ShapeError/true', 'RuntimeError/RuntimeError/true', 'FileFormatError/FileFormatError/true', 'Adam'];
   check(JSON.stringify(printed) === JSON.stringify(expected), `minified errors print ${printed.join(', ')}`);
+
+  step('in Chromium, a cross-origin-isolated page trains on two Web Workers');
+  write(join(app, 'threads.js'), THREADS_MAIN);
+  write(join(app, 'threads.html'), '<!doctype html><script type="module" src="./threads.js"></script>\n');
+  const viteOut = join(work, 'vite-threads');
+  await vite.build({ root: app, configFile: false, logLevel: 'silent', build: { outDir: viteOut, emptyOutDir: true, rollupOptions: { input: join(app, 'threads.html') } } });
+  const esbuildOut = join(work, 'esbuild-threads');
+  await esbuild.build({
+    entryPoints: [{ in: join(app, 'threads.js'), out: 'threads' }, { in: 'tinykeras/web-worker', out: 'web-worker-entry' }],
+    outdir: esbuildOut, bundle: true, platform: 'browser', format: 'esm', minify: true, logLevel: 'silent', absWorkingDir: app,
+  });
+  write(join(esbuildOut, 'threads.html'), '<!doctype html><script type="module" src="./threads.js"></script>\n');
+  const { chromium } = await import(pathToFileURL(join(repo, 'node_modules/playwright-core/index.mjs')).href);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    for (const [name, dir] of [['vite build', viteOut], ['esbuild + tinykeras/web-worker', esbuildOut]]) {
+      const server = await serveIsolated(dir);
+      const tab = await browser.newPage();
+      await tab.goto(`${server.origin}/threads.html`);
+      await tab.waitForFunction(() => 'result' in globalThis, null, { timeout: 120_000 });
+      const result = await tab.evaluate(() => globalThis.result);
+      await tab.close();
+      await server.close();
+      check(result.isolated && result.threads?.join() === '1,2' && result.same, `${name}: trained on ${result.threads?.[1]} threads with one thread's weights (${JSON.stringify(result)})`);
+    }
+  } finally {
+    await browser.close();
+  }
 
   step('bundle sizes (a page that trains, saves to IndexedDB and loads data)');
   for (const [name, bytes] of Object.entries(sizes)) {
