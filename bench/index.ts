@@ -1,14 +1,26 @@
 /**
  * `npm run bench`: tinykeras's benchmark report, in one run on one machine.
  *
- * 1. Kernels: `gemm` GFLOP/s on the seed model's five matrix products and
- *    Adam's parameters updated per second (bench/jobs/kernels.ts).
- * 2. The seed job on tinykeras: Fashion-MNIST, 784-128-10, adam, batch 32:
- *    seconds per epoch (mean and best), ms per step, test loss and accuracy,
- *    predict time for the 10,000 test images, peak resident memory
+ * 1. Kernels, on both tiers (plain TypeScript and WebAssembly SIMD): `gemm`
+ *    GFLOP/s on the seed model's five matrix products, and the step's
+ *    element-wise kernels (bias + relu, relu backward, bias gradient, softmax
+ *    crossentropy, Adam) in elements per second (bench/jobs/kernels.ts).
+ * 2. The seed job on tinykeras, on each kernel tier (tinykeras-js,
+ *    tinykeras-simd): Fashion-MNIST, 784-128-10, adam, batch 32: seconds per
+ *    epoch (mean and best), ms per step, test loss and accuracy, predict and
+ *    evaluate times for the 10,000 test images, peak resident memory, and a
+ *    thread-scaling row: one more epoch on 1 thread and on 2
  *    (bench/jobs/tinykeras.ts).
- * 3. The same job on TF.js's `wasm` and `cpu` backends, and the speedups
- *    (their seconds ÷ ours) per epoch and for predict (bench/jobs/tfjs.ts).
+ * 3. The same job on PyTorch's CPU backend with 1 and 2 threads, when
+ *    `python3 -c "import torch"` works with python3 or /usr/bin/python3
+ *    (bench/jobs/pytorch.ts, bench/peers/pytorch-seed-job.py; skipped, and
+ *    said so, otherwise), and on TF.js's `wasm` and `cpu` backends
+ *    (bench/jobs/tfjs.ts), with the ratios (their seconds ÷ ours) per epoch,
+ *    for predict and for evaluate.
+ * 4. The seed program as users run it, `npm run fashion-mnist`, on each tier:
+ *    peak RSS of the whole program and its startup time to the first epoch
+ *    (bench/jobs/program.ts); and the TensorFlow quickstart model (with
+ *    Dropout) when tinykeras has layers.Dropout (bench/jobs/quickstart.ts).
  *
  * Every job runs in a child process of its own (`node --import tsx
  * bench/jobs/<job>.ts --json`), one after the other, so that peak memory and
@@ -24,11 +36,11 @@
  * timestamp's colons become dashes, which every file system accepts.)
  *
  *     npm run bench                              # everything: ≈ 5-6 minutes on 2 cores
- *     npm run bench -- --only kernels            # kernels,ours,tfjs-wasm,tfjs-cpu (comma-separated)
+ *     npm run bench -- --only kernels            # kernels,ours,pytorch,tfjs-wasm,tfjs-cpu,program,quickstart (comma-separated)
  *     npm run bench -- --epochs 1 --samples 10000
  *     npm run bench -- --peer-epochs 2 --threads 2
  *
- * Options: --epochs N (ours, default 5), --peer-epochs N (TF.js, default 1),
+ * Options: --epochs N (ours, default 5), --peer-epochs N (PyTorch and TF.js, default 1),
  * --samples N (first N training images, default 60000), --only LIST,
  * --threads N (passed to our fit as `threads: N`).
  *
@@ -40,7 +52,8 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ratio, sig3, table, thousands } from './lib/format.js';
+import { ratio, sig3, table } from './lib/format.js';
+import { findTorchPython } from './lib/python.js';
 import {
   JOB_NAMES,
   PROGRESS_PREFIX,
@@ -49,6 +62,9 @@ import {
   type JobName,
   type JobResult,
   type KernelsJobResult,
+  type ProgramJobResult,
+  type PytorchJobResult,
+  type QuickstartJobResult,
   type SeedJobFigures,
   type TfjsJobResult,
   type TinykerasJobResult,
@@ -95,15 +111,26 @@ interface Report {
   options: Options;
   kernels: JobRun<KernelsJobResult> | null;
   seedJob: {
-    tinykeras: JobRun<TinykerasJobResult> | null;
+    'tinykeras-js': JobRun<TinykerasJobResult> | null;
+    'tinykeras-simd': JobRun<TinykerasJobResult> | null;
+    'pytorch-1': JobRun<PytorchJobResult> | null;
+    'pytorch-2': JobRun<PytorchJobResult> | null;
     'tfjs-wasm': JobRun<TfjsJobResult> | null;
     'tfjs-cpu': JobRun<TfjsJobResult> | null;
   };
-  /** Their seconds ÷ ours: above 1 means tinykeras is faster. */
-  speedups: Partial<Record<'tfjs-wasm' | 'tfjs-cpu', { perEpoch: number; predict: number }>>;
+  /** The seed program itself (examples/fashion-mnist.ts), per kernel tier: peak RSS and startup. */
+  program: { js: JobRun<ProgramJobResult> | null; simd: JobRun<ProgramJobResult> | null };
+  quickstart: JobRun<QuickstartJobResult> | null;
+  /** Per tier of ours, their seconds ÷ ours: above 1 means tinykeras is faster. evaluate only where the peer times it. */
+  speedups: Partial<Record<Ours, Partial<Record<Peer, { perEpoch: number; predict: number; evaluate?: number }>>>>;
   failures: { job: JobName; message: string }[];
   notes: string[];
 }
+
+type Peer = 'pytorch-1' | 'pytorch-2' | 'tfjs-wasm' | 'tfjs-cpu';
+type Ours = 'tinykeras-js' | 'tinykeras-simd';
+const OURS: readonly Ours[] = ['tinykeras-js', 'tinykeras-simd'];
+const PEERS: readonly Peer[] = ['pytorch-1', 'pytorch-2', 'tfjs-wasm', 'tfjs-cpu'];
 
 const options = parseOptions();
 const startedAt = new Date();
@@ -116,14 +143,23 @@ const report: Report = {
   machine,
   options,
   kernels: null,
-  seedJob: { tinykeras: null, 'tfjs-wasm': null, 'tfjs-cpu': null },
+  seedJob: { 'tinykeras-js': null, 'tinykeras-simd': null, 'pytorch-1': null, 'pytorch-2': null, 'tfjs-wasm': null, 'tfjs-cpu': null },
+  program: { js: null, simd: null },
+  quickstart: null,
   speedups: {},
   failures: [],
   notes: [],
 };
 
+const wantsPytorch = options.only.some((job) => job.startsWith('pytorch'));
+const torchPython = wantsPytorch ? findTorchPython() : null;
+if (wantsPytorch && torchPython === null) {
+  report.notes.push('PyTorch peer skipped: `python3 -c "import torch"` fails with python3 and /usr/bin/python3 (Debian: apt-get install python3-torch libopenblas0-pthread).');
+}
+
 for (const job of JOB_NAMES) {
   if (!options.only.includes(job)) continue;
+  if (job.startsWith('pytorch') && torchPython === null) continue;
   try {
     const run = await runJob(job, jobArguments(job));
     if (run.otherCoresBusy > NOISY_CORES) {
@@ -139,11 +175,17 @@ for (const job of JOB_NAMES) {
   }
 }
 
-const ours = report.seedJob.tinykeras?.result;
-for (const peer of ['tfjs-wasm', 'tfjs-cpu'] as const) {
-  const theirs = report.seedJob[peer]?.result;
-  if (ours && theirs) {
-    report.speedups[peer] = { perEpoch: theirs.secondsPerEpoch / ours.secondsPerEpoch, predict: theirs.predictSeconds / ours.predictSeconds };
+for (const tier of OURS) {
+  const ours = report.seedJob[tier]?.result;
+  for (const peer of PEERS) {
+    const theirs = report.seedJob[peer]?.result;
+    if (ours && theirs) {
+      (report.speedups[tier] ??= {})[peer] = {
+        perEpoch: theirs.secondsPerEpoch / ours.secondsPerEpoch,
+        predict: theirs.predictSeconds / ours.predictSeconds,
+        ...('evaluateSeconds' in theirs ? { evaluate: theirs.evaluateSeconds / ours.evaluateSeconds } : {}),
+      };
+    }
   }
 }
 report.finishedAt = new Date().toISOString();
@@ -168,11 +210,26 @@ function parseOptions(): Options {
   });
   const samples = positiveInteger('--samples', values.samples) ?? 60_000;
   if (samples > 60_000) throw new Error(`--samples: the Fashion-MNIST training set has 60000 images. Received: ${samples}`);
-  const aliases: Record<string, JobName> = { kernels: 'kernels', ours: 'tinykeras', tinykeras: 'tinykeras', 'tfjs-wasm': 'tfjs-wasm', 'tfjs-cpu': 'tfjs-cpu' };
-  const only = (values.only ?? 'kernels,ours,tfjs-wasm,tfjs-cpu').split(',').map((name) => {
-    const job = aliases[name.trim()];
-    if (!job) throw new Error(`--only: unknown job '${name}'. Valid: kernels, ours, tfjs-wasm, tfjs-cpu (comma-separated).`);
-    return job;
+  const aliases: Record<string, JobName[]> = {
+    kernels: ['kernels'],
+    ours: ['tinykeras-js', 'tinykeras-simd'],
+    tinykeras: ['tinykeras-js', 'tinykeras-simd'],
+    'tinykeras-js': ['tinykeras-js'],
+    'tinykeras-simd': ['tinykeras-simd'],
+    program: ['program-js', 'program-simd'],
+    'program-js': ['program-js'],
+    'program-simd': ['program-simd'],
+    quickstart: ['quickstart'],
+    pytorch: ['pytorch-1', 'pytorch-2'],
+    'pytorch-1': ['pytorch-1'],
+    'pytorch-2': ['pytorch-2'],
+    'tfjs-wasm': ['tfjs-wasm'],
+    'tfjs-cpu': ['tfjs-cpu'],
+  };
+  const only = (values.only ?? 'kernels,ours,pytorch,tfjs-wasm,tfjs-cpu,program,quickstart').split(',').flatMap((name) => {
+    const jobs = aliases[name.trim()];
+    if (!jobs) throw new Error(`--only: unknown job '${name}'. Valid: ${Object.keys(aliases).join(', ')} (comma-separated).`);
+    return jobs;
   });
   return {
     epochs: positiveInteger('--epochs', values.epochs) ?? 5,
@@ -207,14 +264,26 @@ function jobArguments(job: JobName): string[] {
   switch (job) {
     case 'kernels':
       return [join(BENCH_DIR, 'jobs/kernels.ts')];
-    case 'tinykeras':
+    case 'tinykeras-js':
+    case 'tinykeras-simd':
       return [
         join(BENCH_DIR, 'jobs/tinykeras.ts'),
+        '--kernels',
+        job.slice('tinykeras-'.length),
+        '--scaling',
         '--epochs',
         String(options.epochs),
         ...samples,
         ...(options.threads === null ? [] : ['--threads', String(options.threads)]),
       ];
+    case 'program-js':
+    case 'program-simd':
+      return [join(BENCH_DIR, 'jobs/program.ts'), '--kernels', job.slice('program-'.length), '--epochs', String(options.epochs)];
+    case 'quickstart':
+      return [join(BENCH_DIR, 'jobs/quickstart.ts'), '--epochs', String(options.peerEpochs), ...samples];
+    case 'pytorch-1':
+    case 'pytorch-2':
+      return [join(BENCH_DIR, 'jobs/pytorch.ts'), '--threads', job.slice('pytorch-'.length), '--epochs', String(options.peerEpochs), ...samples];
     case 'tfjs-wasm':
     case 'tfjs-cpu':
       return [join(BENCH_DIR, 'jobs/tfjs.ts'), '--backend', job.slice('tfjs-'.length), '--epochs', String(options.peerEpochs), ...samples];
@@ -282,8 +351,21 @@ function storeRun(r: Report, run: JobRun<JobResult>): void {
     case 'kernels':
       r.kernels = { ...run, result };
       break;
-    case 'tinykeras':
-      r.seedJob.tinykeras = { ...run, result };
+    case 'tinykeras-js':
+    case 'tinykeras-simd':
+      r.seedJob[result.job] = { ...run, result };
+      break;
+    case 'program-js':
+    case 'program-simd':
+      r.program[result.kernels] = { ...run, result };
+      break;
+    case 'quickstart':
+      r.quickstart = { ...run, result };
+      if (result.skipped !== null) r.notes.push(`quickstart model skipped: ${result.skipped}.`);
+      break;
+    case 'pytorch-1':
+    case 'pytorch-2':
+      r.seedJob[result.job] = { ...run, result };
       break;
     case 'tfjs-wasm':
     case 'tfjs-cpu':
@@ -296,42 +378,85 @@ function formatReport(r: Report): string[] {
   const lines: string[] = [];
   if (r.kernels) {
     const k = r.kernels.result;
-    lines.push('', 'Kernels (median of 9 timed runs after warm-up; GFLOP/s = 2·M·N·K per call)');
-    const rows = [['', 'op(A) · op(B)', 'A zeros', 'GFLOP/s', 'µs/call']];
-    for (const g of k.gemm) {
-      rows.push([g.name, `${g.M}×${g.K} · ${g.K}×${g.N}`, `${Math.round(100 * g.aZeroFraction)}%`, g.gflops.toFixed(2), sig3(g.microsecondsPerCall)]);
+    const tiers = k.simdAvailable ? ['js', 'simd'] : ['js'];
+    lines.push('', 'Kernels by tier (median of 9 timed runs after warm-up; GFLOP/s = 2·M·N·K per call)');
+    const rows = [['', 'op(A) · op(B)', 'A zeros', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js'] : [])]];
+    const names = [...new Set(k.gemm.map((g) => g.name))];
+    for (const name of names) {
+      const byTier = tiers.map((t) => k.gemm.find((g) => g.name === name && g.tier === t)!);
+      const g = byTier[0]!;
+      rows.push([
+        name, `${g.M}×${g.K} · ${g.K}×${g.N}`, `${Math.round(100 * g.aZeroFraction)}%`,
+        ...byTier.map((x) => x.gflops.toFixed(2)), ...byTier.map((x) => sig3(x.microsecondsPerCall)),
+        ...(k.simdAvailable ? [ratio(byTier[1]!.gflops / byTier[0]!.gflops)] : []),
+      ]);
     }
-    rows.push([
-      `Adam (${thousands(k.adam.params)} params)`,
-      '',
-      '',
-      `${sig3(k.adam.paramsPerSecond / 1e6)} M params/s`,
-      sig3(k.adam.microsecondsPerStep),
-    ]);
-    lines.push(...table(rows, ['left', 'right', 'right', 'right', 'right']));
+    const elementNames = [...new Set(k.elementwise.map((e) => e.name))];
+    rows.push(['', '', '', ...tiers.map((t) => `${t} M elem/s`), ...tiers.map((t) => `${t} µs`)]);
+    for (const name of elementNames) {
+      const byTier = tiers.map((t) => k.elementwise.find((e) => e.name === name && e.tier === t)!);
+      rows.push([
+        name, '', '',
+        ...byTier.map((x) => sig3(x.elementsPerSecond / 1e6)), ...byTier.map((x) => sig3(x.microsecondsPerCall)),
+        ...(k.simdAvailable ? [ratio(byTier[1]!.elementsPerSecond / byTier[0]!.elementsPerSecond)] : []),
+      ]);
+    }
+    lines.push(...table(rows, ['left', 'right']));
+    if (!k.simdAvailable) lines.push('  (WebAssembly SIMD is unavailable on this engine: JS tier only.)');
   }
 
-  const jobs = [r.seedJob.tinykeras, r.seedJob['tfjs-wasm'], r.seedJob['tfjs-cpu']].filter((run) => run !== null);
+  const jobs = [...OURS.map((tier) => r.seedJob[tier]), ...PEERS.map((peer) => r.seedJob[peer])].filter((run) => run !== null);
+  const anyOurs = OURS.some((tier) => r.seedJob[tier] !== null);
   if (jobs.length > 0) {
     const epochsNote =
-      r.seedJob.tinykeras && (r.seedJob['tfjs-wasm'] || r.seedJob['tfjs-cpu']) && r.options.epochs !== r.options.peerEpochs
-        ? `tinykeras ${r.options.epochs} epochs, TF.js ${r.options.peerEpochs}`
+      anyOurs && PEERS.some((peer) => r.seedJob[peer] !== null) && r.options.epochs !== r.options.peerEpochs
+        ? `tinykeras ${r.options.epochs} epochs, peers ${r.options.peerEpochs}`
         : `${jobs[0]!.result.epochs} epoch${jobs[0]!.result.epochs === 1 ? '' : 's'}`;
     const threadsNote = r.options.threads === null ? '' : `, fit threads ${r.options.threads}`;
     lines.push('', `Seed job (${epochsNote}, ${r.options.samples} samples, batch 32${threadsNote})`);
-    const rows = [['', 'epochs', 's/epoch', 'best', 'ms/step', 'test loss', 'test acc', 'predict 10k', 'peak RSS', 'cores']];
-    for (const { result: f } of jobs) rows.push(seedRow(f.job === 'tinykeras' ? 'tinykeras' : f.job, f, f.peakRssMB));
+    const rows = [['', 'epochs', 's/epoch', 'best', 'ms/step', 'test loss', 'test acc', 'predict 10k', 'evaluate 10k', 'peak RSS', 'cores']];
+    for (const { result: f } of jobs) rows.push(seedRow(f.job, f, f.peakRssMB));
     lines.push(...table(rows, ['left']));
-    lines.push('  s/epoch: mean over the epochs; best: fastest epoch (only timed per epoch for tinykeras);');
-    lines.push('  predict: tinykeras best of 3, TF.js once; peak RSS: whole process, data set included;');
+    lines.push('  s/epoch: mean over the epochs; best: fastest epoch (timed per epoch by tinykeras and PyTorch);');
+    lines.push('  predict: tinykeras and PyTorch best of 3, TF.js once; evaluate: best of 3 (PyTorch), once (tinykeras);');
+    lines.push('  pytorch-N: PyTorch on the CPU with torch.set_num_threads(N); peak RSS: whole process, data set included;');
     lines.push('  cores: CPU time ÷ wall time of training (TF.js: with evaluate and predict), every thread of the');
     lines.push('  process counted, V8\'s garbage collector and compiler included.');
   }
 
-  const speedups = Object.entries(r.speedups);
-  if (speedups.length > 0) {
-    const parts = speedups.map(([peer, s]) => `${peer} ${ratio(s.perEpoch)} per epoch, ${ratio(s.predict)} predict`);
-    lines.push('', `Speedup of tinykeras (their time ÷ ours): ${parts.join('; ')}`);
+  const scalingRows = OURS.flatMap((tier) => {
+    const scaling = r.seedJob[tier]?.result.scaling;
+    if (!scaling || scaling.length < 2) return [];
+    const [one, two] = [scaling.find((s) => s.threads === 1)!, scaling.find((s) => s.threads === 2)!];
+    return [[tier, sig3(one.secondsPerEpoch), sig3(two.secondsPerEpoch), ratio(one.secondsPerEpoch / two.secondsPerEpoch)]];
+  });
+  if (scalingRows.length > 0) {
+    lines.push('', 'Thread scaling (one more epoch each, after the timed ones; fit threads: 1 and 2)');
+    lines.push(...table([['', '1 thread s', '2 threads s', 'speed-up'], ...scalingRows], ['left']));
+  }
+
+  const programs = [r.program.js, r.program.simd].filter((run) => run !== null);
+  if (programs.length > 0) {
+    lines.push('', `The seed program, npm run fashion-mnist (examples/fashion-mnist.ts, ${programs[0]!.result.epochs} epochs, evaluate, predict, save)`);
+    const rows = [['kernels', 'peak RSS', 'startup', 'wall', 'test acc']];
+    for (const { result: p } of programs) {
+      rows.push([p.kernels, `${p.peakRssMB.toFixed(0)} MB`, `${p.startupMs.toFixed(0)} ms`, `${sig3(p.wallSeconds)} s`, p.testAccuracy.toFixed(4)]);
+    }
+    lines.push(...table(rows, ['left']));
+    lines.push('  startup: process start (node and tsx included) to the first epoch; peak RSS: the whole process.');
+  }
+
+  const quick = r.quickstart?.result;
+  if (quick && quick.skipped === null) {
+    lines.push('', `Quickstart model (Flatten, Dense 128 relu, Dropout 0.2, Dense 10 logits; ${quick.epochs} epoch(s)): ` +
+      `${sig3(quick.secondsPerEpoch)} s/epoch, test accuracy ${quick.testAccuracy.toFixed(4)}`);
+  }
+
+  for (const [tier, byPeer] of Object.entries(r.speedups)) {
+    const parts = Object.entries(byPeer).map(
+      ([peer, s]) => `${peer} ${ratio(s.perEpoch)} per epoch, ${ratio(s.predict)} predict${s.evaluate === undefined ? '' : `, ${ratio(s.evaluate)} evaluate`}`,
+    );
+    lines.push('', `Their time ÷ ${tier}'s (above 1×: tinykeras is faster):`, ...parts.map((part) => `  ${part}`));
   }
 
   const notes = [...r.notes, ...r.failures.map((f) => `${f.job} FAILED: ${f.message.split('\n')[0]}`)];
@@ -349,6 +474,7 @@ function seedRow(name: string, f: SeedJobFigures, peakRssMB: number): string[] {
     f.testLoss.toFixed(4),
     f.testAccuracy.toFixed(4),
     `${sig3(f.predictSeconds)} s`,
+    'evaluateSeconds' in f ? `${sig3(f.evaluateSeconds as number)} s` : '-',
     `${peakRssMB.toFixed(0)} MB`,
     f.coresUsed.toFixed(2),
   ];

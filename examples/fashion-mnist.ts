@@ -7,17 +7,24 @@
  *     npm run fashion-mnist -- --seed 42    # repeatable, bit for bit
  *     npm run fashion-mnist -- --epochs 1
  *     npm run fashion-mnist -- --save my-model   # where to save it (default saved/fashion-mnist)
+ *     npm run fashion-mnist -- --simd       # the WebAssembly SIMD kernels (keras.config.setKernels)
+ *     npm run fashion-mnist -- --startup    # print the time from start to the first epoch
  *
  * The trained model is saved in TF.js's format (model.json + weights.bin,
  * with the optimizer's state); `npm run fashion-mnist:load` loads it back
- * and evaluates it again.
+ * and evaluates it again. The tutorial's figures go next to it, as SVG:
+ * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
+import { writeFigures } from '../plots/figures.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
 const saveDir = stringArg('--save') ?? 'saved/fashion-mnist';
 if (seed !== undefined) keras.utils.setRandomSeed(seed);
+// Before any model is built, so its weights are made where the SIMD kernels read them.
+if (process.argv.includes('--simd')) keras.config.setKernels('simd');
+const startup = process.argv.includes('--startup');
 
 // 60,000 training and 10,000 test images of 28×28 pixels (0-255), labels 0-9.
 const [[trainImages, trainLabels], [testImages, testLabels]] = await keras.datasets.fashionMnist.loadData();
@@ -36,7 +43,13 @@ const model = new keras.Sequential([
 model.summary();
 
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-await model.fit(x, trainLabels, { epochs });
+const firstEpochCallback = {
+  // process.uptime(): seconds since the process started, so node's and tsx's start count too.
+  onEpochBegin: (epoch: number) => {
+    if (startup && epoch === 0) console.log(`Startup: ${(process.uptime() * 1000).toFixed(0)} ms to the first epoch (kernels: ${keras.config.kernels()})`);
+  },
+};
+const history = await model.fit(x, trainLabels, { epochs, callbacks: startup ? [firstEpochCallback] : [] });
 
 const [testLoss, testAcc] = model.evaluate(xTest, testLabels);
 console.log('\nTest loss:', testLoss);
@@ -54,6 +67,10 @@ console.log(
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir, { includeOptimizer: true });
 console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+
+// The tutorial's pictures, drawn by the same plot specs as the playground's.
+const figures = await writeFigures(saveDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
+console.log(`Figures: ${figures.join(', ')}`);
 
 function stringArg(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

@@ -39,6 +39,9 @@ export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { Logs } from './callbacks/logs.js';
 
+/** Process-wide settings: `keras.config.setKernels('simd' | 'js')`, `keras.config.kernels()`. */
+export { config, type KernelTier } from './config.js';
+
 /**
  * Keras's `keras.models`: `await keras.models.loadModel('my-model')` rebuilds a
  * model saved by `model.save('my-model')` (or by TF.js) in TF.js's

@@ -5,9 +5,8 @@
  * yielding is counted.
  */
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import * as keras from '../src/index.js';
-import { rowSlices, runToEnd, runYielding, YieldClock } from '../src/training/yielding.js';
+import { runYielding, YieldClock } from '../src/training/yielding.js';
 import { seedModel } from './helpers.js';
 
 function data(count: number, seed: number): [keras.Tensor, keras.Tensor] {
@@ -43,23 +42,6 @@ describe('evaluateAsync and predictAsync', () => {
 });
 
 describe('the yielding loops', () => {
-  it('rowSlices covers every row once, in whole batches, in order', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 64 }), (n, batchSize) => {
-        const slices: Array<[number, number, number]> = [];
-        runToEnd(rowSlices(n, batchSize, (start, end, firstBatch) => void slices.push([start, end, firstBatch])));
-        let expected = 0;
-        for (const [start, end, firstBatch] of slices) {
-          expect(start).toBe(expected);
-          expect(firstBatch * batchSize).toBe(start);
-          expect(end === n || (end - start) % batchSize === 0).toBe(true);
-          expected = end;
-        }
-        expect(expected).toBe(n);
-      }),
-    );
-  });
-
   it('runYielding lets the event loop run between units whenever the clock is due', async () => {
     function* units(count: number): Generator<void, string, void> {
       for (let i = 0; i < count; i++) yield;

@@ -15,9 +15,12 @@
  * - peak resident memory of the whole process (data set included) and its
  *   CPU time.
  *
- * `--threads N` is passed to fit as `threads: N` (by default fit uses every core).
+ * `--threads N` is passed to fit as `threads: N` (by default fit uses every
+ * core). `--kernels simd` selects the WebAssembly SIMD tier
+ * (keras.config.setKernels) before the model is built. `--scaling` then
+ * times one more epoch with `threads: 1` and one with `threads: 2`.
  *
- *     npx tsx bench/jobs/tinykeras.ts --epochs 1 --samples 10000
+ *     npx tsx bench/jobs/tinykeras.ts --epochs 1 --samples 10000 --kernels simd --scaling
  */
 import * as keras from '../../src/index.js';
 import { loadSeedData } from '../lib/seed-data.js';
@@ -28,6 +31,7 @@ const BATCH_SIZE = 32;
 const PREDICT_REPEATS = 3;
 
 const options = parseJobOptions(5);
+keras.config.setKernels(options.kernels);
 const { x, y, xTest, yTest } = await loadSeedData(options.samples);
 
 keras.utils.setRandomSeed(SEED);
@@ -70,11 +74,23 @@ for (let i = 0; i < PREDICT_REPEATS; i++) {
   predictTimes.push((performance.now() - started) / 1000);
 }
 
+const scaling: { threads: number; secondsPerEpoch: number }[] = [];
+if (options.scaling) {
+  for (const threads of [1, 2]) {
+    started = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize: BATCH_SIZE, verbose: 0, threads });
+    const secondsPerEpoch = (performance.now() - started) / 1000;
+    scaling.push({ threads, secondsPerEpoch });
+    progress(options, `one more epoch on ${threads} thread(s): ${secondsPerEpoch.toFixed(2)} s`);
+  }
+}
+
 const samples = x.shape[0]!;
 const stepsPerEpoch = Math.ceil(samples / BATCH_SIZE);
 const secondsPerEpoch = epochSeconds.reduce((s, v) => s + v, 0) / epochSeconds.length;
 const result: TinykerasJobResult = {
-  job: 'tinykeras',
+  job: `tinykeras-${options.kernels}`,
+  kernels: keras.config.kernels(),
   seed: SEED,
   epochs: options.epochs,
   samples,
@@ -91,6 +107,7 @@ const result: TinykerasJobResult = {
   coresUsed,
   evaluateSeconds,
   threadsRequested: options.threads,
+  scaling: options.scaling ? scaling : null,
   ...processStats(),
 };
 emitResult(options, result);

@@ -32,9 +32,13 @@ export interface ProcessStats {
   wallSeconds: number;
 }
 
-/** One matrix-multiply shape timed by the kernels job. */
+/** Which kernel tier ran: the plain TypeScript loops or the WebAssembly SIMD ones. */
+export type KernelTier = 'js' | 'simd';
+
+/** One matrix-multiply shape timed by the kernels job, on one tier. */
 export interface KernelResult {
   name: string;
+  tier: KernelTier;
   transA: boolean;
   transB: boolean;
   M: number;
@@ -48,17 +52,24 @@ export interface KernelResult {
   microsecondsPerCall: number;
 }
 
+/** One element-wise kernel (bias+relu, softmax crossentropy, Adam, …) timed on one tier. */
+export interface ElementwiseKernelResult {
+  name: string;
+  tier: KernelTier;
+  /** Elements one call works on (Adam: 101,770 parameters). */
+  elements: number;
+  /** Median elements per second. */
+  elementsPerSecond: number;
+  /** Median time of one call, in microseconds. */
+  microsecondsPerCall: number;
+}
+
 export interface KernelsJobResult extends ProcessStats {
   job: 'kernels';
+  /** False where WebAssembly SIMD is unavailable: then only the JS tier was timed. */
+  simdAvailable: boolean;
   gemm: KernelResult[];
-  adam: {
-    /** Parameters updated by one applyGradients call (101,770 for the seed model). */
-    params: number;
-    /** Median parameters updated per second. */
-    paramsPerSecond: number;
-    /** Median time of one applyGradients call (one training step's update), in microseconds. */
-    microsecondsPerStep: number;
-  };
+  elementwise: ElementwiseKernelResult[];
 }
 
 /** The seed job's figures, the same for tinykeras and for the TF.js backends. */
@@ -90,11 +101,42 @@ export interface SeedJobFigures {
 }
 
 export interface TinykerasJobResult extends SeedJobFigures, ProcessStats {
-  job: 'tinykeras';
+  job: 'tinykeras-js' | 'tinykeras-simd';
+  /** The kernel tier that ran (keras.config.kernels() after setKernels). */
+  kernels: KernelTier;
   seed: number;
   /** The `threads` asked for with --threads, or null. */
   threadsRequested: number | null;
   evaluateSeconds: number;
+  /** With --scaling: one more epoch timed on 1 thread and on 2 (fit's `threads`), else null. */
+  scaling: { threads: number; secondsPerEpoch: number }[] | null;
+}
+
+/**
+ * The seed program itself, `examples/fashion-mnist.ts` (5 epochs, evaluate,
+ * predict, save), run inside the job process: its peak memory is the whole
+ * program's, and its startup the time to its first epoch.
+ */
+export interface ProgramJobResult extends ProcessStats {
+  job: 'program-js' | 'program-simd';
+  kernels: KernelTier;
+  epochs: number;
+  /** From process start (node and tsx included) to the first epoch's start, in ms, as the example prints it. */
+  startupMs: number;
+  testAccuracy: number;
+}
+
+/**
+ * The Keras quickstart model (Flatten, Dense 128 relu, Dropout 0.2, Dense 10
+ * logits; adam, crossentropy from logits) on the seed data; skipped, with the
+ * reason, where tinykeras has no layers.Dropout yet.
+ */
+export interface QuickstartJobResult extends ProcessStats {
+  job: 'quickstart';
+  skipped: string | null;
+  epochs: number;
+  secondsPerEpoch: number;
+  testAccuracy: number;
 }
 
 export interface TfjsJobResult extends SeedJobFigures, ProcessStats {
@@ -103,9 +145,19 @@ export interface TfjsJobResult extends SeedJobFigures, ProcessStats {
   tfjsVersion: string;
 }
 
-export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult;
+/** The seed job on PyTorch's CPU backend with 1 or 2 threads (bench/peers/pytorch-seed-job.py). */
+export interface PytorchJobResult extends SeedJobFigures, ProcessStats {
+  job: 'pytorch-1' | 'pytorch-2';
+  torchVersion: string;
+  threads: number;
+  evaluateSeconds: number;
+}
+
+export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult | ProgramJobResult | QuickstartJobResult;
 export type JobName = JobResult['job'];
-export const JOB_NAMES: readonly JobName[] = ['kernels', 'tinykeras', 'tfjs-wasm', 'tfjs-cpu'];
+export const JOB_NAMES: readonly JobName[] = [
+  'kernels', 'tinykeras-js', 'tinykeras-simd', 'pytorch-1', 'pytorch-2', 'tfjs-wasm', 'tfjs-cpu', 'program-js', 'program-simd', 'quickstart',
+];
 
 /** The options a job process accepts (each job uses the ones it needs). */
 export interface JobOptions {
@@ -114,6 +166,10 @@ export interface JobOptions {
   epochs: number;
   samples: number;
   threads: number | null;
+  /** --kernels js|simd: the kernel tier (tinykeras jobs). */
+  kernels: KernelTier;
+  /** --scaling: also time an epoch on 1 thread and on 2. */
+  scaling: boolean;
 }
 
 /** Parses a job's command line; `defaultEpochs` differs between ours (5) and the peers (1). */
@@ -124,11 +180,16 @@ export function parseJobOptions(defaultEpochs: number): JobOptions {
       epochs: { type: 'string' },
       samples: { type: 'string' },
       threads: { type: 'string' },
+      kernels: { type: 'string', default: 'js' },
+      scaling: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values.kernels !== 'js' && values.kernels !== 'simd') throw new Error(`--kernels takes js or simd. Received: ${values.kernels}`);
   return {
     json: values.json ?? false,
+    kernels: values.kernels,
+    scaling: values.scaling ?? false,
     epochs: positiveInteger('--epochs', values.epochs) ?? defaultEpochs,
     samples: positiveInteger('--samples', values.samples) ?? 60_000,
     threads: positiveInteger('--threads', values.threads) ?? null,

@@ -28,9 +28,9 @@ export interface TrainingParams {
   /** Batches per epoch. */
   steps: number;
   verbose: 0 | 1 | 2;
-  /** Training samples per epoch (after any validationSplit), and the batch size: for progress displays. */
-  samples: number;
-  batchSize: number;
+  /** Training samples per epoch (after any validationSplit), and the batch size: for progress displays. Set by fit. */
+  samples?: number;
+  batchSize?: number;
   /** Which executor trains: 'fused' (src/fused) or 'autograd' (op by op). Set by fit. */
   executor?: 'fused' | 'autograd';
   /** How many threads share each step. */

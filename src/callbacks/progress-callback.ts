@@ -63,7 +63,7 @@ export class ProgressCallback extends Callback {
   }
 
   override onBatchEnd(batch: number, logs: Logs): void | Promise<void> {
-    const { samples, batchSize } = this.params;
+    const { samples = 0, batchSize = 0 } = this.params;
     this.samplesSeen = Math.min((batch + 1) * batchSize, samples);
     this.trainingSeconds = this.elapsed();
     return this.report('batch', batch, logs);
@@ -87,7 +87,7 @@ export class ProgressCallback extends Callback {
       batch,
       steps,
       samplesSeen: this.samplesSeen,
-      samples,
+      samples: samples ?? 0,
       samplesPerSecond: this.trainingSeconds > 0 ? this.samplesSeen / this.trainingSeconds : 0,
       elapsedSeconds: this.elapsed(),
       fraction: epochs > 0 && steps > 0 ? Math.min(1, (epoch + (batch + 1) / steps) / epochs) : 0,

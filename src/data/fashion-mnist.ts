@@ -198,7 +198,6 @@ function checkOptions(options: LoadDataOptions): void {
   for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(name, hash);
 }
 
-
 /** The base URL to download from, ending in '/', checked to be an http(s) URL. */
 function downloadOrigin(options: LoadDataOptions): string {
   const fromOption = options.origin !== undefined;
@@ -334,10 +333,6 @@ async function checkSha256(bytes: Uint8Array, expected: string, path: string): P
   const actual = await files.sha256Hex(bytes);
   if (actual !== expected.toLowerCase()) throw checksumError(path, expected, actual, bytes.length);
 }
-
-
-
-
 
 /** Downloads each file the cache lacks, printing Keras-style progress when verbose. */
 async function downloadMissingFiles(

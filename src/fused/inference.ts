@@ -1,46 +1,87 @@
 /**
  * `predict` and `evaluate` through the fused kernels: per batch,
- * Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ) into buffers made once, the last layer written
- * straight into the output. The same numbers as the layer-by-layer forward
- * pass, without a tensor per layer per batch. Evaluation adds the fused
- * crossentropy kernel on the logits, for the loss and the correct count.
+ * Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ) into buffers made once per call, in the kernels'
+ * storage (the SIMD tier's memory when it is selected). The same numbers as the layer-by-layer
+ * forward pass, without a tensor or typed array per batch. Evaluation adds the
+ * fused crossentropy kernel on the logits, for the loss and the correct count.
+ *
+ * Each is a generator that yields after every batch, so that a caller can
+ * let the event loop run between batches (src/training/yielding.ts); run to
+ * its end without pausing, it is one plain pass.
  */
-import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { FusedDense } from './plan.js';
+import { adoptWeights } from './weights.js';
 
 /**
- * Runs the layers on rows [0, n) of x in batches of `batchSize`, writing the
- * outputs (n × units of the last layer) into `out`; `onBatch(b, start, end)`
- * after each. With `logits`, a softmax output layer stops before its softmax.
+ * Runs the layers on rows [0, n) of x in batches of `batchSize`;
+ * `onBatch(b, start, end, output)` after each, with the batch's outputs
+ * (rows × units of the last layer) in `output`, valid until the next batch.
+ * With `logits`, a softmax output layer stops before its softmax.
+ *
+ * Each batch's rows are copied into a buffer of the kernels' storage first
+ * (about 1% of the work of the first product): the SIMD kernels read only
+ * their own memory, and a buffer made once means no view per batch.
  */
-export function runForward(
+export function* runForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   n: number,
   batchSize: number,
-  out: Float32Array,
-  onBatch: (batch: number, start: number, end: number) => void,
+  onBatch: (batch: number, start: number, end: number, output: Float32Array) => void,
   logits = false,
-): void {
-  const hidden = layers.slice(0, -1).map((l) => new Float32Array(batchSize * l.units));
+): Generator<void, void, void> {
+  adoptWeights(layers);
+  const rowsMax = Math.min(batchSize, n);
+  const inputDim = layers[0]!.inputDim;
+  const input = allocateFloat32(rowsMax * inputDim);
+  const outputs = layers.map((l) => allocateFloat32(rowsMax * l.units));
+  // Aₗ₊₁ = Aₗ · Wₗ, one argument object per layer, made once; a batch changes only m.
+  const products: GemmArgs[] = layers.map((l, i) => ({
+    transposeA: false, transposeB: false, m: 0, n: l.units, k: l.inputDim,
+    a: i === 0 ? input : outputs[i - 1]!, b: l.kernel.data, c: outputs[i]!, accumulate: false,
+  }));
   const last = layers.length - 1;
   for (let start = 0, b = 0; start < n; start += batchSize, b++) {
     const rows = Math.min(batchSize, n - start);
-    let input = x.subarray(start * layers[0]!.inputDim);
+    copyRange(x, start * inputDim, input, 0, rows * inputDim);
     for (let i = 0; i <= last; i++) {
       const l = layers[i]!;
-      const output = i === last ? out.subarray(start * l.units) : hidden[i]!;
-      kernels.gemm({ transposeA: false, transposeB: false, m: rows, n: l.units, k: l.inputDim, a: input, b: l.kernel.data, c: output, accumulate: false });
+      const output = outputs[i]!;
+      products[i]!.m = rows;
+      kernels.gemm(products[i]!);
       if (l.bias) kernels.addBias(output, l.bias.data, 0, rows, l.units);
       if (l.activation === 'softmax') {
         if (!(logits && i === last)) kernels.softmaxRows(output, 0, rows, l.units);
       } else {
         kernels.activate(l.activation, output, output, 0, rows * l.units);
       }
-      input = output;
     }
-    onBatch(b, start, start + rows);
+    onBatch(b, start, start + rows, outputs[last]!);
+    yield;
   }
+}
+
+/** to[toStart + i] = from[fromStart + i] for i < count: a plain loop, so no view is made per batch. */
+function copyRange(from: Float32Array, fromStart: number, to: Float32Array, toStart: number, count: number): void {
+  for (let i = 0; i < count; i++) to[toStart + i] = from[fromStart + i]!;
+}
+
+/** The outputs for rows [0, n) of x, n × units of the last layer, in `out`. */
+export function* predictForward(
+  layers: readonly FusedDense[],
+  x: Float32Array,
+  n: number,
+  batchSize: number,
+  out: Float32Array,
+  onBatch: (batch: number) => void,
+): Generator<void, void, void> {
+  const units = layers[layers.length - 1]!.units;
+  yield* runForward(layers, x, n, batchSize, (b, start, end, output) => {
+    copyRange(output, 0, out, start * units, (end - start) * units);
+    onBatch(b);
+  });
 }
 
 /**
@@ -48,23 +89,25 @@ export function runForward(
  * up to the logits, then the fused crossentropy kernel per batch;
  * `onBatch(b, start, end, lossSum, correct)` receives each batch's totals.
  */
-export function evaluateForward(
+export function* evaluateForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   labels: Float32Array,
   n: number,
   batchSize: number,
   onBatch: (batch: number, start: number, end: number, lossSum: number, correct: number) => void,
-): void {
+): Generator<void, void, void> {
   const classes = layers[layers.length - 1]!.units;
-  const logits = new Float32Array(n * classes);
+  const rowsMax = Math.min(batchSize, n);
+  const batchLabels = allocateFloat32(rowsMax);
   const loss: SoftmaxCrossEntropyArgs = {
-    logits, labels, classes, rowStart: 0, rowEnd: 0, scale: 1,
-    grad: new Float32Array(n * classes), totals: new Float64Array(2), rowLosses: null,
+    logits: batchLabels, labels: batchLabels, classes, rowStart: 0, rowEnd: 0, scale: 1,
+    grad: allocateFloat32(rowsMax * classes), totals: allocateFloat64(2), rowLosses: null,
   };
-  runForward(layers, x, n, batchSize, logits, (b, start, end) => {
-    loss.rowStart = start;
-    loss.rowEnd = end;
+  yield* runForward(layers, x, n, batchSize, (b, start, end, logits) => {
+    copyRange(labels, start, batchLabels, 0, end - start);
+    loss.logits = logits;
+    loss.rowEnd = end - start;
     loss.totals.fill(0);
     kernels.softmaxCrossEntropy(loss);
     onBatch(b, start, end, loss.totals[0]!, loss.totals[1]!);

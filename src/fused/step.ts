@@ -32,6 +32,7 @@ import type { ActivationKind } from '../tensor/kernels/activations.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { TrainingPlan } from './plan.js';
+import { adoptSlots, adoptWeights } from './weights.js';
 
 /** One Dense layer as the step sees it. The last layer's outputs are logits. */
 export interface StepLayer {
@@ -80,8 +81,13 @@ export function shareOf(n: number, thread: number, threads: number): [number, nu
   return [Math.floor((thread * n) / threads), Math.floor(((thread + 1) * n) / threads)];
 }
 
-/** The step's own buffers (in shareable memory) around the model's weights and the optimizer's slots. */
+/**
+ * The step's own buffers (in shareable memory, or the SIMD tier's) around
+ * the model's weights and the optimizer's slots, moved there first if needed.
+ */
 export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxBatch: number, threads: number): StepState {
+  adoptWeights(plan.layers);
+  adoptSlots(plan.layers, optimizer);
   const last = plan.layers.length - 1;
   const layers: StepLayer[] = plan.layers.map((d, i) => ({
     inputDim: d.inputDim,

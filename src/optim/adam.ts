@@ -13,6 +13,7 @@
  * where ε sits. We follow Keras.
  */
 import { Optimizer } from './optimizer.js';
+import { kernels } from '../tensor/kernels/index.js';
 import { ValueError } from '../errors.js';
 
 export interface AdamOptions {
@@ -49,24 +50,12 @@ export class Adam extends Optimizer {
     return ['m', 'v'];
   }
 
+  /** α = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ): the step size of step t, with both bias corrections folded in. */
+  stepSize(t: number): number {
+    return (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {
-    const m = state[0]!;
-    const v = state[1]!;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    const eps = this.epsilon;
-    const alpha = (this.learningRate * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-    // β₁m + (1 − β₁)g is Keras's m + (g − m)(1 − β₁) rearranged; in float64,
-    // rounded once to float32, it stores the same values and runs faster.
-    const c1 = 1 - b1;
-    const c2 = 1 - b2;
-    for (let i = start; i < end; i++) {
-      const gi = g[i]!;
-      const mi = b1 * m[i]! + c1 * gi;
-      const vi = b2 * v[i]! + c2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      theta[i] = theta[i]! - (alpha * mi) / (Math.sqrt(vi) + eps);
-    }
+    kernels.adamUpdate(g, theta, state[0]!, state[1]!, start, end, this.stepSize(t), this.beta1, this.beta2, this.epsilon);
   }
 }

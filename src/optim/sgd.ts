@@ -7,6 +7,7 @@
  *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
  */
 import { Optimizer } from './optimizer.js';
+import { kernels } from '../tensor/kernels/index.js';
 import { ValueError } from '../errors.js';
 
 export interface SGDOptions {
@@ -39,16 +40,6 @@ export class SGD extends Optimizer {
   }
 
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], _step: number, start: number, end: number): void {
-    const lr = this.learningRate;
-    const mu = this.momentum;
-    if (mu === 0) {
-      for (let i = start; i < end; i++) theta[i]! -= lr * g[i]!;
-      return;
-    }
-    const m = state[0]!;
-    for (let i = start; i < end; i++) {
-      const mi = (m[i] = mu * m[i]! - lr * g[i]!);
-      theta[i]! += this.nesterov ? mu * mi - lr * g[i]! : mi;
-    }
+    kernels.sgdUpdate(g, theta, state[0] ?? null, start, end, this.learningRate, this.momentum, this.nesterov);
   }
 }

@@ -21,9 +21,23 @@ import { ShapeError, ValueError } from '../errors.js';
 
 export type TensorLike = Tensor | number;
 
+/**
+ * How a tensor stores its values: 'float32' (every tensor an op makes), or
+ * 'uint8' for image data as a dataset loader returns it (Keras keeps it so:
+ * a quarter of the memory). Both read as float32 values.
+ */
+export type DType = 'float32' | 'uint8';
+
 export class Tensor {
-  /** The values, row-major. Treat as read-only: other tensors may share it. */
-  readonly data: Float32Array;
+  /**
+   * The values as float32, row-major. Treat as read-only: other tensors may
+   * share it. A 'uint8' tensor makes this float32 copy on first use and keeps
+   * it; `images.div(255)` reads `values` instead and never needs it.
+   */
+  readonly data!: Float32Array;
+  /** The values as stored: `data` itself, or a 'uint8' tensor's bytes. */
+  readonly values: Float32Array | Uint8Array;
+  readonly dtype: DType;
   readonly shape: readonly number[];
   /** Whether gradients flow to this tensor; true for weights and for values computed from them. */
   requiresGrad = false;
@@ -40,7 +54,7 @@ export class Tensor {
   /** A name for weights, such as "dense/kernel"; empty for intermediate values. */
   name = '';
 
-  constructor(data: Float32Array, shape: Shape) {
+  constructor(data: Float32Array | Uint8Array, shape: Shape) {
     if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ValueError(`Tensor: every dimension must be a non-negative integer. Received: shape=[${shape.join(', ')}]`);
     }
@@ -49,13 +63,22 @@ export class Tensor {
         `Tensor: shape [${shape.join(', ')}] holds ${sizeOf(shape)} values but the data has ${data.length}.`,
       );
     }
-    this.data = data;
+    this.values = data;
+    if (data instanceof Uint8Array) {
+      this.dtype = 'uint8';
+      // Only uint8 tensors get an accessor; float32 ones keep a plain field (the fast path every op takes).
+      let float32: Float32Array | null = null;
+      Object.defineProperty(this, 'data', { get: () => (float32 ??= new Float32Array(data)), enumerable: true });
+    } else {
+      this.dtype = 'float32';
+      this.data = data;
+    }
     this.shape = Object.freeze([...shape]);
   }
 
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.values.length;
   }
 
   /** Number of dimensions. */
@@ -132,7 +155,7 @@ export class Tensor {
 
   /** Like NumPy: `Tensor([0.1, 0.9], shape=[2])`, eliding the middle of long tensors. */
   toString(): string {
-    const values = Array.from(this.data.subarray(0, 6), (v) => String(Number(v.toPrecision(6))));
+    const values = Array.from(this.values.subarray(0, 6), (v) => String(Number(v.toPrecision(6))));
     const body = this.rank === 0 ? values[0] : `[${values.join(', ')}${this.size > 6 ? ', …' : ''}]`;
     return `Tensor(${body}, shape=[${this.shape.join(', ')}])`;
   }

@@ -4,8 +4,8 @@
  * fused forward pass (src/fused/inference.ts) or the layers op by op, with
  * batches as row views of the input (no copies).
  *
- * Each is written once, as a generator that yields between batches (or
- * slices of the fused pass): `evaluate`/`predict` run it in one go, as
+ * Each is written once, as a generator that yields after every batch:
+ * `evaluate`/`predict` run it in one go, as
  * Keras's do; `evaluateAsync`/`predictAsync` let the event loop run every
  * few tens of milliseconds (yielding.ts), for pages that must stay responsive.
  */
@@ -13,7 +13,7 @@ import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
-import { evaluateForward, runForward } from '../fused/inference.js';
+import { evaluateForward, predictForward } from '../fused/inference.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
 import { Progbar } from '../utils/progbar.js';
@@ -22,7 +22,7 @@ import { chooseForward, chooseTraining } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
-import { rowSlices, runToEnd, runYielding } from './yielding.js';
+import { runToEnd, runYielding } from './yielding.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -41,7 +41,7 @@ export interface PredictArgs {
 /**
  * The loss and metrics over the whole dataset: the mean of per-batch values
  * weighted by batch size. Keys are prefixed with `prefix` ("val_" in fit).
- * A generator that yields between batches; see runToEnd / runYielding.
+ * A generator that yields after each batch; see runToEnd / runYielding.
  */
 export function* evaluateBatches(
   model: RunnableModel,
@@ -96,15 +96,11 @@ function evaluateFused(
   if (!plan) return null;
   checkClassIndices(y.data, plan.classes, compiled.loss.name);
   const values = compiled.logNames.map(() => 0);
-  const d = plan.layers[0]!.inputDim;
-  return rowSlices(x.shape[0]!, batchSize, (sliceStart, sliceEnd, firstBatch) => {
-    const rows = sliceEnd - sliceStart;
-    evaluateForward(plan.layers, x.data.subarray(sliceStart * d), y.data.subarray(sliceStart), rows, batchSize, (b, start, end, lossSum, correct) => {
-      values[0] = lossSum / (end - start);
-      for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
-      means.update(values, end - start);
-      bar?.update(firstBatch + b + 1, Object.entries(means.results()), firstBatch + b + 1 === steps);
-    });
+  return evaluateForward(plan.layers, x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
+    values[0] = lossSum / (end - start);
+    for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
+    means.update(values, end - start);
+    bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
   });
 }
 
@@ -154,13 +150,8 @@ function* prediction(model: RunnableModel, xLike: DataLike, args: PredictArgs, w
   if (plan) {
     // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
     const units = plan[plan.length - 1]!.units;
-    const d = plan[0]!.inputDim;
     const out = new Float32Array(n * units);
-    yield* rowSlices(n, batchSize, (start, end, firstBatch) => {
-      runForward(plan, x.data.subarray(start * d), end - start, batchSize, out.subarray(start * units), (b) => {
-        bar?.update(firstBatch + b + 1, [], firstBatch + b + 1 === steps);
-      });
-    });
+    yield* predictForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
     return new Tensor(out, [n, units]);
   }
   let out: Float32Array | null = null;

@@ -1,7 +1,6 @@
 /**
  * Long loops that leave a page responsive. A loop is written once, as a
- * generator that yields between units of work (a batch, or a slice of
- * batches); `runToEnd` runs it in one go (the synchronous `evaluate` and
+ * generator that yields between units of work (a batch); `runToEnd` runs it in one go (the synchronous `evaluate` and
  * `predict`), `runYielding` lets the event loop run whenever
  * YIELD_EVERY_MS have passed (`fit`, `evaluateAsync`, `predictAsync`), so
  * that on a browser's main thread no task lasts much longer than that:
@@ -11,9 +10,6 @@
 
 /** The most a loop runs between two turns of the event loop. */
 export const YIELD_EVERY_MS = 30;
-
-/** How long one slice of a fused pass aims to take (see `rowSlices`). */
-const SLICE_MS = 4;
 
 /** Runs `loop` to its end without yielding; returns what it returns. */
 export function runToEnd<T>(loop: Generator<void, T, void>): T {
@@ -65,26 +61,4 @@ export function yieldToEventLoop(): Promise<void> {
     });
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/**
- * Rows [0, n) in slices of whole batches, yielding after each: `run(start,
- * end, firstBatch)` does a slice. Slices start at one batch and are sized to
- * take about SLICE_MS each, so a fused pass, which runs many batches per
- * call, still yields often; batches are never split, so the numbers are the
- * same as in one pass.
- */
-export function* rowSlices(n: number, batchSize: number, run: (start: number, end: number, firstBatch: number) => void): Generator<void, void, void> {
-  let batches = 1;
-  for (let start = 0, batch = 0; start < n; ) {
-    const end = Math.min(n, start + batches * batchSize);
-    const began = performance.now();
-    run(start, end, batch);
-    const took = performance.now() - began;
-    batch += Math.ceil((end - start) / batchSize);
-    start = end;
-    // Grow at most 4× a slice: a coarse clock may read a short slice as 0 ms.
-    batches = took <= 0 ? batches * 4 : Math.max(1, Math.min(batches * 4, Math.floor((batches * SLICE_MS) / took)));
-    yield;
-  }
 }

@@ -12,6 +12,7 @@ import type { TrainingPlan } from '../plan.js';
 import { CONTROL_SLOTS, describeOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
 import type { StepWorkerHandle, ThreadPlatform } from './transport.js';
 import { RuntimeError } from '../../errors.js';
+import { activeSimdKernels } from '../../tensor/kernels/tier.js';
 
 /** How long a phase may take before a worker is presumed dead. */
 const PHASE_TIMEOUT_MS = 60_000;
@@ -31,13 +32,16 @@ export async function startThreadedRunner(
   if (optimizerSpec === null) {
     return `the optimizer is a ${optimizer.constructor.name}, which worker threads cannot rebuild (only Adam and SGD)`;
   }
+  const tier = activeSimdKernels();
+  if (tier !== null && !tier.shared) return "the SIMD tier's memory is not shared (no SharedArrayBuffer here)";
+  const simd = tier === null ? null : { module: tier.module, memory: tier.memory };
   const state = allocateStepState(plan, optimizer, maxBatch, threads);
   const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
   const params = new Float64Array(new SharedArrayBuffer(8));
   const workers: StepWorkerHandle[] = [];
   try {
     for (let thread = 1; thread < threads; thread++) {
-      workers.push(platform.startWorker({ state, optimizer: optimizerSpec, thread, control, params }));
+      workers.push(platform.startWorker({ state, optimizer: optimizerSpec, thread, control, params, simd }));
     }
     await Promise.all(workers.map((w) => w.ready));
   } catch (error) {

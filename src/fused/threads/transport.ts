@@ -3,7 +3,8 @@
  * that the runtime (threaded-runner.ts) stays the same on every platform:
  * Node's worker_threads (node-platform.ts) today, a browser's Web Workers
  * over SharedArrayBuffer tomorrow. The data a worker receives is plain
- * shared memory and numbers, which every platform can post.
+ * shared memory and numbers (and, on the SIMD tier, a compiled WebAssembly
+ * module and its shared memory), which every platform can post.
  */
 import type { StepState } from '../step.js';
 import type { OptimizerSpec } from './protocol.js';
@@ -18,6 +19,13 @@ export interface StepWorkerData {
   readonly control: Int32Array;
   /** [learning rate], refreshed by the calling thread every step (schedules may change it). */
   readonly params: Float64Array;
+  /**
+   * When the SIMD kernel tier is selected: its compiled module and shared
+   * memory, which the state's arrays are views of. The worker attaches to
+   * them and rebuilds those views (a posted view is not seen as inside the
+   * posted memory). Null on the JS tier.
+   */
+  readonly simd: { readonly module: WebAssembly.Module; readonly memory: WebAssembly.Memory } | null;
 }
 
 /** What a worker posts back: 'ready' once its step is built, or a failure. */

@@ -3,12 +3,16 @@
  * same FusedStep over the shared buffers, then run its share of each phase
  * the calling thread announces, until told to exit.
  */
-import { FusedStep } from '../step.js';
+import { FusedStep, type StepState } from '../step.js';
+import { attachSimdKernels } from '../../tensor/kernels/tier.js';
+import type { SimdKernels } from '../../tensor/kernels/simd/simd-kernels.js';
 import { buildOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
 import type { StepWorkerData, StepWorkerMessage } from './transport.js';
 
 export function runStepWorker(data: StepWorkerData, post: (message: StepWorkerMessage) => void): void {
-  const { state, thread, control, params } = data;
+  const { thread, control, params } = data;
+  // On the SIMD tier this thread's kernels become the main thread's module over the same memory.
+  const state = data.simd ? viewsIn(attachSimdKernels(data.simd.module, data.simd.memory), data.state) : data.state;
   const optimizer = buildOptimizer(data.optimizer);
   const step = new FusedStep(state, optimizer, thread);
   // Read the generation before saying ready: the calling thread may announce
@@ -36,4 +40,24 @@ export function runStepWorker(data: StepWorkerData, post: (message: StepWorkerMe
     Atomics.add(control, Slot.done, 1);
     Atomics.notify(control, Slot.done);
   }
+}
+
+/** The same state with every array rebuilt as a view of the tier's memory (same bytes), so its kernels accept them. */
+function viewsIn(tier: SimdKernels, state: StepState): StepState {
+  const v = (a: Float32Array): Float32Array => tier.view(a.byteOffset, a.length);
+  const vOrNull = (a: Float32Array | null): Float32Array | null => (a === null ? null : v(a));
+  return {
+    ...state,
+    x: v(state.x),
+    labels: v(state.labels),
+    outputs: state.outputs.map(v),
+    deltas: state.deltas.map(v),
+    kernels: state.kernels.map(v),
+    biases: state.biases.map(vOrNull),
+    kernelGrads: state.kernelGrads.map(v),
+    biasGrads: state.biasGrads.map(vOrNull),
+    kernelSlots: state.kernelSlots.map((slots) => slots.map(v)),
+    biasSlots: state.biasSlots.map((slots) => slots?.map(v) ?? null),
+    totals: tier.view64(state.totals.byteOffset, state.totals.length),
+  };
 }

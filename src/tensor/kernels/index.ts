@@ -6,6 +6,7 @@
 import { activate, activationGradient } from './activations.js';
 import { addBias, columnSums } from './bias.js';
 import { gemm } from './matmul.js';
+import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
 
 export type { ActivationKind } from './activations.js';
@@ -20,10 +21,18 @@ export interface Kernels {
   columnSums: typeof columnSums;
   softmaxRows: typeof softmaxRows;
   softmaxCrossEntropy: typeof softmaxCrossEntropy;
+  adamUpdate: typeof adamUpdate;
+  sgdUpdate: typeof sgdUpdate;
 }
 
 /** The plain-JavaScript kernels. */
-export const jsKernels: Kernels = { gemm, addBias, activate, activationGradient, columnSums, softmaxRows, softmaxCrossEntropy };
+export const jsKernels: Kernels = {
+  gemm, addBias, activate, activationGradient, columnSums, softmaxRows, softmaxCrossEntropy, adamUpdate, sgdUpdate,
+};
 
-/** The kernels in use; the fused executor reads them from here. */
+/**
+ * The kernels in use: the fused executor, the autograd matmul and the
+ * optimizers read them from here. `keras.config.setKernels` (through
+ * tier.ts) swaps their contents; each thread has its own copy of this module.
+ */
 export const kernels: Kernels = { ...jsKernels };

@@ -128,7 +128,7 @@ export interface GemmArgs {
 export function gemm(args: GemmArgs): void {
   const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
   const lda = args.lda ?? (transA ? M : K);
-  checkArgs(M, N, K, A, B, C, transA, lda);
+  checkGemmArgs(M, N, K, A, B, C, transA, lda);
   if (!accumulate) C.fill(0, 0, M * N);
   if (M === 0 || N === 0 || K === 0) return;
 
@@ -149,7 +149,7 @@ export function gemm(args: GemmArgs): void {
 export function gemmReference(args: GemmArgs): void {
   const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
   const lda = args.lda ?? (transA ? M : K);
-  checkArgs(M, N, K, A, B, C, transA, lda);
+  checkGemmArgs(M, N, K, A, B, C, transA, lda);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let sum = 0;
@@ -163,7 +163,8 @@ export function gemmReference(args: GemmArgs): void {
   }
 }
 
-function checkArgs(
+/** Throws a RangeError when the dimensions, lda or the arrays' lengths do not fit the contract above (shared with the SIMD tier). */
+export function checkGemmArgs(
   M: number, N: number, K: number,
   A: Float32Array, B: Float32Array, C: Float32Array,
   transA: boolean, lda: number,

@@ -74,8 +74,9 @@ function binary(rule: BinaryRule, aLike: TensorLike, bLike: TensorLike): Tensor 
   const plan = planBroadcast(a.shape, b.shape, rule.name);
   const { map: aMap, stride: aStride } = plan.a;
   const { map: bMap, stride: bStride } = plan.b;
-  const A = a.data;
-  const B = b.data;
+  // `values`: a uint8 tensor's bytes are read as they are (images.div(255) makes no float32 copy of them).
+  const A = a.values;
+  const B = b.values;
   const out = new Float32Array(sizeOf(plan.outShape));
   for (let o = 0; o < out.length; o++) {
     out[o] = rule.forward(A[aMap ? aMap[o]! : o * aStride]!, B[bMap ? bMap[o]! : o * bStride]!);

@@ -12,7 +12,7 @@
  * straight into the gradient buffers.
  */
 import { gradBuffer, record } from '../autograd.js';
-import { gemm } from '../kernels/matmul.js';
+import { kernels } from '../kernels/index.js';
 import { Tensor } from '../tensor.js';
 import { ShapeError } from '../../errors.js';
 
@@ -41,18 +41,18 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     );
   }
   const C = new Float32Array(M * N);
-  gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: a.data, b: b.data, c: C, accumulate: false });
+  kernels.gemm({ transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: a.data, b: b.data, c: C, accumulate: false });
 
   return record(new Tensor(C, [M, N]), 'matmul', [a, b], (dC) => {
     if (a.requiresGrad) {
       // dA has A's stored shape: M×K, or K×M when transA.
-      if (transA) gemm({ transposeA: transB, transposeB: true, m: K, n: M, k: N, a: b.data, b: dC, c: gradBuffer(a), accumulate: true });
-      else gemm({ transposeA: false, transposeB: !transB, m: M, n: K, k: N, a: dC, b: b.data, c: gradBuffer(a), accumulate: true });
+      if (transA) kernels.gemm({ transposeA: transB, transposeB: true, m: K, n: M, k: N, a: b.data, b: dC, c: gradBuffer(a), accumulate: true });
+      else kernels.gemm({ transposeA: false, transposeB: !transB, m: M, n: K, k: N, a: dC, b: b.data, c: gradBuffer(a), accumulate: true });
     }
     if (b.requiresGrad) {
       // dB has B's stored shape: K×N, or N×K when transB.
-      if (transB) gemm({ transposeA: true, transposeB: transA, m: N, n: K, k: M, a: dC, b: a.data, c: gradBuffer(b), accumulate: true });
-      else gemm({ transposeA: !transA, transposeB: false, m: K, n: N, k: M, a: a.data, b: dC, c: gradBuffer(b), accumulate: true });
+      if (transB) kernels.gemm({ transposeA: true, transposeB: transA, m: N, n: K, k: M, a: dC, b: a.data, c: gradBuffer(b), accumulate: true });
+      else kernels.gemm({ transposeA: !transA, transposeB: false, m: K, n: N, k: M, a: a.data, b: dC, c: gradBuffer(b), accumulate: true });
     }
   });
 }

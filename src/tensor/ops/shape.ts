@@ -15,7 +15,7 @@ import { ShapeError, ValueError } from '../../errors.js';
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const target = inferShape(shape, x.size, x.shape);
-  return record(new Tensor(x.data, target), 'reshape', [x], (dOut) => {
+  return record(new Tensor(x.values, target), 'reshape', [x], (dOut) => {
     const dX = gradBuffer(x);
     for (let i = 0; i < dOut.length; i++) dX[i]! += dOut[i]!;
   });
@@ -47,7 +47,7 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
     );
   }
   const rowSize = sizeOf(x.shape.slice(1));
-  const view = x.data.subarray(start * rowSize, end * rowSize);
+  const view = x.values.subarray(start * rowSize, end * rowSize);
   return record(new Tensor(view, [end - start, ...x.shape.slice(1)]), 'sliceRows', [x], (dOut) => {
     const dX = gradBuffer(x);
     for (let i = 0; i < dOut.length; i++) dX[start * rowSize + i]! += dOut[i]!;
@@ -78,7 +78,7 @@ export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
     if (!Number.isInteger(src) || src < 0 || src >= rows) {
       throw new ValueError(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
     }
-    out.set(x.data.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
+    out.set(x.values.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
   }
   return record(new Tensor(out, [indices.length, ...x.shape.slice(1)]), 'gather', [x], (dOut) => {
     const dX = gradBuffer(x);

@@ -1,0 +1,176 @@
+"""The seed job on PyTorch (CPU), for comparison in the same run as ours.
+
+The same model, optimizer, loss, batch size and data as bench/jobs/tinykeras.ts:
+Linear(784, 128), ReLU, Linear(128, 10) on flattened Fashion-MNIST images / 255,
+CrossEntropyLoss on the logits (what Keras's softmax + sparse crossentropy
+computes), Adam(lr 1e-3, eps 1e-7), Glorot-uniform weights and zero biases
+(Keras's Dense defaults), batch 32, a torch.randperm shuffle every epoch.
+Predict and evaluate run in batches of 32 under torch.no_grad().
+
+Measured: seconds of each epoch, ms per step, test loss and accuracy, predict
+and evaluate on the 10,000 test images (best of 3 each), the cores used while
+training (process CPU time / wall time), and the peak resident memory of the
+whole process.
+
+    /usr/bin/python3 bench/peers/pytorch-seed-job.py --threads 1 --epochs 1 [--samples N] [--json]
+
+With --json the result is one line on stdout prefixed "@bench-result " and
+progress goes to stderr prefixed "@bench-progress " (bench/lib/protocol.ts).
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+import torch
+
+RESULT_PREFIX = "@bench-result "
+PROGRESS_PREFIX = "@bench-progress "
+BATCH = 32
+SEED = 1
+REPEATS = 3
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--samples", type=int, default=60000)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args()
+
+
+def progress(args, message):
+    sys.stderr.write((PROGRESS_PREFIX if args.json else "") + message + "\n")
+    sys.stderr.flush()
+
+
+def data_dir(explicit):
+    """The first directory holding the four files, searched as tinykeras's loader does."""
+    home = os.path.expanduser("~")
+    candidates = [
+        explicit,
+        os.environ.get("FASHION_MNIST_DIR"),
+        os.path.join(os.environ["KERAS_HOME"], "datasets", "fashion-mnist") if "KERAS_HOME" in os.environ else None,
+        os.path.join(home, ".keras", "datasets", "fashion-mnist"),
+        "/usr/share/datasets/fashion-mnist",
+    ]
+    for candidate in candidates:
+        if candidate and os.path.exists(os.path.join(candidate, "train-images-idx3-ubyte.gz")):
+            return candidate
+    raise SystemExit("Fashion-MNIST not found; tried: " + ", ".join(c for c in candidates if c))
+
+
+def read_idx(path, header_bytes):
+    """The raw uint8 payload of a gzipped IDX file (images: 16-byte header, labels: 8)."""
+    with gzip.open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=header_bytes)
+
+
+def load(directory, samples):
+    x = read_idx(os.path.join(directory, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 784)[:samples]
+    y = read_idx(os.path.join(directory, "train-labels-idx1-ubyte.gz"), 8)[:samples]
+    x_test = read_idx(os.path.join(directory, "t10k-images-idx3-ubyte.gz"), 16).reshape(-1, 784)
+    y_test = read_idx(os.path.join(directory, "t10k-labels-idx1-ubyte.gz"), 8)
+    as_float = lambda images: torch.from_numpy(images.astype(np.float32) / 255.0)
+    as_long = lambda labels: torch.from_numpy(labels.astype(np.int64))
+    return as_float(x), as_long(y), as_float(x_test), as_long(y_test)
+
+
+def glorot_dense(fan_in, fan_out):
+    layer = torch.nn.Linear(fan_in, fan_out)
+    torch.nn.init.xavier_uniform_(layer.weight)  # Glorot uniform: limit sqrt(6 / (fan_in + fan_out))
+    torch.nn.init.zeros_(layer.bias)
+    return layer
+
+
+def best_of(repeats, fn):
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(SEED)
+    x, y, x_test, y_test = load(data_dir(args.data_dir), args.samples)
+    model = torch.nn.Sequential(glorot_dense(784, 128), torch.nn.ReLU(), glorot_dense(128, 10))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+
+    n = x.shape[0]
+    steps = (n + BATCH - 1) // BATCH
+    epoch_seconds = []
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    for epoch in range(args.epochs):
+        started = time.perf_counter()
+        order = torch.randperm(n)
+        for step in range(steps):
+            index = order[step * BATCH:(step + 1) * BATCH]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+        epoch_seconds.append(time.perf_counter() - started)
+        progress(args, f"epoch {epoch + 1}/{args.epochs}: {epoch_seconds[-1]:.2f} s, last batch loss {loss.item():.4f}")
+    cores_used = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
+
+    def predict():
+        with torch.no_grad():
+            return torch.cat([torch.softmax(model(x_test[i:i + BATCH]), dim=1) for i in range(0, x_test.shape[0], BATCH)])
+
+    def evaluate():
+        total_loss, correct = 0.0, 0
+        with torch.no_grad():
+            for i in range(0, x_test.shape[0], BATCH):
+                logits = model(x_test[i:i + BATCH])
+                labels = y_test[i:i + BATCH]
+                total_loss += loss_fn(logits, labels).item() * labels.shape[0]
+                correct += (logits.argmax(dim=1) == labels).sum().item()
+        return total_loss / x_test.shape[0], correct / x_test.shape[0]
+
+    predict_seconds, _ = best_of(REPEATS, predict)
+    evaluate_seconds, (test_loss, test_accuracy) = best_of(REPEATS, evaluate)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    mean_epoch = sum(epoch_seconds) / len(epoch_seconds)
+    result = {
+        "job": f"pytorch-{args.threads}",
+        "torchVersion": torch.__version__,
+        "threads": args.threads,
+        "epochs": args.epochs,
+        "samples": n,
+        "batchSize": BATCH,
+        "stepsPerEpoch": steps,
+        "secondsPerEpoch": mean_epoch,
+        "bestSecondsPerEpoch": min(epoch_seconds),
+        "epochSeconds": epoch_seconds,
+        "msPerStep": mean_epoch * 1000 / steps,
+        "testLoss": test_loss,
+        "testAccuracy": test_accuracy,
+        "predictSeconds": predict_seconds,
+        "predictTiming": f"best of {REPEATS}",
+        "evaluateSeconds": evaluate_seconds,
+        "coresUsed": cores_used,
+        "maxRssKiB": usage.ru_maxrss,  # Linux reports kibibytes
+        "peakRssMB": usage.ru_maxrss * 1024 / 1e6,
+        "cpuSeconds": usage.ru_utime + usage.ru_stime,
+        "wallSeconds": time.perf_counter() - START,
+    }
+    if args.json:
+        print(RESULT_PREFIX + json.dumps(result), flush=True)
+    else:
+        print(json.dumps(result, indent=2))
+
+
+START = time.perf_counter()
+if __name__ == "__main__":
+    main()

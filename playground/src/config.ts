@@ -1,0 +1,184 @@
+/**
+ * The playground's settings, their defaults (the Keras tutorial's model), and
+ * the tinykeras program they stand for: the page shows `programText(config)`
+ * beside the controls, and the worker builds the same model with
+ * `buildModel`, so the code shown is the code that runs.
+ */
+import type * as Keras from 'tinykeras';
+
+type Layer = InstanceType<typeof Keras.layers.Layer>;
+
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+export type OptimizerName = 'adam' | 'sgd';
+
+export interface PlaygroundConfig {
+  hiddenUnits: number;
+  activation: ActivationName;
+  /** 0 means no Dropout layer at all (the tutorial's model). */
+  dropout: number;
+  optimizer: OptimizerName;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  /** The first `samples` training images are trained on. */
+  samples: number;
+}
+
+/** The last 5,000 training images are held out for validation, so at most 55,000 are trained on. */
+export const VALIDATION_START = 55_000;
+export const TRAIN_TOTAL = 60_000;
+
+export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = { adam: 0.001, sgd: 0.01 };
+
+export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
+  hiddenUnits: 128,
+  activation: 'relu',
+  dropout: 0,
+  optimizer: 'adam',
+  learningRate: DEFAULT_LEARNING_RATES.adam,
+  batchSize: 32,
+  epochs: 5,
+  samples: 10_000,
+});
+
+export const CHOICES = {
+  hiddenUnits: [16, 32, 64, 128, 256, 512],
+  activation: ['relu', 'sigmoid', 'tanh', 'linear'] as ActivationName[],
+  optimizer: ['adam', 'sgd'] as OptimizerName[],
+  batchSize: [8, 16, 32, 64, 128, 256],
+  samples: [1_000, 5_000, 10_000, 20_000, 30_000, 55_000],
+};
+
+/** The limits of the numeric settings; `checkConfig` enforces them. */
+export const LIMITS = {
+  dropout: { min: 0, max: 0.9 },
+  learningRate: { min: 1e-5, max: 1 },
+  epochs: { min: 1, max: 100 },
+  samples: { min: 100, max: VALIDATION_START },
+  hiddenUnits: { min: 1, max: 2048 },
+  batchSize: { min: 1, max: 4096 },
+};
+
+/**
+ * The settings with the URL's overrides (`?epochs=1&samples=5000&units=64…`),
+ * each checked; a bad value is an error naming the parameter.
+ */
+export function configFromQuery(query: URLSearchParams, base: PlaygroundConfig = DEFAULT_CONFIG): PlaygroundConfig {
+  const config = { ...base };
+  const number = (name: string): number | undefined => {
+    const text = query.get(name);
+    if (text === null) return undefined;
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`The URL parameter ${name} must be a number. Received: ${name}=${text}`);
+    return value;
+  };
+  config.epochs = number('epochs') ?? config.epochs;
+  config.samples = number('samples') ?? config.samples;
+  config.hiddenUnits = number('units') ?? config.hiddenUnits;
+  config.batchSize = number('batchSize') ?? config.batchSize;
+  config.dropout = number('dropout') ?? config.dropout;
+  const optimizer = query.get('optimizer');
+  if (optimizer !== null) {
+    config.optimizer = optimizer as OptimizerName;
+    config.learningRate = DEFAULT_LEARNING_RATES[config.optimizer] ?? config.learningRate;
+  }
+  config.learningRate = number('learningRate') ?? config.learningRate;
+  const activation = query.get('activation');
+  if (activation !== null) config.activation = activation as ActivationName;
+  return checkConfig(config);
+}
+
+/** Returns `config` if every setting is within its limits; otherwise throws an Error saying which is not. */
+export function checkConfig(config: PlaygroundConfig): PlaygroundConfig {
+  const problems: string[] = [];
+  const integer = (key: 'epochs' | 'samples' | 'hiddenUnits' | 'batchSize') => {
+    const { min, max } = LIMITS[key];
+    const value = config[key];
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${key} must be a whole number from ${min} to ${max}. Received: ${value}`);
+  };
+  integer('epochs');
+  integer('samples');
+  integer('hiddenUnits');
+  integer('batchSize');
+  const { dropout, learningRate } = config;
+  if (!(dropout >= LIMITS.dropout.min && dropout <= LIMITS.dropout.max)) problems.push(`dropout must be from 0 to ${LIMITS.dropout.max}. Received: ${dropout}`);
+  if (!(learningRate >= LIMITS.learningRate.min && learningRate <= LIMITS.learningRate.max)) {
+    problems.push(`learningRate must be from ${LIMITS.learningRate.min} to ${LIMITS.learningRate.max}. Received: ${learningRate}`);
+  }
+  if (!CHOICES.activation.includes(config.activation)) problems.push(`activation must be one of ${CHOICES.activation.join(', ')}. Received: ${config.activation}`);
+  if (!CHOICES.optimizer.includes(config.optimizer)) problems.push(`optimizer must be one of ${CHOICES.optimizer.join(', ')}. Received: ${config.optimizer}`);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return config;
+}
+
+/** 55000 → '55_000', as a TypeScript literal a reader can count. */
+function literal(value: number): string {
+  return Number.isInteger(value) && value >= 1_000 ? value.toString().replace(/\B(?=(\d{3})+(?!\d))/g, '_') : String(value);
+}
+
+/** The optimizer as the program writes it: the Keras string when the learning rate is the default. */
+function optimizerText(config: PlaygroundConfig): string {
+  if (config.learningRate === DEFAULT_LEARNING_RATES[config.optimizer]) return `'${config.optimizer}'`;
+  const className = config.optimizer === 'adam' ? 'Adam' : 'SGD';
+  return `new keras.optimizers.${className}({ learningRate: ${config.learningRate} })`;
+}
+
+/** The tinykeras program that trains what the playground trains: the seed program with the chosen values. */
+export function programText(config: PlaygroundConfig): string {
+  const n = literal(config.samples);
+  const dropoutLine = config.dropout > 0 ? `\n  new keras.layers.Dropout(${config.dropout}),` : '';
+  const fitOptions = [`epochs: ${config.epochs}`, ...(config.batchSize !== 32 ? [`batchSize: ${config.batchSize}`] : []), 'validationData: [xVal, yVal]'];
+  return `import * as keras from 'tinykeras';
+
+const [[trainImages, trainLabels], [testImages, testLabels]] =
+  await keras.datasets.fashionMnist.loadData();
+
+// Train on the first ${n} images; validate on the last 5_000.
+const x = trainImages.sliceRows(0, ${n}).div(255);
+const y = trainLabels.sliceRows(0, ${n});
+const xVal = trainImages.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)}).div(255);
+const yVal = trainLabels.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)});
+
+const model = new keras.Sequential([
+  new keras.layers.Flatten({ inputShape: [28, 28] }),
+  new keras.layers.Dense(${config.hiddenUnits}, { activation: '${config.activation}' }),${dropoutLine}
+  new keras.layers.Dense(10, { activation: 'softmax' }),
+]);
+model.compile({
+  optimizer: ${optimizerText(config)},
+  loss: 'sparse_categorical_crossentropy',
+  metrics: ['accuracy'],
+});
+await model.fit(x, y, { ${fitOptions.join(', ')} });
+
+const [testLoss, testAcc] = model.evaluate(testImages.div(255), testLabels);
+console.log('Test accuracy:', testAcc);
+`;
+}
+
+/** Dropout arrives with issue 11; until then a rate above 0 is a clear error, never silently ignored. */
+function dropoutLayer(keras: typeof Keras, rate: number): Layer {
+  const Dropout = (keras.layers as unknown as Record<string, unknown>).Dropout as (new (rate: number) => Layer) | undefined;
+  if (Dropout === undefined) {
+    throw new Error(`This build of tinykeras has no keras.layers.Dropout yet, so a dropout rate of ${rate} cannot be trained. Set the dropout rate to 0.`);
+  }
+  return new Dropout(rate);
+}
+
+/** The model `programText(config)` builds, compiled. */
+export function buildModel(keras: typeof Keras, config: PlaygroundConfig): Keras.Sequential {
+  const model = new keras.Sequential([
+    new keras.layers.Flatten({ inputShape: [28, 28] }),
+    new keras.layers.Dense(config.hiddenUnits, { activation: config.activation }),
+    ...(config.dropout > 0 ? [dropoutLayer(keras, config.dropout)] : []),
+    new keras.layers.Dense(10, { activation: 'softmax' }),
+  ]);
+  compileModel(keras, model, config);
+  return model;
+}
+
+/** Compiles `model` with the settings' optimizer and learning rate, the seed's loss and metric. */
+export function compileModel(keras: typeof Keras, model: Keras.Sequential, config: PlaygroundConfig): void {
+  const Optimizer = config.optimizer === 'adam' ? keras.optimizers.Adam : keras.optimizers.SGD;
+  model.compile({ optimizer: new Optimizer({ learningRate: config.learningRate }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+}

@@ -1,0 +1,94 @@
+/**
+ * The tutorial's figures of a trained model, written as SVG files (Node):
+ *
+ *   training-curves.svg    loss and accuracy per epoch (and validation, if fit had it)
+ *   predictions.svg        the first test images with predicted class and probability bars
+ *   confusion-matrix.svg   the confusion matrix over the test set, with per-class accuracy
+ *
+ * The same specs (specs.ts) draw the playground's charts.
+ *
+ *     const history = await model.fit(x, y, { epochs: 5 });
+ *     const probabilities = model.predict(xTest);
+ *     await writeFigures('saved/fashion-mnist', { history, images: testImages, labels: testLabels, probabilities });
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { argmax, confusionMatrixSpec, predictionGridSpec, trainingCurvesSpec, type CurveRow, type GridItem } from './specs.js';
+import { renderSvg } from './render.js';
+
+/** A tensor or anything with the same two fields. */
+interface ArrayWithShape {
+  data: ArrayLike<number>;
+  shape: readonly number[];
+}
+
+export interface FigureData {
+  /** What fit returned (keras.History): `history.loss[e]`, `history.accuracy[e]`, and `val_` ones if any. */
+  history: { epoch: readonly number[]; history: Record<string, readonly number[]> };
+  /** The test images, [n, 28, 28]: pixel values 0-255 as loaded, or scaled to [0, 1]. */
+  images: ArrayWithShape;
+  /** The test labels, n class indices. */
+  labels: ArrayWithShape | ArrayLike<number>;
+  /** model.predict(images): [n, classes] probabilities. */
+  probabilities: ArrayWithShape;
+  /** The class names, by label. */
+  classNames: readonly string[];
+  /** How many test images the prediction figure shows (15, as in the tutorial). */
+  gridSize?: number;
+}
+
+export const FIGURE_FILES = ['training-curves.svg', 'predictions.svg', 'confusion-matrix.svg'] as const;
+
+/** Writes the three figures into `dir` (created if missing) and returns their paths. */
+export async function writeFigures(dir: string, figures: FigureData): Promise<string[]> {
+  const svgs = await figureSvgs(figures);
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const name of FIGURE_FILES) {
+    const path = join(dir, name);
+    await writeFile(path, svgs[name]);
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** The three figures as SVG text, by file name. */
+export async function figureSvgs(figures: FigureData): Promise<Record<(typeof FIGURE_FILES)[number], string>> {
+  const { images, probabilities, classNames } = figures;
+  const labels = 'data' in figures.labels ? figures.labels.data : figures.labels;
+  const n = probabilities.shape[0]!;
+  const k = probabilities.shape[1]!;
+  if (images.shape[0] !== n || labels.length !== n || k !== classNames.length) {
+    throw new Error(
+      `writeFigures: expected ${n} images and ${n} labels for ${n} rows of probabilities over ${classNames.length} classes. ` +
+        `Received: images [${images.shape.join(', ')}], ${labels.length} labels, probabilities [${probabilities.shape.join(', ')}].`,
+    );
+  }
+
+  const { history } = figures.history;
+  const rows = (prefix: string): CurveRow[] =>
+    (history[`${prefix}loss`] ?? []).map((loss, e) => ({ epoch: e + 1, loss, accuracy: history[`${prefix}accuracy`]?.[e] ?? NaN }));
+  const curves = trainingCurvesSpec({ width: 300, height: 220 }, { training: rows(''), validation: rows('val_'), trainingLabel: 'training' });
+
+  const pixelsPerImage = images.data.length / n;
+  let max = 0;
+  for (let i = 0; i < Math.min(images.data.length, 100_000); i++) max = Math.max(max, images.data[i]!);
+  const scale = max <= 1 ? 255 : 1;
+  const items: GridItem[] = [];
+  for (let i = 0; i < Math.min(figures.gridSize ?? 15, n); i++) {
+    const pixels = Array.from({ length: pixelsPerImage }, (_, j) => images.data[i * pixelsPerImage + j]! * scale);
+    items.push({ pixels, probabilities: Array.from({ length: k }, (_, c) => probabilities.data[i * k + c]!), label: labels[i]! });
+  }
+
+  const counts = new Array<number>(k * k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: k }, (_, c) => probabilities.data[i * k + c]!);
+    counts[labels[i]! * k + argmax(row)]!++;
+  }
+
+  return {
+    'training-curves.svg': await renderSvg(curves),
+    'predictions.svg': await renderSvg(predictionGridSpec(items, classNames)),
+    'confusion-matrix.svg': await renderSvg(confusionMatrixSpec(counts, classNames, 360)),
+  };
+}

@@ -1,0 +1,360 @@
+/**
+ * The SIMD kernel tier: the WebAssembly module assembled by our emitter
+ * (gemm-kernels.ts, elementwise-kernels.ts, softmax-kernels.ts), the memory
+ * it works in, and the same calls as the JS kernels on Float32Arrays.
+ *
+ * ## Memory
+ *
+ * WebAssembly code reads and writes only its own linear memory, so the
+ * arrays the kernels work on must live there: the tier owns one
+ * `WebAssembly.Memory`, and `allocate(length)` hands out Float32Array views
+ * into it (64-byte aligned, zero-filled, never moved). A caller that
+ * allocates its buffers (weights, gradients, optimizer slots, activations,
+ * the input batch) once through `allocate` then calls the kernels on them
+ * with no copy per step: a kernel call passes only byte offsets.
+ *
+ * Where SharedArrayBuffer exists (Node; cross-origin-isolated pages), the
+ * memory is shared, `new WebAssembly.Memory({ initial, maximum, shared: true })`,
+ * its buffer a SharedArrayBuffer. A worker thread receives the compiled
+ * `module` and the `memory` (both can be posted to a worker), calls
+ * `SimdKernels.attach(module, memory)`, and runs the same kernels on the
+ * same bytes; it builds its views with `view(byteOffset, length)` from the
+ * offsets the main thread sends. The kernels keep no state of their own (no
+ * globals, no stack in memory), so threads may run them at once on disjoint
+ * ranges of rows or elements.
+ *
+ * Growing a shared memory keeps every view valid. Growing an unshared one
+ * detaches its old buffer (and every view into it), so without shared
+ * memory `reserve` the total first: `allocate` refuses to grow an unshared
+ * memory once it has handed out a view.
+ */
+import { activate as jsActivate, activationGradient as jsActivationGradient, type ActivationKind } from '../activations.js';
+import { checkGemmArgs, type GemmArgs } from '../matmul.js';
+import { softmaxRows as jsSoftmaxRows, type SoftmaxCrossEntropyArgs } from '../softmax.js';
+import { RuntimeError, ValueError } from '../../../errors.js';
+import { Code, emitModule, type MemoryImport } from './wasm-emitter.js';
+import { gemmFunctions } from './gemm-kernels.js';
+import { elementwiseFunctions } from './elementwise-kernels.js';
+import { softmaxFunctions, softmaxImports } from './softmax-kernels.js';
+
+const PAGE_BYTES = 65536;
+/** Allocations start at multiples of a cache line, so two threads' buffers never share one. */
+const ALIGN_BYTES = 64;
+/** Default limit of the memory: 1 GiB, far above what a step's buffers need. */
+const DEFAULT_MAXIMUM_PAGES = 16384;
+
+let simdAvailable: boolean | null = null;
+
+/** True when this engine runs WebAssembly SIMD: it validates a module of one f32x4 addition. */
+export function simdSupported(): boolean {
+  if (simdAvailable === null) {
+    const code = new Code([]).i32Const(0).f32x4Const(1).f32x4Const(2).f32x4Add().v128Store();
+    const probe = emitModule({ initialPages: 0, maximumPages: 1, shared: false }, [{ name: 'probe', results: [], code }]);
+    simdAvailable = typeof WebAssembly === 'object' && WebAssembly.validate(probe);
+  }
+  return simdAvailable;
+}
+
+/** True when a shared WebAssembly memory can be made here (it needs SharedArrayBuffer). */
+function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    return new WebAssembly.Memory({ initial: 0, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/** The module's bytes: every kernel, importing a memory of at most `maximumPages`. */
+export function kernelModuleBytes(memory: Pick<MemoryImport, 'maximumPages' | 'shared'>): Uint8Array<ArrayBuffer> {
+  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions(), ...softmaxFunctions()], softmaxImports);
+}
+
+/** The module's exports, as JavaScript sees them. Every pointer is a byte offset into the memory. */
+interface Exports {
+  gemmNN(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmTN(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmNT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  gemmTT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  biasAdd(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
+  reluBackward(pdZ: number, pA: number, start: number, end: number): void;
+  columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
+  adam(pG: number, pTheta: number, pM: number, pV: number, start: number, end: number,
+    alpha: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  sgd(pG: number, pTheta: number, start: number, end: number, lr: number): void;
+  sgdMomentum(pG: number, pTheta: number, pM: number, start: number, end: number, lr: number, mu: number, nesterov: number): void;
+  softmaxCrossEntropy(pZ: number, pLabels: number, rowStart: number, rowEnd: number, classes: number,
+    scale: number, pdZ: number, pTotals: number, pRowLosses: number): void;
+}
+
+export interface SimdKernelsOptions {
+  /** Initial size of the memory, in 64 KiB pages (default 16: 1 MiB). */
+  initialPages?: number;
+  /** The most it may grow to, in pages (default 16384: 1 GiB). */
+  maximumPages?: number;
+  /** Shared between threads (default: whenever the platform can). */
+  shared?: boolean;
+}
+
+export class SimdKernels {
+  /** Where the next allocation starts (byte offset). Offset 0 is never handed out. */
+  private next = ALIGN_BYTES;
+  private viewsHandedOut = false;
+  /** Released blocks, sorted by start, neighbours merged: reused first fit. */
+  private readonly freeBlocks: { start: number; bytes: number }[] = [];
+  /** Live allocations: byte offset → bytes reserved. */
+  private readonly liveBlocks = new Map<number, number>();
+  /** Every ArrayBuffer the memory has had: a shared memory gets a new (longer) one each time it grows. */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private readonly raw: Exports;
+
+  private constructor(
+    /** The compiled module: post it to a worker with `memory` to run the same kernels there. */
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    readonly shared: boolean,
+  ) {
+    this.raw = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports as unknown as Exports;
+    this.buffers.add(memory.buffer);
+  }
+
+  /** A new tier with a memory of its own. Throws a RuntimeError where WebAssembly SIMD is unavailable. */
+  static create(options: SimdKernelsOptions = {}): SimdKernels {
+    if (!simdSupported()) throw new RuntimeError('SIMD kernels: this JavaScript engine does not support WebAssembly SIMD.');
+    const maximumPages = options.maximumPages ?? DEFAULT_MAXIMUM_PAGES;
+    const initial = options.initialPages ?? 16;
+    const shared = options.shared ?? sharedMemorySupported();
+    const memory = new WebAssembly.Memory({ initial, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
+    const module = new WebAssembly.Module(kernelModuleBytes({ maximumPages, shared }));
+    return new SimdKernels(module, memory, shared);
+  }
+
+  /**
+   * The tier in a worker thread: the main thread's compiled module over its
+   * shared memory. Views come from `view`; `allocate` belongs to the main thread.
+   */
+  static attach(module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
+    const tier = new SimdKernels(module, memory, memory.buffer instanceof SharedArrayBuffer);
+    tier.next = Number.POSITIVE_INFINITY; // this instance never allocates
+    return tier;
+  }
+
+  /** Makes room for `length` more floats without handing out a view (call before allocating on an unshared memory). */
+  reserve(length: number): void {
+    this.ensureCapacity(this.next + length * 4);
+  }
+
+  /** A zero-filled Float32Array of `length` inside the memory. */
+  allocate(length: number): Float32Array {
+    const start = this.claim(length, 4);
+    return new Float32Array(this.memory.buffer, start, length).fill(0);
+  }
+
+  /** A zero-filled Float64Array of `length` inside the memory (softmaxCrossEntropy's totals). */
+  allocateFloat64(length: number): Float64Array {
+    const start = this.claim(length, 8);
+    return new Float64Array(this.memory.buffer, start, length).fill(0);
+  }
+
+  /**
+   * Reserves `length` elements of `bytesEach` bytes; returns their byte
+   * offset. A released block that is large enough is reused (first fit);
+   * otherwise the block comes from the end, growing the memory if needed.
+   */
+  private claim(length: number, bytesEach: number): number {
+    if (!(Number.isInteger(length) && length >= 0)) throw new ValueError(`SIMD kernels: allocate() needs a whole length ≥ 0. Received: length=${length}`);
+    if (!Number.isFinite(this.next)) throw new RuntimeError('SIMD kernels: an attached tier (in a worker) cannot allocate; build views from the main thread\'s offsets with view().');
+    const bytes = Math.max(ALIGN_BYTES, Math.ceil((length * bytesEach) / ALIGN_BYTES) * ALIGN_BYTES);
+    let start = -1;
+    for (let i = 0; i < this.freeBlocks.length; i++) {
+      const block = this.freeBlocks[i]!;
+      if (block.bytes < bytes) continue;
+      start = block.start;
+      block.start += bytes;
+      block.bytes -= bytes;
+      if (block.bytes === 0) this.freeBlocks.splice(i, 1);
+      break;
+    }
+    if (start < 0) {
+      start = this.next;
+      this.ensureCapacity(start + bytes);
+      this.next = start + bytes;
+    }
+    this.liveBlocks.set(start, bytes);
+    this.viewsHandedOut = true;
+    return start;
+  }
+
+  /**
+   * Gives the block `array` starts (from `allocate` or `allocateFloat64`)
+   * back for reuse. Every view into it must be dropped: a later allocation
+   * may hand the same bytes out again.
+   */
+  release(array: Float32Array | Float64Array): void {
+    this.releaseAt(this.at(array, 'the array to release'));
+  }
+
+  /** `release` by byte offset (what a FinalizationRegistry holds, since it cannot hold the array). */
+  releaseAt(byteOffset: number): void {
+    const bytes = this.liveBlocks.get(byteOffset);
+    if (bytes === undefined) throw new ValueError(`SIMD kernels: release() takes an array allocate() returned. Received: an array at byte ${byteOffset}`);
+    this.liveBlocks.delete(byteOffset);
+    let i = 0;
+    while (i < this.freeBlocks.length && this.freeBlocks[i]!.start < byteOffset) i++;
+    this.freeBlocks.splice(i, 0, { start: byteOffset, bytes });
+    // Merge with the neighbours, so that a released large block stays large.
+    const next = this.freeBlocks[i + 1];
+    if (next && byteOffset + bytes === next.start) {
+      this.freeBlocks[i]!.bytes += next.bytes;
+      this.freeBlocks.splice(i + 1, 1);
+    }
+    const previous = this.freeBlocks[i - 1];
+    if (previous && previous.start + previous.bytes === byteOffset) {
+      previous.bytes += this.freeBlocks[i]!.bytes;
+      this.freeBlocks.splice(i, 1);
+    }
+    // A free block at the end goes back to the unallocated tail.
+    const last = this.freeBlocks[this.freeBlocks.length - 1];
+    if (last && last.start + last.bytes === this.next) {
+      this.next = last.start;
+      this.freeBlocks.pop();
+    }
+  }
+
+  /** A view of `length` floats at `byteOffset` (a worker's way to see the main thread's buffers). */
+  view(byteOffset: number, length: number): Float32Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float32Array(buffer, byteOffset, length);
+  }
+
+  /** A view of `length` float64s at `byteOffset` (a worker's view of the step's totals). */
+  view64(byteOffset: number, length: number): Float64Array {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return new Float64Array(buffer, byteOffset, length);
+  }
+
+  /** Forgets every allocation: the next `allocate` starts from the beginning again (old views alias the new ones). */
+  reset(): void {
+    if (!Number.isFinite(this.next)) return;
+    this.next = ALIGN_BYTES;
+    this.freeBlocks.length = 0;
+    this.liveBlocks.clear();
+  }
+
+  /** Bytes in live allocations. */
+  get bytesAllocated(): number {
+    let total = 0;
+    for (const bytes of this.liveBlocks.values()) total += bytes;
+    return total;
+  }
+
+  /** True when `array` lies in this tier's memory, so the kernels can take it. */
+  holds(array: Float32Array | Float64Array): boolean {
+    return this.buffers.has(array.buffer);
+  }
+
+  private ensureCapacity(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    if (!this.shared && this.viewsHandedOut) {
+      throw new RuntimeError(
+        `SIMD kernels: the memory (unshared, ${have} bytes) would have to grow to ${bytes} bytes, which would detach every view handed out. ` +
+          'Reserve the total with reserve() before the first allocate().',
+      );
+    }
+    const pages = Math.ceil((bytes - have) / PAGE_BYTES);
+    try {
+      this.memory.grow(pages);
+    } catch (cause) {
+      throw new RuntimeError(`SIMD kernels: cannot grow the memory to ${bytes} bytes (its maximum is reached). Received: ${String(cause)}`);
+    }
+    this.buffers.add(this.memory.buffer);
+  }
+
+  /** The byte offset of `array`, which must lie in the memory. */
+  private at(array: Float32Array | Float64Array, name: string): number {
+    if (!this.buffers.has(array.buffer)) {
+      throw new ValueError(`SIMD kernels: ${name} must be allocated in the tier's memory (allocate() or view()). Received: a Float32Array of ${array.length} elsewhere`);
+    }
+    return array.byteOffset;
+  }
+
+  // --- The kernels, with the JS kernels' signatures (./index.ts's Kernels) ---
+
+  /** C = op(A)·op(B) (or C += … when accumulate): the contract of `gemm` in ../matmul.ts. */
+  readonly gemm = (args: GemmArgs): void => {
+    const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;
+    const lda = args.lda ?? (transA ? M : K);
+    checkGemmArgs(M, N, K, A, B, C, transA, lda);
+    const kernel = transA ? (transB ? this.raw.gemmTT : this.raw.gemmTN) : transB ? this.raw.gemmNT : this.raw.gemmNN;
+    kernel(M, N, K, this.at(A, 'A'), lda, this.at(B, 'B'), this.at(C, 'C'), accumulate ? 1 : 0);
+  };
+
+  /** A[r, j] += bias[j] for rows [rowStart, rowEnd): `addBias` of ../bias.ts. */
+  readonly addBias = (A: Float32Array, bias: Float32Array, rowStart: number, rowEnd: number, units: number): void => {
+    this.raw.biasAdd(this.at(A, 'A'), this.at(bias, 'bias'), rowStart, rowEnd, units);
+  };
+
+  /**
+   * y[i] = f(z[i]) for i in [start, end): `activate` of ../activations.ts.
+   * relu in place is z masked by itself; sigmoid and tanh (no SIMD exp here)
+   * and relu into another array are the JS formula.
+   */
+  readonly activate = (kind: ActivationKind, z: Float32Array, y: Float32Array, start: number, end: number): void => {
+    if (kind === 'relu' && y === z) this.raw.reluBackward(this.at(z, 'z'), this.at(z, 'z'), start, end);
+    else jsActivate(kind, z, y, start, end);
+  };
+
+  /** into[i] = grad[i]·f'(y[i]) for i in [start, end): `activationGradient` of ../activations.ts (SIMD for relu in place). */
+  readonly activationGradient = (kind: ActivationKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void => {
+    if (kind === 'relu' && into === grad) this.raw.reluBackward(this.at(grad, 'grad'), this.at(y, 'y'), start, end);
+    else jsActivationGradient(kind, y, grad, into, start, end);
+  };
+
+  /** out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd): `columnSums` of ../bias.ts. */
+  readonly columnSums = (dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void => {
+    this.raw.columnSums(this.at(dZ, 'dZ'), rows, units, colStart, colEnd, this.at(out, 'out'));
+  };
+
+  /** Softmax of rows in place: no SIMD version (prediction only), the JS kernel on the views. */
+  readonly softmaxRows = jsSoftmaxRows;
+
+  /**
+   * Softmax crossentropy on logits with its gradient: `softmaxCrossEntropy`
+   * of ../softmax.ts. `totals` too must be in the memory (`allocateFloat64(2)`).
+   */
+  readonly softmaxCrossEntropy = (args: SoftmaxCrossEntropyArgs): void => {
+    const { logits, labels, classes, rowStart, rowEnd, scale, grad, totals, rowLosses } = args;
+    this.raw.softmaxCrossEntropy(
+      this.at(logits, 'logits'), this.at(labels, 'labels'), rowStart, rowEnd, classes, scale,
+      this.at(grad, 'grad'), this.at(totals, 'totals'), rowLosses === null ? 0 : this.at(rowLosses, 'rowLosses'),
+    );
+  };
+
+  /** Adam on θ[start, end): `adamUpdate` of ../optimizers.ts, in float32 lanes. */
+  readonly adamUpdate = (
+    g: Float32Array, theta: Float32Array, m: Float32Array, v: Float32Array,
+    start: number, end: number, alpha: number, beta1: number, beta2: number, epsilon: number,
+  ): void => {
+    this.raw.adam(
+      this.at(g, 'the gradient'), this.at(theta, 'the variable'), this.at(m, 'm'), this.at(v, 'v'),
+      start, end, alpha, beta1, beta2, 1 - beta1, 1 - beta2, epsilon,
+    );
+  };
+
+  /** SGD on θ[start, end): `sgdUpdate` of ../optimizers.ts, in float32 lanes. */
+  readonly sgdUpdate = (
+    g: Float32Array, theta: Float32Array, momentum: Float32Array | null,
+    start: number, end: number, learningRate: number, mu: number, nesterov: boolean,
+  ): void => {
+    const pG = this.at(g, 'the gradient');
+    const pTheta = this.at(theta, 'the variable');
+    if (momentum === null || mu === 0) this.raw.sgd(pG, pTheta, start, end, learningRate);
+    else this.raw.sgdMomentum(pG, pTheta, this.at(momentum, 'momentum'), start, end, learningRate, mu, nesterov ? 1 : 0);
+  };
+}
+
+/** Keeps TypeScript honest: the tier has every kernel of ../index.ts with the same signature. */
+export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate'>;

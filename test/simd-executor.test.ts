@@ -1,0 +1,177 @@
+/**
+ * The executors on the SIMD kernel tier (keras.config.setKernels('simd')):
+ * the fused executor repeats itself bit for bit under a seed, on one thread
+ * and on two; it matches the JS tier within float32 rounding (the SIMD lanes
+ * sum in float32 where JS sums in float64); weights made under the JS tier
+ * move into the tier's memory and stay the model's own; autograd's matrix
+ * products go through the tier too. And neither tier allocates a typed array
+ * per training step, per evaluated batch or per predicted batch.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as keras from '../src/index.js';
+import { planTraining } from '../src/fused/plan.js';
+import { gatherBatch, startFusedTraining } from '../src/fused/runner.js';
+import { activeSimdKernels } from '../src/tensor/kernels/tier.js';
+import { simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
+
+const { Dense, Flatten } = keras.layers;
+const describeSimd = simdSupported() ? describe : describe.skip;
+
+afterEach(() => keras.config.setKernels('js'));
+
+/** Image-like data: 6×6 "pictures", about half exact zeros, 4 classes, from a seed. */
+function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
+  keras.setRandomSeed(seed);
+  const x = keras.randomUniform([n, 6, 6], 0, 1).data;
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 4;
+    for (let j = 0; j < 36; j++) if ((j + i) % 2 === 0) x[i * 36 + j] = 0;
+    x[i * 36 + (i % 4)]! += 1;
+  }
+  return [new keras.Tensor(x, [n, 6, 6]), new keras.Tensor(y, [n])];
+}
+
+/** A small classifier; `width` units in its first layer (128: products big enough for autograd to use the tier). */
+function model(width = 24): keras.Sequential {
+  return new keras.Sequential([
+    new Flatten({ inputShape: [6, 6] }),
+    new Dense(width, { activation: 'relu' }),
+    new Dense(12, { activation: 'relu' }),
+    new Dense(4, { activation: 'softmax' }),
+  ]);
+}
+
+interface Run {
+  tier: keras.KernelTier;
+  threads?: number;
+  runEagerly?: boolean;
+  /** Build the model under the JS tier, then switch (its weights start outside the tier's memory). */
+  switchAfterBuild?: boolean;
+  width?: number;
+}
+
+/** Trains the model under a seed on the given tier; returns losses, weights, evaluate and predict. */
+async function train({ tier, threads = 1, runEagerly = false, switchAfterBuild = false, width }: Run) {
+  keras.config.setKernels(switchAfterBuild ? 'js' : tier);
+  keras.clearSession();
+  const [x, y] = data(160, 4);
+  keras.setRandomSeed(7);
+  const m = model(width);
+  m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], runEagerly });
+  keras.config.setKernels(tier);
+  const history = await m.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, threads });
+  return {
+    loss: history.history.loss!,
+    weights: m.getWeights().map((w) => Array.from(w.data)),
+    evaluated: m.evaluate(x, y, { verbose: 0 }) as number[],
+    predicted: Array.from(m.predict(x, { verbose: 0 }).data),
+    model: m,
+  };
+}
+
+type Trained = Awaited<ReturnType<typeof train>>;
+
+function expectClose(got: Trained, want: Trained, digits: number): void {
+  got.loss.forEach((v, i) => expect(v).toBeCloseTo(want.loss[i]!, digits));
+  got.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(want.weights[i]![j]!, digits)));
+  got.evaluated.forEach((v, i) => expect(v).toBeCloseTo(want.evaluated[i]!, digits));
+  got.predicted.forEach((v, i) => expect(v).toBeCloseTo(want.predicted[i]!, digits));
+}
+
+describeSimd('the fused executor on the SIMD tier', () => {
+  it('repeats itself bit for bit under a seed, and two threads give the weights of one', async () => {
+    const one = await train({ tier: 'simd' });
+    const again = await train({ tier: 'simd' });
+    const two = await train({ tier: 'simd', threads: 2 });
+    expect(again.weights).toEqual(one.weights);
+    expect(again.loss).toEqual(one.loss);
+    expect(again.predicted).toEqual(one.predicted);
+    expect(two.weights).toEqual(one.weights);
+    expect(two.predicted).toEqual(one.predicted);
+    // The logged loss sums per-thread totals, so only its last bits may differ.
+    two.loss.forEach((v, i) => expect(v).toBeCloseTo(one.loss[i]!, 12));
+  });
+
+  it('matches the JS tier within float32 rounding: losses, weights, evaluate and predict', async () => {
+    const js = await train({ tier: 'js' });
+    const simd = await train({ tier: 'simd' });
+    expectClose(simd, js, 5);
+    expect(simd.weights).not.toEqual(js.weights); // the lanes really ran (float32 sums differ in the last bits)
+  });
+
+  it("trains weights made under the JS tier in the tier's memory, and the model's tensors see every update", async () => {
+    const native = await train({ tier: 'simd' });
+    const moved = await train({ tier: 'simd', switchAfterBuild: true });
+    expect(moved.weights).toEqual(native.weights);
+    const tier = activeSimdKernels()!;
+    for (const w of moved.model.trainableWeights) expect(tier.holds(w.data)).toBe(true);
+  });
+
+  it('runs autograd (runEagerly) with its matrix products on the tier, close to the JS tier', async () => {
+    const js = await train({ tier: 'js', runEagerly: true, width: 128 });
+    const simd = await train({ tier: 'simd', runEagerly: true, width: 128 });
+    expectClose(simd, js, 4);
+    expect(simd.weights).not.toEqual(js.weights);
+  });
+});
+
+/** How many typed arrays `body` constructs (or views it makes with subarray). */
+function typedArraysMadeBy(body: () => void): number {
+  const constructors = [Float32Array, Float64Array, Int32Array, Uint8Array] as const;
+  let made = 0;
+  const g = globalThis as Record<string, unknown>;
+  const counting = constructors.map((C) => new Proxy(C, { construct: (target, args) => (made++, Reflect.construct(target, args)) }));
+  constructors.forEach((C, i) => (g[C.name] = counting[i]));
+  const subarray = Float32Array.prototype.subarray;
+  Float32Array.prototype.subarray = function (...a) {
+    made++;
+    return subarray.apply(this, a);
+  };
+  try {
+    body();
+  } finally {
+    constructors.forEach((C) => (g[C.name] = C));
+    Float32Array.prototype.subarray = subarray;
+  }
+  return made;
+}
+
+const tiers: keras.KernelTier[] = simdSupported() ? ['js', 'simd'] : ['js'];
+
+describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
+  it.each([1, 2])('fit steps allocate none in steady state (%i thread(s))', async (threads) => {
+    keras.config.setKernels(tier);
+    const [x, y] = data(64, 2);
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const plan = planTraining(m.layers, m.compiled!, x.shape.slice(1), y.shape);
+    if (typeof plan === 'string') throw new Error(plan);
+    const { runner } = await startFusedTraining(plan, m.compiled!.optimizer, 32, threads);
+    expect(runner.threads).toBe(threads);
+    const order = Int32Array.from({ length: 64 }, (_, i) => i);
+    const step = (t: number) => {
+      gatherBatch(runner.state, x.data, y.data, order, (t % 2) * 32, (t % 2) * 32 + 32);
+      runner.run(32);
+    };
+    step(1); // warm-up: optimizer slots are created on first use
+    expect(typedArraysMadeBy(() => { for (let t = 2; t < 12; t++) step(t); })).toBe(0);
+    expect(m.compiled!.optimizer.iterations).toBe(11);
+    await runner.close();
+  });
+
+  it('predict and evaluate allocate the same whether they run 2 batches or 20', () => {
+    keras.config.setKernels(tier);
+    const [x, y] = data(320, 3);
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    m.predict(x, { verbose: 0 }); // warm-up (first calls may build what is cached)
+    const per = (batchSize: number) => ({
+      predict: typedArraysMadeBy(() => m.predict(x, { batchSize, verbose: 0 })),
+      evaluate: typedArraysMadeBy(() => m.evaluate(x, y, { batchSize, verbose: 0 })),
+    });
+    const few = per(160);
+    const many = per(16);
+    expect(many).toEqual(few);
+  });
+});
