@@ -11,7 +11,7 @@
  *              `<script type="module">` page loads dist/
  *
  * Both must train on 2 and 3 threads exactly as on one thread and as Node
- * does. Then the longest main-thread task during fit, evaluateAsync and
+ * does (and on the SIMD tier, 2 threads exactly as one). Then the longest main-thread task during fit, evaluateAsync and
  * predictAsync is measured and bounded (generously: this checks that the
  * page is given turns, not speed); the synchronous forms are measured for
  * comparison, and seconds per epoch printed beside Node's.
@@ -107,6 +107,25 @@ describe('fit on Web Workers in a cross-origin-isolated page', () => {
       console.log(`${name}, seconds per epoch (600 images): ${runs.map((r) => `${r.threads} thread(s) ${r.secondsPerEpoch.toFixed(3)}`).join(', ')}`);
     });
   }
+
+  it('on the SIMD kernel tier, its module and shared memory posted to the workers: 2 threads train as one', async () => {
+    warnings.length = 0;
+    const tab = await openPage('/');
+    const result = await tab.evaluate(async () => {
+      const k = (globalThis as any).keras;
+      k.config.setKernels('simd');
+      const tier = k.config.kernels();
+      const runs = [await fixture.trainSeedModel(k, 1), await fixture.trainSeedModel(k, 2)];
+      k.config.setKernels('js');
+      return { tier, runs };
+    });
+    await tab.close();
+    expect(result.tier).toBe('simd');
+    expect(result.runs.map((r) => r.threads)).toEqual([1, 2]);
+    expect(comparable(result.runs[1]!)).toEqual(comparable(result.runs[0]!));
+    expect(result.runs[0]!.accuracy.at(-1)).toBeGreaterThan(0.5);
+    expect(warnings).toEqual([]);
+  });
 
   it('without the worker script beside the library, trains on one thread and says why', async () => {
     warnings.length = 0;
