@@ -6,7 +6,9 @@
  *
  *   - the seed model trains in a page and in a Web Worker with exactly
  *     Node's losses, metrics, weights and predictions under a seed;
- *   - fit({ threads: 2 }) trains on one thread and says why, once;
+ *   - on this page, which is not cross-origin isolated, fit({ threads: 2 })
+ *     trains on one thread and says why, once per model (threads.test.ts
+ *     covers isolated pages);
  *   - fashionMnist.loadData fetches, verifies, caches and reports progress,
  *     in a page and in a worker;
  *   - models round-trip through indexeddb://, localstorage://, http(s)://

@@ -11,7 +11,8 @@
  *              `<script type="module">` page loads dist/
  *
  * Both must train on 2 and 3 threads exactly as on one thread and as Node
- * does (and on the SIMD tier, 2 threads exactly as one). Then the longest main-thread task during fit, evaluateAsync and
+ * does (and on the SIMD tier, 2 threads exactly as one); a Web Worker of
+ * the page starts workers of its own. Then the longest main-thread task during fit, evaluateAsync and
  * predictAsync is measured and bounded (generously: this checks that the
  * page is given turns, not speed); the synchronous forms are measured for
  * comparison, and seconds per epoch printed beside Node's.
@@ -54,6 +55,7 @@ beforeAll(async () => {
   routes.set('/favicon.ico', ['image/x-icon', new Uint8Array(0)]);
   routes.set('/page.js', ['text/javascript', pageBundle]);
   routes.set('/web-worker-entry.js', ['text/javascript', await bundle('../../src/fused/threads/web-worker-entry.ts')]);
+  routes.set('/worker.js', ['text/javascript', await bundle('worker-entry.ts')]);
   // The same bundle where its worker file was not deployed.
   routes.set('/no-worker/', page("import '/no-worker/page.js';"));
   routes.set('/no-worker/page.js', ['text/javascript', pageBundle]);
@@ -107,6 +109,28 @@ describe('fit on Web Workers in a cross-origin-isolated page', () => {
       console.log(`${name}, seconds per epoch (600 images): ${runs.map((r) => `${r.threads} thread(s) ${r.secondsPerEpoch.toFixed(3)}`).join(', ')}`);
     });
   }
+
+  it('in a Web Worker of the page, fit starts its own workers: 2 threads train as one, and as Node', async () => {
+    warnings.length = 0;
+    const tab = await openPage('/');
+    const run = await tab.evaluate(
+      () =>
+        new Promise<RunResult>((resolve, reject) => {
+          const worker = new Worker('/worker.js', { type: 'module' });
+          worker.onmessage = (event) => {
+            worker.terminate();
+            if (event.data.error) reject(new Error(event.data.error));
+            else resolve(event.data.result);
+          };
+          worker.onerror = (event) => reject(new Error(`worker error: ${event.message}`));
+          worker.postMessage({ task: 'train', threads: 2 });
+        }),
+    );
+    await tab.close();
+    expect(run.threads).toBe(2);
+    expect(comparable(run)).toEqual(comparable(node));
+    expect(warnings).toEqual([]);
+  });
 
   it('on the SIMD kernel tier, its module and shared memory posted to the workers: 2 threads train as one', async () => {
     warnings.length = 0;

@@ -2,14 +2,14 @@
 import * as keras from '../../src/browser.js';
 import { trainSeedModel } from './fixture.js';
 
-type Request = { task: 'train' } | { task: 'loadData'; options: keras.WebLoadDataOptions };
+type Request = { task: 'train'; threads?: number } | { task: 'loadData'; options: keras.WebLoadDataOptions };
 // The DOM library types `self` as a window; in a worker it is a DedicatedWorkerGlobalScope.
 const scope = self as unknown as { onmessage: (event: MessageEvent<Request>) => void; postMessage(message: unknown): void };
 
 scope.onmessage = async (event) => {
   try {
     if (event.data.task === 'train') {
-      scope.postMessage({ result: await trainSeedModel(keras) });
+      scope.postMessage({ result: await trainSeedModel(keras, event.data.threads) });
     } else {
       const [[xTrain, yTrain], [xTest]] = await keras.datasets.fashionMnist.loadData(event.data.options);
       scope.postMessage({ result: { trainShape: xTrain.shape, testShape: xTest.shape, labels: Array.from(yTrain.data) } });
