@@ -418,7 +418,7 @@ function formatReport(r: Report): string[] {
     for (const { result: f } of jobs) rows.push(seedRow(f.job, f, f.peakRssMB));
     lines.push(...table(rows, ['left']));
     lines.push('  s/epoch: mean over the epochs; best: fastest epoch (timed per epoch by tinykeras and PyTorch);');
-    lines.push('  predict: tinykeras and PyTorch best of 3, TF.js once; evaluate: best of 3 (PyTorch), once (tinykeras);');
+    lines.push('  predict: tinykeras and PyTorch best of 3, TF.js once; evaluate: best of 3 (PyTorch and tinykeras);');
     lines.push('  pytorch-N: PyTorch on the CPU with torch.set_num_threads(N); peak RSS: whole process, data set included;');
     lines.push('  cores: CPU time ÷ wall time of training (TF.js: with evaluate and predict), every thread of the');
     lines.push('  process counted, V8\'s garbage collector and compiler included.');

@@ -16,7 +16,6 @@
  * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
-import { writeFigures } from '../plots/figures.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -66,9 +65,11 @@ console.log(
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
 await model.save(saveDir, { includeOptimizer: true });
-console.log(`Saved the model to ${saveDir}/ (model.json + weights.bin); npm run fashion-mnist:load evaluates it again.`);
+console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names); npm run fashion-mnist:load evaluates it again.`);
 
-// The tutorial's pictures, drawn by the same plot specs as the playground's.
+// The tutorial's pictures, drawn by the same plot specs as the playground's. Imported
+// here, not at the top: the plotting library is large, and training does not need it.
+const { writeFigures } = await import('../plots/figures.js');
 const figures = await writeFigures(saveDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
 console.log(`Figures: ${figures.join(', ')}`);
 

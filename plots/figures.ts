@@ -20,6 +20,8 @@ import { renderSvg } from './render.js';
 interface ArrayWithShape {
   data: ArrayLike<number>;
   shape: readonly number[];
+  /** A tensor's values as stored (a uint8 tensor's bytes), read instead of `data` when present: no float32 copy. */
+  values?: ArrayLike<number>;
 }
 
 export interface FigureData {
@@ -70,13 +72,14 @@ export async function figureSvgs(figures: FigureData): Promise<Record<(typeof FI
     (history[`${prefix}loss`] ?? []).map((loss, e) => ({ epoch: e + 1, loss, accuracy: history[`${prefix}accuracy`]?.[e] ?? NaN }));
   const curves = trainingCurvesSpec({ width: 300, height: 220 }, { training: rows(''), validation: rows('val_'), trainingLabel: 'training' });
 
-  const pixelsPerImage = images.data.length / n;
+  const imageValues = images.values ?? images.data;
+  const pixelsPerImage = imageValues.length / n;
   let max = 0;
-  for (let i = 0; i < Math.min(images.data.length, 100_000); i++) max = Math.max(max, images.data[i]!);
+  for (let i = 0; i < Math.min(imageValues.length, 100_000); i++) max = Math.max(max, imageValues[i]!);
   const scale = max <= 1 ? 255 : 1;
   const items: GridItem[] = [];
   for (let i = 0; i < Math.min(figures.gridSize ?? 15, n); i++) {
-    const pixels = Array.from({ length: pixelsPerImage }, (_, j) => images.data[i * pixelsPerImage + j]! * scale);
+    const pixels = Array.from({ length: pixelsPerImage }, (_, j) => imageValues[i * pixelsPerImage + j]! * scale);
     items.push({ pixels, probabilities: Array.from({ length: k }, (_, c) => probabilities.data[i * k + c]!), label: labels[i]! });
   }
 

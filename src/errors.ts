@@ -52,13 +52,16 @@ for (const [errorClass, name] of ERROR_NAMES) {
 }
 
 /** How a received value is shown in a message: short, and recognisable. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+export function describeValue(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return value.length > 200 ? `'${value.slice(0, 200)}…' (${value.length} characters)` : `'${value}'`;
+  if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 8).map(describeValue).join(', ');
+    // Nested lists are shown two levels deep: a value of any depth must not exhaust the stack.
+    if (depth >= 2) return `[…${value.length} items]`;
+    const shown = value.slice(0, 8).map((item) => describeValue(item, depth + 1)).join(', ');
     return `[${shown}${value.length > 8 ? `, … (${value.length} items)` : ''}]`;
   }
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(length ${(value as unknown as ArrayLike<number>).length})`;

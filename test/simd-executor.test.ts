@@ -7,12 +7,13 @@
  * products go through the tier too. And neither tier allocates a typed array
  * per training step, per evaluated batch or per predicted batch.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
 import { planTraining } from '../src/fused/plan.js';
 import { gatherBatch, startFusedTraining } from '../src/fused/runner.js';
 import { activeSimdKernels } from '../src/tensor/kernels/tier.js';
 import { simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
+import { WorkerPool } from '../src/fused/threads/pool.js';
 
 const { Dense, Flatten } = keras.layers;
 const describeSimd = simdSupported() ? describe : describe.skip;
@@ -174,4 +175,58 @@ describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
     const many = per(16);
     expect(many).toEqual(few);
   });
+});
+
+describe.each(tiers)('the worker pool (%s tier)', (tier) => {
+  it('runs predict and evaluate on the pool with the bits one thread gives', async () => {
+    keras.config.setKernels(tier);
+    const [x, y] = data(1000, 5); // 1000 rows × 6,144 multiply-adds: enough work for threads
+    keras.setRandomSeed(2);
+    const m = model(128);
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    let alone: { predicted: Float32Array; evaluated: number[] } | null = null;
+    // While fit holds the pool, predict and evaluate run on the calling thread alone.
+    const onEpochEnd = () => {
+      alone = { predicted: m.predict(x, { verbose: 0, batchSize: 30 }).data, evaluated: m.evaluate(x, y, { verbose: 0, batchSize: 30 }) as number[] };
+    };
+    await m.fit(x, y, { epochs: 1, batchSize: 100, threads: 2, verbose: 0, callbacks: [{ onEpochEnd }] });
+    const begin = vi.spyOn(WorkerPool.prototype, 'begin');
+    const pooled = { predicted: m.predict(x, { verbose: 0, batchSize: 30 }).data, evaluated: m.evaluate(x, y, { verbose: 0, batchSize: 30 }) as number[] };
+    expect(begin).toHaveBeenCalledTimes(2);
+    begin.mockRestore();
+    expect(pooled).toEqual(alone);
+  });
+});
+
+describe('a process using the pool', () => {
+  it('exits on its own after fit, evaluate and predict', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { join, resolve } = await import('node:path');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const root = resolve(__dirname, '..');
+    const script = `
+      import * as keras from ${JSON.stringify(resolve(root, 'src/index.ts'))};
+      keras.config.setKernels(process.argv[2]);
+      const x = keras.randomUniform([3000, 40]);
+      const y = keras.tensor(Array.from({ length: 3000 }, (_, i) => i % 3));
+      const m = new keras.Sequential([new keras.layers.Dense(64, { activation: 'relu', inputShape: [40] }), new keras.layers.Dense(3, { activation: 'softmax' })]);
+      m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+      m.predict(x, { verbose: 0 }); // before any fit: the pool starts in the background
+      await m.fit(x, y, { epochs: 1, threads: 2, verbose: 0 });
+      m.evaluate(x, y, { verbose: 0 });
+      console.log(m.predict(x, { verbose: 0 }).shape.join('x'));`;
+    const tsx = resolve(root, 'node_modules/tsx/dist/cli.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'tinykeras-pool-'));
+    try {
+      writeFileSync(join(dir, 'pool.mts'), script);
+      for (const kernels of tiers) {
+        const { stdout } = await promisify(execFile)(process.execPath, [tsx, join(dir, 'pool.mts'), kernels], { cwd: root, timeout: 60_000 });
+        expect(stdout.trim()).toBe('3000x3');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

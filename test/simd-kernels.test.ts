@@ -19,7 +19,6 @@ import { gemmReference } from '../src/tensor/kernels/matmul.js';
 import { ACTIVATION_KINDS, activate, activationGradient } from '../src/tensor/kernels/activations.js';
 import { addBias, columnSums } from '../src/tensor/kernels/bias.js';
 import { softmaxCrossEntropy } from '../src/tensor/kernels/softmax.js';
-import type { GemmArgs } from '../src/tensor/kernels/matmul.js';
 import { SimdKernels, kernelModuleBytes, simdSupported } from '../src/tensor/kernels/simd/simd-kernels.js';
 import { Code, I32, emitModule, writeSigned, writeUnsigned } from '../src/tensor/kernels/simd/wasm-emitter.js';
 import { RandomGenerator } from '../src/tensor/random.js';

@@ -13,8 +13,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Logs } from './logs.js';
 import { defaultOutput, Progbar, type ProgbarOutput } from '../utils/progbar.js';
-import { RuntimeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 /** What a callback needs of the model: its weights and the flag that ends training. */
 export interface TrainableModel {
@@ -156,6 +157,7 @@ export class TerminateOnNaN extends Callback {
 
   constructor(args: { raiseError?: boolean } = {}) {
     super();
+    checkTypedOptions('TerminateOnNaN', args, { raiseError: 'boolean' });
     this.raiseError = args.raiseError ?? false;
   }
 
@@ -167,6 +169,10 @@ export class TerminateOnNaN extends Callback {
     if (this.model) this.model.stopTraining = true;
   }
 }
+
+const EARLY_STOPPING_OPTIONS = {
+  monitor: 'string', minDelta: 'number', patience: 'number', mode: 'string', baseline: 'number|null', restoreBestWeights: 'boolean', startFromEpoch: 'number', verbose: 'number',
+} satisfies Record<keyof EarlyStoppingArgs, OptionKind>;
 
 /** Stops training once the monitored value has stopped improving (Keras's EarlyStopping). */
 export class EarlyStopping extends Callback {
@@ -187,6 +193,7 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkTypedOptions('EarlyStopping', args, EARLY_STOPPING_OPTIONS);
     this.monitor = args.monitor ?? 'val_loss';
     this.patience = args.patience ?? 0;
     this.baseline = args.baseline ?? null;
@@ -195,7 +202,7 @@ export class EarlyStopping extends Callback {
     this.verbose = args.verbose ?? 0;
     const mode = args.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode)) {
-      throw new ValueError(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${String(mode)}`);
+      throw new ValueError(`EarlyStopping: mode must be 'auto', 'min' or 'max'. Received: mode=${describeValue(mode)}`);
     }
     const maximise = mode === 'max' || (mode === 'auto' && /acc|auc/.test(this.monitor));
     this.direction = maximise ? 1 : -1;

@@ -13,10 +13,11 @@
  * The file system is reached through `writeFile`/`readFile`, which default to
  * Node's (loaded only when first used); in a browser, pass your own.
  */
-import { RuntimeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { fileSystemService, type FileSystemService } from '../data/file-system.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface CsvLoggerArgs {
   /** The cell separator; ',' by default. */
@@ -42,8 +43,9 @@ export class CSVLogger extends Callback {
   constructor(filename: string, args: CsvLoggerArgs = {}) {
     super();
     if (typeof filename !== 'string' || filename === '') {
-      throw new ValueError(`CSVLogger: filename must be a non-empty string, the path of the CSV file. Received: filename=${String(filename)}`);
+      throw new ValueError(`CSVLogger: filename must be a non-empty string, the path of the CSV file. Received: filename=${describeValue(filename)}`);
     }
+    checkTypedOptions('CSVLogger', args, { separator: 'string', append: 'boolean', writeFile: 'function', readFile: 'function' } satisfies Record<keyof CsvLoggerArgs, OptionKind>);
     this.filename = filename;
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
@@ -75,9 +77,10 @@ async function nodeWriteFile(path: string, contents: string): Promise<void> {
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {
-  const { pathKind, readFileBytes } = await fileSystem(path);
+  const { pathKind, readRegularFile } = await fileSystem(path);
   if ((await pathKind(path)) !== 'file') return null;
-  return new TextDecoder().decode(await readFileBytes(path));
+  // The whole log is rewritten every epoch, so an existing one is read only up to a size that stays practical.
+  return new TextDecoder().decode(await readRegularFile(path, { maxBytes: 256 << 20, role: 'CSV log to append to' }));
 }
 
 /** The platform's file system; CSVLogger writes a file, which a browser cannot. */

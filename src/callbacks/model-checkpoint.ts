@@ -16,6 +16,8 @@
 import { describeValue, ValueError } from '../errors.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { ownEntry } from '../utils/registry.js';
 
 export interface ModelCheckpointArgs {
   /** The log key compared for saveBestOnly; 'val_loss' by default. */
@@ -35,6 +37,10 @@ export interface ModelCheckpointArgs {
   /** Store the optimizer's state with full saves, so training resumes exactly; true by default. */
   includeOptimizer?: boolean;
 }
+
+const CHECKPOINT_OPTIONS = {
+  monitor: 'string', verbose: 'number', saveBestOnly: 'boolean', saveWeightsOnly: 'boolean', mode: 'string', saveFreq: 'any', initialValueThreshold: 'number', includeOptimizer: 'boolean',
+} satisfies Record<keyof ModelCheckpointArgs, OptionKind>;
 
 /** What the callback needs of the model: Sequential's save methods. */
 interface SavableModel {
@@ -62,6 +68,8 @@ export class ModelCheckpoint extends Callback {
     if (typeof filepath !== 'string' || filepath === '') {
       throw new ValueError(`ModelCheckpoint: filepath must be a non-empty string. Received: filepath=${describeValue(filepath)}`);
     }
+    checkTypedOptions('ModelCheckpoint', args, CHECKPOINT_OPTIONS);
+    checkFilepathTemplate(filepath);
     this.filepath = filepath;
     this.monitor = args.monitor ?? 'val_loss';
     this.verbose = args.verbose ?? 0;
@@ -142,7 +150,7 @@ function fixed5(x: number): string {
  */
 export function formatFilepath(template: string, epoch: number, logs: Logs): string {
   return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (field, name: string, spec: string | undefined) => {
-    const value = name === 'epoch' ? epoch + 1 : logs[name];
+    const value = name === 'epoch' ? epoch + 1 : ownEntry(logs, name);
     if (value === undefined) {
       throw new ValueError(
         `ModelCheckpoint: failed to format the filepath "${template}": the field ${field} names no log value. ` +
@@ -153,17 +161,43 @@ export function formatFilepath(template: string, epoch: number, logs: Logs): str
   });
 }
 
-/** Python's format mini-language, the part checkpoint names use: [0][width][.precision][d|f|e]. */
-function formatNumber(value: number, spec: string, template: string): string {
+/** The widest field and the most digits a checkpoint name may ask for: names are for file systems, 255 bytes at most. */
+const MAX_FIELD_WIDTH = 64;
+const MAX_PRECISION = 20;
+
+/**
+ * Checks every field of a checkpoint path template before training starts,
+ * so that a bad format fails at once, not at the end of the first epoch:
+ * the spec must be [0][width][.precision][d|f|e] with a width of at most 64
+ * and at most 20 digits after the point.
+ */
+export function checkFilepathTemplate(template: string): void {
+  for (const [, , spec] of template.matchAll(/\{(\w+)(?::([^}]*))?\}/g)) parseSpec(spec ?? '', template);
+}
+
+function parseSpec(spec: string, template: string): [zero: string, width: number, precision: number | undefined, type: string] {
   const match = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/.exec(spec);
   if (!match) throw new ValueError(`ModelCheckpoint: unsupported format "${spec}" in filepath "${template}"; use forms such as 02d, .4f or .2e.`);
   const [, zero, width, precision, type] = match;
+  const widthNumber = width === '' ? 0 : Number(width);
+  const precisionNumber = precision === undefined ? undefined : Number(precision);
+  if (widthNumber > MAX_FIELD_WIDTH || (precisionNumber ?? 0) > MAX_PRECISION) {
+    throw new ValueError(
+      `ModelCheckpoint: the format "${spec}" in filepath "${template}" asks for more than a file name can hold; ` +
+        `expected a width of at most ${MAX_FIELD_WIDTH} and at most ${MAX_PRECISION} digits after the point. Received: width=${widthNumber}, precision=${precisionNumber ?? 'none'}`,
+    );
+  }
+  return [zero!, widthNumber, precisionNumber, type!];
+}
+
+/** Python's format mini-language, the part checkpoint names use: [0][width][.precision][d|f|e]. */
+function formatNumber(value: number, spec: string, template: string): string {
+  const [zero, minWidth, precision, type] = parseSpec(spec, template);
   let text =
     type === 'd' ? String(Math.trunc(value))
-    : type === 'e' ? value.toExponential(precision === undefined ? 6 : Number(precision))
-    : type === 'f' || precision !== undefined ? value.toFixed(precision === undefined ? 6 : Number(precision))
+    : type === 'e' ? value.toExponential(precision ?? 6)
+    : type === 'f' || precision !== undefined ? value.toFixed(precision ?? 6)
     : String(value);
-  const minWidth = width === '' ? 0 : Number(width);
   if (text.length < minWidth) {
     const negative = text.startsWith('-');
     const digits = negative ? text.slice(1) : text;

@@ -15,7 +15,7 @@
  * it also runs in Node ≥ 20 (without the cache, which Node lacks).
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { rejectUnknownOptions } from '../utils/options.js';
+import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
   CLASS_NAMES,
@@ -67,12 +67,13 @@ export interface WebLoadDataOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-const OPTION_NAMES = Object.keys({
-  origin: true,
-  fileHashes: true,
-  cache: true,
-  onProgress: true,
-} satisfies Record<keyof WebLoadDataOptions, true>);
+/** The options and their types; `cache` (a name or false) and `fileHashes` are checked below. */
+const OPTION_KINDS = {
+  origin: 'string',
+  fileHashes: 'any',
+  cache: 'any',
+  onProgress: 'function',
+} satisfies Record<keyof WebLoadDataOptions, OptionKind>;
 
 /**
  * Loads Fashion-MNIST over HTTP, verified and cached (see the module comment).
@@ -226,18 +227,12 @@ function resolveOrigin(origin: string): URL {
 }
 
 function checkOptions(options: WebLoadDataOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new ValueError(`fashionMnist.loadData: options must be an object. Received: ${describeValue(options)}`);
-  }
-  rejectUnknownOptions(options, OPTION_NAMES, 'fashionMnist.loadData');
-  if (options.origin !== undefined && typeof options.origin !== 'string') {
-    throw new ValueError(`fashionMnist.loadData: origin must be a URL string. Received: origin=${describeValue(options.origin)}`);
-  }
+  checkTypedOptions('fashionMnist.loadData', options, OPTION_KINDS);
   if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
     throw new ValueError(`fashionMnist.loadData: cache must be a cache name or false. Received: cache=${describeValue(options.cache)}`);
   }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new ValueError(`fashionMnist.loadData: onProgress must be a function. Received: onProgress=${describeValue(options.onProgress)}`);
+  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
+    throw new ValueError(`fashionMnist.loadData: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
   }
   for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(name, hash);
 }

@@ -10,13 +10,15 @@
  * the order. Reading files needs Node.js; nothing here imports a Node module
  * at load time, so importing the library in a browser still works.
  */
-import { parseIdx, type IdxArray } from './idx.js';
+import { readRegularFile } from './bounded-files.js';
+import { idxLengthFromHeader, parseIdx, type IdxArray } from './idx.js';
 import {
   CLASS_NAMES,
   FILE_KEYS,
   FILE_NAMES,
   FILE_SHA256,
   DEFAULT_ORIGIN,
+  IMAGE_SIZE,
   checkFileHash,
   checksumError,
   checkImages,
@@ -29,12 +31,21 @@ import {
 import * as files from './node-files.js';
 import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { rejectUnknownOptions } from '../utils/options.js';
+import { suggestClosest } from '../utils/suggest.js';
+import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
 
 export { CLASS_NAMES, FILE_NAMES, DEFAULT_ORIGIN, FILE_SHA256, type FashionMnistData } from './fashion-mnist-format.js';
 
 /** Where the Debian package `dataset-fashion-mnist` installs the files. */
 export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
+
+/**
+ * The largest file read, compressed or not: an IDX file of up to 2^17
+ * images (the dataset has 60,000) or labels. Work is bounded by this before
+ * a byte is read, and a gzip stops inflating at it.
+ */
+const MAX_IMAGES_BYTES = 16 + 2 ** 17 * IMAGE_SIZE * IMAGE_SIZE;
+const MAX_LABELS_BYTES = 8 + 2 ** 17;
 
 /** How long a download may receive nothing before it is abandoned, unless `downloadTimeoutMs` says otherwise. */
 export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
@@ -72,16 +83,17 @@ export interface LoadDataOptions {
  * error rather than silently ignored. Typed as a record over the interface's
  * keys, so the compiler complains when the two lists differ.
  */
-const OPTION_NAMES = Object.keys({
-  dir: true,
-  cacheDir: true,
-  download: true,
-  verbose: true,
-  origin: true,
-  fileHashes: true,
-  systemDir: true,
-  downloadTimeoutMs: true,
-} satisfies Record<keyof LoadDataOptions, true>);
+const OPTION_KINDS = {
+  dir: 'string',
+  cacheDir: 'string',
+  download: 'boolean',
+  verbose: 'boolean',
+  origin: 'string',
+  fileHashes: 'any',
+  systemDir: 'string',
+  downloadTimeoutMs: 'number',
+} satisfies Record<keyof LoadDataOptions, OptionKind>;
+
 
 /**
  * Loads Fashion-MNIST.
@@ -188,7 +200,13 @@ export const fashionMnist = Object.freeze({ loadData, classNames: CLASS_NAMES })
 
 /** Rejects unknown option names and values that cannot work, before anything is read or fetched. */
 function checkOptions(options: LoadDataOptions): void {
-  rejectUnknownOptions(options, OPTION_NAMES, 'fashionMnist.loadData');
+  if (typeof options === 'string') {
+    throw new ValueError(`fashionMnist.loadData: the options are an object; for a directory write loadData({ dir: '${options}' }). Received: '${options}'`);
+  }
+  checkTypedOptions('fashionMnist.loadData', options, OPTION_KINDS);
+  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
+    throw new ValueError(`fashionMnist.loadData: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
+  }
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ValueError(
@@ -319,11 +337,12 @@ async function readDatasetFile(
   path: string,
   hashes: Readonly<Record<string, string>> | null,
 ): Promise<IdxArray> {
-  const stored = await files.readFileBytes(path);
+  const maxBytes = key === 'trainImages' || key === 'testImages' ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES;
+  const stored = await readRegularFile(path, { maxBytes, role: 'Fashion-MNIST file' });
   const isGzip = path.endsWith('.gz');
   const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
   if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
-  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path) : stored, path);
+  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
   if (key === 'trainImages' || key === 'testImages') checkImages(array, path);
   else checkLabels(array, path);
   return array;

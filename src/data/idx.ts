@@ -116,6 +116,22 @@ export function parseIdx(bytes: Uint8Array, fileName = 'IDX data'): IdxArray {
   return { shape, data: bytes.subarray(headerLength) };
 }
 
+/**
+ * The total length in bytes an IDX file declares (header + values), read
+ * from its first bytes `head`, or null while `head` is too short to tell.
+ * Lets a reader stop inflating or reading at exactly that length.
+ */
+export function idxLengthFromHeader(head: Uint8Array): number | null {
+  if (head.length < 4) return null;
+  const rank = head[3]!;
+  const headerLength = 4 + 4 * rank;
+  if (head.length < headerLength) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let length = 1;
+  for (let i = 0; i < rank; i++) length *= view.getUint32(4 + 4 * i);
+  return headerLength + length;
+}
+
 /** Formats a byte as 0x0D, the way IDX type codes are usually written. */
 function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -48,13 +48,16 @@ export async function joinPath(...segments: string[]): Promise<string> {
 }
 
 /**
- * The full path of the first of `names` that is a file in `dir`, or null when
- * none is. Used to accept either `x.gz` or the already-uncompressed `x`.
+ * The full path of the first of `names` that exists in `dir`, or null when
+ * none does. Used to accept either `x.gz` or the already-uncompressed `x`.
+ * Something that is not a regular file (a pipe, a directory) is returned
+ * too, so that reading it fails with an error saying what it is, instead
+ * of the file being reported missing.
  */
 export async function findFile(dir: string, names: readonly string[]): Promise<string | null> {
   for (const name of names) {
     const path = await joinPath(dir, name);
-    if ((await pathKind(path)) === 'file') return path;
+    if ((await pathKind(path)) !== 'missing') return path;
   }
   return null;
 }
@@ -115,29 +118,73 @@ export async function removeFileUnlessReplaced(path: string, identity: string | 
 }
 
 /**
- * Decompresses gzip bytes. `fileName` names the file in the error thrown for
- * a truncated or corrupt archive, since zlib's own message does not.
+ * Decompresses gzip bytes and stops as soon as the output passes `maxBytes`,
+ * or the length `lengthFromHead` reads from the first bytes of the output
+ * (the size a file header declares): a small gzip that inflates to
+ * gigabytes (a "gzip bomb") costs no more than the file legitimately could.
+ * `fileName` names the file in the errors, since zlib's own messages do not.
+ *
+ * The output comes as one chunk of the whole size, which gzip's trailer
+ * states (ISIZE, the size mod 2³², little-endian): zlib then hands back that
+ * chunk itself, where 16 KiB chunks (the default) would be joined into a
+ * second 47 MB copy for the images file. The chunk is capped at `maxBytes`
+ * (and 256 MiB), so a lying trailer cannot ask for more memory than the
+ * file could legitimately need; a larger output simply takes more chunks,
+ * and is stopped at the bound.
  */
-export async function gunzipBytes(bytes: Uint8Array, fileName: string): Promise<Uint8Array> {
+export async function gunzipBytes(
+  bytes: Uint8Array,
+  fileName: string,
+  maxBytes = Infinity,
+  lengthFromHead: (head: Uint8Array) => number | null = () => null,
+): Promise<Uint8Array> {
   const zlib = await import('node:zlib');
-  const { promisify } = await import('node:util');
-  try {
-    // One output chunk of the whole size, which gzip's trailer states (ISIZE,
-    // the size mod 2³², little-endian): zlib then hands back that chunk
-    // itself, where 16 KiB chunks (the default) would be joined into a
-    // second 47 MB copy for the images file. Capped, so a corrupt trailer
-    // cannot ask for gigabytes; a larger file simply takes several chunks.
-    const stated = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
-    const chunkSize = Math.min(Math.max(stated + 1, 1 << 16), 1 << 28);
-    return await promisify(zlib.gunzip)(bytes, { chunkSize });
-  } catch (error) {
-    throw new FileFormatError(
-      fileName,
-      `${fileName}: could not decompress this gzip file; it is truncated, corrupt, or not gzip at all. ` +
-        `Delete it and get a fresh copy. Received: zlib error "${messageOf(error)}".`,
-      { cause: error },
+  const stated = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+  const chunkSize = Math.min(Math.max(stated + 1, 1 << 16), maxBytes + 1, 1 << 28);
+  const gunzip = zlib.createGunzip({ chunkSize: Math.max(chunkSize, zlib.constants.Z_MIN_CHUNK) });
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let limit = maxBytes;
+  let declared: number | null = null;
+  const output = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (declared === null) {
+        declared = lengthFromHead(chunks.length === 1 ? chunk : Buffer.concat(chunks));
+        if (declared !== null) limit = Math.min(limit, declared);
+      }
+      if (total > limit) {
+        gunzip.destroy();
+        const why = declared !== null && declared <= maxBytes ? `its header declares ${declared} bytes` : `expected at most ${maxBytes} bytes for this file`;
+        reject(
+          new FileFormatError(fileName, `${fileName}: the gzip file inflates to more than it should (${why}); it is corrupt or not this file. Received: more than ${limit} bytes.`),
+        );
+      }
+    });
+    gunzip.on('end', resolve);
+    gunzip.on('error', (error) =>
+      reject(
+        new FileFormatError(
+          fileName,
+          `${fileName}: could not decompress this gzip file; it is truncated, corrupt, or not gzip at all. ` +
+            `Delete it and get a fresh copy. Received: zlib error "${messageOf(error)}".`,
+          { cause: error },
+        ),
+      ),
     );
+  });
+  gunzip.end(bytes);
+  await output;
+  // The usual case: one chunk, the whole output, returned as it is (no second copy).
+  if (chunks.length === 1) return new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.length);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
   }
+  return out;
 }
 
 /**

@@ -1,66 +1,93 @@
 /**
- * `predict` and `evaluate` through the fused kernels: per batch,
- * Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ) into buffers made once per call, in the kernels'
- * storage (the SIMD tier's memory when it is selected). The same numbers as the layer-by-layer
- * forward pass, without a tensor or typed array per batch. Evaluation adds the
- * fused crossentropy kernel on the logits, for the loss and the correct count.
+ * `predict` and `evaluate` through the fused kernels: Aₗ₊₁ = fₗ(Aₗ · Wₗ + bₗ)
+ * over buffers made once per call, in the kernels' storage (the SIMD tier's
+ * memory when it is selected), with no tensor or typed array per batch.
+ * Evaluation adds the fused crossentropy kernel on the logits, for the loss
+ * and the correct count, batch by batch.
  *
- * Each is a generator that yields after every batch, so that a caller can
- * let the event loop run between batches (src/training/yielding.ts); run to
+ * Inference rows are independent, so the rows run in rounds larger than
+ * the user's batch: one block per thread (forward-block.ts), shared with the
+ * process's worker pool when it is up and the call has enough work. The
+ * results are the bits one thread gives batch by batch; only the callbacks
+ * (progress bar, per-batch logs) still come per batch.
+ *
+ * Each is a generator that yields after every round, so that a caller can
+ * let the event loop run between rounds (src/training/yielding.ts); run to
  * its end without pausing, it is one plain pass.
  */
-import { kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { FusedDense } from './plan.js';
 import { adoptWeights } from './weights.js';
+import { ForwardBlock, type ForwardBuffers } from './forward-block.js';
+import { readyPool } from './runner.js';
+import { Phase, Slot } from './threads/protocol.js';
+import { simdAttachment } from './threads/pool.js';
+
+/** Multiply-adds per call below which other threads cost more than they save. */
+const MIN_WORK_FOR_THREADS = 4_000_000;
+/** Rows per thread per round, about: a round is a whole number of batches. */
+const BLOCK_ROWS = 256;
 
 /**
- * Runs the layers on rows [0, n) of x in batches of `batchSize`;
- * `onBatch(b, start, end, output)` after each, with the batch's outputs
- * (rows × units of the last layer) in `output`, valid until the next batch.
- * With `logits`, a softmax output layer stops before its softmax.
- *
- * Each batch's rows are copied into a buffer of the kernels' storage first
- * (about 1% of the work of the first product): the SIMD kernels read only
- * their own memory, and a buffer made once means no view per batch.
+ * Runs the layers on rows [0, n) of x; `onBatch(b, start, end, output, row)`
+ * for each batch of `batchSize` rows, in order, with the batch's outputs
+ * (units of the last layer per row) at rows [row, row + end − start) of
+ * `output`, valid until the next call. With `logits`, a softmax output layer
+ * stops before its softmax.
  */
 export function* runForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   n: number,
   batchSize: number,
-  onBatch: (batch: number, start: number, end: number, output: Float32Array) => void,
+  onBatch: (batch: number, start: number, end: number, output: Float32Array, row: number) => void,
   logits = false,
 ): Generator<void, void, void> {
   adoptWeights(layers);
-  const rowsMax = Math.min(batchSize, n);
+  const work = layers.reduce((sum, l) => sum + n * l.inputDim * l.units, 0);
+  const pool = work >= MIN_WORK_FOR_THREADS ? readyPool() : null;
+  const threads = pool === null ? 1 : Math.min(pool.size, pool.cores() - 1) + 1;
+  // A block is a whole number of batches, no more than a thread's share of n needs.
+  const batchesPerBlock = Math.max(1, Math.min(Math.floor(BLOCK_ROWS / batchSize), Math.ceil(n / threads / batchSize)));
+  const buffers = forwardBuffers(layers, threads, Math.min(batchesPerBlock * batchSize, Math.max(n, 1)), logits);
+  const output = buffers.outputs[layers.length - 1]!;
   const inputDim = layers[0]!.inputDim;
-  const input = allocateFloat32(rowsMax * inputDim);
-  const outputs = layers.map((l) => allocateFloat32(rowsMax * l.units));
-  // Aₗ₊₁ = Aₗ · Wₗ, one argument object per layer, made once; a batch changes only m.
-  const products: GemmArgs[] = layers.map((l, i) => ({
-    transposeA: false, transposeB: false, m: 0, n: l.units, k: l.inputDim,
-    a: i === 0 ? input : outputs[i - 1]!, b: l.kernel.data, c: outputs[i]!, accumulate: false,
-  }));
-  const last = layers.length - 1;
-  for (let start = 0, b = 0; start < n; start += batchSize, b++) {
-    const rows = Math.min(batchSize, n - start);
-    copyRange(x, start * inputDim, input, 0, rows * inputDim);
-    for (let i = 0; i <= last; i++) {
-      const l = layers[i]!;
-      const output = outputs[i]!;
-      products[i]!.m = rows;
-      kernels.gemm(products[i]!);
-      if (l.bias) kernels.addBias(output, l.bias.data, 0, rows, l.units);
-      if (l.activation === 'softmax') {
-        if (!(logits && i === last)) kernels.softmaxRows(output, 0, rows, l.units);
-      } else {
-        kernels.activate(l.activation, output, output, 0, rows * l.units);
+  pool?.begin({ kind: 'forward', buffers, simd: simdAttachment() }, threads - 1);
+  const local = new ForwardBlock(buffers, 0);
+  try {
+    for (let start = 0, b = 0; start < n; ) {
+      const roundRows = Math.min(threads * buffers.blockRows, n - start);
+      copyRange(x, start * inputDim, buffers.input, 0, roundRows * inputDim);
+      if (pool) {
+        pool.setArgument(Slot.batchSize, roundRows);
+        pool.announce(Phase.forward);
       }
+      local.run(roundRows);
+      pool?.await();
+      for (let row = 0; row < roundRows; row += batchSize, b++) {
+        const rows = Math.min(batchSize, roundRows - row);
+        onBatch(b, start + row, start + row + rows, output, row);
+      }
+      start += roundRows;
+      yield;
     }
-    onBatch(b, start, start + rows, outputs[last]!);
-    yield;
+  } finally {
+    pool?.end();
   }
+}
+
+/** The buffers of a forward pass in the kernels' storage: `threads` blocks of `blockRows` rows. */
+function forwardBuffers(layers: readonly FusedDense[], threads: number, blockRows: number, logits: boolean): ForwardBuffers {
+  const rows = threads * blockRows;
+  return {
+    layers: layers.map((l) => ({ inputDim: l.inputDim, units: l.units, activation: l.activation, kernel: l.kernel.data, bias: l.bias?.data ?? null })),
+    threads,
+    blockRows,
+    input: allocateFloat32(rows * layers[0]!.inputDim),
+    outputs: layers.map((l) => allocateFloat32(rows * l.units)),
+    logits,
+  };
 }
 
 /** to[toStart + i] = from[fromStart + i] for i < count: a plain loop, so no view is made per batch. */
@@ -78,8 +105,8 @@ export function* predictForward(
   onBatch: (batch: number) => void,
 ): Generator<void, void, void> {
   const units = layers[layers.length - 1]!.units;
-  yield* runForward(layers, x, n, batchSize, (b, start, end, output) => {
-    copyRange(output, 0, out, start * units, (end - start) * units);
+  yield* runForward(layers, x, n, batchSize, (b, start, end, output, row) => {
+    copyRange(output, row * units, out, start * units, (end - start) * units);
     onBatch(b);
   });
 }
@@ -98,17 +125,18 @@ export function* evaluateForward(
   onBatch: (batch: number, start: number, end: number, lossSum: number, correct: number) => void,
 ): Generator<void, void, void> {
   const classes = layers[layers.length - 1]!.units;
-  const rowsMax = Math.min(batchSize, n);
-  const batchLabels = allocateFloat32(rowsMax);
-  const loss: SoftmaxCrossEntropyArgs = {
-    logits: batchLabels, labels: batchLabels, classes, rowStart: 0, rowEnd: 0, scale: 1,
-    grad: allocateFloat32(rowsMax * classes), totals: allocateFloat64(2), rowLosses: null,
-  };
-  yield* runForward(layers, x, n, batchSize, (b, start, end, logits) => {
-    copyRange(labels, start, batchLabels, 0, end - start);
-    loss.logits = logits;
-    loss.rowEnd = end - start;
-    loss.totals.fill(0);
+  let loss: SoftmaxCrossEntropyArgs | null = null;
+  yield* runForward(layers, x, n, batchSize, (b, start, end, logits, row) => {
+    // The round's logits buffer is the same every batch: the loss's buffers match it, made once.
+    loss ??= {
+      logits, labels: allocateFloat32(logits.length / classes), classes, rowStart: 0, rowEnd: 0, scale: 1,
+      grad: allocateFloat32(logits.length), totals: allocateFloat64(2), rowLosses: null,
+    };
+    copyRange(labels, start, loss.labels, row, end - start);
+    loss.rowStart = row;
+    loss.rowEnd = row + (end - start);
+    loss.totals[0] = 0;
+    loss.totals[1] = 0;
     kernels.softmaxCrossEntropy(loss);
     onBatch(b, start, end, loss.totals[0]!, loss.totals[1]!);
   }, true);

@@ -3,8 +3,9 @@
  * the ops (which carry their own gradients).
  */
 import type { Tensor } from '../tensor/tensor.js';
+import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
 export type Activation = (x: Tensor) => Tensor;
@@ -21,10 +22,10 @@ export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];
 
 /** The activation named `name`; null or undefined mean linear, as in Keras. */
 export function getActivation(name: ActivationName | null | undefined, where: string): Activation {
-  const activation = ACTIVATIONS[(name ?? 'linear') as ActivationName];
+  const activation = typeof (name ?? 'linear') === 'string' ? ownEntry(ACTIVATIONS, name ?? 'linear') : undefined;
   if (!activation) {
     throw new ValueError(
-      `${where}: unknown activation '${String(name)}'.${suggestClosest(String(name), ACTIVATION_NAMES)} ` +
+      `${where}: unknown activation ${describeValue(name)}.${typeof name === 'string' ? suggestClosest(name, ACTIVATION_NAMES) : ''} ` +
         `Valid activations: ${ACTIVATION_NAMES.join(', ')}.`,
     );
   }

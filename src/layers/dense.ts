@@ -10,9 +10,10 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { DenseSpec } from './fused-spec.js';
-import type { Initializer } from './initializers.js';
-import { Layer, type BatchShape, type LayerArgs } from './layer.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { getInitializer, type Initializer } from './initializers.js';
+import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
+import { checkedOptions, optionalBoolean } from '../utils/options.js';
 
 export interface DenseArgs extends LayerArgs {
   /** 'relu', 'softmax', 'sigmoid', 'tanh' or 'linear'; none means linear. */
@@ -34,18 +35,23 @@ export class Dense extends Layer {
   bias: Tensor | null = null;
 
   constructor(units: number, args: DenseArgs = {}) {
-    super(args);
+    super(checkedOptions('Dense', args, [...LAYER_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']));
     if (!Number.isInteger(units) || units <= 0) {
       throw new ValueError(
-        `Layer "${this.name}": units must be a positive integer, the number of outputs. Received: units=${units}`,
+        `Layer "${this.name}": units must be a positive integer, the number of outputs` +
+          `${typeof units === 'object' && units !== null ? ' (the first argument; the options come second: new Dense(128, { activation }))' : ''}. Received: units=${describeValue(units)}`,
       );
     }
     this.units = units;
     this.activationName = args.activation ?? 'linear';
     this.activation = getActivation(this.activationName, `Layer "${this.name}"`);
+    optionalBoolean(`Layer "${this.name}"`, 'useBias', args.useBias);
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = args.kernelInitializer ?? 'glorot_uniform';
     this.biasInitializer = args.biasInitializer ?? 'zeros';
+    // Resolved now so that an unknown name fails here, as in Keras, not at build time.
+    getInitializer(this.kernelInitializer, `Layer "${this.name}"`);
+    getInitializer(this.biasInitializer, `Layer "${this.name}"`);
   }
 
   override build(inputShape: BatchShape): void {

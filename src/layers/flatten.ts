@@ -4,13 +4,18 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { FlattenSpec } from './fused-spec.js';
-import { Layer, type BatchShape, type LayerArgs } from './layer.js';
+import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
+import { describeValue, ValueError } from '../errors.js';
+import { checkedOptions } from '../utils/options.js';
 
 export class Flatten extends Layer {
   static override readonly className = 'Flatten';
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
+  constructor(args: LayerArgs & { dataFormat?: 'channels_last' } = {}) {
+    super(checkedOptions('Flatten', args, [...LAYER_OPTIONS, 'dataFormat']));
+    if (args.dataFormat !== undefined && args.dataFormat !== 'channels_last') {
+      throw new ValueError(`Flatten: only dataFormat 'channels_last' is supported. Received: dataFormat=${describeValue(args.dataFormat)}`);
+    }
   }
 
   call(inputs: Tensor): Tensor {

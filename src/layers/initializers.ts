@@ -14,8 +14,9 @@ import { randomUniform, zeros, full } from '../tensor/creation.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export type Initializer = (shape: Shape) => Tensor;
 
@@ -74,8 +75,11 @@ export const INITIALIZER_NAMES = Object.keys(INITIALIZERS);
 /** An initializer from its Keras name (snake_case or camelCase) or a function. */
 export function getInitializer(identifier: string | Initializer, where: string): Initializer {
   if (typeof identifier === 'function') return identifier;
+  if (typeof identifier !== 'string') {
+    throw new ValueError(`${where}: an initializer is a name (${INITIALIZER_NAMES.join(', ')}) or a function (shape) => Tensor. Received: ${describeValue(identifier)}`);
+  }
   const key = identifier.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const initializer = INITIALIZERS[key];
+  const initializer = ownEntry(INITIALIZERS, key);
   if (!initializer) {
     throw new ValueError(
       `${where}: unknown initializer '${identifier}'.${suggestClosest(identifier, INITIALIZER_NAMES)} ` +

@@ -8,11 +8,15 @@
  */
 import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
+import { requireTensor, Tensor } from '../tensor/tensor.js';
 import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
+import { optionalBoolean } from '../utils/options.js';
+
+/** The options every layer takes (see LayerArgs); a layer's own are added to these. */
+export const LAYER_OPTIONS = ['name', 'inputShape', 'trainable'] as const satisfies readonly (keyof LayerArgs)[];
 
 /** The most values one weight may hold: 2³⁰ float32s, 4 GiB (also under every engine's typed-array limit). */
 const MAX_WEIGHT_SIZE = 2 ** 30;
@@ -41,6 +45,13 @@ export abstract class Layer {
   private readonly ownWeights: Tensor[] = [];
 
   constructor(args: LayerArgs = {}) {
+    if (typeof args !== 'object' || args === null) {
+      throw new ValueError(`${new.target.className}: expected an options object such as { inputShape: [28, 28] }. Received: ${describeValue(args)}`);
+    }
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) {
+      throw new ValueError(`${new.target.className}: name must be a non-empty string. Received: name=${describeValue(args.name)}`);
+    }
+    optionalBoolean(new.target.className, 'trainable', args.trainable);
     this.name = args.name ?? uniqueName(toSnakeCase(this.className));
     this.trainable = args.trainable ?? true;
     if (args.inputShape !== undefined) {
@@ -48,7 +59,7 @@ export abstract class Layer {
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
         throw new ValueError(
           `Layer "${this.name}": inputShape must be an array of positive integers, the shape of one sample ` +
-            `without the batch dimension (for 28×28 images: [28, 28]). Received: inputShape=${JSON.stringify(shape)}`,
+            `without the batch dimension (for 28×28 images: [28, 28]). Received: inputShape=${describeValue(shape)}`,
         );
       }
       this.batchInputShape = [null, ...shape];
@@ -84,6 +95,7 @@ export abstract class Layer {
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
   apply(inputs: Tensor): Tensor {
+    requireTensor(inputs, `Layer "${this.name}"`);
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
     return this.call(inputs);
   }

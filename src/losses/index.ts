@@ -4,6 +4,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
+import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, ValueError } from '../errors.js';
 
@@ -38,7 +39,7 @@ export function getLoss(identifier: LossIdentifier): Loss {
         `Received: loss=${describeValue(identifier)}`,
     );
   }
-  const factory = LOSS_FACTORIES[toSnakeCase(identifier)];
+  const factory = ownEntry(LOSS_FACTORIES, toSnakeCase(identifier));
   if (!factory) {
     throw new ValueError(
       `Unknown loss: '${identifier}'.${suggestClosest(identifier, LOSS_NAMES)} Valid losses: ${LOSS_NAMES.join(', ')}.`,

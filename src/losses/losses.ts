@@ -15,6 +15,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
 import { checkDenseTargets, checkSparseTargets, sparseLabels } from './labels.js';
 import { ValueError } from '../errors.js';
+import { checkOptions, optionalBoolean } from '../utils/options.js';
 
 /** Keras's backend.epsilon(): the fuzz factor that keeps log away from 0. */
 export const EPSILON = 1e-7;
@@ -37,13 +38,20 @@ export interface CrossentropyOptions {
   fromLogits?: boolean;
 }
 
+/** The checked `fromLogits` of a crossentropy's options; false by default. */
+function fromLogitsOption(where: string, options: CrossentropyOptions | undefined): boolean {
+  checkOptions(where, options, ['fromLogits'] satisfies (keyof CrossentropyOptions)[]);
+  optionalBoolean(where, 'fromLogits', options?.fromLogits);
+  return options?.fromLogits ?? false;
+}
+
 /** Integer labels against predicted class probabilities (or logits). */
 export class SparseCategoricalCrossentropy implements Loss {
   readonly name = 'sparse_categorical_crossentropy';
   readonly fromLogits: boolean;
 
   constructor(options: CrossentropyOptions = {}) {
-    this.fromLogits = options.fromLogits ?? false;
+    this.fromLogits = fromLogitsOption('SparseCategoricalCrossentropy', options);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -64,7 +72,7 @@ export class CategoricalCrossentropy implements Loss {
   readonly fromLogits: boolean;
 
   constructor(options: CrossentropyOptions = {}) {
-    this.fromLogits = options.fromLogits ?? false;
+    this.fromLogits = fromLogitsOption('CategoricalCrossentropy', options);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -83,6 +91,10 @@ export class CategoricalCrossentropy implements Loss {
 /** The mean of the squared differences over the last axis, then over the batch. */
 export class MeanSquaredError implements Loss {
   readonly name = 'mean_squared_error';
+
+  constructor(options: Record<string, never> = {}) {
+    checkOptions('MeanSquaredError', options, []);
+  }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     requireSameShape(yTrue, yPred, this.name);

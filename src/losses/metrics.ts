@@ -12,7 +12,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { sparseLabels } from './labels.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => number;
 
@@ -83,6 +83,6 @@ export const METRIC_NAMES = ['accuracy', 'acc', ...Object.keys(NAMED_METRICS)];
 /** Throws, listing the valid names and the closest one, unless `identifier` names a metric. */
 export function requireKnownMetric(identifier: unknown): void {
   if (typeof identifier === 'string' && METRIC_NAMES.includes(identifier.toLowerCase())) return;
-  const name = String(identifier);
+  const name = typeof identifier === 'string' ? identifier : describeValue(identifier);
   throw new ValueError(`Unknown metric: '${name}'.${suggestClosest(name, METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
 }

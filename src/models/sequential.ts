@@ -20,8 +20,10 @@ import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, 
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predict, predictAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
+import { prepareThreads } from '../training/executor.js';
 import type { DataLike } from '../training/inputs.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { checkedOptions, isCallable } from '../utils/options.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
@@ -32,14 +34,15 @@ export class Sequential extends Layer {
   stopTraining = false;
 
   constructor(layers: readonly Layer[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
-    super(args);
+    super(checkedOptions('Sequential', args, ['name', 'trainable']));
+    if (!Array.isArray(layers)) throw new ValueError(`Sequential: the first argument is the list of layers. Received: ${describeValue(layers)}`);
     for (const layer of layers) this.add(layer);
   }
 
   /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
-      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${String(layer)}`);
+      throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${describeValue(layer)}`);
     }
     if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
@@ -100,6 +103,7 @@ export class Sequential extends Layer {
 
   /** Prints the Keras summary table (to console.log unless `printFn` is given). */
   summary(printFn: (line: string) => void = console.log): void {
+    if (!isCallable(printFn)) throw new ValueError(`summary(): printFn must be a function called with each line. Received: ${describeValue(printFn)}`);
     const inputShape = this.builtInputShape;
     if (inputShape === null) {
       throw new RuntimeError(
@@ -144,6 +148,7 @@ export class Sequential extends Layer {
   /** Chooses the optimizer, the loss and the metrics for training. */
   compile(args: CompileArgs): void {
     this.compiled = new CompileSettings(args);
+    prepareThreads();
   }
 
   /** Trains for `epochs` passes over (x, y); resolves to the History. */

@@ -12,9 +12,9 @@
  * TF.js instead divides by (√v̂ + ε) with v̂ = v/(1 − β₂ᵗ): the same up to
  * where ε sits. We follow Keras.
  */
-import { Optimizer } from './optimizer.js';
+import { Optimizer, optimizerOptions } from './optimizer.js';
 import { kernels } from '../tensor/kernels/index.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -30,15 +30,16 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
 
   /** Keras's defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
-  constructor(options: AdamOptions = {}) {
+  constructor(args: AdamOptions | number = {}) {
+    const options = optimizerOptions('Adam', args, ['learningRate', 'beta1', 'beta2', 'epsilon']);
     super(options.learningRate ?? 0.001, 'Adam');
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(value >= 0 && value < 1)) throw new ValueError(`Adam: ${key} must be in [0, 1). Received: ${key}=${value}`);
+      if (!(typeof value === 'number' && value >= 0 && value < 1)) throw new ValueError(`Adam: ${key} must be in [0, 1). Received: ${key}=${describeValue(value)}`);
     }
-    if (!(this.epsilon >= 0)) throw new ValueError(`Adam: epsilon must be non-negative. Received: epsilon=${this.epsilon}`);
+    if (!(typeof this.epsilon === 'number' && this.epsilon >= 0)) throw new ValueError(`Adam: epsilon must be non-negative. Received: epsilon=${describeValue(this.epsilon)}`);
   }
 
   get slotCount(): number {

@@ -1,11 +1,12 @@
 /**
  * Resolving the optimizer given to `compile`: 'adam', 'sgd' (any case), or an instance.
  */
+import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { Adam } from './adam.js';
 import { Optimizer } from './optimizer.js';
 import { SGD } from './sgd.js';
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export { Adam, type AdamOptions } from './adam.js';
 export { Optimizer } from './optimizer.js';
@@ -20,10 +21,11 @@ export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_FACTORIES);
 
 export function getOptimizer(identifier: string | Optimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
-  const factory = typeof identifier === 'string' ? OPTIMIZER_FACTORIES[identifier.toLowerCase()] : undefined;
+  const factory = typeof identifier === 'string' ? ownEntry(OPTIMIZER_FACTORIES, identifier.toLowerCase()) : undefined;
   if (!factory) {
+    const name = typeof identifier === 'string' ? identifier : '';
     throw new ValueError(
-      `Unknown optimizer: '${String(identifier)}'.${suggestClosest(String(identifier), OPTIMIZER_NAMES)} ` +
+      `Unknown optimizer: ${describeValue(identifier)}.${suggestClosest(name, OPTIMIZER_NAMES)} ` +
         `Valid optimizers: ${OPTIMIZER_NAMES.join(', ')}, or an Optimizer instance.`,
     );
   }

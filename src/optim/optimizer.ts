@@ -5,7 +5,8 @@
  */
 import { allocateFloat32, sharedCopy } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
+import { checkOptions } from '../utils/options.js';
 
 export abstract class Optimizer {
   /** The Keras name, e.g. "adam". */
@@ -21,8 +22,8 @@ export abstract class Optimizer {
 
   constructor(learningRate: number, className: string = new.target.name) {
     this.className = className;
-    if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new ValueError(`${className}: learningRate must be a positive number. Received: learningRate=${learningRate}`);
+    if (!(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
+      throw new ValueError(`${className}: learningRate must be a positive number. Received: learningRate=${describeValue(learningRate)}`);
     }
     this.learningRate = learningRate;
   }
@@ -118,3 +119,15 @@ export abstract class Optimizer {
     return n;
   }
 }
+
+/**
+ * An optimizer's options, checked by name: an object of the `allowed` keys,
+ * or a number, which Keras's positional form makes the learning rate
+ * (`new Adam(0.01)`, `SGD(0.1)`).
+ */
+export function optimizerOptions<T extends { learningRate?: number }>(where: string, options: T | number | undefined, allowed: readonly (keyof T & string)[]): T {
+  if (typeof options === 'number') return { learningRate: options } as T;
+  checkOptions(where, options, allowed);
+  return options ?? ({} as T);
+}
+

@@ -6,9 +6,10 @@
  *     momentum μ:   m ← μm − lr·g;   θ ← θ + m
  *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
  */
-import { Optimizer } from './optimizer.js';
+import { Optimizer, optimizerOptions } from './optimizer.js';
 import { kernels } from '../tensor/kernels/index.js';
-import { ValueError } from '../errors.js';
+import { optionalBoolean } from '../utils/options.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export interface SGDOptions {
   learningRate?: number;
@@ -22,12 +23,14 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   /** Keras's defaults: lr 0.01, no momentum. */
-  constructor(options: SGDOptions = {}) {
+  constructor(args: SGDOptions | number = {}) {
+    const options = optimizerOptions('SGD', args, ['learningRate', 'momentum', 'nesterov']);
     super(options.learningRate ?? 0.01, 'SGD');
+    optionalBoolean('SGD', 'nesterov', options.nesterov);
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) {
-      throw new ValueError(`SGD: momentum must be in [0, 1]. Received: momentum=${this.momentum}`);
+    if (!(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ValueError(`SGD: momentum must be in [0, 1]. Received: momentum=${describeValue(this.momentum)}`);
     }
   }
 

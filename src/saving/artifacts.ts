@@ -19,6 +19,7 @@
  * of model.json, checking every field on the way in.
  */
 import { describeValue, FileFormatError } from '../errors.js';
+import { parseJSONFile } from '../utils/json.js';
 
 /** One manifest entry: a named array of `shape`, stored as `dtype`. `group: 'optimizer'` marks optimizer state. */
 export interface WeightSpec {
@@ -131,16 +132,7 @@ export function modelJSONFromArtifacts(artifacts: ModelArtifacts, weightPaths: s
  * does not). Returns the artifacts without weight data, and the manifest's groups.
  */
 export function parseModelJSON(text: string, source: string): { artifacts: ModelArtifacts; groups: WeightsGroup[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new FileFormatError(
-      source,
-      `${source}: not valid JSON, so not a model.json; the file is truncated or corrupt. ` +
-        `Received: ${(error as Error).message}`,
-    );
-  }
+  const json = parseJSONFile(text, source, 'model.json');
   if (!isObject(json)) {
     throw new FileFormatError(source, `${source}: expected a JSON object with modelTopology and weightsManifest. Received: ${describeValue(json)}`);
   }
@@ -173,26 +165,36 @@ function checkGroup(group: unknown, where: string, source: string): WeightsGroup
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
     throw new FileFormatError(source, `${where}.paths must be a non-empty list of file names. Received: paths=${describeValue(paths)}`);
   }
-  const escaping = (paths as string[]).find((path) => !staysBeside(path));
-  if (escaping !== undefined) {
-    throw new FileFormatError(
-      source,
-      `${where}.paths must name files relative to the model.json, in its directory or below it (no absolute path, ` +
-        `URL or '..'), so a model file cannot make the loader read elsewhere. Received: '${escaping}'`,
-    );
-  }
   if (!Array.isArray(weights)) throw new FileFormatError(source, `${where}.weights must be a list. Received: weights=${describeValue(weights)}`);
   return { paths: paths as string[], weights: weights as WeightSpec[] };
 }
 
 /**
- * Whether a weights path stays beside its model.json: relative (no leading
- * slash, drive letter or URL scheme) and without a '..' segment. Every
- * handler (disk, HTTP, picked files) loads only such paths.
+ * Checks the artifacts a handler gave or was given (`source` names it in
+ * errors): an object whose weightSpecs, if any, is a list and whose
+ * weightData, if any, is an ArrayBuffer or a list of them. The topology and
+ * trainingConfig are checked later by whoever reads them.
  */
-function staysBeside(path: string): boolean {
-  if (/^[\\/]|^[a-z][a-z0-9+.-]*:/i.test(path)) return false;
-  return !path.split(/[\\/]/).includes('..');
+export function checkArtifacts(artifacts: unknown, source: string): ModelArtifacts {
+  if (!isObject(artifacts)) {
+    throw new FileFormatError(source, `${source}: expected model artifacts, an object { modelTopology, weightSpecs, weightData }. Received: ${describeValue(artifacts)}`);
+  }
+  const { weightSpecs, weightData, format } = artifacts;
+  if (weightSpecs !== undefined && !Array.isArray(weightSpecs)) {
+    throw new FileFormatError(source, `${source}: weightSpecs must be a list of { name, shape, dtype }. Received: weightSpecs=${describeValue(weightSpecs)}`);
+  }
+  const isBuffer = (b: unknown) => b instanceof ArrayBuffer;
+  if (weightData !== undefined && !isBuffer(weightData) && !(Array.isArray(weightData) && weightData.every(isBuffer))) {
+    throw new FileFormatError(source, `${source}: weightData must be an ArrayBuffer or a list of them. Received: weightData=${describeValue(weightData)}`);
+  }
+  const { sources } = artifacts;
+  if (sources !== undefined && !(isObject(sources) && Object.values(sources).every((v) => v === undefined || typeof v === 'string'))) {
+    throw new FileFormatError(source, `${source}: sources, if given, names where the artifacts came from: { modelJSON, weights } as strings. Received: sources=${describeValue(sources)}`);
+  }
+  if (format !== undefined && typeof format !== 'string') {
+    throw new FileFormatError(source, `${source}: format must be a string such as 'layers-model'. Received: format=${describeValue(format)}`);
+  }
+  return artifacts as ModelArtifacts;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

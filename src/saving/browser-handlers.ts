@@ -40,7 +40,7 @@ export class HTTPHandler implements IOHandler {
   async load(): Promise<ModelArtifacts> {
     const text = new TextDecoder().decode(await this.fetchBytes(this.url, 'model.json'));
     const { artifacts, groups } = parseModelJSON(text, this.url);
-    const urls = weightPaths(groups).map((path) => new URL(path, this.url).href);
+    const urls = weightPaths(groups, this.url).map((path) => new URL(path, this.url).href);
     artifacts.weightData = await Promise.all(urls.map((url) => this.fetchBytes(url, `a weights file listed in ${this.url}`)));
     artifacts.sources = { modelJSON: this.url, weights: urls.join(' + ') };
     return artifacts;
@@ -65,9 +65,24 @@ export class HTTPHandler implements IOHandler {
   }
 }
 
-/** Every weights path, in manifest order (their bytes are concatenated in that order). */
-function weightPaths(groups: readonly WeightsGroup[]): string[] {
-  return groups.flatMap((group) => group.paths);
+/**
+ * Every weights path, in manifest order (their bytes are concatenated in
+ * that order), each checked to stay beside the model.json: relative (no
+ * leading slash, drive letter or URL scheme) and without a '..' segment, as
+ * on disk (weight-paths.ts), so a model file cannot make the loader fetch
+ * from elsewhere.
+ */
+function weightPaths(groups: readonly WeightsGroup[], source: string): string[] {
+  const paths = groups.flatMap((group) => group.paths);
+  const escaping = paths.find((path) => /^[\\/]|^[a-z][a-z0-9+.-]*:/i.test(path) || path.split(/[\\/]/).includes('..'));
+  if (escaping !== undefined) {
+    throw new FileFormatError(
+      source,
+      `${source}: weightsManifest paths must name files relative to the model.json, in its directory or below it ` +
+        `(no absolute path, URL or '..'), so a model file cannot make the loader read elsewhere. Received: '${escaping}'`,
+    );
+  }
+  return paths;
 }
 
 /**
@@ -271,7 +286,7 @@ export class BrowserFilesHandler implements IOHandler {
       if (byName.has(file.name)) throw new ValueError(`io.browserFiles: two weights files are named '${file.name}'. Received: ${weightFiles.map((f) => f.name).join(', ')}`);
       byName.set(file.name, file);
     }
-    const paths = weightPaths(groups);
+    const paths = weightPaths(groups, jsonFile.name);
     const names = paths.map((path) => path.split('/').pop()!);
     const missing = names.filter((name) => !byName.has(name));
     if (missing.length > 0) {

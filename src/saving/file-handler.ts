@@ -11,14 +11,18 @@
  * the directory or the .json file, and finds the binary files through the
  * manifest's `paths`, relative to the .json file's directory.
  *
- * Each file is written by `writeFileAtomic` (temporary file, flush, rename),
- * weights first and the .json last: the .json names the weights, so a crash
- * between the two leaves the previous model.json, never one pointing at
- * missing data. Node modules are loaded inside the functions (dynamic
+ * A save replaces the pair of files all or nothing (model-files.ts): the
+ * weights go to a file no model.json names yet, then the .json is renamed
+ * into place naming it. Loading confines the weights files to the model's
+ * directory (weight-paths.ts) and checks every size before reading. Node modules are loaded inside the functions (dynamic
  * import), so merely importing tinykeras in a browser does not fail.
  */
-import { FileFormatError, ValueError } from '../errors.js';
-import { isNode, messageOf, pathKind, readFileBytes, writeFileAtomic } from '../data/node-files.js';
+import { describeValue, FileFormatError, TinykerasError, ValueError } from '../errors.js';
+import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
+import { isNode, messageOf, pathKind } from '../data/node-files.js';
+import { serialised, writeModelFiles } from './model-files.js';
+import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
+import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { describeSave, joinBuffers, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 
 export class FileHandler implements IOHandler {
@@ -26,6 +30,7 @@ export class FileHandler implements IOHandler {
   readonly path: string;
 
   constructor(path: string) {
+    if (typeof path !== 'string') throw new ValueError(`io.fileSystem: expected a path string. Received: ${describeValue(path)}`);
     if (!isNode()) {
       throw new ValueError(
         `Saving to or loading from a path needs Node.js. In a browser use 'downloads://name' to save, ` +
@@ -37,38 +42,59 @@ export class FileHandler implements IOHandler {
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
-    const { jsonPath, weightsFile } = await this.layout();
-    const nodePath = await import('node:path');
-    const weightsPath = nodePath.join(nodePath.dirname(jsonPath), weightsFile);
-    await writeFileAtomic(weightsPath, new Uint8Array(joinBuffers(artifacts.weightData)));
-    await writeFileAtomic(jsonPath, JSON.stringify(modelJSONFromArtifacts(artifacts, [weightsFile])));
+    const bytes = new Uint8Array(joinBuffers(artifacts.weightData));
+    // Queued before the first await, so that saves to one path run in the order they were called.
+    let jsonPath = this.path;
+    try {
+      await serialised(queueKey(this.path), async () => {
+        const layout = await this.layout();
+        jsonPath = layout.jsonPath;
+        const { weightsFile } = layout;
+        await writeModelFiles(jsonPath, weightsFile, bytes, (chosen) => JSON.stringify(modelJSONFromArtifacts(artifacts, [chosen])));
+      });
+    } catch (error) {
+      if (error instanceof TinykerasError) throw error;
+      throw new FileFormatError(
+        jsonPath,
+        `${jsonPath}: could not save the model; whatever was saved there before is unchanged. Received: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
     return describeSave(artifacts);
   }
 
   async load(): Promise<ModelArtifacts> {
+    return serialised(queueKey(this.path), () => this.read());
+  }
+
+  /** Reads model.json and its weights files, every path and size checked before the weights are read. */
+  private async read(): Promise<ModelArtifacts> {
     const nodePath = await import('node:path');
     const kind = await pathKind(this.path);
     if (kind === 'missing') throw new FileFormatError(this.path, `${this.path}: no such file or directory; expected a model directory or its model.json.`);
     const jsonPath = kind === 'directory' ? nodePath.join(this.path, 'model.json') : this.path;
-    if (kind === 'directory' && (await pathKind(jsonPath)) !== 'file') {
+    if (kind === 'directory' && (await pathKind(jsonPath)) === 'missing') {
       throw new FileFormatError(jsonPath, `${jsonPath}: no such file; a saved model directory holds model.json and weights.bin.`);
     }
-    const text = new TextDecoder().decode(await readFileBytes(jsonPath));
+    const text = new TextDecoder().decode(await readRegularFile(jsonPath, { maxBytes: MAX_MODEL_JSON_BYTES, role: 'model.json' }));
     const { artifacts, groups } = parseModelJSON(text, jsonPath);
 
-    const dir = nodePath.dirname(jsonPath);
-    const files = groups.flatMap((g) => g.paths).map((p) => nodePath.join(dir, p));
+    // Every path is confined to the model's directory and every size known before a byte of weights is read.
+    const files = await confinedWeightPaths(groups.flatMap((g) => g.paths), jsonPath);
+    const expected = manifestByteLength(artifacts.weightSpecs ?? [], jsonPath);
+    const role = `weights file listed in ${jsonPath}'s weightsManifest`;
+    const sizes: number[] = [];
+    for (const file of files) sizes.push(await statRegularFile(file.real, { maxBytes: Infinity, role }).catch(renameError(file)));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const weightsSource = files.map((f) => f.path).join(' + ');
+    if (total !== expected) throw new FileFormatError(files[0]?.path ?? jsonPath, byteCountMessage(weightsSource, expected, artifacts.weightSpecs?.length ?? 0, total));
     const buffers: ArrayBuffer[] = [];
-    for (const file of files) {
-      try {
-        const bytes = await readFileBytes(file);
-        buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-      } catch (error) {
-        throw new FileFormatError(file, `${file}: cannot read this weights file, listed in ${jsonPath}'s weightsManifest. Received: ${messageOf(error)}`);
-      }
+    for (const [i, file] of files.entries()) {
+      const bytes = await readRegularFile(file.real, { maxBytes: sizes[i]!, role }).catch(renameError(file));
+      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     }
     artifacts.weightData = buffers;
-    artifacts.sources = { modelJSON: jsonPath, weights: files.join(' + ') };
+    artifacts.sources = { modelJSON: jsonPath, weights: weightsSource };
     return artifacts;
   }
 
@@ -86,4 +112,35 @@ export class FileHandler implements IOHandler {
     const stem = base.slice(0, -'.json'.length).replace(/\.weights$/, '');
     return { jsonPath: this.path, weightsFile: `${stem}.weights.bin` };
   }
+}
+
+/** The largest model.json read: 64 MiB, hundreds of times any real one (its weights are in the binary files). */
+const MAX_MODEL_JSON_BYTES = 64 << 20;
+
+/** Errors about a weights file name the path as listed, not the real path it resolved to. */
+function renameError(file: WeightFile) {
+  return (error: unknown): never => {
+    if (error instanceof FileFormatError && file.real !== file.path) {
+      throw new FileFormatError(file.path, error.message.split(file.real).join(file.path));
+    }
+    throw error;
+  };
+}
+
+/**
+ * The key under which operations on one saved model are queued, computed
+ * without awaiting anything (so that the queue keeps call order): the
+ * absolute path with '.', '..' and repeated slashes resolved, and a final
+ * '/model.json' dropped, so 'm', './m/' and 'm/model.json' share a queue.
+ */
+function queueKey(path: string): string {
+  const absolute = path.startsWith('/') ? path : `${process.cwd()}/${path}`;
+  const parts: string[] = [];
+  for (const part of absolute.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  if (parts[parts.length - 1] === 'model.json') parts.pop();
+  return `/${parts.join('/')}`;
 }

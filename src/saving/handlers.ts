@@ -13,7 +13,9 @@
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { BrowserFilesHandler, HTTPHandler, IndexedDBHandler, LocalStorageHandler } from './browser-handlers.js';
-import { describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { checkArtifacts, describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../utils/json.js';
+import { isCallable } from '../utils/options.js';
 
 /**
  * Keeps the artifacts in memory. `save` stores a copy and `load` returns a
@@ -23,7 +25,7 @@ export class MemoryHandler implements IOHandler {
   private stored: ModelArtifacts | null;
 
   constructor(artifacts?: ModelArtifacts) {
-    this.stored = artifacts === undefined ? null : copyArtifacts(artifacts);
+    this.stored = artifacts === undefined ? null : copyArtifacts(checkArtifacts(artifacts, 'io.fromMemory()'));
   }
 
   /** The saved artifacts (a copy), or null before the first save. */
@@ -32,7 +34,7 @@ export class MemoryHandler implements IOHandler {
   }
 
   async save(artifacts: ModelArtifacts): Promise<SaveResult> {
-    this.stored = copyArtifacts(artifacts);
+    this.stored = copyArtifacts(checkArtifacts(artifacts, 'memory'));
     return describeSave(artifacts);
   }
 
@@ -44,7 +46,14 @@ export class MemoryHandler implements IOHandler {
 
 function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
   const { weightData, sources: _sources, ...json } = artifacts;
-  const copy: ModelArtifacts = structuredClone(json);
+  let copy: ModelArtifacts;
+  try {
+    // A depth check first: structuredClone recurses, and JSON of any depth would exhaust the stack.
+    if (jsonDepth(JSON.stringify(json) ?? '', MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    copy = structuredClone(json);
+  } catch (error) {
+    throw new ValueError(`io.memory: the model artifacts must be plain JSON data (objects, arrays, strings, numbers) besides weightData. Received: ${(error as Error).message}`);
+  }
   if (weightData !== undefined) copy.weightData = joinBuffers(weightData).slice(0);
   return copy;
 }
@@ -56,7 +65,7 @@ function copyArtifacts(artifacts: ModelArtifacts): ModelArtifacts {
  */
 export class BrowserDownloads implements IOHandler {
   constructor(readonly name = 'model') {
-    if (name === '' || /[\\/]/.test(name)) {
+    if (typeof name !== 'string' || name === '' || /[\\/]/.test(name)) {
       throw new ValueError(`downloads://: the name must be a plain file name without slashes. Received: name=${describeValue(name)}`);
     }
   }
@@ -161,11 +170,14 @@ export const io = {
   /** An empty in-memory handler: save to it, read `.artifacts`, load from it. */
   memory: () => new MemoryHandler(),
   /** A handler whose save() calls `saveFn` with the artifacts (TF.js's `tf.io.withSaveHandler`). */
-  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => ({
-    async save(artifacts) {
-      return (await saveFn(artifacts)) ?? describeSave(artifacts);
-    },
-  }),
+  withSaveHandler: (saveFn: (artifacts: ModelArtifacts) => Promise<SaveResult | void> | SaveResult | void): IOHandler => {
+    if (!isCallable(saveFn)) throw new ValueError(`io.withSaveHandler: expected a function called with the artifacts. Received: ${describeValue(saveFn)}`);
+    return {
+      async save(artifacts) {
+        return (await saveFn(artifacts)) ?? describeSave(artifacts);
+      },
+    };
+  },
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
   /** Loads model.json and its weights files from an http(s) URL (TF.js's `tf.io.http`); `requestInit` goes to fetch. */
@@ -173,5 +185,8 @@ export const io = {
   /** Loads from files the user picked, model.json first (TF.js's `tf.io.browserFiles`). */
   browserFiles: (files: ArrayLike<File>) => new BrowserFilesHandler(files),
   /** Files on disk under Node (`'file://path'` or a plain path); a ValueError elsewhere. */
-  fileSystem: (path: string) => resolveHandler(path.startsWith('file://') ? path : `file://${path}`, 'load', 'io.fileSystem'),
+  fileSystem: (path: string) => {
+    if (typeof path !== 'string') throw new ValueError(`io.fileSystem: expected a path string. Received: ${describeValue(path)}`);
+    return resolveHandler(/^file:\/\//i.test(path) ? path : `file://${path}`, 'load', 'io.fileSystem');
+  },
 };

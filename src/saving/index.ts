@@ -26,13 +26,14 @@
  */
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { IOHandler, ModelArtifacts, SaveResult } from './artifacts.js';
+import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
 import type { ModelFactory, SavableModel } from './savable.js';
 import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
 import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
@@ -59,6 +60,7 @@ export interface LoadOptions {
 export async function saveModel(model: SavableModel, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const where = 'save()';
   requireSequential(model, where);
+  checkTypedOptions(where, options, { includeOptimizer: 'boolean' } satisfies Record<keyof SaveOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'save', where);
   const artifacts: ModelArtifacts = { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null };
   const weights = namedWeightsOf(model);
@@ -83,14 +85,16 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
  * passes `make`, which constructs the Sequential).
  */
 export async function loadModel<M extends SavableModel>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
+  checkTypedOptions('loadModel()', options, { compile: 'boolean' } satisfies Record<keyof LoadOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
-  const artifacts = await handler.load!();
+  const artifacts = checkArtifacts(await handler.load!(), 'loadModel(): the handler\'s artifacts');
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
 
   // Everything is checked first; the new model is only written once nothing can fail.
-  const model = modelFromTopology(artifacts.modelTopology, jsonSource, make);
   const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource);
+  const modelValues = entries.reduce((n, e) => n + (e.group === 'optimizer' ? 0 : e.values.length), 0);
+  const model = modelFromTopology(artifacts.modelTopology, jsonSource, make, modelValues);
   const copies = checkModelWeights(model, entries.filter((e) => e.group !== 'optimizer'), jsonSource);
   let restoreOptimizer = () => {};
   if (options.compile !== false && artifacts.trainingConfig !== undefined && artifacts.trainingConfig !== null) {
@@ -144,7 +148,7 @@ export async function loadWeights(model: SavableModel, pathOrHandler: string | I
   requireSequential(model, where);
   const handler = resolveHandler(pathOrHandler, 'load', where);
   requireBuilt(model, where);
-  const artifacts = await handler.load!();
+  const artifacts = checkArtifacts(await handler.load!(), `${where}: the handler's artifacts`);
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
   const entries = decodeWeights(artifacts.weightSpecs, artifacts.weightData, jsonSource, dataSource).filter((e) => e.group !== 'optimizer');

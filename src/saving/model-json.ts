@@ -31,6 +31,7 @@ import { toSnakeCase } from '../layers/naming.js';
 import type { ModelFactory, SavableModel } from './savable.js';
 import { zeros } from '../tensor/creation.js';
 import type { Shape } from '../tensor/shape.js';
+import { ownEntry } from '../utils/registry.js';
 import { isObject } from './artifacts.js';
 
 export const TINYKERAS_VERSION = '0.1.0';
@@ -127,7 +128,7 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
   if (fromFile) return fromFile;
   const { kernel, bias } = Dense.initializersOf(layer);
   const describe = (identifier: unknown) => {
-    const known = typeof identifier === 'string' ? INITIALIZER_CLASSES[toSnakeCase(identifier)] : undefined;
+    const known = typeof identifier === 'string' ? ownEntry(INITIALIZER_CLASSES, toSnakeCase(identifier)) : undefined;
     return known ? structuredClone(known) : null;
   };
   return { kernel: describe(kernel), bias: describe(bias) };
@@ -141,8 +142,10 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
  * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (a Conv2D layer, a gelu activation).
+ * `maxValues` bounds the weight values the topology may build (the count the
+ * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
-export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>): M {
+export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>, maxValues = Infinity): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -177,7 +180,7 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
       throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(entry)}`);
     }
     const cfg = entry.config;
-    const at = `${where} ("${String(cfg.name ?? '?')}", ${entry.class_name})`;
+    const at = `${where} ("${typeof cfg.name === 'string' ? cfg.name : '?'}", ${entry.class_name})`;
     if (layers.length === 0) inputShape ??= readInputShape(cfg, at, source);
     if (entry.class_name === 'InputLayer') {
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
@@ -205,7 +208,30 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
         'the model cannot be built. Received: a model without an input shape',
     );
   }
+  const values = weightValueCount(layers, inputShape);
+  // The slack of 2^20 values (4 MiB) lets checkModelWeights name the weight that differs in a small mismatch.
+  if (values > maxValues + 2 ** 20) {
+    throw new FileFormatError(
+      source,
+      `${source}: modelTopology builds ${values} weight values, but weightsManifest declares ${maxValues}; ` +
+        `the topology and the weights do not belong together. Received: ${values} values`,
+    );
+  }
   return make(layers, name === undefined ? {} : { name });
+}
+
+/** How many weight values `layers` build on samples of `inputShape`, counted before anything is allocated. */
+function weightValueCount(layers: readonly Layer[], inputShape: readonly number[]): number {
+  let shape = [null, ...inputShape] as BatchShape;
+  let count = 0;
+  for (const layer of layers) {
+    if (layer instanceof Dense) {
+      const inputs = shape[shape.length - 1] ?? 0;
+      count += inputs * layer.units + (layer.useBias ? layer.units : 0);
+    }
+    shape = layer.computeOutputShape(shape);
+  }
+  return count;
 }
 
 interface CommonArgs {

@@ -66,25 +66,11 @@ export function decodeWeights(
   if (!Array.isArray(specs)) {
     throw new FileFormatError(manifestSource, `${manifestSource}: no weightsManifest, so no weights to load. Received: weightSpecs=${describeValue(specs)}`);
   }
-  const seen = new Set<string>();
-  const checked = specs.map((spec, i) => {
-    const entry = checkSpec(spec, `${manifestSource}: weightsManifest entry ${i}`, manifestSource);
-    if (seen.has(entry.name)) {
-      throw new FileFormatError(manifestSource, `${manifestSource}: the weight name '${entry.name}' appears twice in weightsManifest; names must be unique.`);
-    }
-    seen.add(entry.name);
-    return entry;
-  });
-
+  const checked = checkSpecs(specs, manifestSource);
   const buffer = joinBuffers(data);
-  const expected = checked.reduce((n, e) => n + e.size * BYTES_PER_VALUE[e.dtype], 0);
+  const expected = byteLengthOf(checked);
   if (buffer.byteLength !== expected) {
-    throw new FileFormatError(
-      dataSource,
-      `${dataSource}: expected ${expected} bytes for ${checked.length} weights in the manifest. ` +
-        `Received: ${buffer.byteLength} bytes. The file is ${buffer.byteLength < expected ? 'truncated' : 'longer than its manifest says'}, ` +
-        'or belongs to another model.json.',
-    );
+    throw new FileFormatError(dataSource, byteCountMessage(dataSource, expected, checked.length, buffer.byteLength));
   }
 
   const view = new DataView(buffer);
@@ -99,6 +85,41 @@ export function decodeWeights(
   });
 }
 
+/**
+ * The number of bytes the manifest entries `specs` declare, after checking
+ * every entry: what the weights files must hold together, known before any
+ * of them is read.
+ */
+export function manifestByteLength(specs: readonly WeightSpec[], manifestSource: string): number {
+  return byteLengthOf(checkSpecs(specs, manifestSource));
+}
+
+/** The message for weights files whose total length differs from what the manifest declares. */
+export function byteCountMessage(dataSource: string, expected: number, weightCount: number, received: number): string {
+  return (
+    `${dataSource}: expected ${expected} bytes for ${weightCount} weights in the manifest. ` +
+    `Received: ${received} bytes. The file is ${received < expected ? 'truncated' : 'longer than its manifest says'}, ` +
+    'or belongs to another model.json.'
+  );
+}
+
+function byteLengthOf(checked: readonly { dtype: WeightDtype; size: number }[]): number {
+  return checked.reduce((n, e) => n + e.size * BYTES_PER_VALUE[e.dtype], 0);
+}
+
+/** Checks every entry and that names are unique. */
+function checkSpecs(specs: readonly WeightSpec[], manifestSource: string) {
+  const seen = new Set<string>();
+  return specs.map((spec, i) => {
+    const entry = checkSpec(spec, `${manifestSource}: weightsManifest entry ${i}`, manifestSource);
+    if (seen.has(entry.name)) {
+      throw new FileFormatError(manifestSource, `${manifestSource}: the weight name '${entry.name}' appears twice in weightsManifest; names must be unique.`);
+    }
+    seen.add(entry.name);
+    return entry;
+  });
+}
+
 /** Checks one manifest entry's fields, naming the entry and the field on failure. */
 function checkSpec(spec: WeightSpec, where: string, source: string) {
   if (typeof spec !== 'object' || spec === null) throw new FileFormatError(source, `${where} must be an object with name, shape and dtype. Received: ${describeValue(spec)}`);
@@ -110,7 +131,7 @@ function checkSpec(spec: WeightSpec, where: string, source: string) {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new FileFormatError(source, `${at}: shape must be a list of non-negative integers. Received: shape=${describeValue(shape)}`);
   }
-  if (!DTYPES.includes(dtype as WeightDtype)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_VALUE, dtype)) {
     throw new FileFormatError(source, `${at}: unsupported dtype; tinykeras reads ${DTYPES.join(' and ')} weights. Received: dtype=${describeValue(dtype)}`);
   }
   if (spec.quantization !== undefined && spec.quantization !== null) {
@@ -121,5 +142,9 @@ function checkSpec(spec: WeightSpec, where: string, source: string) {
     );
   }
   const size = shape.reduce((n: number, d: number) => n * d, 1);
+  // 2^31 values (8 GiB) is past any typed array and any real weight; it also keeps the sums below exact.
+  if (!(size < 2 ** 31)) {
+    throw new FileFormatError(source, `${at}: the shape holds more values than any weight can (2^31). Received: shape=${describeValue(shape)}`);
+  }
   return { spec, name, shape: shape as number[], dtype: dtype as WeightDtype, size };
 }

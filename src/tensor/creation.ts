@@ -2,8 +2,8 @@
  * Making tensors: from nested arrays or typed arrays, filled with a constant,
  * or random from the library's seeded generator (see random.ts).
  */
-import { getGlobalGenerator, type RandomGenerator } from './random.js';
-import { sizeOf, type Shape } from './shape.js';
+import { getGlobalGenerator, RandomGenerator } from './random.js';
+import { checkShape, MAX_RANK, sizeOf, type Shape } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { describeValue, ValueError } from '../errors.js';
 
@@ -13,7 +13,12 @@ import { describeValue, ValueError } from '../errors.js';
  * Values are copied and stored as float32.
  */
 export function tensor(values: NestedArray | ArrayLike<number>, shape?: Shape): Tensor {
+  const isArrayLike = Array.isArray(values) || (ArrayBuffer.isView(values) && !(values instanceof DataView));
+  if (typeof values !== 'number' && !isArrayLike) {
+    throw new ValueError(`tensor: expected a number, nested arrays of numbers, or a typed array. Received: ${describeValue(values)}`);
+  }
   if (shape !== undefined) {
+    checkShape(shape, 'tensor');
     const flat = typeof values === 'number' ? [values] : flattenNested(values as NestedArray[]);
     return new Tensor(Float32Array.from(flat), shape);
   }
@@ -26,6 +31,7 @@ function inferNestedShape(values: NestedArray): number[] {
   const shape: number[] = [];
   let level: NestedArray = values;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_RANK) throw new ValueError(`tensor: the arrays are nested more than ${MAX_RANK} deep; a tensor has at most ${MAX_RANK} dimensions.`);
     shape.push(level.length);
     if (level.length === 0) break;
     level = level[0]!;
@@ -48,7 +54,7 @@ function flattenNested(values: NestedArray[] | ArrayLike<number>): number[] {
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new ValueError(
         `tensor: the nested arrays are ragged: ${path} should be an array of length ${shape[depth]}. ` +
-          `Received: ${Array.isArray(v) ? `an array of length ${v.length}` : String(v)}`,
+          `Received: ${Array.isArray(v) ? `an array of length ${v.length}` : describeValue(v)}`,
       );
     }
     v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
@@ -59,6 +65,7 @@ function flattenNested(values: NestedArray[] | ArrayLike<number>): number[] {
 
 /** All zeros. */
 export function zeros(shape: Shape): Tensor {
+  checkShape(shape, 'zeros');
   return new Tensor(new Float32Array(sizeOf(shape)), shape);
 }
 
@@ -69,11 +76,14 @@ export function ones(shape: Shape): Tensor {
 
 /** Every element equal to `value`. */
 export function full(shape: Shape, value: number): Tensor {
+  checkShape(shape, 'full');
+  if (typeof value !== 'number') throw new ValueError(`full: the fill value must be a number. Received: value=${describeValue(value)}`);
   return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
 }
 
 /** Uniform samples in [minval, maxval), from the seeded generator. */
 export function randomUniform(shape: Shape, minval = 0, maxval = 1, generator: RandomGenerator = getGlobalGenerator()): Tensor {
+  checkRandomArgs('randomUniform', shape, minval, maxval, generator);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * generator.uniform();
   return new Tensor(data, shape);
@@ -81,7 +91,14 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, generator: R
 
 /** Normal samples with the given mean and standard deviation, from the seeded generator. */
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, generator: RandomGenerator = getGlobalGenerator()): Tensor {
+  checkRandomArgs('randomNormal', shape, mean, stddev, generator);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + stddev * generator.normal();
   return new Tensor(data, shape);
+}
+
+function checkRandomArgs(where: string, shape: Shape, a: number, b: number, generator: RandomGenerator): void {
+  checkShape(shape, where);
+  if (typeof a !== 'number' || typeof b !== 'number') throw new ValueError(`${where}: the two parameters must be numbers. Received: ${describeValue(a)}, ${describeValue(b)}`);
+  if (!(generator instanceof RandomGenerator)) throw new ValueError(`${where}: generator must be a RandomGenerator. Received: ${describeValue(generator)}`);
 }

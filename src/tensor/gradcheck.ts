@@ -15,7 +15,8 @@
  */
 import { noGrad } from './autograd.js';
 import { Tensor } from './tensor.js';
-import { ShapeError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
+import { checkTypedOptions, isCallable } from '../utils/options.js';
 
 export interface GradCheckOptions {
   /** Finite-difference step; 1e-2 by default. */
@@ -55,6 +56,11 @@ export function checkGradients(
   inputs: Tensor[],
   options: GradCheckOptions = {},
 ): GradCheckResult {
+  if (!isCallable(f)) throw new ValueError(`checkGradients: f must be a function of the input tensors. Received: ${describeValue(f)}`);
+  if (!Array.isArray(inputs) || !inputs.every((x) => x instanceof Tensor)) {
+    throw new ValueError(`checkGradients: inputs must be a list of Tensors. Received: ${describeValue(inputs)}`);
+  }
+  checkTypedOptions('checkGradients', options, { step: 'number', rtol: 'number', atol: 'number' });
   const h = options.step ?? 1e-2;
   const rtol = options.rtol ?? 1e-2;
   const atol = options.atol ?? 1e-3;
@@ -65,6 +71,7 @@ export function checkGradients(
     x.grad = null;
   }
   const output = f(...inputs);
+  if (!(output instanceof Tensor)) throw new ValueError(`checkGradients: f must return a scalar Tensor. Received: ${describeValue(output)}`);
   if (output.size !== 1) {
     throw new ShapeError(`checkGradients: f must return a scalar. Received: shape=[${output.shape.join(', ')}]`);
   }

@@ -6,7 +6,7 @@
  * The generator is xoshiro128** (Blackman & Vigna), seeded through splitmix32:
  * small, fast on 32-bit integer arithmetic, and statistically sound.
  */
-import { ValueError } from '../errors.js';
+import { describeValue, ValueError } from '../errors.js';
 
 export class RandomGenerator {
   private s0 = 0;
@@ -106,7 +106,7 @@ export function getGlobalGenerator(): RandomGenerator {
  */
 export function setRandomSeed(seed: number): void {
   if (!Number.isInteger(seed)) {
-    throw new ValueError(`setRandomSeed: the seed must be an integer. Received: seed=${seed}`);
+    throw new ValueError(`setRandomSeed: the seed must be an integer. Received: seed=${describeValue(seed)}`);
   }
   globalGenerator = new RandomGenerator(seed);
 }

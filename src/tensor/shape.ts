@@ -2,9 +2,32 @@
  * Shape helpers shared by every op: sizes, NumPy broadcasting, and the
  * outer × axis × inner split that lets one loop reduce along any axis.
  */
-import { ShapeError, ValueError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
 
 export type Shape = readonly number[];
+
+/** The most dimensions a tensor may have; far past any use, and it keeps the checks and printing cheap. */
+export const MAX_RANK = 32;
+/** The most values a tensor may hold: 2^30 float32s, 4 GiB, under every engine's typed-array limit. */
+export const MAX_TENSOR_SIZE = 2 ** 30;
+
+/**
+ * Throws a ValueError naming `where` unless `shape` is a list of at most
+ * MAX_RANK non-negative integers (or -1 where `allowInferred`, for reshape).
+ */
+export function checkShape(shape: unknown, where: string, allowInferred = false): asserts shape is number[] {
+  const min = allowInferred ? -1 : 0;
+  if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= min)) {
+    throw new ValueError(
+      `${where}: every dimension must be a non-negative integer${allowInferred ? ' (one may be -1, to be inferred)' : ''}; ` +
+        `a shape is a list of at most ${MAX_RANK} of them, such as [2, 3]. Received: shape=${describeValue(shape)}`,
+    );
+  }
+  const size = shape.reduce((n, d) => n * Math.abs(d), 1);
+  if (size > MAX_TENSOR_SIZE) {
+    throw new ValueError(`${where}: the shape holds ${size} values, more than a tensor can (2^30, 4 GiB of float32). Received: shape=${describeValue(shape)}`);
+  }
+}
 
 /** Number of elements: the product of the dimensions (1 for a scalar). */
 export function sizeOf(shape: Shape): number {
@@ -64,6 +87,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
 export function normalizeAxis(axis: number, rank: number, opName: string): number {
+  if (typeof axis !== 'number') throw new ValueError(`${opName}: axis must be an integer. Received: axis=${describeValue(axis)}`);
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= Math.max(rank, 1)) {
     throw new ValueError(`${opName}: axis ${axis} is out of range for a tensor of rank ${rank}.`);

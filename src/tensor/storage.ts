@@ -23,7 +23,11 @@ const releasers = new WeakMap<SimdKernels, FinalizationRegistry<number>>();
 function inTier<T extends Float32Array | Float64Array>(tier: SimdKernels, array: T): T {
   let registry = releasers.get(tier);
   if (!registry) {
-    registry = new FinalizationRegistry((byteOffset) => tier.releaseAt(byteOffset));
+    // A finalizer must not throw (it would end the process): a block the tier no longer
+    // counts as live (after a reset) is simply not released twice.
+    registry = new FinalizationRegistry((byteOffset) => {
+      if (tier.isLive(byteOffset)) tier.releaseAt(byteOffset);
+    });
     releasers.set(tier, registry);
   }
   registry.register(array, array.byteOffset);

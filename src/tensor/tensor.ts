@@ -10,14 +10,14 @@
  * forward and backward side by side.
  */
 import { backward as runBackward, type GradNode } from './autograd.js';
-import { sizeOf, type Shape } from './shape.js';
+import { checkShape, sizeOf, type Shape } from './shape.js';
 import * as elementwise from './ops/elementwise.js';
 import * as unary from './ops/unary.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
 import { softmax, logSoftmax } from './ops/softmax.js';
 import * as reduce from './ops/reduce.js';
 import * as shapeOps from './ops/shape.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { describeValue, ShapeError, ValueError } from '../errors.js';
 
 export type TensorLike = Tensor | number;
 
@@ -55,9 +55,10 @@ export class Tensor {
   name = '';
 
   constructor(data: Float32Array | Uint8Array, shape: Shape) {
-    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new ValueError(`Tensor: every dimension must be a non-negative integer. Received: shape=[${shape.join(', ')}]`);
+    if (!(data instanceof Float32Array) && !(data instanceof Uint8Array)) {
+      throw new ValueError(`Tensor: the data must be a Float32Array or a Uint8Array (use tensor() for other values). Received: ${describeValue(data)}`);
     }
+    checkShape(shape, 'Tensor');
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(
         `Tensor: shape [${shape.join(', ')}] holds ${sizeOf(shape)} values but the data has ${data.length}.`,
@@ -111,7 +112,7 @@ export class Tensor {
   clip(min: number, max: number): Tensor { return unary.clip(this, min, max); }
 
   // Linear algebra and normalisation.
-  matmul(other: Tensor, options?: MatmulOptions): Tensor { return matmul(this, other, options); }
+  matmul(other: Tensor, options?: MatmulOptions): Tensor { return matmul(this, asTensor(other), options); }
   softmax(axis = -1): Tensor { return softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return logSoftmax(this, axis); }
 
@@ -167,7 +168,14 @@ export class Tensor {
 
 export type NestedArray = number | NestedArray[];
 
+/** Throws a ValueError naming `where` unless `value` is a Tensor. */
+export function requireTensor(value: unknown, where: string): asserts value is Tensor {
+  if (!(value instanceof Tensor)) throw new ValueError(`${where}: expected a Tensor. Received: ${describeValue(value)}`);
+}
+
 /** Wraps a plain number as a scalar tensor so binary ops accept both. */
 export function asTensor(value: TensorLike): Tensor {
-  return value instanceof Tensor ? value : new Tensor(Float32Array.of(value), []);
+  if (value instanceof Tensor) return value;
+  if (typeof value !== 'number') throw new ValueError(`expected a Tensor or a number. Received: ${describeValue(value)}`);
+  return new Tensor(Float32Array.of(value), []);
 }

@@ -7,6 +7,7 @@ import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type L
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeValue, ValueError } from '../errors.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
@@ -40,8 +41,10 @@ export class CompileSettings {
 
   constructor(args: CompileArgs) {
     if (args === null || typeof args !== 'object') {
-      throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${String(args)}`);
+      throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${describeValue(args)}`);
     }
+    // Values are checked below, with messages about each; the table makes the compiler list every option.
+    checkTypedOptions('compile()', args, { optimizer: 'any', loss: 'any', metrics: 'any', runEagerly: 'any', jitCompile: 'any' } satisfies Record<keyof CompileArgs, OptionKind>);
     if (args.optimizer === undefined) throw new ValueError("compile(): an optimizer is required, for example optimizer: 'adam'.");
     if (args.loss === undefined) throw new ValueError("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
     this.optimizer = getOptimizer(args.optimizer);

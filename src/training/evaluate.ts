@@ -23,6 +23,7 @@ import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
 import { runToEnd, runYielding } from './yielding.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface EvaluateArgs {
   /** Samples per batch; 32 by default. */
@@ -120,6 +121,7 @@ export function evaluateAsync(model: RunnableModel, xLike: DataLike, yLike: Data
 }
 
 function* evaluation(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs, where: string): Generator<void, number[] | Logs, void> {
+  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean' } satisfies Record<keyof EvaluateArgs, OptionKind>);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
@@ -139,6 +141,7 @@ export function predictAsync(model: RunnableModel, xLike: DataLike, args: Predic
 }
 
 function* prediction(model: RunnableModel, xLike: DataLike, args: PredictArgs, where: string): Generator<void, Tensor, void> {
+  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any' } satisfies Record<keyof PredictArgs, OptionKind>);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
   const [x] = prepareData(model, xLike, null, where, { requireBuilt: true });

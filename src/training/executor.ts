@@ -6,7 +6,7 @@
  * planner's sentence says why autograd runs instead.
  */
 import { planForward, planTraining, type FusedDense, type TrainingPlan } from '../fused/plan.js';
-import { startFusedTraining, type FusedTraining } from '../fused/runner.js';
+import { prestartPool, startFusedTraining, type FusedTraining } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
 import { checkClassIndices } from '../losses/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -92,4 +92,9 @@ export function warnOnce(model: object, message: string): void {
   if (seen.has(message)) return;
   seen.add(message);
   console.warn(message);
+}
+
+/** Gets worker threads booting before fit needs them (called by compile()). */
+export function prepareThreads(): void {
+  prestartPool();
 }

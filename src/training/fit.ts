@@ -34,9 +34,13 @@ import type { CompileSettings } from './compile.js';
 import { evaluateBatches } from './evaluate.js';
 import { runYielding, YieldClock } from './yielding.js';
 import { startTrainingExecutor } from './executor.js';
-import { prepareData, type DataLike } from './inputs.js';
+import { platformCores } from '../fused/runner.js';
+import { aboutValidationData, prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
+import { checkThreadCount } from '../utils/thread-count.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { checkCallbacks } from '../callbacks/check-callbacks.js';
 
 export interface FitArgs {
   /** Passes over the data; 1 by default. With initialEpoch, the index of the last epoch. */
@@ -72,12 +76,18 @@ export interface FitArgs {
   terminateOnNaN?: boolean;
 }
 
+/** fit's options; values are checked where they are read (ranges, pairs, callbacks), with their own messages. */
+const FIT_OPTIONS = {
+  epochs: 'any', batchSize: 'any', verbose: 'any', shuffle: 'boolean', validationSplit: 'any', validationData: 'any', callbacks: 'any', initialEpoch: 'any', threads: 'any', terminateOnNaN: 'boolean',
+} satisfies Record<keyof FitArgs, OptionKind>;
+
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
   const clock = new YieldClock();
   const compiled = model.compiled;
   if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
   if (args === null || typeof args !== 'object') throw new ValueError(`${where}: the third argument holds the options, such as { epochs: 5 }. Received: ${describeValue(args)}`);
+  checkTypedOptions(where, args, FIT_OPTIONS);
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -101,7 +111,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
       throw new ValueError(`${where}: validationData must be a pair [x, y]. Received: validationData=${describeValue(args.validationData)}`);
     }
     const names = { xName: 'validationData[0]', yName: 'validationData[1]' };
-    const [xv, yv] = prepareData(model, args.validationData[0], args.validationData[1], where, { ...dataChecks, ...names });
+    const [xv, yv] = aboutValidationData(where, () => prepareData(model, args.validationData![0], args.validationData![1], where, { ...dataChecks, ...names }));
     validation = [xv, yv!];
   } else if (split > 0) {
     const cut = validationSplitIndex(x.shape[0]!, split);
@@ -115,11 +125,11 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const history = new History();
-  const userCallbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks as CallbackHooks];
+  const userCallbacks = checkCallbacks<CallbackHooks>(args.callbacks, where);
   const all: CallbackHooks[] = [...userCallbacks, history];
   if (verbose !== 0) all.push(new ProgbarLogger());
 
-  if (args.threads !== undefined) requirePositiveInteger(args.threads, 'threads', where);
+  if (args.threads !== undefined) checkThreadCount(args.threads, where, await platformCores());
   // Checking and splitting large data takes a while: let a page have its turn before training starts.
   if (clock.due()) await clock.yield();
   const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);

@@ -70,18 +70,21 @@ export function checkValues(x: Tensor, argName: string, where: string, warn: (me
   if (checkedValues.has(data)) return;
   let min = Infinity;
   let max = -Infinity;
+  // v·0 is 0 for every finite v and NaN for ±Infinity and NaN: one sum tells whether all are finite.
+  let nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    // NaN fails both comparisons, so the finite test comes first.
-    if (!Number.isFinite(v)) {
-      const at = multiIndex(i, x.shape).join(', ');
-      throw new ValueError(
-        `${where}: ${argName} contains ${v} at index [${at}]; the data must be finite numbers. ` +
-          `Received: ${argName}[${at}]=${v}`,
-      );
-    }
+    nonFinite += v * 0;
     if (v < min) min = v;
     if (v > max) max = v;
+  }
+  if (nonFinite !== 0) {
+    const i = data.findIndex((v) => !Number.isFinite(v));
+    const at = multiIndex(i, x.shape).join(', ');
+    throw new ValueError(
+      `${where}: ${argName} contains ${data[i]} at index [${at}]; the data must be finite numbers. ` +
+        `Received: ${argName}[${at}]=${data[i]}`,
+    );
   }
   checkedValues.add(data);
   if (Math.max(-min, max) > LARGE_INPUT) {
@@ -190,4 +193,20 @@ export function prepareData(
     options.loss.checkTargets(y, model.computeOutputShape(expected ?? [null, ...x.shape.slice(1)]));
   }
   return [x, y];
+}
+
+/**
+ * Runs `check` (a prepareData of the validation data) so that every error it
+ * throws says it is about the validation data: a shape or label error that
+ * names only "y" would send the reader to the training labels.
+ */
+export function aboutValidationData<T>(where: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ValueError) || error.message.includes('validationData')) throw error;
+    const ErrorClass = error.constructor as typeof ValueError;
+    const inner = error.message.startsWith(`${where}: `) ? error.message.slice(where.length + 2) : error.message;
+    throw new ErrorClass(`${where}: in validationData: ${inner}`, { cause: error });
+  }
 }

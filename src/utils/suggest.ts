@@ -19,6 +19,8 @@ export function editDistance(a: string, b: string): number {
 
 /** ` Did you mean 'adam'?` when a valid name is within a third of the input's length, else ''. */
 export function suggestClosest(input: string, valid: readonly string[]): string {
+  // No name is longer than this; the distance costs length × length, so a megabyte of input gets no suggestion.
+  if (input.length > 64) return '';
   let best = '';
   let bestDistance = Infinity;
   for (const name of valid) {

@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
-import type { StepWorkerData, StepWorkerHandle, StepWorkerMessage, ThreadPlatform } from './transport.js';
+import type { PoolJob, PoolWorkerData, StepWorkerHandle, StepWorkerMessage, ThreadPlatform } from './transport.js';
 
 /** How to start a worker here: the file, and what to add to its data. */
 function workerEntry(): { file: URL; extra: Record<string, string> } {
@@ -26,7 +26,7 @@ export const nodePlatform: ThreadPlatform = {
     return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   },
 
-  startWorker(data: StepWorkerData): StepWorkerHandle {
+  startWorker(data: PoolWorkerData): StepWorkerHandle {
     const { file, extra } = workerEntry();
     const worker = new Worker(file, { workerData: { ...data, ...extra } });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -43,6 +43,14 @@ export const nodePlatform: ThreadPlatform = {
     return {
       ready: started,
       exited,
+      post(job: PoolJob): void {
+        worker.postMessage(job);
+      },
+      unref(): void {
+        // After the failure listeners are attached (they wait for `started` too): attaching a
+        // 'message' listener refs the worker's port again.
+        void started.then(() => worker.unref(), () => {});
+      },
       onFailure(listener: (message: string) => void): void {
         void started.then(() => {
           worker.on('message', (m: StepWorkerMessage) => {

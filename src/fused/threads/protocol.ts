@@ -1,8 +1,8 @@
 /**
- * How the calling thread and the step workers talk: a few Int32 slots in shared
- * memory. The calling thread writes the phase and its arguments, bumps
- * `generation` and wakes the workers; each worker runs its share and bumps
- * `done`. Waiting spins before sleeping in Atomics.wait, because a phase
+ * How the calling thread and the pool's workers talk during a job: a few
+ * Int32 slots in shared memory. The calling thread writes the phase and its
+ * arguments, bumps `generation` and wakes the workers; each worker runs its
+ * share and bumps `done`. Waiting spins before sleeping in Atomics.wait, because a phase
  * lasts about a millisecond and waking a sleeping thread costs about as much.
  */
 import { Adam } from '../../optim/adam.js';
@@ -10,12 +10,16 @@ import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { RuntimeError } from '../../errors.js';
 
-/** Indices into the control Int32Array. */
-export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5 } as const;
+/**
+ * Indices into the control Int32Array. `accepted` counts the workers that
+ * took the current job; `batchSize` is a step's batch size, or a forward
+ * round's row count.
+ */
+export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5, accepted: 6 } as const;
 export const CONTROL_SLOTS = 8;
 
-/** What a worker runs when woken. */
-export const Phase = { exit: 0, rows: 1, weights: 2 } as const;
+/** What a worker runs when woken; `exit` ends the job (the worker goes back to waiting for the next one). */
+export const Phase = { exit: 0, rows: 1, weights: 2, forward: 3 } as const;
 
 /**
  * How long to keep re-checking a shared slot before sleeping on it. Longer
@@ -77,5 +81,7 @@ export function describeOptimizer(optimizer: Optimizer): OptimizerSpec | null {
 }
 
 export function buildOptimizer(spec: OptimizerSpec): Optimizer {
-  return spec.kind === 'adam' ? new Adam(spec) : new SGD(spec);
+  // The options without `kind`: the constructors reject keys they do not know.
+  const { kind: _kind, ...options } = spec;
+  return spec.kind === 'adam' ? new Adam(options as Omit<typeof spec, 'kind'>) : new SGD(options as Omit<typeof spec, 'kind'>);
 }

@@ -1,9 +1,10 @@
 /**
- * A browser's Web Workers as a ThreadPlatform: the fused step shared with
- * module workers over SharedArrayBuffer, which a page has only when it is
+ * A browser's Web Workers as a ThreadPlatform: the pool's workers (fit's
+ * steps, predict's and evaluate's forward passes) as module workers over
+ * SharedArrayBuffer, which a page has only when it is
  * cross-origin isolated (served with `Cross-Origin-Opener-Policy:
  * same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
- * Registered by src/platform/browser.ts, loaded only when fit asks for threads.
+ * Registered by src/platform/browser.ts, loaded when the pool first starts.
  *
  * A worker starts from web-worker-entry.js next to this module, named in
  * the one expression bundlers recognise, `new Worker(new URL('./…',
@@ -13,17 +14,14 @@
  * URL as written, build `tinykeras/web-worker` as a second entry point next
  * to your bundle (README, "Use in a browser").
  */
-import type { StepWorkerData, StepWorkerHandle, StepWorkerMessage, ThreadPlatform } from './transport.js';
-
-/** What a web step worker posts: the common messages, and 'exited' once its loop has ended (a Web Worker has no exit event). */
-export type WebStepWorkerMessage = StepWorkerMessage | 'exited';
+import type { PoolJob, PoolWorkerData, StepWorkerHandle, StepWorkerMessage, ThreadPlatform } from './transport.js';
 
 export const webPlatform: ThreadPlatform = {
   cores(): number {
     return navigator.hardwareConcurrency || 1;
   },
 
-  startWorker(data: StepWorkerData): StepWorkerHandle {
+  startWorker(data: PoolWorkerData): StepWorkerHandle {
     const worker = new Worker(new URL('./web-worker-entry.js', import.meta.url), { type: 'module' });
     const failureListeners: Array<(message: string) => void> = [];
     let settleReady!: (error: Error | null) => void;
@@ -37,13 +35,12 @@ export const webPlatform: ThreadPlatform = {
       if (!started) settleReady(new Error(message));
       else for (const listener of failureListeners) listener(message);
     };
-    worker.onmessage = (event: MessageEvent<WebStepWorkerMessage>) => {
+    worker.onmessage = (event: MessageEvent<StepWorkerMessage>) => {
       const message = event.data;
       if (message === 'ready') {
         started = true;
         settleReady(null);
-      } else if (message === 'exited') markExited();
-      else fail(message.error);
+      } else fail(message.error);
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
@@ -51,11 +48,16 @@ export const webPlatform: ThreadPlatform = {
       fail(event.message || 'the worker script web-worker-entry.js could not be loaded from beside the library\'s code (see "Use in a browser" in the README)');
       markExited();
     };
-    // Shared memory is shared, not copied, by postMessage on a cross-origin-isolated page.
+    // The first message starts the worker; shared memory is shared, not copied, on a cross-origin-isolated page.
     worker.postMessage(data);
     return {
       ready,
       exited,
+      post(job: PoolJob): void {
+        worker.postMessage(job);
+      },
+      // A Web Worker never keeps a page open: nothing to release.
+      unref(): void {},
       onFailure(listener: (message: string) => void): void {
         failureListeners.push(listener);
       },

@@ -1,63 +1,87 @@
 /**
- * A worker thread's side of the fused step, on any platform: rebuild the
- * same FusedStep over the shared buffers, then run its share of each phase
- * the calling thread announces, until told to exit.
+ * A pool worker's side of a job, on any platform: build the job's part for
+ * this thread over the shared buffers (a fit's FusedStep, or a forward
+ * pass's block), say it has taken the job, then run its share of each phase
+ * the calling thread announces, until the job ends; then return, so the
+ * thread idles until its next job arrives.
  */
-import { FusedStep, type StepState } from '../step.js';
-import { attachSimdKernels } from '../../tensor/kernels/tier.js';
+import { FusedStep } from '../step.js';
+import { ForwardBlock } from '../forward-block.js';
+import { attachSimdKernels, selectKernels } from '../../tensor/kernels/tier.js';
 import type { SimdKernels } from '../../tensor/kernels/simd/simd-kernels.js';
 import { buildOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
-import type { StepWorkerData, StepWorkerMessage } from './transport.js';
+import type { PoolJob, PoolWorkerData, StepWorkerMessage } from './transport.js';
 
-export function runStepWorker(data: StepWorkerData, post: (message: StepWorkerMessage) => void): void {
-  const { thread, control, params } = data;
-  // On the SIMD tier this thread's kernels become the main thread's module over the same memory.
-  const state = data.simd ? viewsIn(attachSimdKernels(data.simd.module, data.simd.memory), data.state) : data.state;
-  const optimizer = buildOptimizer(data.optimizer);
-  const step = new FusedStep(state, optimizer, thread);
-  // Read the generation before saying ready: the calling thread may announce
-  // the first phase the moment it hears from us, and that phase must not be missed.
+/** What this thread runs of each phase of a job. */
+type PhaseRunner = (phase: number, control: Int32Array) => void;
+
+export function runPoolJob(data: PoolWorkerData, job: PoolJob, post: (message: StepWorkerMessage) => void): void {
+  const { thread, control } = data;
+  const fail = (error: unknown) => {
+    Atomics.store(control, Slot.failed, 1);
+    post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  };
+  let runPhase: PhaseRunner = () => {};
+  try {
+    runPhase = buildJob(thread, job);
+  } catch (error) {
+    fail(error);
+  }
+  // Read the generation before saying we took the job: the calling thread may
+  // announce the first phase the moment every worker has, and it must not be missed.
   let seen = Atomics.load(control, Slot.generation);
-  post('ready');
+  Atomics.add(control, Slot.accepted, 1);
+  Atomics.notify(control, Slot.accepted);
 
   for (;;) {
     // Between epochs the calling thread may be busy for seconds: sleep, don't time out.
     waitWhileEqual(control, Slot.generation, seen, Number.POSITIVE_INFINITY);
     seen = Atomics.load(control, Slot.generation);
     const phase = Atomics.load(control, Slot.phase);
-    if (phase === Phase.exit) break;
-    const batchSize = Atomics.load(control, Slot.batchSize);
+    if (phase === Phase.exit) return;
     try {
-      if (phase === Phase.rows) step.rowsPhase(batchSize);
-      else {
-        optimizer.learningRate = params[0]!;
-        step.weightsPhase(batchSize, Atomics.load(control, Slot.step));
-      }
+      runPhase(phase, control);
     } catch (error) {
-      Atomics.store(control, Slot.failed, 1);
-      post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      fail(error);
     }
     Atomics.add(control, Slot.done, 1);
     Atomics.notify(control, Slot.done);
   }
 }
 
-/** The same state with every array rebuilt as a view of the tier's memory (same bytes), so its kernels accept them. */
-function viewsIn(tier: SimdKernels, state: StepState): StepState {
-  const v = (a: Float32Array): Float32Array => tier.view(a.byteOffset, a.length);
-  const vOrNull = (a: Float32Array | null): Float32Array | null => (a === null ? null : v(a));
-  return {
-    ...state,
-    x: v(state.x),
-    labels: v(state.labels),
-    outputs: state.outputs.map(v),
-    deltas: state.deltas.map(v),
-    kernels: state.kernels.map(v),
-    biases: state.biases.map(vOrNull),
-    kernelGrads: state.kernelGrads.map(v),
-    biasGrads: state.biasGrads.map(vOrNull),
-    kernelSlots: state.kernelSlots.map((slots) => slots.map(v)),
-    biasSlots: state.biasSlots.map((slots) => slots?.map(v) ?? null),
-    totals: tier.view64(state.totals.byteOffset, state.totals.length),
+/** This thread's part of `job`, on the job's kernel tier. */
+function buildJob(thread: number, job: PoolJob): PhaseRunner {
+  // Each thread has its own kernels object: on the SIMD tier it runs the calling thread's module over the same memory.
+  const tier = job.simd ? attachSimdKernels(job.simd.module, job.simd.memory) : (selectKernels('js'), null);
+  if (job.kind === 'forward') {
+    const block = new ForwardBlock(tier ? viewsIn(tier, job.buffers) : job.buffers, thread);
+    return (_phase, control) => block.run(Atomics.load(control, Slot.batchSize));
+  }
+  const optimizer = buildOptimizer(job.optimizer);
+  const step = new FusedStep(tier ? viewsIn(tier, job.state) : job.state, optimizer, thread);
+  const { params } = job;
+  return (phase, control) => {
+    const batchSize = Atomics.load(control, Slot.batchSize);
+    if (phase === Phase.rows) step.rowsPhase(batchSize);
+    else {
+      optimizer.learningRate = params[0]!;
+      step.weightsPhase(batchSize, Atomics.load(control, Slot.step));
+    }
   };
+}
+
+/**
+ * The same data with every Float32Array and Float64Array rebuilt as a view
+ * of the tier's memory at the same byte offset (every array of a job's
+ * state or buffers lies in the memory): a posted view arrives on a buffer
+ * object of its own, which the tier's kernels would not recognise.
+ */
+function viewsIn<T>(tier: SimdKernels, value: T): T {
+  if (value instanceof Float32Array) return tier.view(value.byteOffset, value.length) as T;
+  if (value instanceof Float64Array) return tier.view64(value.byteOffset, value.length) as T;
+  if (Array.isArray(value)) return value.map((item) => viewsIn(tier, item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, viewsIn(tier, item)])) as T;
+  }
+  return value;
 }

@@ -67,6 +67,26 @@ const maximumRule: BinaryRule = {
   db: (a, b) => (a >= b ? 0 : 1),
 };
 
+/**
+ * out[o] = f(A[o], b): a tensor and a number, the commonest case
+ * (`images.div(255)`). The loop is the rule's own forward, specialised per
+ * rule so that each runs as a tight loop (47 million elements for the
+ * Fashion-MNIST images) rather than a call per element.
+ */
+function scalarRight(rule: BinaryRule, A: Float32Array | Uint8Array, b: number, out: Float32Array): void {
+  const loop = scalarLoops.get(rule);
+  if (loop) loop(A, b, out);
+  else for (let o = 0; o < out.length; o++) out[o] = rule.forward(A[o]!, b);
+}
+
+/** One loop per arithmetic rule, each calling only its own forward (which V8 inlines). */
+const scalarLoops = new Map<BinaryRule, (A: Float32Array | Uint8Array, b: number, out: Float32Array) => void>([
+  [addRule, (A, b, out) => { const f = addRule.forward; for (let o = 0; o < out.length; o++) out[o] = f(A[o]!, b); }],
+  [subRule, (A, b, out) => { const f = subRule.forward; for (let o = 0; o < out.length; o++) out[o] = f(A[o]!, b); }],
+  [mulRule, (A, b, out) => { const f = mulRule.forward; for (let o = 0; o < out.length; o++) out[o] = f(A[o]!, b); }],
+  [divRule, (A, b, out) => { const f = divRule.forward; for (let o = 0; o < out.length; o++) out[o] = f(A[o]!, b); }],
+]);
+
 /** Runs one rule forward over broadcast inputs and records its backward. */
 function binary(rule: BinaryRule, aLike: TensorLike, bLike: TensorLike): Tensor {
   const a = asTensor(aLike);
@@ -78,8 +98,11 @@ function binary(rule: BinaryRule, aLike: TensorLike, bLike: TensorLike): Tensor 
   const A = a.values;
   const B = b.values;
   const out = new Float32Array(sizeOf(plan.outShape));
-  for (let o = 0; o < out.length; o++) {
-    out[o] = rule.forward(A[aMap ? aMap[o]! : o * aStride]!, B[bMap ? bMap[o]! : o * bStride]!);
+  if (aMap === null && aStride === 1 && bStride === 0) scalarRight(rule, A, B[0]!, out);
+  else {
+    for (let o = 0; o < out.length; o++) {
+      out[o] = rule.forward(A[aMap ? aMap[o]! : o * aStride]!, B[bMap ? bMap[o]! : o * bStride]!);
+    }
   }
   const result = new Tensor(out, plan.outShape);
   return record(result, rule.name, [a, b], (dOut) => {

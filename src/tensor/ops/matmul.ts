@@ -13,7 +13,8 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { kernels } from '../kernels/index.js';
-import { Tensor } from '../tensor.js';
+import { requireTensor, Tensor } from '../tensor.js';
+import { checkTypedOptions } from '../../utils/options.js';
 import { ShapeError } from '../../errors.js';
 
 export interface MatmulOptions {
@@ -25,6 +26,9 @@ export interface MatmulOptions {
 
 /** op(a) · op(b) for 2-D tensors. */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  requireTensor(a, 'matmul');
+  requireTensor(b, 'matmul');
+  checkTypedOptions('matmul', options, { transposeA: 'boolean', transposeB: 'boolean' });
   const transA = options.transposeA ?? false;
   const transB = options.transposeB ?? false;
   if (a.rank !== 2 || b.rank !== 2) {

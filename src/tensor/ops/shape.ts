@@ -4,9 +4,9 @@
  * gradient back to the element it came from.
  */
 import { gradBuffer, record } from '../autograd.js';
-import { sizeOf, type Shape } from '../shape.js';
+import { checkShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { ShapeError, ValueError } from '../../errors.js';
+import { describeValue, ShapeError, ValueError } from '../../errors.js';
 
 /**
  * The same values under a new shape; one dimension may be -1 and is inferred.
@@ -22,6 +22,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 function inferShape(shape: Shape, size: number, from: Shape): number[] {
+  checkShape(shape, 'reshape', true);
   const unknown = shape.indexOf(-1);
   const known = sizeOf(shape.filter((d) => d !== -1));
   const out = [...shape];
@@ -43,7 +44,7 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
   const rows = x.shape[0];
   if (rows === undefined || !(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= rows)) {
     throw new ValueError(
-      `sliceRows: need 0 ≤ start ≤ end ≤ ${rows ?? '(a tensor of rank ≥ 1)'}. Received: start=${start}, end=${end}, shape=[${x.shape.join(', ')}]`,
+      `sliceRows: need 0 ≤ start ≤ end ≤ ${rows ?? '(a tensor of rank ≥ 1)'}. Received: start=${describeValue(start)}, end=${describeValue(end)}, shape=[${x.shape.join(', ')}]`,
     );
   }
   const rowSize = sizeOf(x.shape.slice(1));
@@ -56,10 +57,11 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
 
 /** Row `index` of the first axis, without that axis: a [N, 10] tensor gives a [10] one. */
 export function row(x: Tensor, index: number): Tensor {
+  if (typeof index !== 'number') throw new ValueError(`row: the index must be an integer. Received: index=${describeValue(index)}`);
   const rows = x.shape[0] ?? 0;
   const i = index < 0 ? index + rows : index;
   if (!Number.isInteger(i) || i < 0 || i >= rows) {
-    throw new ValueError(`row: index ${index} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
+    throw new ValueError(`row: index ${describeValue(index)} is out of range for ${rows} rows. Received: shape=[${x.shape.join(', ')}]`);
   }
   return reshape(sliceRows(x, i, i + 1), x.shape.slice(1));
 }
@@ -70,13 +72,16 @@ export function row(x: Tensor, index: number): Tensor {
  * Backward scatters each row's gradient back with +=.
  */
 export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
+  if (!Array.isArray(indices) && !(ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
+    throw new ValueError(`gather: indices must be a list or typed array of row numbers. Received: ${describeValue(indices)}`);
+  }
   const rows = x.shape[0] ?? 0;
   const rowSize = sizeOf(x.shape.slice(1));
   const out = new Float32Array(indices.length * rowSize);
   for (let r = 0; r < indices.length; r++) {
     const src = indices[r]!;
     if (!Number.isInteger(src) || src < 0 || src >= rows) {
-      throw new ValueError(`gather: index ${src} at position ${r} is out of range for ${rows} rows.`);
+      throw new ValueError(`gather: index ${describeValue(src)} at position ${r} is out of range for ${rows} rows.`);
     }
     out.set(x.values.subarray(src * rowSize, (src + 1) * rowSize), r * rowSize);
   }
@@ -94,6 +99,10 @@ export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
  * are labels, so there is no gradient.
  */
 export function oneHot(indices: Tensor, depth: number): Tensor {
+  if (!(indices instanceof Tensor)) throw new ValueError(`oneHot: indices must be a Tensor of integer labels. Received: ${describeValue(indices)}`);
+  if (!(Number.isInteger(depth) && depth > 0 && indices.size * depth <= 2 ** 30)) {
+    throw new ValueError(`oneHot: depth must be a positive integer, the number of classes. Received: depth=${describeValue(depth)}`);
+  }
   const out = new Float32Array(indices.size * depth);
   for (let r = 0; r < indices.size; r++) {
     const label = indices.data[r]!;

@@ -9,7 +9,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { activate, activationGradient, type ActivationKind } from '../kernels/activations.js';
-import { ValueError } from '../../errors.js';
+import { describeValue, ValueError } from '../../errors.js';
 
 interface UnaryRule {
   readonly name: string;
@@ -78,7 +78,9 @@ export const tanh = (x: Tensor): Tensor => activationOp('tanh', x);
  * the value was clipped. Used by the probability form of crossentropy.
  */
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
-  if (!(lo <= hi)) throw new ValueError(`clip: the minimum must not exceed the maximum. Received: min=${lo}, max=${hi}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo <= hi)) {
+    throw new ValueError(`clip: the minimum must not exceed the maximum, and both must be numbers. Received: min=${describeValue(lo)}, max=${describeValue(hi)}`);
+  }
   return unary(
     {
       name: 'clip',

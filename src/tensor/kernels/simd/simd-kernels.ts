@@ -194,6 +194,11 @@ export class SimdKernels {
     this.releaseAt(this.at(array, 'the array to release'));
   }
 
+  /** True when an allocation starts at `byteOffset` and has not been released. */
+  isLive(byteOffset: number): boolean {
+    return this.liveBlocks.has(byteOffset);
+  }
+
   /** `release` by byte offset (what a FinalizationRegistry holds, since it cannot hold the array). */
   releaseAt(byteOffset: number): void {
     const bytes = this.liveBlocks.get(byteOffset);
