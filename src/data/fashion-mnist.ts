@@ -94,7 +94,6 @@ const OPTION_KINDS = {
   downloadTimeoutMs: 'number',
 } satisfies Record<keyof LoadDataOptions, OptionKind>;
 
-
 /**
  * Loads Fashion-MNIST.
  *

@@ -23,7 +23,7 @@ import * as keras from '../../src/index.js';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
 import { addFakeDataset, serveRoutes, type Routes } from '../http-fixtures.js';
 import { bandImages, comparable, seedModel, trainSeedModel, type RunResult } from './fixture.js';
-import { bundle, launchChromium } from './chromium.js';
+import { bundle, launchChromium, roundTripWithWorker } from './chromium.js';
 
 const routes: Routes = new Map();
 let server: { origin: string; close: () => Promise<void> };
@@ -76,20 +76,7 @@ afterAll(async () => {
 
 /** Runs a message round trip with a module worker serving /worker.js. */
 function inWorker<T>(message: unknown): Promise<T> {
-  return page.evaluate(
-    (message) =>
-      new Promise<T>((resolve, reject) => {
-        const worker = new Worker('/worker.js', { type: 'module' });
-        worker.onmessage = (event) => {
-          worker.terminate();
-          if (event.data.error) reject(new Error(event.data.error));
-          else resolve(event.data.result);
-        };
-        worker.onerror = (event) => reject(new Error(`worker error: ${event.message}`));
-        worker.postMessage(message);
-      }),
-    message,
-  );
+  return roundTripWithWorker<T>(page, message);
 }
 
 // The page's globals, as page-entry.ts sets them.

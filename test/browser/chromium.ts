@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -43,4 +43,26 @@ export async function bundle(entry: string): Promise<string> {
 export async function transpile(path: string): Promise<string> {
   const result = await esbuild.build({ entryPoints: [path], bundle: false, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
   return result.outputFiles[0]!.text;
+}
+
+/**
+ * Starts a module worker from /worker.js (test/browser/worker-entry.ts) in
+ * `page`, sends it `message`, and resolves to its `result` (or rejects with
+ * its `error`).
+ */
+export function roundTripWithWorker<T>(page: Page, message: unknown): Promise<T> {
+  return page.evaluate(
+    (message) =>
+      new Promise<T>((resolve, reject) => {
+        const worker = new Worker('/worker.js', { type: 'module' });
+        worker.onmessage = (event) => {
+          worker.terminate();
+          if (event.data.error) reject(new Error(event.data.error));
+          else resolve(event.data.result);
+        };
+        worker.onerror = (event) => reject(new Error(`worker error: ${event.message}`));
+        worker.postMessage(message);
+      }),
+    message,
+  );
 }

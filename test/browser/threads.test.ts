@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
 import { serveRoutes, type Routes } from '../http-fixtures.js';
-import { bundle, here, launchChromium, transpile } from './chromium.js';
+import { bundle, here, launchChromium, roundTripWithWorker, transpile } from './chromium.js';
 import { bandImages, comparable, seedModel, trainSeedModel, type RunResult, type responsiveness } from './fixture.js';
 
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -113,19 +113,7 @@ describe('fit on Web Workers in a cross-origin-isolated page', () => {
   it('in a Web Worker of the page, fit starts its own workers: 2 threads train as one, and as Node', async () => {
     warnings.length = 0;
     const tab = await openPage('/');
-    const run = await tab.evaluate(
-      () =>
-        new Promise<RunResult>((resolve, reject) => {
-          const worker = new Worker('/worker.js', { type: 'module' });
-          worker.onmessage = (event) => {
-            worker.terminate();
-            if (event.data.error) reject(new Error(event.data.error));
-            else resolve(event.data.result);
-          };
-          worker.onerror = (event) => reject(new Error(`worker error: ${event.message}`));
-          worker.postMessage({ task: 'train', threads: 2 });
-        }),
-    );
+    const run = await roundTripWithWorker<RunResult>(tab, { task: 'train', threads: 2 });
     await tab.close();
     expect(run.threads).toBe(2);
     expect(comparable(run)).toEqual(comparable(node));
