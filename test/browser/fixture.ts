@@ -121,18 +121,22 @@ export async function measureMainThread(call: () => unknown): Promise<MainThread
   return { longestLongTaskMs: Math.max(0, ...longTasks), longestGapMs: longestGap, totalMs };
 }
 
-/** The seed model's fit, evaluate and predict on `count` images, each measured on the main thread. */
-export async function responsiveness(keras: Keras, count: number, threads: number): Promise<Record<string, MainThreadReport>> {
+/**
+ * The seed model's fit on `fitCount` images, then evaluate and predict on
+ * `inferCount`, each call measured on the main thread.
+ */
+export async function responsiveness(keras: Keras, fitCount: number, inferCount: number, threads: number): Promise<Record<string, MainThreadReport>> {
   keras.setRandomSeed(1);
   const model = seedModel(keras);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-  const [x, y] = bandImages(keras, count, 2);
+  const [x, y] = bandImages(keras, fitCount, 2);
+  const [xi, yi] = bandImages(keras, inferCount, 3);
   const quiet = { verbose: 0 as const };
   return {
     [`fit (1 epoch, validationSplit 0.2, threads ${threads})`]: await measureMainThread(() => model.fit(x, y, { epochs: 1, validationSplit: 0.2, threads, ...quiet })),
-    evaluateAsync: await measureMainThread(() => model.evaluateAsync(x, y, quiet)),
-    predictAsync: await measureMainThread(() => model.predictAsync(x, quiet)),
-    'evaluate (synchronous)': await measureMainThread(() => model.evaluate(x, y, quiet)),
-    'predict (synchronous)': await measureMainThread(() => model.predict(x, quiet)),
+    evaluateAsync: await measureMainThread(() => model.evaluateAsync(xi, yi, quiet)),
+    predictAsync: await measureMainThread(() => model.predictAsync(xi, quiet)),
+    'evaluate (synchronous)': await measureMainThread(() => model.evaluate(xi, yi, quiet)),
+    'predict (synchronous)': await measureMainThread(() => model.predict(xi, quiet)),
   };
 }

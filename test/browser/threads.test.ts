@@ -30,10 +30,10 @@ const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 const SRC = join(here, '../../src');
 /**
  * A long task counts from 50 ms. This bound leaves room for a loaded machine
- * (a worker thread descheduled mid-step holds the spinning main thread), yet
- * an epoch or a whole evaluation in one task exceeds it.
+ * (a worker thread descheduled mid-step or mid-round holds the spinning main
+ * thread), yet an epoch or a whole evaluation in one task exceeds it.
  */
-const GENEROUS_BOUND_MS = 400;
+const GENEROUS_BOUND_MS = 500;
 
 const page = (script: string) => ['text/html', `<!doctype html><title>tinykeras</title><script type="module">${script}</script>`] as [string, string];
 
@@ -156,12 +156,12 @@ describe('the main thread stays responsive', () => {
   it('no long task during fit (on one thread and on two), evaluateAsync and predictAsync', async () => {
     const tab = await openPage('/');
     const reports = {
-      ...(await tab.evaluate(() => fixture.responsiveness((globalThis as any).keras, 10_000, 1))),
-      ...(await tab.evaluate(() => fixture.responsiveness((globalThis as any).keras, 10_000, 2))),
+      ...(await tab.evaluate(() => fixture.responsiveness((globalThis as any).keras, 10_000, 30_000, 1))),
+      ...(await tab.evaluate(() => fixture.responsiveness((globalThis as any).keras, 10_000, 30_000, 2))),
     };
     await tab.close();
     console.log(`Node, the same fits: ${await nodeFitSeconds()}`);
-    console.log('main thread, seed model on 10,000 images (longest long task / longest heartbeat gap / total, ms):');
+    console.log('main thread, seed model: fit on 10,000 images, evaluate and predict on 30,000 (longest long task / longest heartbeat gap / total, ms):');
     for (const [call, r] of Object.entries(reports)) {
       console.log(`  ${call.padEnd(52)} ${r.longestLongTaskMs.toFixed(0).padStart(5)} ${r.longestGapMs.toFixed(0).padStart(5)} ${r.totalMs.toFixed(0).padStart(6)}`);
     }
@@ -171,8 +171,8 @@ describe('the main thread stays responsive', () => {
       expect(r.longestGapMs, `${call}: longest heartbeat gap`).toBeLessThan(GENEROUS_BOUND_MS);
     }
     // Relative to the same machine at the same moment: the async forms hold the thread for a fraction of the synchronous ones.
-    expect(reports.evaluateAsync!.longestGapMs).toBeLessThan(reports['evaluate (synchronous)']!.totalMs / 2);
-    expect(reports.predictAsync!.longestGapMs).toBeLessThan(reports['predict (synchronous)']!.totalMs / 2);
+    expect(reports.evaluateAsync!.longestGapMs).toBeLessThan(reports['evaluate (synchronous)']!.totalMs / 3);
+    expect(reports.predictAsync!.longestGapMs).toBeLessThan(reports['predict (synchronous)']!.totalMs / 3);
   });
 });
 
