@@ -11,11 +11,13 @@
  * This is the Node entry point (package.json `exports`, conditions `node` and
  * `default`): the platform-neutral core (core.ts) plus what needs Node, which
  * platform/node.ts registers: files, worker threads, file paths for
- * save/load, and `datasets.fashionMnist.loadData` reading and caching files.
+ * save/load, and `datasets.fashionMnist.loadData` / `datasets.mnist.loadData`
+ * reading and caching files.
  * Browsers get src/browser.ts instead.
  */
 import './platform/node.js';
 import { fashionMnist } from './data/fashion-mnist.js';
+import { mnist } from './data/mnist.js';
 
 export * from './core.js';
-export const datasets = { fashionMnist };
+export const datasets = { fashionMnist, mnist };

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
-import { loadData } from '../src/data/fashion-mnist-web.js';
+import { loadData, mnist } from '../src/data/idx-dataset-web.js';
+import { MNIST_SHA256 } from '../src/data/mnist.js';
 import { FILE_NAMES } from '../src/data/fashion-mnist.js';
 import { FileFormatError, ValueError } from '../src/errors.js';
 import { addFakeDataset, serveRoutes, type Routes } from './http-fixtures.js';
@@ -58,6 +59,18 @@ describe('fashionMnist.loadData over HTTP (the browser loader, in Node)', () => 
     await expect(loadData({ origin: 'ftp://example.com/' })).rejects.toThrow(ValueError);
     await expect(loadData({ cache: '' })).rejects.toThrow(ValueError);
     await expect(loadData({ fileHashes: { 'train.gz': 'a'.repeat(64) } })).rejects.toThrow(ValueError);
+  });
+});
+
+describe('mnist.loadData over HTTP (the same loader, MNIST\'s spec)', () => {
+  it('loads the same IDX files, checked against MNIST\'s published checksums unless told otherwise', async () => {
+    const [[xTrain, yTrain]] = await mnist.loadData({ origin: `${server.origin}/data`, fileHashes: dataset.hashes });
+    expect(xTrain.shape).toEqual([30, 28, 28]);
+    expect(Array.from(yTrain.data)).toEqual(dataset.trainLabels);
+    const error = await mnist.loadData({ origin: `${server.origin}/data`, cache: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileFormatError);
+    expect(Object.values(MNIST_SHA256).some((hash) => (error as Error).message.includes(`expected sha256 ${hash}`))).toBe(true);
+    await expect(mnist.loadData({ orgin: 'x' } as never)).rejects.toThrow(/^mnist\.loadData: unknown option/);
   });
 });
 

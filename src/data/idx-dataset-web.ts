@@ -1,15 +1,17 @@
 /**
- * Fashion-MNIST in browsers (pages and Web Workers), with the same result as
- * the Node loader: `[[xTrain, yTrain], [xTest, yTest]]`, images float32 0-255
- * of shape [n, 28, 28], labels float32 0-9.
+ * Fashion-MNIST and MNIST in browsers (pages and Web Workers), with the same
+ * result as the Node loader: `[[xTrain, yTrain], [xTest, yTest]]`, images
+ * uint8 0-255 of shape [n, 28, 28], labels float32 0-9. One loader for
+ * every IDX dataset, driven by its spec (dataset-specs.ts), as in Node.
  *
  *   const [[xTrain, yTrain], [xTest, yTest]] = await keras.datasets.fashionMnist.loadData({
  *     origin: '/data/fashion-mnist/',
  *     onProgress: (p) => (bar.value = p.loadedBytes / (p.totalBytes ?? 1)),
  *   });
  *
- * Each of the four `.gz` files is fetched from `origin` (default: where Keras
- * downloads them), checked against its sha256 (crypto.subtle), kept in the
+ * Each of the four `.gz` files is fetched from `origin` (default: the
+ * dataset's, where Keras downloads it; that server must allow the page's
+ * origin, CORS, else serve the files yourself), checked against its sha256 (crypto.subtle), kept in the
  * Cache API so the next visit does not download again, gunzipped with
  * `DecompressionStream`, and parsed as IDX. Nothing here is Node-specific, so
  * it also runs in Node ≥ 20 (without the cache, which Node lacks).
@@ -18,20 +20,18 @@ import { FileFormatError, RuntimeError, ValueError, describeValue } from '../err
 import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
-  CLASS_NAMES,
-  DEFAULT_ORIGIN,
   FILE_KEYS,
   FILE_NAMES,
-  FILE_SHA256,
+  checkDatasetArray,
   checkFileHash,
   checksumError,
-  checkImages,
-  checkLabels,
   labelCountError,
   toTensors,
-  type FashionMnistData,
   type FileKey,
-} from './fashion-mnist-format.js';
+  type IdxDatasetData,
+  type IdxDatasetSpec,
+} from './idx-format.js';
+import { CLASS_NAMES, FASHION_MNIST_SPEC, MNIST_SPEC } from './dataset-specs.js';
 
 /** The Cache API cache the files are kept in, unless `cache` names another. */
 export const DEFAULT_CACHE_NAME = 'tinykeras-datasets';
@@ -55,11 +55,11 @@ export interface DownloadProgress {
 export interface WebLoadDataOptions {
   /**
    * The URL the four files are under (each file's URL is this plus its
-   * name), absolute or relative to the page or worker. Default: `DEFAULT_ORIGIN`,
-   * Keras's. Serve the files yourself when that server does not allow your page's origin (CORS).
+   * name), absolute or relative to the page or worker. Default: the
+   * dataset's own (Keras's for Fashion-MNIST). Serve the files yourself when that server does not allow your page's origin (CORS).
    */
   origin?: string;
-  /** Expected sha256 per file name, overriding `FILE_SHA256` (for serving other files). */
+  /** Expected sha256 per file name, overriding the published ones (for serving other files). */
   fileHashes?: Readonly<Record<string, string>>;
   /** The Cache API cache to keep the files in, or false to always download. Default: `DEFAULT_CACHE_NAME`. */
   cache?: string | false;
@@ -76,7 +76,7 @@ const OPTION_KINDS = {
 } satisfies Record<keyof WebLoadDataOptions, OptionKind>;
 
 /**
- * Loads Fashion-MNIST over HTTP, verified and cached (see the module comment).
+ * Loads the dataset `spec` describes over HTTP, verified and cached (see the module comment).
  *
  * @throws ValueError for an unknown option or an invalid option value.
  * @throws FileFormatError naming the URL when a download fails, a file does
@@ -84,11 +84,11 @@ const OPTION_KINDS = {
  * @throws RuntimeError when this runtime lacks fetch, DecompressionStream or
  *   crypto.subtle (crypto.subtle needs a secure context: https or localhost).
  */
-export async function loadData(options: WebLoadDataOptions = {}): Promise<FashionMnistData> {
-  checkOptions(options);
-  requireWebApis();
-  const base = resolveOrigin(options.origin ?? DEFAULT_ORIGIN);
-  const hashes = { ...FILE_SHA256, ...options.fileHashes };
+export async function loadIdxDatasetWeb(spec: IdxDatasetSpec, options: WebLoadDataOptions = {}): Promise<IdxDatasetData> {
+  checkOptions(spec, options);
+  requireWebApis(spec);
+  const base = resolveOrigin(spec, options.origin ?? spec.defaultOrigin);
+  const hashes = { ...spec.sha256, ...options.fileHashes };
   const cache = options.cache === false || typeof caches === 'undefined' ? null : await caches.open(options.cache ?? DEFAULT_CACHE_NAME);
 
   const arrays = await Promise.all(
@@ -97,7 +97,9 @@ export async function loadData(options: WebLoadDataOptions = {}): Promise<Fashio
       const gz = await verifiedBytes(url, hashes[FILE_NAMES[key]]!, cache, (loadedBytes, totalBytes, fromCache) =>
         options.onProgress?.({ url, loadedBytes, totalBytes, fileIndex, fileCount: FILE_KEYS.length, fromCache }),
       );
-      return checkedArray(key, parseIdx(await gunzip(gz, url), url), url);
+      const array = parseIdx(await gunzip(gz, url), url);
+      checkDatasetArray(key, array, url, spec.classCount);
+      return array;
     }),
   );
   const byKey = Object.fromEntries(FILE_KEYS.map((key, i) => [key, arrays[i]!])) as Record<FileKey, IdxArray>;
@@ -109,14 +111,18 @@ export async function loadData(options: WebLoadDataOptions = {}): Promise<Fashio
   return [toTensors(byKey.trainImages, byKey.trainLabels), toTensors(byKey.testImages, byKey.testLabels)];
 }
 
+/** Fashion-MNIST over HTTP (see `loadIdxDatasetWeb`). */
+export function loadData(options: WebLoadDataOptions = {}): Promise<IdxDatasetData> {
+  return loadIdxDatasetWeb(FASHION_MNIST_SPEC, options);
+}
+
 /** The browser's `fashionMnist`: `loadData()` and `classNames`, as in Node. */
 export const fashionMnist = Object.freeze({ loadData, classNames: CLASS_NAMES });
 
-function checkedArray(key: FileKey, array: IdxArray, url: string): IdxArray {
-  if (key === 'trainImages' || key === 'testImages') checkImages(array, url);
-  else checkLabels(array, url);
-  return array;
-}
+/** The browser's `mnist`: `loadData()` over HTTP, as in Node (see `loadIdxDatasetWeb`). */
+export const mnist = Object.freeze({
+  loadData: (options: WebLoadDataOptions = {}): Promise<IdxDatasetData> => loadIdxDatasetWeb(MNIST_SPEC, options),
+});
 
 /**
  * The file's bytes, matching `sha256`: from the cache when it holds a good
@@ -201,19 +207,19 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function requireWebApis(): void {
+function requireWebApis(spec: IdxDatasetSpec): void {
   const missing = [
     typeof fetch === 'function' ? null : 'fetch',
     typeof DecompressionStream === 'function' ? null : 'DecompressionStream',
     typeof crypto !== 'undefined' && crypto.subtle ? null : 'crypto.subtle (it needs a secure context: https, or http on localhost)',
   ].filter((name) => name !== null);
   if (missing.length > 0) {
-    throw new RuntimeError(`fashionMnist.loadData needs ${missing.join(', ')}, which this runtime lacks.`);
+    throw new RuntimeError(`${spec.apiName}.loadData needs ${missing.join(', ')}, which this runtime lacks.`);
   }
 }
 
 /** `origin` as an absolute http(s) URL ending in '/', resolved against the page or worker. */
-function resolveOrigin(origin: string): URL {
+function resolveOrigin(spec: IdxDatasetSpec, origin: string): URL {
   let url: URL | null = null;
   try {
     url = new URL(origin.endsWith('/') ? origin : `${origin}/`, globalThis.location?.href);
@@ -221,18 +227,19 @@ function resolveOrigin(origin: string): URL {
     url = null;
   }
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ValueError(`fashionMnist.loadData: origin must be an http:// or https:// URL, or one relative to this page. Received: origin=${describeValue(origin)}`);
+    throw new ValueError(`${spec.apiName}.loadData: origin must be an http:// or https:// URL, or one relative to this page. Received: origin=${describeValue(origin)}`);
   }
   return url;
 }
 
-function checkOptions(options: WebLoadDataOptions): void {
-  checkTypedOptions('fashionMnist.loadData', options, OPTION_KINDS);
+function checkOptions(spec: IdxDatasetSpec, options: WebLoadDataOptions): void {
+  const where = `${spec.apiName}.loadData`;
+  checkTypedOptions(where, options, OPTION_KINDS);
   if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
-    throw new ValueError(`fashionMnist.loadData: cache must be a cache name or false. Received: cache=${describeValue(options.cache)}`);
+    throw new ValueError(`${where}: cache must be a cache name or false. Received: cache=${describeValue(options.cache)}`);
   }
   if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
-    throw new ValueError(`fashionMnist.loadData: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
+    throw new ValueError(`${where}: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
   }
-  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(name, hash);
+  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(spec, name, hash);
 }
