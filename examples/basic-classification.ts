@@ -2,7 +2,9 @@
  * TensorFlow's tutorial "Basic classification: Classify images of clothing"
  * (tensorflow.org/tutorials/keras/classification), step by step on
  * tinykeras. Each step's Python is quoted above its TypeScript; the plots
- * are drawn as text.
+ * are drawn as text, and as SVG figures in saved/basic-classification/
+ * (training-curves.svg, predictions.svg, confusion-matrix.svg), by the same
+ * plot specs as the playground's.
  *
  *     npm run basic-classification                 # 10 epochs, as the tutorial
  *     npm run basic-classification -- --epochs 1   # a quick look
@@ -74,7 +76,7 @@ model.compile({
 // ## Train the model
 // model.fit(train_images, train_labels, epochs=10)
 heading('Train the model');
-await model.fit(trainImages, trainLabels, { epochs });
+const history = await model.fit(trainImages, trainLabels, { epochs });
 
 // ## Evaluate accuracy
 // test_loss, test_acc = model.evaluate(test_images,  test_labels, verbose=2)
@@ -118,6 +120,13 @@ const predictionsSingle = probabilityModel.predict(img);
 console.log(`[${formatRow(predictionsSingle.row(0))}]`);
 plotPrediction(1, predictionsSingle.row(0), testLabels.data[1]!);
 console.log('np.argmax(predictions_single[0]):', keras.ops.argmax(predictionsSingle.row(0)).item());
+
+// The tutorial's figures as files any image viewer opens. Imported here, not at the
+// top: the plotting library is large, and training does not need it.
+const figureDir = 'saved/basic-classification';
+const { writeFigures } = await import('../plots/figures.js');
+const figures = await writeFigures(figureDir, { history, images: testImages, labels: testLabels, probabilities: predictions, classNames });
+console.log(`\nFigures: ${figures.join(', ')}`);
 
 console.log(`\nTest loss ${testLoss!.toFixed(4)}, test accuracy ${testAcc!.toFixed(4)} after ${epochs} epochs (the tutorial reports about 0.88).`);
 
