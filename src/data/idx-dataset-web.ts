@@ -17,13 +17,13 @@
  * it also runs in Node ≥ 20 (without the cache, which Node lacks).
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
   FILE_KEYS,
   FILE_NAMES,
   checkDatasetArray,
-  checkFileHash,
+  checkFileHashes,
   checksumError,
   labelCountError,
   toTensors,
@@ -238,8 +238,5 @@ function checkOptions(spec: IdxDatasetSpec, options: WebLoadDataOptions): void {
   if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
     throw new ValueError(`${where}: cache must be a cache name or false. Received: cache=${describeValue(options.cache)}`);
   }
-  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
-    throw new ValueError(`${where}: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
-  }
-  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(spec, name, hash);
+  checkFileHashes(spec, options.fileHashes);
 }

@@ -20,7 +20,7 @@ import {
   FILE_NAMES,
   IMAGE_SIZE,
   checkDatasetArray,
-  checkFileHash,
+  checkFileHashes,
   checksumError,
   labelCountError,
   toTensors,
@@ -28,7 +28,7 @@ import {
   type IdxDatasetData,
   type IdxDatasetSpec,
 } from './idx-format.js';
-import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export { FILE_NAMES, type IdxDatasetData, type IdxDatasetSpec } from './idx-format.js';
 
@@ -196,16 +196,13 @@ function checkOptions(spec: IdxDatasetSpec, options: LoadDataOptions): void {
     throw new ValueError(`${where}: the options are an object; for a directory write loadData({ dir: '${options}' }). Received: '${options}'`);
   }
   checkTypedOptions(where, options, OPTION_KINDS);
-  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
-    throw new ValueError(`${where}: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
-  }
+  checkFileHashes(spec, options.fileHashes);
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ValueError(
       `${spec.apiName}.loadData: downloadTimeoutMs must be a positive number of milliseconds. Received: downloadTimeoutMs=${describeValue(timeout)}`,
     );
   }
-  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(spec, name, hash);
 }
 
 /** The base URL to download from, ending in '/', checked to be an http(s) URL. */

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { IdxArray } from './idx.js';
 import { FileFormatError, ValueError, describeValue } from '../errors.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { isPlainObject } from '../utils/options.js';
 
 /** What sets one IDX dataset apart from another. */
 export interface IdxDatasetSpec {
@@ -46,8 +47,17 @@ export const IMAGE_SIZE = 28;
 /** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
 export type IdxDatasetData = [[Tensor, Tensor], [Tensor, Tensor]];
 
+/** The `fileHashes` option: an object whose every entry names one of the four files and is a sha256. */
+export function checkFileHashes(spec: IdxDatasetSpec, fileHashes: unknown): void {
+  if (fileHashes === undefined) return;
+  if (!isPlainObject(fileHashes)) {
+    throw new ValueError(`${spec.apiName}.loadData: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(fileHashes)}`);
+  }
+  for (const [name, hash] of Object.entries(fileHashes)) checkFileHash(spec, name, hash);
+}
+
 /** A `fileHashes` entry must name one of the four files and be a sha256: 64 hex digits. */
-export function checkFileHash(spec: IdxDatasetSpec, name: string, hash: unknown): void {
+function checkFileHash(spec: IdxDatasetSpec, name: string, hash: unknown): void {
   const fileNames: readonly string[] = Object.values(FILE_NAMES);
   if (!fileNames.includes(name)) {
     throw new ValueError(

@@ -31,7 +31,8 @@ const SRC = join(here, '../../src');
 /**
  * A long task counts from 50 ms. This bound leaves room for a loaded machine
  * (a worker thread descheduled mid-step or mid-round holds the spinning main
- * thread), yet an epoch or a whole evaluation in one task exceeds it.
+ * thread), yet an epoch or a whole evaluation in one task exceeds it; the
+ * responsiveness test raises it with the load it measures.
  */
 const GENEROUS_BOUND_MS = 500;
 
@@ -165,10 +166,17 @@ describe('the main thread stays responsive', () => {
     for (const [call, r] of Object.entries(reports)) {
       console.log(`  ${call.padEnd(52)} ${r.longestLongTaskMs.toFixed(0).padStart(5)} ${r.longestGapMs.toFixed(0).padStart(5)} ${r.totalMs.toFixed(0).padStart(6)}`);
     }
+    // The bound grows with the machine's load at this moment, measured by the synchronous calls: the
+    // async forms' first task checks all 23.5M input values in one go (~100 ms idle, 5 times that with
+    // the rest of the suite running, and a descheduled renderer lengthens the heartbeat's gaps more),
+    // while a task holding a whole epoch or evaluation stays above half a synchronous evaluation
+    // (and fit's epoch, 10,000 images forward and back, well above) under any load.
+    const syncMs = Math.min(reports['evaluate (synchronous)']!.totalMs, reports['predict (synchronous)']!.totalMs);
+    const bound = Math.max(GENEROUS_BOUND_MS, syncMs / 2);
     for (const [call, r] of Object.entries(reports)) {
       if (call.includes('synchronous')) continue;
-      expect(r.longestLongTaskMs, `${call}: longest long task`).toBeLessThan(GENEROUS_BOUND_MS);
-      expect(r.longestGapMs, `${call}: longest heartbeat gap`).toBeLessThan(GENEROUS_BOUND_MS);
+      expect(r.longestLongTaskMs, `${call}: longest long task`).toBeLessThan(bound);
+      expect(r.longestGapMs, `${call}: longest heartbeat gap`).toBeLessThan(bound);
     }
     // Relative to the same machine at the same moment: the async forms hold the thread for a fraction of the synchronous ones.
     expect(reports.evaluateAsync!.longestGapMs).toBeLessThan(reports['evaluate (synchronous)']!.totalMs / 3);
