@@ -269,6 +269,12 @@ describe('every public entry point, any value', () => {
     }
     await everyOutcome(anyValue, (v) => new keras.layers.Dense(2).apply(v as never));
     await everyOutcome(anyValue, (v) => keras.io.fileSystem(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.io.http(a as never, b as never));
+    await everyOutcome(anyValue, (v) => keras.io.browserFiles(v as never));
+    await everyOutcome(fc.jsonValue({ maxDepth: 4 }), (v) => keras.models.loadModel(keras.io.browserFiles([new File([JSON.stringify(v)], 'model.json')])));
+    await everyOutcome(fc.string(), (name) => keras.models.loadModel(`localstorage://${name}`));
+    await everyOutcome(fc.string(), (name) => keras.models.loadModel(`indexeddb://${name}`));
+    await everyOutcome(anyValue, (v) => new keras.callbacks.ProgressCallback(v as never));
     await everyOutcome(anyValue, (v) => keras.io.browserDownloads(v as never));
     await everyOutcome(anyValue, (v) => keras.io.withSaveHandler(v as never).save!({}));
     await everyOutcome(anyValue, (v) => keras.utils.setRandomSeed(v as never));

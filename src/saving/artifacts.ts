@@ -89,6 +89,9 @@ export interface IOHandler {
 }
 
 /** What a handler's save reports about `artifacts`. */
+/** The largest model.json read, from any source: 64 MiB, hundreds of times any real one (its weights are in the binary files). */
+export const MAX_MODEL_JSON_BYTES = 64 << 20;
+
 export function describeSave(artifacts: ModelArtifacts): SaveResult {
   return {
     modelArtifactsInfo: {

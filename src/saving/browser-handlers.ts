@@ -17,9 +17,12 @@
  * Node-specific; the HTTP handler also works in Node ≥ 18 (global fetch).
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { weightPathProblem } from './weight-path-rules.js';
+import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import {
   describeSave,
   joinBuffers,
+  MAX_MODEL_JSON_BYTES,
   modelJSONFromArtifacts,
   parseModelJSON,
   type IOHandler,
@@ -34,15 +37,29 @@ export class HTTPHandler implements IOHandler {
     readonly url: string,
     private readonly requestInit: RequestInit = {},
   ) {
-    if (!/^https?:\/\/[^/]/i.test(url)) throw new ValueError(`http(s) handler: expected an http:// or https:// URL. Received: ${describeValue(url)}`);
+    if (typeof url !== 'string' || !/^https?:\/\/[^/]/i.test(url)) throw new ValueError(`http(s) handler: expected an http:// or https:// URL. Received: ${describeValue(url)}`);
   }
 
   async load(): Promise<ModelArtifacts> {
-    const text = new TextDecoder().decode(await this.fetchBytes(this.url, 'model.json'));
+    const text = new TextDecoder().decode(await this.fetchBytes(this.url, 'model.json', MAX_MODEL_JSON_BYTES));
     const { artifacts, groups } = parseModelJSON(text, this.url);
-    const urls = weightPaths(groups, this.url).map((path) => new URL(path, this.url).href);
-    artifacts.weightData = await Promise.all(urls.map((url) => this.fetchBytes(url, `a weights file listed in ${this.url}`)));
-    artifacts.sources = { modelJSON: this.url, weights: urls.join(' + ') };
+    const urls = weightPaths(groups, this.url).map((path) => new URL(path, this.url));
+    // The resolved URL must still lie beside model.json: the same origin, under its directory.
+    const directory = new URL('./', this.url);
+    const outside = urls.find((url) => url.origin !== directory.origin || !url.pathname.startsWith(directory.pathname));
+    if (outside) {
+      throw new FileFormatError(this.url, `${this.url}: a weightsManifest path resolves outside the model's directory ${directory.href}. Received: ${outside.href}`);
+    }
+    // No more bytes are fetched than the manifest declares (plus one, to tell a longer file).
+    let budget = manifestByteLength(artifacts.weightSpecs ?? [], this.url);
+    const weightData: ArrayBuffer[] = [];
+    for (const url of urls) {
+      const bytes = await this.fetchBytes(url.href, `a weights file listed in ${this.url}`, budget + 1);
+      budget = Math.max(0, budget - bytes.byteLength);
+      weightData.push(bytes);
+    }
+    artifacts.weightData = weightData;
+    artifacts.sources = { modelJSON: this.url, weights: urls.map((url) => url.href).join(' + ') };
     return artifacts;
   }
 
@@ -53,15 +70,36 @@ export class HTTPHandler implements IOHandler {
     );
   }
 
-  private async fetchBytes(url: string, what: string): Promise<ArrayBuffer> {
-    let response: Response;
+  /** The body at `url`, read up to `maxBytes`: a larger one is an error once that many bytes have come, not read whole. */
+  private async fetchBytes(url: string, what: string, maxBytes: number): Promise<ArrayBuffer> {
+    const tooLarge = (received: string) =>
+      new FileFormatError(url, `${url}: ${what} is larger than it can be; expected at most ${maxBytes} bytes. Received: ${received}`);
     try {
-      response = await fetch(url, this.requestInit);
+      const response = await fetch(url, this.requestInit);
+      if (!response.ok) throw new FileFormatError(url, `${url}: cannot fetch ${what}: the server answered HTTP ${response.status} ${response.statusText}.`);
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      if (declared > maxBytes) throw tooLarge(`Content-Length ${declared}`);
+      if (!response.body) {
+        const whole = await response.arrayBuffer();
+        if (whole.byteLength > maxBytes) throw tooLarge(`${whole.byteLength} bytes`);
+        return whole;
+      }
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const reader = response.body.getReader();
+      for (let part = await reader.read(); !part.done; part = await reader.read()) {
+        total += part.value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel();
+          throw tooLarge(`more than ${maxBytes} bytes`);
+        }
+        chunks.push(part.value);
+      }
+      return joinBuffers(chunks.map((c) => c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength) as ArrayBuffer));
     } catch (error) {
-      throw new FileFormatError(url, `${url}: cannot fetch ${what} (${(error as Error).message}).`, { cause: error });
+      if (error instanceof FileFormatError) throw error;
+      throw new FileFormatError(url, `${url}: cannot fetch ${what} (${error instanceof Error ? error.message : describeValue(error)}).`, { cause: error });
     }
-    if (!response.ok) throw new FileFormatError(url, `${url}: cannot fetch ${what}: the server answered HTTP ${response.status} ${response.statusText}.`);
-    return response.arrayBuffer();
   }
 }
 
@@ -74,13 +112,15 @@ export class HTTPHandler implements IOHandler {
  */
 function weightPaths(groups: readonly WeightsGroup[], source: string): string[] {
   const paths = groups.flatMap((group) => group.paths);
-  const escaping = paths.find((path) => /^[\\/]|^[a-z][a-z0-9+.-]*:/i.test(path) || path.split(/[\\/]/).includes('..'));
-  if (escaping !== undefined) {
-    throw new FileFormatError(
-      source,
-      `${source}: weightsManifest paths must name files relative to the model.json, in its directory or below it ` +
-        `(no absolute path, URL or '..'), so a model file cannot make the loader read elsewhere. Received: '${escaping}'`,
-    );
+  for (const [i, path] of paths.entries()) {
+    const problem = weightPathProblem(path) ?? (paths.indexOf(path) < i ? 'the file is listed twice' : null);
+    if (problem !== null) {
+      throw new FileFormatError(
+        source,
+        `${source}: weightsManifest paths[${i}]: ${problem}; weightsManifest paths must name files relative to the model.json, in its directory or below it ` +
+          `(no absolute path, URL or '..'), each once, so a model file cannot make the loader read elsewhere. Received: ${describeValue(path)}`,
+      );
+    }
   }
   return paths;
 }
@@ -266,11 +306,16 @@ function fromBase64(text: string, url: string): ArrayBuffer {
  * Loads from files the user picked: the model.json first, then the weights
  * files its manifest names, matched by file name (TF.js's `io.browserFiles`).
  */
+/** The most files one pick may hold: a model.json and its weights shards. */
+const MAX_PICKED_FILES = 10_000;
+
 export class BrowserFilesHandler implements IOHandler {
   private readonly files: readonly File[];
 
   constructor(files: ArrayLike<File>) {
-    this.files = Array.from(files ?? []);
+    // A length checked first: Array.from({ length: 2 ** 32 }) would throw a RangeError, a large one fill memory.
+    const length = typeof files === 'object' && files !== null ? (files as { length?: unknown }).length : undefined;
+    this.files = typeof length === 'number' && Number.isInteger(length) && length >= 0 && length <= MAX_PICKED_FILES ? Array.from(files) : [];
     if (this.files.length === 0 || !this.files.every((f) => typeof Blob !== 'undefined' && f instanceof Blob && typeof f.name === 'string')) {
       throw new ValueError(
         `io.browserFiles: expected the picked files, model.json first and then its weights files. Received: ${describeValue(files)}`,
@@ -280,6 +325,9 @@ export class BrowserFilesHandler implements IOHandler {
 
   async load(): Promise<ModelArtifacts> {
     const [jsonFile, ...weightFiles] = this.files as [File, ...File[]];
+    if (jsonFile.size > MAX_MODEL_JSON_BYTES) {
+      throw new FileFormatError(jsonFile.name, `${jsonFile.name}: too large for a model.json; expected at most ${MAX_MODEL_JSON_BYTES} bytes. Received: ${jsonFile.size} bytes`);
+    }
     const { artifacts, groups } = parseModelJSON(await jsonFile.text(), jsonFile.name);
     const byName = new Map<string, File>();
     for (const file of weightFiles) {
@@ -300,6 +348,10 @@ export class BrowserFilesHandler implements IOHandler {
     if (unused.length > 0) {
       throw new ValueError(`io.browserFiles: ${unused.join(', ')} is not listed in ${jsonFile.name}'s weightsManifest. Received: ${unused.join(', ')}`);
     }
+    // Sizes are known before reading: files that cannot hold the declared weights are not read.
+    const expected = manifestByteLength(artifacts.weightSpecs ?? [], jsonFile.name);
+    const total = names.reduce((n, name) => n + byName.get(name)!.size, 0);
+    if (total !== expected) throw new FileFormatError(names[0] ?? jsonFile.name, byteCountMessage(names.join(' + '), expected, artifacts.weightSpecs?.length ?? 0, total));
     artifacts.weightData = await Promise.all(names.map((name) => byName.get(name)!.arrayBuffer()));
     artifacts.sources = { modelJSON: jsonFile.name, weights: names.join(' + ') };
     return artifacts;

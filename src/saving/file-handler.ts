@@ -23,7 +23,7 @@ import { isNode, messageOf, pathKind } from '../data/node-files.js';
 import { serialised, writeModelFiles } from './model-files.js';
 import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
-import { describeSave, joinBuffers, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { describeSave, joinBuffers, MAX_MODEL_JSON_BYTES, modelJSONFromArtifacts, parseModelJSON, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 
 export class FileHandler implements IOHandler {
   /** The path as given, without a `file://` prefix. */
@@ -114,8 +114,6 @@ export class FileHandler implements IOHandler {
   }
 }
 
-/** The largest model.json read: 64 MiB, hundreds of times any real one (its weights are in the binary files). */
-const MAX_MODEL_JSON_BYTES = 64 << 20;
 
 /** Errors about a weights file name the path as listed, not the real path it resolved to. */
 function renameError(file: WeightFile) {

@@ -10,6 +10,7 @@
  * may be listed once. Node only.
  */
 import { FileFormatError } from '../errors.js';
+import { weightPathProblem } from './weight-path-rules.js';
 
 /** A weights file: its path as listed (for messages) and the real path it resolves to (to read). */
 export interface WeightFile {
@@ -33,9 +34,8 @@ export async function confinedWeightPaths(paths: readonly string[], jsonPath: st
       throw new FileFormatError(jsonPath, `${field}: ${why}; a weights file must lie in the model's own directory. Received: ${JSON.stringify(raw.slice(0, 200))}`);
     };
     const relative = raw.startsWith('./') ? raw.slice(2) : raw;
-    if (relative.includes('\0')) reject('the path holds a NUL character');
-    if (nodePath.isAbsolute(relative) || /^[a-z]:/i.test(relative) || /^[a-z][a-z0-9+.-]*:\/\//i.test(relative)) reject('the path is absolute or a URL');
-    if (relative.split(/[\\/]/).includes('..')) reject("the path climbs out with '..'");
+    const problem = weightPathProblem(raw) ?? (nodePath.isAbsolute(relative) ? 'the path is absolute or a URL' : null);
+    if (problem !== null) reject(problem);
     const file = nodePath.join(dir, relative);
     let real: string;
     try {
