@@ -138,7 +138,7 @@ describe('the web dataset loaders, any options', () => {
     // Plain objects (and no options at all) get the local server as origin: the suite never reaches the internet.
     const local = { origin: `${server.origin}/nothing/`, cache: false };
     const safe = (v: unknown) =>
-      v === undefined ? local : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? { ...(v as object), ...local } : v;
+      v === undefined ? local : v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)) ? { ...(v as object), ...local } : v;
     let cases = 0;
     for (const loader of [fashionMnist, mnist]) {
       await fc.assert(
@@ -154,6 +154,6 @@ describe('the web dataset loaders, any options', () => {
       );
     }
     expect(cases).toBe(200);
-    expect(fetched.every((url) => url.startsWith(server.origin))).toBe(true);
+    expect(fetched.filter((url) => !url.startsWith(server.origin))).toEqual([]);
   });
 });
