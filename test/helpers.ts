@@ -5,8 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import * as keras from '../src/index.js';
+import { TinykerasError } from '../src/errors.js';
 
 /** The seed architecture: Flatten [28, 28] → Dense 128 relu → Dense 10 softmax (not compiled). */
 export function seedModel(): keras.Sequential {
@@ -55,4 +56,15 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected the promise to reject');
+}
+
+/** The TinykerasError `call` throws or rejects with; fails the test on any other outcome. */
+export async function failure(call: () => unknown): Promise<Error> {
+  try {
+    await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TinykerasError);
+    return error as Error;
+  }
+  throw new Error('expected a TinykerasError');
 }

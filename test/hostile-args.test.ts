@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
+import { failure } from './helpers.js';
 import { FileFormatError, TinykerasError, ValueError } from '../src/errors.js';
 import type { Dense } from '../src/layers/dense.js';
 
@@ -15,15 +16,6 @@ const model = () => {
 const x = () => keras.zeros([4, 3]);
 const y = () => keras.zeros([4, 2]);
 
-async function failure(call: () => unknown): Promise<Error> {
-  try {
-    await call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TinykerasError);
-    return error as Error;
-  }
-  throw new Error('expected a TinykerasError');
-}
 
 describe('callbacks', () => {
   const fit = (callbacks: unknown) => model().fit(x(), y(), { epochs: 1, verbose: 0, callbacks: callbacks as never });

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnist, mnist } from '../src/data/idx-dataset-web.js';
 import * as keras from '../src/index.js';
+import { failure } from './helpers.js';
 import { FileFormatError, TinykerasError, ValueError } from '../src/errors.js';
 import { serveRoutes, type Routes } from './http-fixtures.js';
 
@@ -52,15 +53,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function failure(call: () => unknown): Promise<Error> {
-  try {
-    await call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TinykerasError);
-    return error as Error;
-  }
-  throw new Error('expected a TinykerasError');
-}
 
 describe('loadModel over http(s): files stay beside model.json', () => {
   it('loads the good model', async () => {
