@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
 import { failure } from './helpers.js';
-import { FileFormatError, TinykerasError, ValueError } from '../src/errors.js';
+import { FileFormatError, ValueError } from '../src/errors.js';
 import type { Dense } from '../src/layers/dense.js';
 
 const model = () => {
