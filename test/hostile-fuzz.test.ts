@@ -178,6 +178,8 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => compiled().evaluate(x(), y(), v as never));
     await everyOutcome(anyValue, (v) => compiled().predict(v as never, { verbose: 0 }));
     await everyOutcome(anyValue, (v) => compiled().predict(x(), v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue, anyValue), ([a, b, c]) => compiled().evaluateAsync(a as never, b as never, c as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => compiled().predictAsync(a as never, b as never));
   });
 
   it('the executors (runEagerly, jitCompile, a layer\'s fused description) and the kernel tier', async () => {

@@ -47,6 +47,8 @@ const misspelt: [string, () => unknown, RegExp][] = [
   ['InputLayer input_shape', () => new keras.layers.InputLayer({ input_shape: [3] } as never), /^InputLayer: unknown option 'input_shape'. Did you mean inputShape\?/],
   ['Input shap', () => keras.Input({ shap: [3] } as never), /^InputLayer: unknown option 'shap'. Did you mean 'shape'\?/],
   ['mnist.loadData cache_dir', () => keras.datasets.mnist.loadData({ cache_dir: '/tmp' } as never), /^mnist.loadData: unknown option 'cache_dir'. Did you mean cacheDir\?/],
+  ['evaluateAsync return_dict', () => compiled().evaluateAsync(x(), y(), { return_dict: true } as never), /^evaluateAsync\(\): unknown option 'return_dict'. Did you mean returnDict\?/],
+  ['predictAsync batch_size', () => compiled().predictAsync(x(), { batch_size: 8 } as never), /^predictAsync\(\): unknown option 'batch_size'. Did you mean batchSize\?/],
   ['compile metric', () => new keras.Sequential([new Dense(2, { inputShape: [3] })]).compile({ optimizer: 'adam', loss: 'mse', metric: ['accuracy'] } as never), /compile\(\): unknown option 'metric'. Did you mean 'metrics'\?/],
   ['Dense activaton', () => new Dense(128, { activaton: 'relu' } as never), /Dense: unknown option 'activaton'. Did you mean 'activation'\?/],
   ['Dense use_bias', () => new Dense(128, { use_bias: false } as never), /Dense: unknown option 'use_bias'. Did you mean useBias\?/],

@@ -83,6 +83,33 @@ describe('loadModel over http(s): files stay beside model.json', () => {
     expect(error.message).toMatch(new RegExp(`large\\.bin: a weights file listed in .* is larger than it can be; expected at most ${weightBytes.length + 1} bytes. Received: Content-Length ${8 << 20}`));
   });
 
+  it('a body sent without Content-Length is cut off once it passes the manifest\'s size', async () => {
+    const { createServer } = await import('node:http');
+    let sent = 0;
+    const chunked = createServer((request, response) => {
+      if (request.url === '/m/model.json') return void response.end(JSON.parse(JSON.stringify(routes.get('/models/m/large.json')![1])));
+      response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      // 64 KiB chunks for as long as the client reads: without the cut-off, 256 MiB.
+      const write = () => {
+        while (sent < 256 << 20 && response.write(new Uint8Array(64 << 10))) sent += 64 << 10;
+        if (sent < 256 << 20) response.once('drain', write);
+        else response.end();
+      };
+      response.on('close', () => response.removeAllListeners('drain'));
+      write();
+    });
+    await new Promise<void>((resolve) => chunked.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(chunked.address() as { port: number }).port}`;
+    try {
+      const error = await failure(() => keras.models.loadModel(`${origin}/m/model.json`));
+      expect(error.message).toMatch(new RegExp(`large\\.bin: a weights file listed in .* is larger than it can be; expected at most ${weightBytes.length + 1} bytes. Received: more than`));
+      expect(sent).toBeLessThan(64 << 20);
+    } finally {
+      chunked.closeAllConnections();
+      await new Promise((resolve) => chunked.close(resolve));
+    }
+  });
+
   it('a model.json over 64 MiB is refused', async () => {
     const error = await failure(() => keras.models.loadModel(`${server.origin}/models/m/huge.json`));
     expect(error.message).toMatch(/huge\.json: model\.json is larger than it can be; expected at most 67108864 bytes/);
@@ -132,6 +159,7 @@ describe('the web dataset loaders, any options', () => {
     const safe = (v: unknown) =>
       v === undefined ? local : v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)) ? { ...(v as object), ...local } : v;
     let cases = 0;
+    fetched.length = 0;
     for (const loader of [fashionMnist, mnist]) {
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.anything({ maxDepth: 2, withNullPrototype: true, withTypedArray: true })), async (v) => {
