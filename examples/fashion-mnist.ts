@@ -29,9 +29,9 @@ const startup = process.argv.includes('--startup');
 const [[trainImages, trainLabels], [testImages, testLabels]] = await keras.datasets.fashionMnist.loadData();
 const classNames = keras.datasets.fashionMnist.classNames;
 
-// Scale the test pixels to [0, 1], as the Keras tutorial does (the training
-// pixels are scaled in trainOn, below).
-const xTest = testImages.div(255);
+// The model reads pixels scaled to [0, 1], as in the Keras tutorial: `images.div(255)`,
+// made where it is used (trainOn, evaluate, predict), so that no float32 copy outlives
+// its use (the training set's is 188 MB, the test set's 31 MB; the loaded uint8 images 55 MB).
 
 // 784 inputs → 128 relu units → 10 class probabilities.
 const model = new keras.Sequential([
@@ -50,12 +50,12 @@ const firstEpochCallback = {
 };
 const history = await trainOn(trainImages, trainLabels);
 
-const [testLoss, testAcc] = model.evaluate(xTest, testLabels);
+const [testLoss, testAcc] = model.evaluate(testImages.div(255), testLabels);
 console.log('\nTest loss:', testLoss);
 console.log('Test accuracy:', testAcc);
 
 // Class probabilities for every test image; the most likely class of the first.
-const predictions = model.predict(xTest);
+const predictions = model.predict(testImages.div(255));
 const first = predictions.row(0);
 const predicted = keras.ops.argmax(first).item();
 console.log(

@@ -137,6 +137,22 @@ describe('SIMD gemm', () => {
     }
   });
 
+  it('gives a share of Aᵀ·B\'s rows (a view at its first column of A, as each thread computes dW) the bits of the whole product (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), dim, dim, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), seed, (M, N, K, cut0, cut1, seed) => {
+        const [p0, p1] = [Math.min(cut0, cut1) % (M + 1), Math.max(cut0, cut1) % (M + 1)].sort((x, y) => x - y) as [number, number];
+        const a = inMemory(values(K * M, seed, -1, 1, 0.5)), b = inMemory(values(K * N, seed + 1));
+        const whole = tier.allocate(M * N);
+        tier.gemm({ transposeA: true, transposeB: false, m: M, n: N, k: K, a, b, c: whole, accumulate: false });
+        const share = tier.allocate(M * N);
+        tier.gemm({ transposeA: true, transposeB: false, m: p1 - p0, n: N, k: K, a: a.subarray(p0), b, c: share.subarray(p0 * N), accumulate: false, lda: M });
+        expectBits(share.subarray(p0 * N, p1 * N), whole.subarray(p0 * N, p1 * N), `rows ${p0}..${p1} of ${M}`);
+        tier.reset();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects arrays outside its memory and short arrays', () => {
     const inside = tier.allocate(16);
     expect(() => tier.gemm({ transposeA: false, transposeB: false, m: 4, n: 4, k: 4, a: new Float32Array(16), b: inside, c: inside, accumulate: false })).toThrow(keras.ValueError);
