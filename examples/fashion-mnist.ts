@@ -16,6 +16,7 @@
  * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
+import { numberArg, stringArg } from './args.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
@@ -64,8 +65,8 @@ console.log(
 );
 
 // Save it for later: TF.js's tf.loadLayersModel reads this too.
-await model.save(saveDir, { includeOptimizer: true });
-console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names); npm run fashion-mnist:load evaluates it again.`);
+await model.save(saveDir);
+console.log(`Saved the model to ${saveDir}/ (model.json + the weights file it names, with the optimizer's state); npm run fashion-mnist:load evaluates it again.`);
 
 // The tutorial's pictures, drawn by the same plot specs as the playground's. Imported
 // here, not at the top: the plotting library is large, and training does not need it.
@@ -81,17 +82,4 @@ console.log(`Figures: ${figures.join(', ')}`);
 async function trainOn(images: keras.Tensor, labels: keras.Tensor): Promise<keras.History> {
   const x = images.div(255);
   return model.fit(x, labels, { epochs, callbacks: startup ? [firstEpochCallback] : [] });
-}
-
-function stringArg(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
-
-function numberArg(flag: string): number | undefined {
-  const i = process.argv.indexOf(flag);
-  if (i < 0) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value)) throw new Error(`${flag} takes an integer. Received: ${process.argv[i + 1]}`);
-  return value;
 }

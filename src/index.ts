@@ -9,29 +9,39 @@
  *     ]);
  *
  * Everything below runs in Node and in browsers; only
- * `datasets.fashionMnist.loadData` needs Node (it reads files), and it loads
+ * `datasets.fashionMnist.loadData` and `datasets.mnist.loadData` need Node (they read files), and they load
  * its Node modules only when called.
  */
 import { Dense } from './layers/dense.js';
 import { Flatten } from './layers/flatten.js';
+import { Dropout } from './layers/dropout.js';
+import { Activation, ReLU, Softmax } from './layers/activation-layers.js';
+import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './models/sequential.js';
 import { loadModel, saveModel } from './models/load-model.js';
 import { fashionMnist } from './data/fashion-mnist.js';
+import { mnist } from './data/mnist.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
 import { resetNameCounters } from './layers/naming.js';
 import { io } from './saving/index.js';
+import { toCategorical } from './data/to-categorical.js';
 
 export { Sequential };
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
+export type { TensorInput } from './tensor/convert.js';
 export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor/creation.js';
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
 
-export const layers = { Layer, Dense, Flatten };
-export type { LayerArgs, BatchShape } from './layers/layer.js';
+export const layers = { Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer };
+export { Input };
+export type { LayerArgs, BatchShape, CallArgs } from './layers/layer.js';
+export type { DropoutArgs } from './layers/dropout.js';
+export type { SoftmaxArgs, ActivationArgs, ReLUArgs } from './layers/activation-layers.js';
+export type { InputArgs } from './layers/input-layer.js';
 export type { DenseArgs } from './layers/dense.js';
 export type { ActivationName } from './layers/activations.js';
 
@@ -47,7 +57,7 @@ export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs, PredictArgs } from './training/evaluate.js';
 export type { Logs } from './callbacks/logs.js';
 
-export const datasets = { fashionMnist };
+export const datasets = { fashionMnist, mnist };
 
 /** Process-wide settings: `keras.config.setKernels('simd' | 'js')`, `keras.config.kernels()`. */
 export { config, type KernelTier } from './config.js';
@@ -57,7 +67,7 @@ export { config, type KernelTier } from './config.js';
  * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
  * layers-model format. `io` holds the storage handlers (memory, downloads, files).
  */
-export const models = { loadModel, saveModel };
+export const models = { Sequential, loadModel, saveModel };
 export { io };
 export type { IOHandler, ModelArtifacts, SaveResult, SaveOptions, LoadOptions } from './saving/index.js';
 
@@ -69,5 +79,5 @@ export function clearSession(): void {
   resetNameCounters();
 }
 
-export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator };
+export const utils = { setRandomSeed, checkGradients, clearSession, RandomGenerator, toCategorical };
 export { setRandomSeed, checkGradients };

@@ -1,6 +1,6 @@
 /**
- * What several test files share: the seed model, and a temporary directory
- * made before and removed after a file's tests.
+ * What several test files share: the seed model, image-like data, and a
+ * temporary directory made before and removed after a file's tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,24 @@ export function useTempDir(prefix: string): () => string {
     await rm(path, { recursive: true, force: true });
   });
   return () => path;
+}
+
+/**
+ * Image-like data from a seed: n `height`×`width` "pictures", about half
+ * exact zeros (as Fashion-MNIST's pixels), labels i % classes, each picture
+ * with a bright pixel at its label so that a model can learn it.
+ */
+export function imageLikeData(n: number, seed: number, height: number, width: number, classes: number): [keras.Tensor, keras.Tensor] {
+  keras.setRandomSeed(seed);
+  const size = height * width;
+  const x = keras.randomUniform([n, height, width], 0, 1).data;
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % classes;
+    for (let j = 0; j < size; j++) if ((j + i) % 2 === 0) x[i * size + j] = 0;
+    x[i * size + (i % classes)]! += 1;
+  }
+  return [new keras.Tensor(x, [n, height, width]), new keras.Tensor(y, [n])];
 }
 
 /** The error `promise` rejects with; fails the test if it resolves. */

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
+import { imageLikeData } from './helpers.js';
 import { planTraining } from '../src/fused/plan.js';
 import { gatherBatch, startFusedTraining } from '../src/fused/runner.js';
 import { activeSimdKernels } from '../src/tensor/kernels/tier.js';
@@ -20,18 +21,8 @@ const describeSimd = simdSupported() ? describe : describe.skip;
 
 afterEach(() => keras.config.setKernels('js'));
 
-/** Image-like data: 6×6 "pictures", about half exact zeros, 4 classes, from a seed. */
-function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(seed);
-  const x = keras.randomUniform([n, 6, 6], 0, 1).data;
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 4;
-    for (let j = 0; j < 36; j++) if ((j + i) % 2 === 0) x[i * 36 + j] = 0;
-    x[i * 36 + (i % 4)]! += 1;
-  }
-  return [new keras.Tensor(x, [n, 6, 6]), new keras.Tensor(y, [n])];
-}
+/** Image-like data: 6×6 "pictures" from a seed (helpers.ts). */
+const data = (n: number, seed: number) => imageLikeData(n, seed, 6, 6, 4);
 
 /** A small classifier; `width` units in its first layer (128: products big enough for autograd to use the tier). */
 function model(width = 24): keras.Sequential {
@@ -141,10 +132,18 @@ function typedArraysMadeBy(body: () => void): number {
 const tiers: keras.KernelTier[] = simdSupported() ? ['js', 'simd'] : ['js'];
 
 describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
-  it.each([1, 2])('fit steps allocate none in steady state (%i thread(s))', async (threads) => {
+  it.each([
+    [1, false],
+    [2, false],
+    [1, true],
+    [2, true],
+  ])('fit steps allocate none in steady state (%i thread(s), Dropout: %s)', async (threads, dropout) => {
     keras.config.setKernels(tier);
     const [x, y] = data(64, 2);
-    const m = model();
+    // With a Dropout after the first hidden layer, a mask is drawn and applied every step.
+    const m = dropout
+      ? new keras.Sequential([new Flatten({ inputShape: [6, 6] }), new Dense(24, { activation: 'relu' }), new keras.layers.Dropout(0.2), new Dense(4, { activation: 'softmax' })])
+      : model();
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const plan = planTraining(m.layers, m.compiled!, x.shape.slice(1), y.shape);
     if (typeof plan === 'string') throw new Error(plan);

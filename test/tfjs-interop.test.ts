@@ -258,3 +258,62 @@ describe('the same model in both libraries', () => {
     });
   });
 });
+
+describe('a logits model saved with its optimizer (the default)', () => {
+  it('keeps fromLogits for tinykeras in loss_config, and TF.js still loads the file', async () => {
+    keras.setRandomSeed(5);
+    const model = new keras.Sequential([new keras.layers.Flatten({ inputShape: [28, 28] }), new keras.layers.Dense(10)]);
+    model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
+    const handler = keras.io.memory();
+    await model.save(handler);
+    const config = handler.artifacts!.trainingConfig as keras.ModelArtifacts["trainingConfig"] & { loss: unknown; loss_config?: unknown };
+    expect(config.loss).toBe('sparse_categorical_crossentropy');
+    expect(config.loss_config).toEqual({
+      class_name: 'SparseCategoricalCrossentropy',
+      config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' },
+    });
+    const loaded = await keras.models.loadModel(keras.io.fromMemory(handler.artifacts!));
+    expect((loaded.compiled!.loss as keras.losses.SparseCategoricalCrossentropy).fromLogits).toBe(true);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.length).toBe(2);
+  });
+
+  it("TF.js loads the quickstart model (Dropout) and a Softmax/Activation/ReLU model; predictions agree to 1e-5", async () => {
+    keras.setRandomSeed(6);
+    const { Flatten, Dense, Dropout, Softmax, Activation, ReLU } = keras.layers;
+    const model = new keras.Sequential([
+      new Flatten({ inputShape: [28, 28] }),
+      new Dense(16, { activation: 'relu' }),
+      new Dropout(0.2),
+      new Dense(8),
+      new ReLU({ maxValue: 6 }),
+      new Dense(6),
+      new Activation('tanh'),
+      new Dense(4),
+      new Softmax(),
+    ]);
+    const handler = keras.io.memory();
+    await model.save(handler, { includeOptimizer: false });
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.className));
+    const { images } = randomBatch(5, 2);
+    const ourOutput = model.predict(ours(images), { verbose: 0 }).data;
+    const theirs = (tfModel.predict(tf.tensor(images, [5, 28, 28])) as tf.Tensor).dataSync();
+    ourOutput.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-5));
+  });
+
+  it("TF.js loads the tutorial's probability model, a nested Sequential then Softmax; predictions agree to 1e-5", async () => {
+    keras.setRandomSeed(8);
+    const { Flatten, Dense, Softmax } = keras.layers;
+    const inner = new keras.Sequential([new Flatten({ inputShape: [28, 28] }), new Dense(16, { activation: 'relu' }), new Dense(10)]);
+    const model = new keras.Sequential([inner, new Softmax()]);
+    const handler = keras.io.memory();
+    await model.save(handler);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(handler.artifacts as tf.io.ModelArtifacts));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(['Sequential', 'Softmax']);
+    const { images } = randomBatch(5, 3);
+    const ourOutput = model.predict(ours(images), { verbose: 0 }).data;
+    const theirs = (tfModel.predict(tf.tensor(images, [5, 28, 28])) as tf.Tensor).dataSync();
+    ourOutput.forEach((v, i) => expect(Math.abs(v - theirs[i]!)).toBeLessThan(1e-5));
+  });
+});

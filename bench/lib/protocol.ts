@@ -128,14 +128,16 @@ export interface ProgramJobResult extends ProcessStats {
 
 /**
  * The Keras quickstart model (Flatten, Dense 128 relu, Dropout 0.2, Dense 10
- * logits; adam, crossentropy from logits) on the seed data; skipped, with the
- * reason, where tinykeras has no layers.Dropout yet.
+ * logits; adam, crossentropy from logits) on the seed data.
  */
 export interface QuickstartJobResult extends ProcessStats {
   job: 'quickstart';
-  skipped: string | null;
+  /** The kernel tier that ran. */
+  kernels: KernelTier;
   epochs: number;
   secondsPerEpoch: number;
+  /** Which executor trained it, on how many threads, and why not the fused one when it was not. */
+  executor: string;
   testAccuracy: number;
 }
 

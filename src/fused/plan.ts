@@ -1,32 +1,34 @@
 /**
  * What the fused executor can run, read from the plain-data descriptions the
- * layers give (src/layers/fused-spec.ts), never from the layer classes:
- * Flatten layers, then Dense layers. Training also needs sparse categorical
- * crossentropy on a softmax output (or on logits with fromLogits), hidden
- * activations relu/sigmoid/tanh/linear, and accuracy as the only metric.
- * Anything else runs through autograd, which handles every model: the fused
- * executor is a second executor of the same math, never a different answer.
+ * layers give (src/layers/fused-spec.ts), never from the layer classes: a
+ * list of ops, Dense layers each optionally followed by a Dropout, after
+ * Flatten layers; a nested model's layers count as the parent's. An
+ * Activation, ReLU or Softmax layer right after a Dense layer without
+ * activation becomes that layer's activation (the same op on the same
+ * numbers). Training also needs sparse categorical crossentropy on a softmax
+ * output (or on logits with fromLogits), hidden activations
+ * relu/sigmoid/tanh/linear, and accuracy as the only metric. Anything else
+ * runs through autograd, which handles every model: the fused executor is a
+ * second executor of the same math, never a different answer.
  *
  * Each planner returns the plan, or a sentence saying why it does not apply
  * (reported in history.params.reason, and thrown under jitCompile: true).
  */
-import type { FusedLayerSpec } from '../layers/fused-spec.js';
+import type { DenseSpec, FusedLayerSpec, SpecSource } from '../layers/fused-spec.js';
 import type { ActivationName } from '../layers/activations.js';
 import { SparseCategoricalCrossentropy, type Loss } from '../losses/losses.js';
 import { resolveMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
 import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/activations.js';
 import { sizeOf } from '../tensor/shape.js';
+import type { RandomGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** What the executor needs of a layer: its description, and its name for messages. */
-export interface DescribedLayer {
-  readonly name: string;
-  readonly className: string;
-  fusedSpec(): FusedLayerSpec | null;
-}
+export type DescribedLayer = SpecSource;
 
 /** One Dense layer as the executor runs it. */
 export interface FusedDense {
+  readonly kind: 'dense';
   readonly name: string;
   readonly trainable: boolean;
   readonly inputDim: number;
@@ -37,38 +39,102 @@ export interface FusedDense {
   readonly bias: Tensor | null;
 }
 
+/** One Dropout layer as the executor runs it: a mask per training step on the outputs of the Dense layer before it. */
+export interface FusedDropout {
+  readonly kind: 'dropout';
+  readonly name: string;
+  readonly rate: number;
+  /** The layer's own generator, or null for the global one (read at each draw, so setRandomSeed is seen). */
+  readonly generator: RandomGenerator | null;
+}
+
+/** The executor's ops, in order: Dense layers, each followed by at most one Dropout. */
+export type FusedOp = FusedDense | FusedDropout;
+
 /** The loss and metrics `compile()` settled, as the training planner reads them. */
 export interface LossAndMetrics {
   readonly loss: Loss;
   readonly metricNames: readonly string[];
 }
 
-/** The training plan: the Dense layers, and the number of classes of the fused loss. */
+/** The training plan: the ops, and the number of classes of the fused loss. */
 export interface TrainingPlan {
-  readonly layers: readonly FusedDense[];
+  readonly ops: readonly FusedOp[];
   readonly classes: number;
 }
 
-/** The Dense layers of a model the fused forward pass can run on samples of `sampleShape`, or why not. */
-export function planForward(layers: readonly DescribedLayer[], sampleShape: readonly number[]): FusedDense[] | string {
-  const dense: FusedDense[] = [];
-  let flattened = false;
+/** The Dense ops of a plan, in order: what inference runs (Dropout is the identity there). */
+export function denseOps(ops: readonly FusedOp[]): FusedDense[] {
+  return ops.filter((op): op is FusedDense => op.kind === 'dense');
+}
+
+/** Per Dense op, the Dropout right after it, or null. */
+export function dropoutAfterEach(ops: readonly FusedOp[]): (FusedDropout | null)[] {
+  return ops.flatMap((op, i) => (op.kind === 'dense' ? [ops[i + 1]?.kind === 'dropout' ? (ops[i + 1] as FusedDropout) : null] : []));
+}
+
+/** A layer's description, with the layer for messages; a frozen nested model freezes what it holds. */
+interface Described {
+  readonly layer: DescribedLayer;
+  readonly spec: Exclude<FusedLayerSpec, { kind: 'nested' }>;
+}
+
+/** Every layer's description in running order, nested models opened up; or why one has none. */
+function describeAll(layers: readonly DescribedLayer[], frozen: boolean, out: Described[]): string | null {
   for (const layer of layers) {
     const spec = layer.fusedSpec();
     if (spec === null) return `layer "${layer.name}" (${layer.className}) has no fused form`;
-    if (spec.kind === 'flatten') {
-      if (dense.length > 0) return 'a Flatten layer comes after a Dense layer';
-      flattened = true;
-      continue;
+    if (spec.kind === 'nested') {
+      const why = describeAll(spec.layers, frozen || !spec.trainable, out);
+      if (why !== null) return why;
+    } else if (spec.kind === 'dense' && frozen) {
+      out.push({ layer, spec: { ...spec, trainable: false } satisfies DenseSpec });
+    } else {
+      out.push({ layer, spec });
     }
-    if (spec.kernel === null) return 'the model is not built';
-    const { name, trainable, units, activation, kernel, bias } = spec;
-    dense.push({ name, trainable, inputDim: kernel.shape[0]!, units, activation, kernel, bias });
   }
+  return null;
+}
+
+/** The ops of a model the fused forward pass can run on samples of `sampleShape`, or why not. */
+export function planForward(layers: readonly DescribedLayer[], sampleShape: readonly number[]): FusedOp[] | string {
+  const described: Described[] = [];
+  const why = describeAll(layers, false, described);
+  if (why !== null) return why;
+  const ops: FusedOp[] = [];
+  let flattened = false;
+  for (const { layer, spec } of described) {
+    const previous = ops[ops.length - 1];
+    switch (spec.kind) {
+      case 'flatten':
+        if (ops.length > 0) return `a Flatten layer ("${layer.name}") comes after a Dense layer`;
+        flattened = true;
+        break;
+      case 'dense': {
+        if (spec.kernel === null) return 'the model is not built';
+        const { name, trainable, units, activation, kernel, bias } = spec;
+        ops.push({ kind: 'dense', name, trainable, inputDim: kernel.shape[0]!, units, activation, kernel, bias });
+        break;
+      }
+      case 'activation':
+        // activation(x · W + b) is what the Dense layer computes with that activation: the same ops.
+        if (previous?.kind !== 'dense' || previous.activation !== 'linear') {
+          return `layer "${layer.name}" (${layer.className}) does not come right after a Dense layer without activation`;
+        }
+        ops[ops.length - 1] = { ...previous, activation: spec.activation };
+        break;
+      case 'dropout':
+        if (previous?.kind !== 'dense') return `layer "${layer.name}" (Dropout) does not come right after a Dense layer`;
+        // A rate of 0 draws no mask and changes nothing, on either executor.
+        if (spec.rate > 0) ops.push({ kind: 'dropout', name: spec.name, rate: spec.rate, generator: spec.generator });
+        break;
+    }
+  }
+  const dense = denseOps(ops);
   if (dense.length === 0) return 'the model has no Dense layer';
   if (!flattened && sampleShape.length !== 1) return 'inputs of rank > 2 without a Flatten layer';
   if (sizeOf(sampleShape) !== dense[0]!.inputDim) return 'the input size does not match the first kernel';
-  return dense;
+  return ops;
 }
 
 /** The fused training plan for this model, loss, metrics and data shapes, or why there is none. */
@@ -78,8 +144,10 @@ export function planTraining(
   sampleShape: readonly number[],
   labelShape: readonly number[],
 ): TrainingPlan | string {
-  const dense = planForward(layers, sampleShape);
-  if (typeof dense === 'string') return dense;
+  const ops = planForward(layers, sampleShape);
+  if (typeof ops === 'string') return ops;
+  if (ops[ops.length - 1]!.kind === 'dropout') return 'a Dropout layer comes after the output layer';
+  const dense = denseOps(ops);
   const frozen = dense.find((d) => !d.trainable);
   if (frozen) return `layer "${frozen.name}" is not trainable`;
   const loss = settings.loss;
@@ -97,7 +165,7 @@ export function planTraining(
   }
   const hidden = dense.slice(0, -1).find((d) => !isElementwise(d.activation));
   if (hidden) return `layer "${hidden.name}" has activation '${hidden.activation}'`;
-  return { layers: dense, classes };
+  return { ops, classes };
 }
 
 /** Whether an activation is one of the element-wise kernels (softmax is not: it reads a whole row). */

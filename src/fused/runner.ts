@@ -5,8 +5,8 @@
  */
 import type { Optimizer } from '../optim/optimizer.js';
 import { canShareMemory } from '../tensor/storage.js';
-import type { TrainingPlan } from './plan.js';
-import { allocateStepState, FusedStep, type StepRunner, type StepState } from './step.js';
+import { denseOps, type TrainingPlan } from './plan.js';
+import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from './step.js';
 import type { ThreadPlatform } from './threads/transport.js';
 import { existingPool, processPool, type WorkerPool } from './threads/pool.js';
 import { activeSimdKernels, type KernelTier } from '../tensor/kernels/tier.js';
@@ -15,15 +15,18 @@ import { activeSimdKernels, type KernelTier } from '../tensor/kernels/tier.js';
 export class SingleThreadRunner implements StepRunner {
   readonly threads = 1;
   private readonly step: FusedStep;
+  private readonly masks: MaskDrawer;
   private batchSize = 0;
   /** The step's body, made once so that running a step allocates nothing. */
   private readonly runAt = (t: number): void => {
+    this.masks.draw(this.batchSize);
     this.step.rowsPhase(this.batchSize);
     this.step.weightsPhase(this.batchSize, t);
   };
 
-  constructor(readonly state: StepState, optimizer: Optimizer) {
+  constructor(readonly state: StepState, optimizer: Optimizer, plan: TrainingPlan) {
     this.step = new FusedStep(state, optimizer, 0);
+    this.masks = new MaskDrawer(state, plan);
   }
 
   run(batchSize: number): void {
@@ -102,7 +105,7 @@ export async function startFusedTraining(
   maxBatch: number,
   threads: number | 'auto',
 ): Promise<FusedTraining> {
-  const work = plan.layers.reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
+  const work = denseOps(plan.ops).reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
   const tier: KernelTier = activeSimdKernels() === null ? 'js' : 'simd';
   const enoughWork = work >= MIN_WORK_FOR_THREADS[tier];
   const wanted = threads === 'auto' ? (enoughWork ? null : 1) : threads;
@@ -123,7 +126,7 @@ export async function startFusedTraining(
       threadsNote = runner;
     }
   }
-  return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer), threadsNote, autoNote };
+  return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer, plan), threadsNote, autoNote };
 }
 
 /** n as millions with at most one decimal: 3.2, 20. */

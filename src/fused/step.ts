@@ -13,9 +13,11 @@
  *     Zₗ[r] = Aₗ[r] · Wₗ                gemm                  ← x.matmul(kernel)       (layers/dense.ts)
  *     Zₗ[r] += bₗ                       addBias               ← .add(bias)
  *     Aₗ₊₁[r] = fₗ(Zₗ[r])               activate              ← .relu() / .sigmoid() / .tanh()  (ops/unary.ts)
+ *     Dₗ₊₁[r] = Aₗ₊₁[r] ⊙ Mₗ[r]         applyMask             ← multiplyByMask  (layers/dropout.ts; when a Dropout follows)
  *     loss, dZ_L[r] = (softmax(z_r) − onehot(y_r)) / batch
  *                                        softmaxCrossEntropy   ← sparseSoftmaxCrossEntropyWithLogits + mean
  *     dAₗ[r] = dZₗ[r] · Wₗᵀ             gemm (B transposed)   ← matmul's backward for the input
+ *     dAₗ[r] ⊙= Mₗ₋₁[r]                 applyMask             ← multiplyByMask's backward (with a Dropout)
  *     dZₗ₋₁[r] = dAₗ[r] ⊙ fₗ₋₁'(Aₗ[r])   activationGradient    ← the activation op's backward
  *
  *   weights phase: each thread takes its own rows p of every kernel (one
@@ -24,14 +26,21 @@
  *     dbₗ[j] = Σ_r dZₗ[r, j]            columnSums            ← add's backward (broadcast summed back)
  *     θ ← rule(θ, dθ) on those elements optimizer.updateRange ← optimizer.applyGradients
  *
+ * where a layer followed by a Dropout feeds the next one Dₗ₊₁ instead of
+ * Aₗ₊₁ (the next layer's input, also in dWₗ₊₁). The masks Mₗ are drawn for
+ * the whole batch before the rows phase, on the calling thread
+ * (`MaskDrawer`), in the order the autograd path draws them: so the threads
+ * agree, and both executors drop the same units.
+ *
  * A thread's rows and its shares of each kernel are fixed when the step is
  * built, so the views it reads through are made once, not per batch.
  */
-import { kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { applyMask, fillDropoutMask, kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import type { ActivationKind } from '../tensor/kernels/activations.js';
+import { getGlobalGenerator } from '../tensor/random.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { TrainingPlan } from './plan.js';
+import { denseOps, dropoutAfterEach, type FusedDropout, type TrainingPlan } from './plan.js';
 import { adoptSlots, adoptWeights } from './weights.js';
 
 /** One Dense layer as the step sees it. The last layer's outputs are logits. */
@@ -54,6 +63,9 @@ export interface StepState {
   /** Per layer: outputs Aₗ₊₁ and loss gradients dZₗ, maxBatch × units each. */
   readonly outputs: readonly Float32Array[];
   readonly deltas: readonly Float32Array[];
+  /** Per layer followed by a Dropout (null otherwise): its mask Mₗ and the masked outputs Dₗ₊₁, maxBatch × units each. */
+  readonly masks: readonly (Float32Array | null)[];
+  readonly dropped: readonly (Float32Array | null)[];
   /** Per layer: the model's own weights, their gradients, and the optimizer's slots. */
   readonly kernels: readonly Float32Array[];
   readonly biases: readonly (Float32Array | null)[];
@@ -86,10 +98,12 @@ export function shareOf(n: number, thread: number, threads: number): [number, nu
  * the model's weights and the optimizer's slots, moved there first if needed.
  */
 export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxBatch: number, threads: number): StepState {
-  adoptWeights(plan.layers);
-  adoptSlots(plan.layers, optimizer);
-  const last = plan.layers.length - 1;
-  const layers: StepLayer[] = plan.layers.map((d, i) => ({
+  const dense = denseOps(plan.ops);
+  const dropouts = dropoutAfterEach(plan.ops);
+  adoptWeights(dense);
+  adoptSlots(dense, optimizer);
+  const last = dense.length - 1;
+  const layers: StepLayer[] = dense.map((d, i) => ({
     inputDim: d.inputDim,
     units: d.units,
     // The last layer's softmax (or the logits' identity) belongs to the fused loss.
@@ -104,14 +118,40 @@ export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxB
     labels: allocateFloat32(maxBatch),
     outputs: layers.map((l) => allocateFloat32(maxBatch * l.units)),
     deltas: layers.map((l) => allocateFloat32(maxBatch * l.units)),
-    kernels: plan.layers.map((d) => d.kernel.data),
-    biases: plan.layers.map((d) => d.bias?.data ?? null),
+    masks: layers.map((l, i) => (dropouts[i] ? allocateFloat32(maxBatch * l.units) : null)),
+    dropped: layers.map((l, i) => (dropouts[i] ? allocateFloat32(maxBatch * l.units) : null)),
+    kernels: dense.map((d) => d.kernel.data),
+    biases: dense.map((d) => d.bias?.data ?? null),
     kernelGrads: layers.map((l) => allocateFloat32(l.inputDim * l.units)),
     biasGrads: layers.map((l) => (l.hasBias ? allocateFloat32(l.units) : null)),
-    kernelSlots: plan.layers.map((d) => optimizer.slotsOf(d.kernel)),
-    biasSlots: plan.layers.map((d) => (d.bias ? optimizer.slotsOf(d.bias) : null)),
+    kernelSlots: dense.map((d) => optimizer.slotsOf(d.kernel)),
+    biasSlots: dense.map((d) => (d.bias ? optimizer.slotsOf(d.bias) : null)),
     totals: allocateFloat64(2 * threads),
   };
+}
+
+/**
+ * Draws every Dropout mask of a step, on the calling thread: in layer order,
+ * batch × units uniforms each, from the layer's generator or the global one,
+ * exactly as the layers draw them on the autograd path.
+ */
+export class MaskDrawer {
+  private readonly dropouts: readonly (FusedDropout | null)[];
+
+  constructor(
+    private readonly state: StepState,
+    plan: TrainingPlan,
+  ) {
+    this.dropouts = dropoutAfterEach(plan.ops);
+  }
+
+  draw(batchSize: number): void {
+    const { layers, masks } = this.state;
+    for (let i = 0; i < layers.length; i++) {
+      const dropout = this.dropouts[i];
+      if (dropout) fillDropoutMask(masks[i]!, dropout.rate, dropout.generator ?? getGlobalGenerator(), batchSize * layers[i]!.units);
+    }
+  }
 }
 
 /** One thread's part of the fused step. */
@@ -142,7 +182,8 @@ export class FusedStep {
     const chunk = Math.ceil(maxBatch / threads);
     this.rowStart = Math.min(thread * chunk, maxBatch);
     this.rowCapacity = Math.min(chunk, maxBatch - this.rowStart);
-    const inputOf = (l: number) => (l === 0 ? state.x : state.outputs[l - 1]!);
+    // A layer's input: the batch, the outputs below, or those outputs with their Dropout mask applied.
+    const inputOf = (l: number) => (l === 0 ? state.x : (state.dropped[l - 1] ?? state.outputs[l - 1]!));
     const r0 = this.rowStart;
     this.kernelRowRange = layers.map((l) => shareOf(l.inputDim, thread, threads));
     this.biasRange = layers.map((l) => shareOf(l.units, thread, threads));
@@ -184,7 +225,7 @@ export class FusedStep {
 
   /** Forward, loss and backward for this thread's rows of a batch of `batchSize` rows. */
   rowsPhase(batchSize: number): void {
-    const { layers, biases, outputs, deltas } = this.state;
+    const { layers, biases, outputs, deltas, masks, dropped } = this.state;
     const r0 = this.rowStart;
     const rows = Math.max(0, Math.min(this.rowCapacity, batchSize - r0));
     const last = layers.length - 1;
@@ -201,6 +242,8 @@ export class FusedStep {
       const bias = biases[i];
       if (bias) kernels.addBias(outputs[i]!, bias, r0, r0 + rows, l.units);
       kernels.activate(l.activation, outputs[i]!, outputs[i]!, r0 * l.units, (r0 + rows) * l.units);
+      const mask = masks[i];
+      if (mask) applyMask(outputs[i]!, mask, dropped[i]!, r0 * l.units, (r0 + rows) * l.units);
     }
     loss.rowEnd = r0 + rows;
     loss.scale = 1 / batchSize;
@@ -211,6 +254,8 @@ export class FusedStep {
       const product = this.backward[i]!;
       product.m = rows;
       kernels.gemm(product);
+      const mask = masks[i - 1];
+      if (mask) applyMask(below, mask, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
       kernels.activationGradient(layers[i - 1]!.activation, outputs[i - 1]!, below, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
     }
   }

@@ -8,6 +8,7 @@
  * To add a kind: a new member of the union below, the layer's `fusedSpec()`,
  * and its forward and backward lines in src/fused/plan.ts and step.ts.
  */
+import type { RandomGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ActivationName } from './activations.js';
 
@@ -30,4 +31,39 @@ export interface FlattenSpec {
   readonly name: string;
 }
 
-export type FusedLayerSpec = DenseSpec | FlattenSpec;
+/**
+ * Dropout: while training, outputs = inputs ⊙ mask, the mask drawn per step
+ * by kernels/dropout.ts (1/(1 − rate) kept, 0 dropped); otherwise the identity.
+ */
+export interface DropoutSpec {
+  readonly kind: 'dropout';
+  readonly name: string;
+  readonly rate: number;
+  /** The layer's own generator when it has a seed; null for the global one, read when each mask is drawn. */
+  readonly generator: RandomGenerator | null;
+}
+
+/** An activation on its own (Activation, ReLU and Softmax layers): outputs = activation(inputs), row-wise for softmax. */
+export interface ActivationSpec {
+  readonly kind: 'activation';
+  readonly name: string;
+  readonly activation: ActivationName;
+}
+
+/** What the executor reads of a layer: its name and class for messages, and its description. */
+export interface SpecSource {
+  readonly name: string;
+  readonly className: string;
+  fusedSpec(): FusedLayerSpec | null;
+}
+
+/** A model used as a layer: its layers run in order, as if they were the parent's own. */
+export interface NestedSpec {
+  readonly kind: 'nested';
+  readonly name: string;
+  /** False freezes every layer inside. */
+  readonly trainable: boolean;
+  readonly layers: readonly SpecSource[];
+}
+
+export type FusedLayerSpec = DenseSpec | FlattenSpec | DropoutSpec | ActivationSpec | NestedSpec;

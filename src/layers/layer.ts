@@ -8,7 +8,9 @@
  */
 import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
-import { requireTensor, Tensor } from '../tensor/tensor.js';
+import { shapesEqual } from '../tensor/shape.js';
+import { requireTensor, Tensor, type NestedArray } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
@@ -22,6 +24,15 @@ export const LAYER_OPTIONS = ['name', 'inputShape', 'trainable'] as const satisf
 const MAX_WEIGHT_SIZE = 2 ** 30;
 
 export type BatchShape = readonly (number | null)[];
+
+/**
+ * What a call may be told besides its inputs (Keras's `call(inputs, training=...)`).
+ * `training` is true inside `fit` and false (absent) in `evaluate`, `predict`
+ * and a plain call; layers such as Dropout behave differently in training.
+ */
+export interface CallArgs {
+  training?: boolean;
+}
 
 export interface LayerArgs {
   /** The layer's name; by default snake_case of its class plus a counter ("dense_1"). */
@@ -78,8 +89,8 @@ export abstract class Layer {
     this.built = true;
   }
 
-  /** The layer's forward computation on a batch. */
-  abstract call(inputs: Tensor): Tensor;
+  /** The layer's forward computation on a batch; `args.training` is true inside `fit`. */
+  abstract call(inputs: Tensor, args?: CallArgs): Tensor;
 
   /** The output shape for inputs of `inputShape` (batch dimension included). */
   abstract computeOutputShape(inputShape: BatchShape): BatchShape;
@@ -94,10 +105,10 @@ export abstract class Layer {
   }
 
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
-  apply(inputs: Tensor): Tensor {
+  apply(inputs: Tensor, args: CallArgs = {}): Tensor {
     requireTensor(inputs, `Layer "${this.name}"`);
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
-    return this.call(inputs);
+    return this.call(inputs, args);
   }
 
   /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */
@@ -126,6 +137,38 @@ export abstract class Layer {
 
   get trainableWeights(): Tensor[] {
     return this.trainable ? this.weights : [];
+  }
+
+  /** Copies of the weights, in creation order (Dense: kernel, bias); changing them changes nothing in the layer. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
+  }
+
+  /**
+   * Overwrites the weights, in `getWeights()` order, with tensors, nested
+   * arrays or typed arrays of the same sizes. Every shape is checked before
+   * any weight is written, so a failed call changes nothing.
+   */
+  setWeights(weights: readonly (Tensor | NestedArray | Float32Array)[]): void {
+    const own = this.weights;
+    if (!Array.isArray(weights) || weights.length !== own.length) {
+      throw new ValueError(
+        `setWeights: "${this.name}" has ${own.length} weights (${own.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ') || 'none'}), ` +
+          `to be given as an array in getWeights() order. Received: ${Array.isArray(weights) ? `${weights.length} weights` : describeValue(weights)}`,
+      );
+    }
+    const values = own.map((w, i) => {
+      const given = weights[i];
+      const value = given instanceof Tensor ? given : given instanceof Float32Array ? (given.length === w.size ? new Tensor(given, w.shape) : null) : Array.isArray(given) ? tensor(given) : null;
+      if (value === null || !shapesEqual(value.shape, w.shape)) {
+        throw new ShapeError(
+          `setWeights on "${this.name}": weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. ` +
+            `Received: ${value === null ? describeValue(given) : `shape [${value.shape.join(', ')}]`}`,
+        );
+      }
+      return value;
+    });
+    own.forEach((w, i) => w.data.set(values[i]!.data));
   }
 
   countParams(): number {

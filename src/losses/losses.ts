@@ -12,6 +12,7 @@
  */
 import { oneHot } from '../tensor/ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { toTensorInput, type TensorInput } from '../tensor/convert.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
 import { checkDenseTargets, checkSparseTargets, sparseLabels } from './labels.js';
 import { ValueError } from '../errors.js';
@@ -54,7 +55,9 @@ export class SparseCategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogitsOption('SparseCategoricalCrossentropy', options);
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
+  /** The loss of predictions against integer labels; plain arrays are accepted as well as tensors. */
+  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+    const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     const labels = sparseLabels(yTrue, yPred, this.name);
     const logits = this.fromLogits ? yPred : yPred.logits;
     if (logits !== null) return sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
@@ -75,7 +78,9 @@ export class CategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogitsOption('CategoricalCrossentropy', options);
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
+  /** The loss of predictions against one-hot targets; plain arrays are accepted as well as tensors. */
+  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+    const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     requireSameShape(yTrue, yPred, this.name);
     const logits = this.fromLogits ? yPred : yPred.logits;
     // −Σ y·log softmax(z): the log-softmax is exact where log(softmax) would round.
@@ -96,7 +101,9 @@ export class MeanSquaredError implements Loss {
     checkOptions('MeanSquaredError', options, []);
   }
 
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
+  /** The loss of predictions against targets; plain arrays are accepted as well as tensors. */
+  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+    const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     requireSameShape(yTrue, yPred, this.name);
     return yPred.sub(yTrue).square().mean();
   }
@@ -111,6 +118,11 @@ function probabilityCrossentropy(yTrue: Tensor, probabilities: Tensor): Tensor {
   const normalised = probabilities.div(probabilities.sum(-1, true));
   const logP = normalised.clip(EPSILON, 1 - EPSILON).log();
   return yTrue.mul(logP).sum(-1).neg().mean();
+}
+
+/** Both arguments as tensors (Keras takes NumPy arrays: here nested arrays and typed arrays). */
+function lossInputs(yTrue: TensorInput, yPred: TensorInput, lossName: string): [Tensor, Tensor] {
+  return [toTensorInput(yTrue, 'y_true', lossName), toTensorInput(yPred, 'y_pred', lossName)];
 }
 
 function requireSameShape(yTrue: Tensor, yPred: Tensor, lossName: string): void {

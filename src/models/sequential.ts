@@ -14,20 +14,25 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { History } from '../callbacks/callbacks.js';
 import type { Logs } from '../callbacks/logs.js';
-import { Layer, type BatchShape, type LayerArgs } from '../layers/layer.js';
+import { Layer, type BatchShape, type CallArgs, type LayerArgs } from '../layers/layer.js';
 import { summaryLines } from '../layers/summary.js';
+import type { NestedSpec } from '../layers/fused-spec.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, predict, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
 import { prepareThreads } from '../training/executor.js';
 import type { DataLike } from '../training/inputs.js';
-import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { suggestClosest } from '../utils/suggest.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { checkedOptions, isCallable } from '../utils/options.js';
 
 export class Sequential extends Layer {
   static override readonly className = 'Sequential';
   private readonly stack: Layer[] = [];
+  /** The input shape an InputLayer given first declared, or null. */
+  private inputLayerShape: BatchShape | null = null;
   /** The compile() settings; null before compile. */
   compiled: CompileSettings | null = null;
   /** Set to true (by a callback such as EarlyStopping) to end fit after the current batch. */
@@ -39,23 +44,58 @@ export class Sequential extends Layer {
     for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; builds the model as soon as the first layer's inputShape is known. */
+  /**
+   * Appends a layer; builds the model as soon as its input shape is known:
+   * from an InputLayer (`keras.Input`) given first, the first layer's
+   * inputShape, or a built model used as the first layer.
+   */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) {
       throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${describeValue(layer)}`);
     }
+    if (layer instanceof InputLayer) {
+      if (this.stack.length > 0 || this.inputLayerShape !== null) {
+        throw new ValueError(`Sequential.add: an InputLayer (keras.Input) can only be the first entry of model "${this.name}"; "${layer.name}" comes after other layers.`);
+      }
+      // As in Keras, the InputLayer gives the model its input shape and is not one of model.layers.
+      this.inputLayerShape = layer.batchInputShape;
+      return;
+    }
     if (this.stack.includes(layer) || this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(`Sequential.add: a layer named "${layer.name}" is already in model "${this.name}"; layer names must be unique.`);
     }
-    if (this.stack.length > 0 && layer.batchInputShape !== null) {
+    if ((this.stack.length > 0 || this.inputLayerShape !== null) && layer.batchInputShape !== null) {
       throw new ValueError(
         `Sequential.add: only the first layer may set inputShape; layer "${layer.name}" sets ` +
-          `${JSON.stringify(layer.batchInputShape.slice(1))} but is layer ${this.stack.length + 1} of "${this.name}".`,
+          `${JSON.stringify(layer.batchInputShape.slice(1))} but model "${this.name}" already has its input shape.`,
       );
     }
     this.stack.push(layer);
-    const inputShape = this.stack[0]!.batchInputShape;
+    const first = this.stack[0]!;
+    // A built model used as a layer brings its own input shape (the tutorial's Sequential([model, Softmax()])).
+    const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential ? first.builtInputShape : null);
     if (inputShape) this.build(inputShape);
+  }
+
+  /** A layer by name or by index in `layers` (Keras's get_layer). */
+  getLayer(nameOrIndex: string | number): Layer {
+    if (typeof nameOrIndex === 'number') {
+      const layer = Number.isInteger(nameOrIndex) ? this.stack[nameOrIndex] : undefined;
+      if (layer === undefined) {
+        throw new ValueError(
+          `getLayer: was asked for the layer at index ${nameOrIndex}, but model "${this.name}" has ${this.stack.length} layers (indices 0 to ${this.stack.length - 1}).`,
+        );
+      }
+      return layer;
+    }
+    const layer = this.stack.find((l) => l.name === nameOrIndex);
+    if (layer === undefined) {
+      throw new ValueError(
+        `getLayer: no layer named "${String(nameOrIndex)}" in model "${this.name}".${suggestClosest(String(nameOrIndex), this.stack.map((l) => l.name))} ` +
+          `Existing layers: ${this.stack.map((l) => l.name).join(', ') || 'none'}.`,
+      );
+    }
+    return layer;
   }
 
   /** The layers, in order. */
@@ -73,16 +113,22 @@ export class Sequential extends Layer {
     super.build(inputShape);
   }
 
-  /** Runs the layers in order. */
-  call(inputs: Tensor): Tensor {
+  /** Runs the layers in order, passing `args` (the training flag) to each. */
+  call(inputs: Tensor, args: CallArgs = {}): Tensor {
     let x = inputs;
-    for (const layer of this.stack) x = layer.apply(x);
+    for (const layer of this.stack) x = layer.apply(x, args);
     return x;
   }
 
-  override apply(inputs: Tensor): Tensor {
+  /** Used as a layer of another model, its layers run fused as if they were the parent's. */
+  override fusedSpec(): NestedSpec | null {
+    if (this.call !== Sequential.prototype.call) return null;
+    return { kind: 'nested', name: this.name, trainable: this.trainable, layers: this.stack };
+  }
+
+  override apply(inputs: Tensor, args: CallArgs = {}): Tensor {
     if (this.stack.length === 0) throw new RuntimeError(`Model "${this.name}" has no layers yet; add some before calling it.`);
-    return super.apply(inputs);
+    return super.apply(inputs, args);
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {
@@ -119,32 +165,6 @@ export class Sequential extends Layer {
     for (const line of summaryLines(this.name, rows)) printFn(line);
   }
 
-  /** Copies of every weight, in layer order (kernel then bias for Dense). */
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => new Tensor(w.data.slice(), w.shape));
-  }
-
-  /** Overwrites every weight, in `getWeights()` order; shapes must match. */
-  setWeights(weights: readonly Tensor[]): void {
-    const own = this.weights;
-    if (!Array.isArray(weights) || weights.length !== own.length) {
-      throw new ValueError(
-        `setWeights: model "${this.name}" has ${own.length} weights, to be given as an array of tensors in getWeights() order. ` +
-          `Received: ${Array.isArray(weights) ? `${weights.length} weights` : describeValue(weights)}`,
-      );
-    }
-    // Every shape is checked before any weight is written: a failed call changes nothing.
-    own.forEach((w, i) => {
-      const given = weights[i]!;
-      if (!(given instanceof Tensor) || given.shape.length !== w.shape.length || given.shape.some((d, k) => d !== w.shape[k])) {
-        throw new ShapeError(
-          `setWeights: weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. Received: ${given instanceof Tensor ? `shape [${given.shape.join(', ')}]` : describeValue(given)}`,
-        );
-      }
-    });
-    own.forEach((w, i) => w.data.set(weights[i]!.data));
-  }
-
   /** Chooses the optimizer, the loss and the metrics for training. */
   compile(args: CompileArgs): void {
     this.compiled = new CompileSettings(args);
@@ -171,8 +191,10 @@ export class Sequential extends Layer {
   /**
    * Saves the model in TF.js's layers-model format: `dir` gets model.json and
    * weights.bin. Also takes `file://dir`, `'downloads://name'` in a browser, or
-   * an IOHandler. `{ includeOptimizer: true }` adds the compile settings and
-   * the optimizer's state, so a loaded copy resumes training exactly.
+   * an IOHandler. A compiled model is saved with its compile settings and
+   * optimizer state (as Keras does), so a loaded copy evaluates and resumes
+   * training exactly; `{ includeOptimizer: false }` leaves them out. Paths
+   * ending in .keras or .h5 are refused: tinykeras writes TF.js's format.
    */
   async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     return saveModel(this, pathOrHandler, options);

@@ -8,7 +8,7 @@
  *       convertedBy:     null,
  *       weightsManifest: [ { paths: ['weights.bin'],
  *                            weights: [ { name: 'dense/kernel', shape: [784, 128], dtype: 'float32' }, … ] } ],
- *       trainingConfig?: { loss, metrics, optimizer_config: { class_name, config } },   (includeOptimizer only)
+ *       trainingConfig?: { loss, metrics, optimizer_config: { class_name, config } },   (with the optimizer: the default)
  *     }
  *     weights.bin = the values of every manifest entry, back to back, in manifest order
  *
@@ -40,6 +40,8 @@ export interface WeightsGroup {
 /** The compile settings TF.js keeps in `trainingConfig` (Keras's snake_case keys). */
 export interface TrainingConfig {
   loss: unknown;
+  /** tinykeras's addition for a loss on logits: Keras's serialized loss object (see training-config.ts). */
+  loss_config?: unknown;
   metrics?: unknown;
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }

@@ -8,7 +8,7 @@
  *       my-model/model.json    topology, format, manifest   (artifacts.ts, model-json.ts)
  *       my-model/weights.bin   float32 little-endian values in manifest order (weights-bin.ts)
  *
- *     model.save('my-model', { includeOptimizer: true })
+ *     model.save('my-model')   (a compiled model; includeOptimizer is true by default, as in Keras)
  *       model.json also holds trainingConfig (loss, metrics, optimizer_config;
  *       training-config.ts), and the manifest lists the optimizer's state after
  *       the model weights, with group 'optimizer': the iteration count as int32,
@@ -26,6 +26,7 @@
  */
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Layer } from '../layers/layer.js';
 import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
@@ -36,6 +37,7 @@ import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
+import type { TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
 export { FileHandler } from './file-handler.js';
 export type { ModelFactory, SavableModel } from './savable.js';
@@ -43,8 +45,9 @@ export type { ModelFactory, SavableModel } from './savable.js';
 export interface SaveOptions {
   /**
    * Also save the compile settings and the optimizer's state (Adam's m, v and
-   * step count), so that `loadModel` returns a model whose `fit` resumes where
-   * this one stopped. False by default, as in TF.js.
+   * step count), so that `loadModel` returns a compiled model whose `fit`
+   * resumes where this one stopped. True by default for a compiled model, as
+   * in Keras (TF.js defaults to false); false saves the layers and weights alone.
    */
   includeOptimizer?: boolean;
 }
@@ -65,17 +68,36 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
   const handler = resolveHandler(pathOrHandler, 'save', where);
   const artifacts: ModelArtifacts = { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null };
   const weights = namedWeightsOf(model);
-  if (options.includeOptimizer) {
-    if (!model.compiled) {
-      throw new RuntimeError(`${where}: includeOptimizer needs a compiled model; model "${model.name}" has no optimizer. Call compile() first.`);
+  const asked = options.includeOptimizer;
+  if (asked === true && !model.compiled) {
+    throw new RuntimeError(`${where}: includeOptimizer needs a compiled model; model "${model.name}" has no optimizer. Call compile() first.`);
+  }
+  if ((asked ?? true) && model.compiled) {
+    const trainingConfig = trainingConfigFor(model.compiled, asked === undefined);
+    if (trainingConfig !== null) {
+      artifacts.trainingConfig = trainingConfig;
+      weights.push(...optimizerWeights(model.compiled.optimizer, model.trainableWeights));
     }
-    artifacts.trainingConfig = trainingConfigOf(model.compiled);
-    weights.push(...optimizerWeights(model.compiled.optimizer, model.trainableWeights));
   }
   const { specs, data } = encodeWeights(weights);
   artifacts.weightSpecs = specs;
   artifacts.weightData = data;
   return handler.save!(artifacts);
+}
+
+/**
+ * The trainingConfig to save, or null. A loss or optimizer that a file cannot
+ * describe is an error when includeOptimizer was asked for, and a warning
+ * (the model saved without its optimizer) when it was only the default.
+ */
+function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDefault: boolean): TrainingConfig | null {
+  try {
+    return trainingConfigOf(compiled);
+  } catch (error) {
+    if (!(byDefault && error instanceof ValueError)) throw error;
+    console.warn(`${error.message.replace(/ Save with \{ includeOptimizer: false \}[^.]*\./, '')} The model is saved without its optimizer; pass { includeOptimizer: false } to say so.`);
+    return null;
+  }
 }
 
 /**
@@ -85,7 +107,7 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
  * state restored. Keras's `keras.models.load_model` (src/models/load-model.ts
  * passes `make`, which constructs the Sequential).
  */
-export async function loadModel<M extends SavableModel>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
+export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
   checkTypedOptions('loadModel()', options, { compile: 'boolean' } satisfies Record<keyof LoadOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
   const artifacts = checkArtifacts(await handler.load!(), 'loadModel(): the handler\'s artifacts');

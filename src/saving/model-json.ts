@@ -26,6 +26,8 @@ import { describeValue, FileFormatError, RuntimeError, ValueError } from '../err
 import { ACTIVATION_NAMES, type ActivationName } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
+import { Dropout } from '../layers/dropout.js';
+import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../layers/naming.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -44,7 +46,32 @@ export interface KerasObject {
   config: Record<string, unknown>;
 }
 
-const LOADABLE_LAYERS = ['Dense', 'Flatten', 'InputLayer (as the first layer)'];
+const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
+
+/**
+ * The weightless layers whose Keras config is their getConfig() (snake_case
+ * keys such as rate, noise_shape, axis, max_value), each with how to rebuild
+ * it from that config.
+ */
+const CONFIG_LAYERS: Record<string, (cfg: Record<string, unknown>, args: CommonArgs) => Layer> = {
+  Dropout: (cfg, args) =>
+    new Dropout(cfg.rate as number, { ...args, noiseShape: (cfg.noise_shape ?? null) as (number | null)[] | null, seed: (cfg.seed ?? null) as number | null }),
+  // Keras may write the axis as a list of one.
+  Softmax: (cfg, args) => new Softmax({ ...args, axis: (Array.isArray(cfg.axis) && cfg.axis.length === 1 ? cfg.axis[0] : cfg.axis ?? -1) as number }),
+  Activation: (cfg, args) => {
+    if (!ACTIVATION_NAMES.includes(cfg.activation as ActivationName)) {
+      throw new ValueError(`unknown activation; tinykeras supports ${ACTIVATION_NAMES.join(', ')}. Received: activation=${describeValue(cfg.activation)}`);
+    }
+    return new Activation({ ...args, activation: cfg.activation as ActivationName });
+  },
+  ReLU: (cfg, args) =>
+    new ReLU({
+      ...args,
+      maxValue: (cfg.max_value ?? null) as number | null,
+      negativeSlope: (cfg.negative_slope ?? 0) as number,
+      threshold: (cfg.threshold ?? 0) as number,
+    }),
+};
 
 /**
  * Our initializer names → the Keras class TF.js knows them by. TF.js spells
@@ -85,6 +112,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
 }
 
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
+  if (isNestedSequential(layer)) return nestedConfig(layer);
   const common: Record<string, unknown> = { name: layer.name, trainable: layer.trainable };
   if (batchInputShape !== null) common.batch_input_shape = [...batchInputShape];
   common.dtype = 'float32';
@@ -111,11 +139,32 @@ function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObj
       },
     };
   }
+  if (Object.hasOwn(CONFIG_LAYERS, layer.className) && layer.constructor === LAYER_CLASSES[layer.className]) {
+    const { name: _name, trainable: _trainable, batch_input_shape: _shape, ...own } = layer.getConfig();
+    return { class_name: layer.className, config: { ...common, ...own } };
+  }
   throw new ValueError(
     `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
-      `cannot describe yet; it can save Dense and Flatten layers. Use saveWeights() to save the weights alone. ` +
+      `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
       `Received: class_name='${layer.className}'`,
   );
+}
+
+/** A Sequential model used as a layer (known by its class name: saving never imports the model class). */
+function isNestedSequential(layer: Layer): layer is Layer & { layers: Layer[] } {
+  return layer.className === 'Sequential' && Array.isArray((layer as { layers?: unknown }).layers);
+}
+
+/**
+ * A nested Sequential as Keras writes it: a layer whose config holds its own
+ * layers, the first of them with the nested model's batch_input_shape.
+ */
+function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
+  const inputShape = model.builtInputShape;
+  return {
+    class_name: 'Sequential',
+    config: { name: model.name, trainable: model.trainable, layers: model.layers.map((layer, i) => layerConfig(layer, i === 0 ? inputShape : null)) },
+  };
 }
 
 /**
@@ -145,7 +194,7 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
  * `maxValues` bounds the weight values the topology may build (the count the
  * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
-export function modelFromTopology<M extends SavableModel>(topology: unknown, source: string, make: ModelFactory<M>, maxValues = Infinity): M {
+export function modelFromTopology<M extends SavableModel & Layer>(topology: unknown, source: string, make: ModelFactory<M>, maxValues = Infinity): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -164,18 +213,30 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
         `Received: modelTopology.class_name=${describeValue(model.class_name)}`,
     );
   }
+  return sequentialFrom(model, 'modelTopology', source, make, maxValues);
+}
+
+/** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
+function sequentialFrom<M extends SavableModel & Layer>(
+  model: Record<string, unknown>,
+  path: string,
+  source: string,
+  make: ModelFactory<M>,
+  maxValues: number,
+): M {
   // Old Keras wrote the layer list as the config itself.
   const config = model.config;
   const entries = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
   if (!Array.isArray(entries)) {
-    throw new FileFormatError(source, `${source}: modelTopology.config.layers must be a list of layers. Received: layers=${describeValue(entries)}`);
+    throw new FileFormatError(source, `${source}: ${path}.config.layers must be a list of layers. Received: layers=${describeValue(entries)}`);
   }
   const name = isObject(config) && typeof config.name === 'string' ? config.name : undefined;
+  const trainable = isObject(config) && typeof config.trainable === 'boolean' ? config.trainable : undefined;
 
   const layers: Layer[] = [];
   let inputShape: number[] | undefined;
   entries.forEach((entry, i) => {
-    const where = `${source}: modelTopology layer ${i}`;
+    const where = `${source}: ${path} layer ${i}`;
     if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
       throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(entry)}`);
     }
@@ -186,9 +247,17 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
       return;
     }
+    if (entry.class_name === 'Sequential') {
+      const nested = sequentialFrom(entry, `${path} layer ${i}`, source, make, maxValues);
+      // A nested model given first brings the input shape with it.
+      if (layers.length === 0) inputShape ??= nested.builtInputShape?.slice(1) as number[] | undefined;
+      layers.push(nested);
+      return;
+    }
     const args = commonArgs(cfg, at, source, layers.length === 0 ? inputShape : undefined);
     if (entry.class_name === 'Flatten') layers.push(flattenFromConfig(cfg, args, at));
     else if (entry.class_name === 'Dense') layers.push(denseFromConfig(cfg, args, at, source));
+    else if (Object.hasOwn(CONFIG_LAYERS, entry.class_name)) layers.push(configLayerFrom(entry.class_name, cfg, args, at));
     else {
       throw new ValueError(
         `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name='${entry.class_name}'`,
@@ -201,7 +270,7 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
     if (names.has(layer.name)) throw new FileFormatError(source, `${source}: two layers are named "${layer.name}"; layer names must be unique.`);
     names.add(layer.name);
   }
-  if (layers.length === 0) throw new FileFormatError(source, `${source}: modelTopology has no layers.`);
+  if (layers.length === 0) throw new FileFormatError(source, `${source}: ${path} has no layers.`);
   if (inputShape === undefined) {
     throw new ValueError(
       `${source}: the first layer has no batch_input_shape, so the shapes of the weights are unknown and ` +
@@ -217,7 +286,22 @@ export function modelFromTopology<M extends SavableModel>(topology: unknown, sou
         `the topology and the weights do not belong together. Received: ${values} values`,
     );
   }
-  return make(layers, name === undefined ? {} : { name });
+  const built = make(layers, name === undefined ? {} : { name });
+  if (trainable !== undefined) built.trainable = trainable;
+  return built;
+}
+
+/** Exact classes: a subclass may compute something its config does not say. */
+const LAYER_CLASSES: Record<string, unknown> = { Dropout, Softmax, Activation, ReLU };
+
+/** A weightless layer from its config; a config its constructor rejects is an error naming the layer. */
+function configLayerFrom(className: string, cfg: Record<string, unknown>, args: CommonArgs, at: string): Layer {
+  try {
+    return CONFIG_LAYERS[className]!(cfg, args);
+  } catch (error) {
+    if (error instanceof ValueError) throw new ValueError(`${at}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** How many weight values `layers` build on samples of `inputShape`, counted before anything is allocated. */
@@ -229,6 +313,8 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
       const inputs = shape[shape.length - 1] ?? 0;
       count += inputs * layer.units + (layer.useBias ? layer.units : 0);
     }
+    // A nested model is built already, its own count checked when it was read.
+    if (isNestedSequential(layer)) count += layer.countParams();
     shape = layer.computeOutputShape(shape);
   }
   return count;

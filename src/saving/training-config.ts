@@ -8,12 +8,24 @@
  *
  *     SGD:  { class_name: 'SGD', config: { learning_rate, momentum, nesterov } }
  *
+ * A crossentropy on logits (`fromLogits: true`) is more than its name. Keras
+ * writes such a loss as a serialized object, which TF.js's loader cannot
+ * read; so the name stays in `loss` (TF.js reads it) and the object goes in
+ * `loss_config` beside it (TF.js and Keras ignore the key):
+ *
+ *     loss: 'sparse_categorical_crossentropy',
+ *     loss_config: { class_name: 'SparseCategoricalCrossentropy',
+ *                    config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' } }
+ *
+ * Reading takes `loss_config` first, then `loss` as a name or as Keras's
+ * object (files converted from Keras).
+ *
  * TF.js converts these snake_case keys to its own camelCase when it loads
  * (learning_rate → learningRate, beta_1 → beta1), and files TF.js writes use
  * camelCase already; reading accepts both spellings.
  */
 import { describeValue, FileFormatError, ValueError } from '../errors.js';
-import { LOSS_NAMES } from '../losses/index.js';
+import { CategoricalCrossentropy, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
 import { toSnakeCase } from '../layers/naming.js';
 import { Adam, SGD, type Optimizer } from '../optim/index.js';
 import type { CompileSettings } from '../training/compile.js';
@@ -28,7 +40,34 @@ export function trainingConfigOf(compiled: CompileSettings): TrainingConfig {
         `{ includeOptimizer: false } and compile the loaded model yourself. Received: loss=${describeValue(loss)}`,
     );
   }
-  return { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
+  const config: TrainingConfig = { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
+  const lossObject = serializedLoss(compiled.loss);
+  if (lossObject !== null) config.loss_config = lossObject;
+  return config;
+}
+
+/** The crossentropy classes a file names by class, with their from_logits flag. */
+const LOSS_CLASSES = { SparseCategoricalCrossentropy, CategoricalCrossentropy } as const;
+
+/** Keras's serialized object for a crossentropy on logits (its name alone would lose that), else null. */
+function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
+  const entry = Object.entries(LOSS_CLASSES).find(([, kind]) => loss.constructor === kind);
+  if (!entry || !(loss as SparseCategoricalCrossentropy).fromLogits) return null;
+  return { class_name: entry[0], config: { name: loss.name, from_logits: true, reduction: 'sum_over_batch_size' } };
+}
+
+/** The loss a trainingConfig names: a string, or a serialized crossentropy { class_name, config: { from_logits } }. */
+function lossFrom(loss: unknown, where: string): string | Loss {
+  // TF.js writes 'sparseCategoricalCrossentropy' where Keras writes 'sparse_categorical_crossentropy'.
+  if (typeof loss === 'string') return toSnakeCase(loss);
+  if (isObject(loss) && typeof loss.class_name === 'string' && loss.class_name in LOSS_CLASSES && isObject(loss.config ?? {})) {
+    const config = (loss.config ?? {}) as Record<string, unknown>;
+    return new LOSS_CLASSES[loss.class_name as keyof typeof LOSS_CLASSES]({ fromLogits: config.from_logits === true });
+  }
+  throw new ValueError(
+    `${where}.loss: tinykeras models have one output and one loss, named by a string or a serialized ` +
+      `${Object.keys(LOSS_CLASSES).join(' or ')}. Received: loss=${describeValue(loss)}`,
+  );
 }
 
 function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config'] {
@@ -48,23 +87,20 @@ function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config
 }
 
 /** What `compile` needs, read back from a trainingConfig. `source` names the file in errors. */
-export function compileArgsFrom(trainingConfig: unknown, source: string): { optimizer: Optimizer; loss: string; metrics: string[] } {
+export function compileArgsFrom(trainingConfig: unknown, source: string): { optimizer: Optimizer; loss: string | Loss; metrics: string[] } {
   const where = `${source}: trainingConfig`;
   if (!isObject(trainingConfig)) {
     throw new FileFormatError(source, `${where} must be an object { loss, metrics, optimizer_config }. Received: ${describeValue(trainingConfig)}`);
   }
-  const { loss, metrics, optimizer_config: optimizer } = trainingConfig;
-  if (typeof loss !== 'string') {
-    throw new ValueError(`${where}.loss: tinykeras models have one output and one loss, named by a string. Received: loss=${describeValue(loss)}`);
-  }
+  const { loss, loss_config: lossObject, metrics, optimizer_config: optimizer } = trainingConfig;
+  const lossValue = lossFrom(lossObject ?? loss, where);
   const metricList = metrics ?? [];
   if (!Array.isArray(metricList) || !metricList.every((m) => typeof m === 'string')) {
     throw new ValueError(`${where}.metrics must be a list of metric names. Received: metrics=${describeValue(metrics)}`);
   }
   return {
     optimizer: optimizerFrom(optimizer, `${where}.optimizer_config`, source),
-    // TF.js writes 'sparseCategoricalCrossentropy' where Keras writes 'sparse_categorical_crossentropy'.
-    loss: toSnakeCase(loss),
+    loss: lossValue,
     metrics: metricList.map((m) => toSnakeCase(m as string)),
   };
 }

@@ -5,7 +5,7 @@
  * executor runs whenever its planner accepts the model, and otherwise the
  * planner's sentence says why autograd runs instead.
  */
-import { planForward, planTraining, type FusedDense, type TrainingPlan } from '../fused/plan.js';
+import { denseOps, planForward, planTraining, type FusedDense, type TrainingPlan } from '../fused/plan.js';
 import { prestartPool, startFusedTraining, type FusedTraining } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
 import { checkClassIndices } from '../losses/labels.js';
@@ -33,12 +33,15 @@ function choose<Plan>(model: RunnableModel, settings: CompileSettings | null, wh
 
 /** The executor for training on samples of `sampleShape` with labels of `labelShape`. */
 export function chooseTraining(model: RunnableModel, settings: CompileSettings, sampleShape: readonly number[], labelShape: readonly number[], where: string): Choice<TrainingPlan> {
-  return choose(model, settings, where, () => planTraining(model.layers, settings, sampleShape, labelShape));
+  return choose(model, settings, where, () => planTraining([model], settings, sampleShape, labelShape));
 }
 
-/** The executor for predict (and evaluate's forward pass) on samples of `sampleShape`. */
+/** The executor for predict on samples of `sampleShape`: the Dense ops (Dropout is the identity outside training). */
 export function chooseForward(model: RunnableModel, sampleShape: readonly number[], where: string): Choice<FusedDense[]> {
-  return choose(model, model.compiled, where, () => planForward(model.layers, sampleShape));
+  return choose(model, model.compiled, where, () => {
+    const ops = planForward([model], sampleShape);
+    return typeof ops === 'string' ? ops : denseOps(ops);
+  });
 }
 
 /** What trains: the fused step's runner (null for autograd), on how many threads, and why not more. */

@@ -222,7 +222,7 @@ function autogradStep(
 ): void {
   const xBatch = x.gather(indices);
   const yBatch = y.gather(indices);
-  const yPred = model.apply(xBatch);
+  const yPred = model.apply(xBatch, { training: true });
   const loss = compiled.loss.call(yBatch, yPred);
   // Zeroed before, not after, the backward pass: the gradients stay readable until the next step (for diagnosis).
   for (const w of weights) w.grad?.data.fill(0);

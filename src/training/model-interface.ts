@@ -2,18 +2,27 @@
  * What the training loops need of a model. Sequential provides it; keeping
  * the loops on this interface keeps them free of any one model class.
  */
-import type { BatchShape, Layer } from '../layers/layer.js';
+import type { BatchShape, CallArgs, Layer } from '../layers/layer.js';
+import type { FusedLayerSpec } from '../layers/fused-spec.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TrainableModel } from '../callbacks/callbacks.js';
 import type { CompileSettings } from './compile.js';
 
 export interface RunnableModel extends TrainableModel {
   readonly name: string;
-  /** The forward pass on a batch. */
-  apply(inputs: Tensor): Tensor;
+  /** The class name ('Sequential'), for messages. */
+  readonly className: string;
+  /** The forward pass on a batch; fit passes { training: true }. */
+  apply(inputs: Tensor, args?: CallArgs): Tensor;
   readonly trainableWeights: Tensor[];
-  /** The layers, in order (the fused executor reads their descriptions: Layer.fusedSpec()). */
+  /** The layers, in order. */
   readonly layers: Layer[];
+  /**
+   * The model described to the fused executor as one nested model of its
+   * layers (so its own trainable flag counts), or null when it has no fused
+   * form (a subclass whose call() does something else).
+   */
+  fusedSpec(): FusedLayerSpec | null;
   /** Set by compile(); null before. */
   readonly compiled: CompileSettings | null;
   /** The input shape (batch dimension null) the model was built for; null until built. */

@@ -7,7 +7,7 @@
  * (transport.ts); the pool (pool.ts) keeps them between calls.
  */
 import type { Optimizer } from '../../optim/optimizer.js';
-import { allocateStepState, FusedStep, type StepRunner, type StepState } from '../step.js';
+import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from '../step.js';
 import type { TrainingPlan } from '../plan.js';
 import { describeOptimizer, Phase, Slot } from './protocol.js';
 import { processPool, simdAttachment, type WorkerPool } from './pool.js';
@@ -39,7 +39,7 @@ export async function startThreadedRunner(
   const state = allocateStepState(plan, optimizer, maxBatch, threads);
   const params = new Float64Array(new SharedArrayBuffer(8));
   pool.begin({ kind: 'step', state, optimizer: optimizerSpec, params, simd: simdAttachment() }, threads - 1);
-  return new ThreadedRunner(state, new FusedStep(state, optimizer, 0), pool, params);
+  return new ThreadedRunner(state, new FusedStep(state, optimizer, 0), new MaskDrawer(state, plan), pool, params);
 }
 
 class ThreadedRunner implements StepRunner {
@@ -51,6 +51,7 @@ class ThreadedRunner implements StepRunner {
   constructor(
     readonly state: StepState,
     private readonly local: FusedStep,
+    private readonly masks: MaskDrawer,
     private readonly pool: WorkerPool,
     private readonly params: Float64Array,
   ) {
@@ -67,6 +68,8 @@ class ThreadedRunner implements StepRunner {
     this.params[0] = this.local.optimizer.learningRate;
     pool.setArgument(Slot.batchSize, batchSize);
     pool.setArgument(Slot.step, t);
+    // Every mask before any thread starts its rows: the workers read them (announcing the phase publishes them).
+    this.masks.draw(batchSize);
     pool.announce(Phase.rows);
     this.local.rowsPhase(batchSize);
     pool.await();

@@ -13,11 +13,15 @@ export function addBias(A: Float32Array, bias: Float32Array, rowStart: number, r
   }
 }
 
-/** out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd). */
+/**
+ * out[j] = Σ_{r < rows} dZ[r, j] for columns [colStart, colEnd), summed in
+ * row order in float32, as autograd's broadcast add accumulates its bias
+ * gradient (so the two executors agree bit for bit).
+ */
 export function columnSums(dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void {
   for (let j = colStart; j < colEnd; j++) {
     let total = 0;
-    for (let r = 0; r < rows; r++) total += dZ[r * units + j]!;
+    for (let r = 0; r < rows; r++) total = Math.fround(total + dZ[r * units + j]!);
     out[j] = total;
   }
 }

@@ -10,6 +10,8 @@ import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
 
 export type { ActivationKind } from './activations.js';
+/** Dropout's mask and its product: element-wise loops every tier runs as they are (the arrays may be the tier's). */
+export { applyMask, fillDropoutMask } from './dropout.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
 export type { GemmArgs } from './matmul.js';
 

@@ -58,6 +58,7 @@ export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
   const { logits: Z, labels, classes, rowStart, rowEnd, scale, grad: dZ, totals, rowLosses } = args;
   let lossSum = 0;
   let correct = 0;
+  const g = Math.fround(scale);
   for (let r = rowStart; r < rowEnd; r++) {
     const row = r * classes;
     const label = labels[r]!;
@@ -80,9 +81,13 @@ export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
     lossSum += loss;
     if (rowLosses !== null) rowLosses[r] = loss;
     if (argmax === label) correct++;
-    const norm = scale / sum;
+    // softmax − onehot first, then the scale, each rounded to float32 as the
+    // autograd path rounds them (the op's G, then the mean's 1/batch times G),
+    // so that the fused executor and autograd agree bit for bit.
+    const norm = 1 / sum;
     for (let j = 0; j < classes; j++) dZ[row + j]! *= norm;
-    dZ[row + label]! -= scale;
+    dZ[row + label]! -= 1;
+    if (scale !== 1) for (let j = 0; j < classes; j++) dZ[row + j]! *= g;
   }
   totals[0]! += lossSum;
   totals[1]! += correct;

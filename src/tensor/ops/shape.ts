@@ -113,3 +113,49 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   }
   return new Tensor(out, [...indices.shape, depth]);
 }
+
+/**
+ * A new axis of size 1 at `axis` (negative counts from the end, -1 appends):
+ * a [28, 28] image becomes a batch of one, [1, 28, 28], with `expandDims(img, 0)`.
+ * A reshape, so the data is shared and the gradient passes through.
+ */
+export function expandDims(x: Tensor, axis: number): Tensor {
+  const rank = x.rank + 1;
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new ValueError(
+      `expandDims: axis must be an integer in [${-rank}, ${rank - 1}] for a tensor of rank ${x.rank}. ` +
+        `Received: axis=${describeValue(axis)}, shape=[${x.shape.join(', ')}]`,
+    );
+  }
+  const ax = axis < 0 ? axis + rank : axis;
+  const shape = [...x.shape];
+  shape.splice(ax, 0, 1);
+  return reshape(x, shape);
+}
+
+/**
+ * The tensor without its axes of size 1: all of them, or those in `axis`,
+ * each of which must have size 1. A reshape, like expandDims.
+ */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  if (axis === undefined || axis === null) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ValueError(`squeeze: axis must be an integer or an array of integers. Received: axis=${describeValue(axis)}`);
+  }
+  const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a: unknown) => {
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < -x.rank || a >= x.rank) {
+      throw new ValueError(
+        `squeeze: each axis must be an integer in [${-x.rank}, ${x.rank - 1}] for a tensor of rank ${x.rank}. ` +
+          `Received: axis=${describeValue(axis)}, shape=[${x.shape.join(', ')}]`,
+      );
+    }
+    const ax = a < 0 ? a + x.rank : a;
+    if (x.shape[ax] !== 1) {
+      throw new ValueError(
+        `squeeze: cannot squeeze axis ${a}, because its size is ${x.shape[ax]}, not 1. Received: axis=${JSON.stringify(axis)}, shape=[${x.shape.join(', ')}]`,
+      );
+    }
+    return ax;
+  });
+  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+}

@@ -90,3 +90,19 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
     x,
   );
 }
+
+/**
+ * Keras's general ReLU: x where x ≥ threshold, else negativeSlope·(x − threshold);
+ * the derivative is 1 there and negativeSlope below. With the defaults
+ * (slope 0, threshold 0) it is relu. A maxValue cap is a clip applied after.
+ */
+export function generalRelu(x: Tensor, negativeSlope: number, threshold: number): Tensor {
+  return unary(
+    {
+      name: 'generalRelu',
+      forward: (v) => (v >= threshold ? v : negativeSlope * (v - threshold)),
+      derivative: (v) => (v >= threshold ? 1 : negativeSlope),
+    },
+    x,
+  );
+}
