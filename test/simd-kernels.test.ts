@@ -246,6 +246,25 @@ describe('SIMD optimizer updates', () => {
     else if (o instanceof keras.optimizers.SGD) tier.sgdUpdate(g, theta, slots[0] ?? null, start, end, o.learningRate, o.momentum, o.nesterov);
   };
 
+  it('Adam flushes a subnormal m to 0 in vectors and in the tail, and keeps the smallest normal one', () => {
+    const adam = new keras.optimizers.Adam();
+    const n = 7; // a vector of 4, then 3 one at a time
+    const minNormal = 2 ** -126;
+    const g = inMemory(new Float32Array(n)); // a gradient that stays 0
+    const theta = inMemory(new Float32Array(n).fill(0.5));
+    // b1·m: 0.9·2⁻¹²⁶ (subnormal), 0.9·2⁻¹²⁰ (normal), and their negatives.
+    const m0 = [minNormal, 2 ** -120, -minNormal, -(2 ** -120), minNormal, 2 ** -120, -minNormal];
+    const m = inMemory(Float32Array.from(m0));
+    const v = inMemory(new Float32Array(n).fill(1e-8));
+    tier.adamUpdate(g, theta, m, v, 0, n, adam.stepSize(1), adam.beta1, adam.beta2, adam.epsilon);
+    m0.forEach((m0i, i) => {
+      const want = Math.abs(m0i) === minNormal ? 0 : Math.fround(Math.fround(adam.beta1) * m0i);
+      expect(Math.abs(m[i]! - want), `m[${i}]`).toBeLessThanOrEqual(Math.abs(want) * 1e-6);
+      if (want === 0) expect(Object.is(m[i], 0) || Object.is(m[i], -0)).toBe(true);
+    });
+    tier.reset();
+  });
+
   it('match updateRange over any element range, for several steps (property)', () => {
     fc.assert(
       fc.property(optimizerArb, fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 3 }), seed, (o, n, steps, s) => {
