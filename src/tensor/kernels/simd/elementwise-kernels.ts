@@ -108,15 +108,10 @@ function columnSums(): Code {
  *     v ← b2·v + c2·g·g        (c2 = 1 − b2)
  *     θ ← θ − alpha·m / (√v + eps)      alpha = lr·√(1 − b2ᵗ)/(1 − b1ᵗ), computed by the caller
  *
- * Why m is flushed: a weight whose gradient is 0 step after step (a pixel
- * that is 0 in every image of the batches, a dead relu unit) keeps its m
- * shrinking by b1 = 0.9 a step, and after a few hundred steps m is below
- * 2⁻¹²⁶, a subnormal float32. x86 CPUs do arithmetic on subnormals in
- * microcode, ~100 cycles per instruction instead of ~1: in the seed job 7%
- * of the first kernel's m were subnormal after 8,000 steps, and Adam took 4×
- * its time on normal numbers, more than both matrix products together.
- * WebAssembly has no flush-to-zero mode (TensorFlow sets the CPU's), so the
- * kernel flushes m itself; such an m moves θ by less than 10⁻³⁸.
+ * m is flushed to 0 below 2⁻¹²⁶, as the JS kernel does (FLOAT32_MIN_NORMAL
+ * in ../optimizers.ts says why: subnormals cost x86 ~100 cycles an
+ * instruction, and WebAssembly has no flush-to-zero mode, so the kernel
+ * does it itself).
  */
 function adam(): Code {
   const { code, p } = signature(I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32);

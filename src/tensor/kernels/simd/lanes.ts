@@ -7,6 +7,7 @@
  * threads at any index gives the same numbers as one thread.
  */
 import { F32, I32, V128, type Code, type Local } from './wasm-emitter.js';
+import { FLOAT32_MIN_NORMAL } from '../optimizers.js';
 
 /** The operations a formula may use; each pops its operands and pushes its result, like the instructions. */
 export interface Lanes {
@@ -31,8 +32,6 @@ export interface Lanes {
   temp(): Local;
 }
 
-/** The smallest normal float32, 2⁻¹²⁶: below it floats are subnormal, and x86 takes ~100 cycles per instruction that meets one. */
-export const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 /**
  * for i in [start, end): body, vectorised. `i4` is the byte offset i·4 that
