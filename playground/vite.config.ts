@@ -6,7 +6,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { fashionMnistFiles } from './dataset-files.js';
-import { nodeBuiltinsUnavailable } from './node-builtins.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -14,10 +13,11 @@ export default defineConfig({
   root: here('.'),
   // Pre-bundled dependencies go here, not into the shared node_modules.
   cacheDir: here('../.cache/vite'),
-  resolve: { alias: { tinykeras: here('../src/index.ts') } },
-  plugins: [fashionMnistFiles(), nodeBuiltinsUnavailable()],
-  // The worker imports the library, which loads its Node-only modules lazily; ES workers keep those chunks separate.
-  worker: { format: 'es', plugins: () => [nodeBuiltinsUnavailable()] },
+  // The browser entry: its module graph holds no Node module (test/layout.test.ts checks).
+  resolve: { alias: { tinykeras: here('../src/browser.ts') } },
+  plugins: [fashionMnistFiles()],
+  // ES workers keep the library's lazily loaded chunks separate.
+  worker: { format: 'es' },
   build: {
     outDir: here('../.cache/playground'),
     emptyOutDir: true,

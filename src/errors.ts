@@ -38,8 +38,17 @@ export class FileFormatError extends TinykerasError {
 
 // The name is set on the prototype, not per instance, so that it is already
 // right when the Error constructor writes the stack's first line ("ValueError: …").
-for (const errorClass of [TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError]) {
-  Object.defineProperty(errorClass.prototype, 'name', { value: errorClass.name, writable: true, configurable: true });
+// It is spelled out rather than read from `errorClass.name`, because a
+// minifying bundler renames classes (a minified ValueError prints as "E: …").
+const ERROR_NAMES: ReadonlyArray<[{ prototype: TinykerasError }, string]> = [
+  [TinykerasError, 'TinykerasError'],
+  [ValueError, 'ValueError'],
+  [ShapeError, 'ShapeError'],
+  [RuntimeError, 'RuntimeError'],
+  [FileFormatError, 'FileFormatError'],
+];
+for (const [errorClass, name] of ERROR_NAMES) {
+  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 /** How a received value is shown in a message: short, and recognisable. */

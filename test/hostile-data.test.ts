@@ -85,10 +85,11 @@ describe('dataset files: bounded work, no hangs', () => {
 describe('fit threads', () => {
   it('threads beyond a few per core is a ValueError that says the limit', async () => {
     const { checkThreadCount } = await import('../src/utils/thread-count.js');
-    await expect(checkThreadCount(1000, 'fit()')).rejects.toThrow(ValueError);
-    await expect(checkThreadCount(1000, 'fit()')).rejects.toThrow(/threads must be at most \d+ \(4 per core/);
-    await expect(checkThreadCount(0, 'fit()')).rejects.toThrow(/positive integer/);
-    await expect(checkThreadCount(2, 'fit()')).resolves.toBeUndefined();
+    expect(() => checkThreadCount(1000, 'fit()', 2)).toThrow(ValueError);
+    expect(() => checkThreadCount(1000, 'fit()', 2)).toThrow(/threads must be at most 8 \(4 per core on this machine's 2 cores/);
+    expect(() => checkThreadCount(33, 'fit()', 8)).toThrow(/threads must be at most 32 /);
+    expect(() => checkThreadCount(0, 'fit()', 2)).toThrow(/positive integer/);
+    expect(checkThreadCount(32, 'fit()', 8)).toBeUndefined();
   });
 
   it('fit({ threads: 1000 }) fails before any worker starts', async () => {

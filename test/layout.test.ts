@@ -82,17 +82,23 @@ describe('the layout of src/', () => {
     expect(onCycles.map((i) => `${i.from} → ${i.to}`)).toEqual([]);
   });
 
+  // The entry points (index.ts for Node, browser.ts, and core.ts, what both export)
+  // and platform/, which wires a runtime's modules into the registries below it, are the top.
+  const top = ['platform', 'core', 'index', 'browser'];
   const forbidden: Record<string, string[]> = {
-    tensor: ['layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    utils: ['tensor', 'layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    layers: ['optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    optim: ['layers', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    losses: ['layers', 'optim', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    data: ['layers', 'optim', 'losses', 'callbacks', 'fused', 'training', 'saving', 'models', 'index'],
-    callbacks: ['fused', 'training', 'saving', 'models', 'index'],
-    fused: ['callbacks', 'training', 'saving', 'models', 'index'],
-    training: ['saving', 'models', 'index'],
-    saving: ['models', 'index'],
+    tensor: ['layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    utils: ['tensor', 'layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    layers: ['optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    optim: ['layers', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    losses: ['layers', 'optim', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    data: ['layers', 'optim', 'losses', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    callbacks: ['fused', 'training', 'saving', 'models', ...top],
+    fused: ['callbacks', 'training', 'saving', 'models', ...top],
+    training: ['saving', 'models', ...top],
+    saving: ['models', ...top],
+    models: top,
+    platform: ['core', 'index', 'browser'],
+    core: ['platform', 'index', 'browser'],
   };
   for (const [folder, above] of Object.entries(forbidden)) {
     it(`keeps ${folder}/ below ${above.join(', ')}`, () => {
@@ -105,5 +111,20 @@ describe('the layout of src/', () => {
     const fromFused = imports.filter((i) => folderOf(i.from) === 'fused' && folderOf(i.to) === 'layers');
     expect(fromFused.length).toBeGreaterThan(0);
     expect(fromFused.filter((i) => !i.typeOnly).map((i) => `${i.from} → ${i.to}`)).toEqual([]);
+  });
+
+  it('keeps every Node module out of the browser entry\'s module graph, dynamic imports included', () => {
+    const reachable = new Set<string>();
+    const stack = ['browser.ts'];
+    while (stack.length > 0) {
+      const file = stack.pop()!;
+      if (reachable.has(file)) continue;
+      reachable.add(file);
+      stack.push(...imports.filter((i) => i.from === file && !i.typeOnly).map((i) => i.to));
+    }
+    expect(reachable.has('models/sequential.ts')).toBe(true);
+    const nodeImport = /(?:from\s+|import\(\s*)['"](node:[^'"]+|fs|path|os|zlib|crypto|worker_threads)['"]/;
+    const offending = [...reachable].filter((file) => nodeImport.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../src/index.js';
@@ -211,7 +211,11 @@ describe('save and loadModel: files on disk', () => {
 
     const http = await rejection(smallModel().save('http://example.com/model'));
     expect(http).toBeInstanceOf(ValueError);
-    expect(http.message).toMatch(/unsupported URL scheme.*downloads:\/\/, file:\/\//);
+    expect(http.message).toMatch(/loads from http\(s\) URLs but does not upload/);
+
+    const ftp = await rejection(smallModel().save('ftp://example.com/model'));
+    expect(ftp).toBeInstanceOf(ValueError);
+    expect(ftp.message).toMatch(/unsupported URL scheme.*downloads:\/\/, http:\/\/.*file:\/\/ and plain paths/);
 
     const downloads = await rejection(smallModel().save('downloads://net'));
     expect(downloads).toBeInstanceOf(RuntimeError);
@@ -587,4 +591,21 @@ describe('optimizer state', () => {
     expect(error.message).toMatch(/restore the Adam and SGD optimizers.*Received: class_name='RMSprop'/);
     expect((await keras.models.loadModel(dir!, { compile: false })).compiled).toBeNull();
   });
+});
+
+describe('weights paths stay beside model.json', () => {
+  it.each(['../weights.bin', 'a/../../w.bin', '/etc/passwd', 'C:\\w.bin', 'https://evil.example/w.bin', '..\\w.bin'])(
+    'rejects %s before reading anything',
+    async (path) => {
+      const saved = keras.io.memory();
+      await smallModel().save(saved);
+      const json = { modelTopology: saved.artifacts!.modelTopology, weightsManifest: [{ paths: [path], weights: saved.artifacts!.weightSpecs }] };
+      const dir = freshPath();
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      const error = await rejection(keras.models.loadModel(dir));
+      expect(error).toBeInstanceOf(FileFormatError);
+      expect(error.message).toMatch(/a weights file must lie in the model's own directory\. Received: /);
+    },
+  );
 });

@@ -29,6 +29,9 @@ export interface TrainingParams {
   /** Batches per epoch. */
   steps: number;
   verbose: 0 | 1 | 2;
+  /** Training samples per epoch (after any validationSplit), and the batch size: for progress displays. Set by fit. */
+  samples?: number;
+  batchSize?: number;
   /** Which executor trains: 'fused' (src/fused) or 'autograd' (op by op). Set by fit. */
   executor?: 'fused' | 'autograd';
   /** How many threads share each step. */
@@ -54,7 +57,7 @@ export interface CallbackHooks {
 /** Base class: `model` and `params` are set by fit before training begins. */
 export class Callback implements CallbackHooks {
   model: TrainableModel | null = null;
-  params: TrainingParams = { epochs: 0, steps: 0, verbose: 0 };
+  params: TrainingParams = { epochs: 0, steps: 0, verbose: 0, samples: 0, batchSize: 0 };
 
   setModel(model: TrainableModel): void {
     this.model = model;

@@ -13,7 +13,8 @@
  * The file system is reached through `writeFile`/`readFile`, which default to
  * Node's (loaded only when first used); in a browser, pass your own.
  */
-import { describeValue, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ValueError } from '../errors.js';
+import { fileSystemService, type FileSystemService } from '../data/file-system.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
@@ -71,14 +72,22 @@ export class CSVLogger extends Callback {
 }
 
 async function nodeWriteFile(path: string, contents: string): Promise<void> {
-  const { writeFileAtomic } = await import('../data/node-files.js');
+  const { writeFileAtomic } = await fileSystem(path);
   await writeFileAtomic(path, contents);
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {
-  const { pathKind } = await import('../data/node-files.js');
-  const { readRegularFile } = await import('../data/bounded-files.js');
+  const { pathKind, readRegularFile } = await fileSystem(path);
   if ((await pathKind(path)) !== 'file') return null;
   // The whole log is rewritten every epoch, so an existing one is read only up to a size that stays practical.
   return new TextDecoder().decode(await readRegularFile(path, { maxBytes: 256 << 20, role: 'CSV log to append to' }));
+}
+
+/** The platform's file system; CSVLogger writes a file, which a browser cannot. */
+function fileSystem(path: string): Promise<FileSystemService> {
+  const service = fileSystemService();
+  if (service === null) {
+    throw new RuntimeError(`CSVLogger writes a file, which needs Node.js; there is no file system here. Received: filename='${path}'`);
+  }
+  return service;
 }

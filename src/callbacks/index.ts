@@ -5,3 +5,4 @@
 export * from './callbacks.js';
 export { CSVLogger, type CsvLoggerArgs } from './csv-logger.js';
 export { ModelCheckpoint, formatFilepath, type ModelCheckpointArgs } from './model-checkpoint.js';
+export { ProgressCallback, type TrainingProgress } from './progress-callback.js';

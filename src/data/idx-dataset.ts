@@ -6,50 +6,32 @@
  * checksums, where a system package puts it) handed to `loadIdxDataset`;
  * see fashion-mnist.ts and mnist.ts.
  *
- * Reading files needs Node.js; nothing here imports a Node module at load
+ * What a dataset is and the checks on its arrays are in idx-format.ts,
+ * shared with the browser's loader (idx-dataset-web.ts). Reading files needs Node.js; nothing here imports a Node module at load
  * time, so importing the library in a browser still works.
  */
-import { Tensor } from '../tensor/tensor.js';
 import { readRegularFile } from './bounded-files.js';
 import { idxLengthFromHeader, parseIdx, type IdxArray } from './idx.js';
 import * as files from './node-files.js';
 import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
-import { suggestClosest } from '../utils/suggest.js';
-import { checkTypedOptions, isPlainObject, type OptionKind } from '../utils/options.js';
+import {
+  FILE_KEYS,
+  FILE_NAMES,
+  IMAGE_SIZE,
+  checkDatasetArray,
+  checkFileHashes,
+  checksumError,
+  labelCountError,
+  toTensors,
+  type FileKey,
+  type IdxDatasetData,
+  type IdxDatasetSpec,
+} from './idx-format.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
-/** What sets one IDX dataset apart from another. */
-export interface IdxDatasetSpec {
-  /** The name in messages: 'Fashion-MNIST'. */
-  readonly title: string;
-  /** The name of its loader in messages: 'fashionMnist'. */
-  readonly apiName: string;
-  /** The cache's subdirectory under ~/.keras/datasets: 'fashion-mnist'. */
-  readonly cacheSubdir: string;
-  /** The prefix of its environment variables: FASHION_MNIST gives FASHION_MNIST_DIR and FASHION_MNIST_ORIGIN. */
-  readonly envPrefix: string;
-  /** The base URL each file's name is appended to. */
-  readonly defaultOrigin: string;
-  /** The published sha256 of each `.gz` file. */
-  readonly sha256: Readonly<Record<string, string>>;
-  /** Where a system package installs the files, and that package's name; null when there is none. */
-  readonly system: { readonly dir: string; readonly debianPackage: string } | null;
-  /** The number of classes: every label must be below it. */
-  readonly classCount: number;
-}
+export { FILE_NAMES, type IdxDatasetData, type IdxDatasetSpec } from './idx-format.js';
 
-/** The four files, under the names they are published with. */
-export const FILE_NAMES = Object.freeze({
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-});
-
-type FileKey = keyof typeof FILE_NAMES;
-const FILE_KEYS = Object.keys(FILE_NAMES) as FileKey[];
-
-const IMAGE_SIZE = 28;
 /**
  * The largest file read, compressed or not: an IDX file of up to 2^17
  * images (each dataset has 60,000) or labels. Work is bounded by this before
@@ -105,13 +87,10 @@ const OPTION_KINDS = {
   downloadTimeoutMs: 'number',
 } satisfies Record<keyof LoadDataOptions, OptionKind>;
 
-/** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
-export type IdxDatasetData = [[Tensor, Tensor], [Tensor, Tensor]];
-
 /**
  * Loads the dataset `spec` describes.
  *
- * Images come as float32 tensors of raw pixel values 0-255, shape
+ * Images come as uint8 tensors of raw pixel values 0-255, shape
  * [60000, 28, 28] for training and [10000, 28, 28] for test (scale them to
  * 0-1 yourself, as Keras users do). Labels are float32 tensors of integers
  * 0-9, shapes [60000] and [10000].
@@ -217,30 +196,11 @@ function checkOptions(spec: IdxDatasetSpec, options: LoadDataOptions): void {
     throw new ValueError(`${where}: the options are an object; for a directory write loadData({ dir: '${options}' }). Received: '${options}'`);
   }
   checkTypedOptions(where, options, OPTION_KINDS);
-  if (options.fileHashes !== undefined && !isPlainObject(options.fileHashes)) {
-    throw new ValueError(`${where}: fileHashes must be an object { fileName: sha256 }. Received: fileHashes=${describeValue(options.fileHashes)}`);
-  }
+  checkFileHashes(spec, options.fileHashes);
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ValueError(
       `${spec.apiName}.loadData: downloadTimeoutMs must be a positive number of milliseconds. Received: downloadTimeoutMs=${describeValue(timeout)}`,
-    );
-  }
-  for (const [name, hash] of Object.entries(options.fileHashes ?? {})) checkFileHash(spec, name, hash);
-}
-
-/** A `fileHashes` entry must name one of the four files and be a sha256: 64 hex digits. */
-function checkFileHash(spec: IdxDatasetSpec, name: string, hash: unknown): void {
-  const fileNames: readonly string[] = Object.values(FILE_NAMES);
-  if (!fileNames.includes(name)) {
-    throw new ValueError(
-      `${spec.apiName}.loadData: fileHashes has an entry for an unknown file.${suggestClosest(name, fileNames)} ` +
-        `Expected one of: ${fileNames.join(', ')}. Received: '${name}'`,
-    );
-  }
-  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) {
-    throw new ValueError(
-      `${spec.apiName}.loadData: fileHashes['${name}'] must be a sha256, 64 hex digits. Received: ${describeValue(hash)}`,
     );
   }
 }
@@ -375,65 +335,14 @@ async function readDatasetFile(
   const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
   if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
   const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
-  if (key === 'trainImages' || key === 'testImages') checkImages(array, path);
-  else checkLabels(array, path, spec.classCount);
+  checkDatasetArray(key, array, path, spec.classCount);
   return array;
 }
 
 async function checkSha256(bytes: Uint8Array, expected: string, path: string): Promise<void> {
   const actual = await files.sha256Hex(bytes);
   if (actual !== expected.toLowerCase()) {
-    throw new FileFormatError(
-      path,
-      `${path}: the file does not match its published checksum; expected sha256 ${expected}. ` +
-        `Received: sha256 ${actual} (${bytes.length} bytes).`,
-    );
-  }
-}
-
-/** The error for a labels file that does not have one label per image, or null when it does. */
-function labelCountError(images: IdxArray, imagesPath: string, labels: IdxArray, labelsPath: string): FileFormatError | null {
-  const imageCount = images.shape[0]!;
-  const labelCount = labels.shape[0]!;
-  if (imageCount === labelCount) return null;
-  return new FileFormatError(
-    labelsPath,
-    `${labelsPath}: expected one label per image of ${imagesPath}, so ${imageCount} labels. ` +
-      `Received: ${labelCount} labels.`,
-  );
-}
-
-/**
- * Images as a 'uint8' tensor over the file's own bytes (a quarter of float32's
- * memory, as Keras keeps them; `images.div(255)` gives float32 values in
- * [0, 1]), and labels as float32 class indices.
- */
-function toTensors(images: IdxArray, labels: IdxArray): [Tensor, Tensor] {
-  return [new Tensor(images.data, images.shape), new Tensor(new Float32Array(labels.data), labels.shape)];
-}
-
-function checkImages(images: IdxArray, path: string): void {
-  const [, height, width] = images.shape;
-  if (images.shape.length !== 3 || height !== IMAGE_SIZE || width !== IMAGE_SIZE) {
-    throw new FileFormatError(
-      path,
-      `${path}: expected images of shape (count, ${IMAGE_SIZE}, ${IMAGE_SIZE}). ` +
-        `Received: shape (${images.shape.join(', ')}).`,
-    );
-  }
-}
-
-function checkLabels(labels: IdxArray, path: string, classCount: number): void {
-  if (labels.shape.length !== 1) {
-    throw new FileFormatError(path, `${path}: expected labels of shape (count,). Received: shape (${labels.shape.join(', ')}).`);
-  }
-  const index = labels.data.findIndex((label) => label >= classCount);
-  if (index !== -1) {
-    throw new FileFormatError(
-      path,
-      `${path}: expected every label to be a class index 0-${classCount - 1}. ` +
-        `Received: ${labels.data[index]} at index ${index}.`,
-    );
+    throw checksumError(path, expected, actual, bytes.length);
   }
 }
 

@@ -57,7 +57,7 @@ export interface IdxArray {
  *   not unsigned byte, a dimension is 0, or the file is longer or shorter
  *   than its header says.
  */
-export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
+export function parseIdx(bytes: Uint8Array, fileName = 'IDX data'): IdxArray {
   if (bytes.length < 4) {
     throw new FileFormatError(
       fileName,

@@ -13,37 +13,18 @@
  * TensorFlow Datasets publishes for them. Debian has no MNIST package, so
  * there is no system directory.
  */
-import { loadIdxDataset, type IdxDatasetData, type IdxDatasetSpec, type LoadDataOptions } from './idx-dataset.js';
+import { loadIdxDataset, type IdxDatasetData, type LoadDataOptions } from './idx-dataset.js';
+import { MNIST_SPEC } from './dataset-specs.js';
 
-/** Where the files are downloaded from (the mirror TensorFlow's tutorials and TensorFlow Datasets use). */
-export const MNIST_ORIGIN = 'https://storage.googleapis.com/cvdf-datasets/mnist/';
-
-/** The sha256 of each file, as TensorFlow Datasets publishes them (its mnist download checksums). */
-export const MNIST_SHA256: Readonly<Record<string, string>> = Object.freeze({
-  'train-images-idx3-ubyte.gz': '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
-  'train-labels-idx1-ubyte.gz': '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c',
-  't10k-images-idx3-ubyte.gz': '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
-  't10k-labels-idx1-ubyte.gz': 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
-});
-
-const SPEC: IdxDatasetSpec = {
-  title: 'MNIST',
-  apiName: 'mnist',
-  cacheSubdir: 'mnist',
-  envPrefix: 'MNIST',
-  defaultOrigin: MNIST_ORIGIN,
-  sha256: MNIST_SHA256,
-  system: null,
-  classCount: 10,
-};
+export { MNIST_ORIGIN, MNIST_SHA256 } from './dataset-specs.js';
 
 /**
- * Loads MNIST: images as float32 tensors of raw pixel values 0-255,
+ * Loads MNIST: images as uint8 tensors of raw pixel values 0-255,
  * [60000, 28, 28] and [10000, 28, 28]; labels 0-9, [60000] and [10000].
  * Same options, checks and errors as `fashionMnist.loadData`.
  */
 export function loadData(options: LoadDataOptions = {}): Promise<IdxDatasetData> {
-  return loadIdxDataset(SPEC, options);
+  return loadIdxDataset(MNIST_SPEC, options);
 }
 
 /** `mnist.loadData()`, mirroring `keras.datasets.mnist`. */

@@ -10,6 +10,10 @@
  * process's worker pool when it is up and the call has enough work. The
  * results are the bits one thread gives batch by batch; only the callbacks
  * (progress bar, per-batch logs) still come per batch.
+ *
+ * Each is a generator that yields after every round, so that a caller can
+ * let the event loop run between rounds (src/training/yielding.ts); run to
+ * its end without pausing, it is one plain pass.
  */
 import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
@@ -32,14 +36,14 @@ const BLOCK_ROWS = 256;
  * `output`, valid until the next call. With `logits`, a softmax output layer
  * stops before its softmax.
  */
-export function runForward(
+export function* runForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   n: number,
   batchSize: number,
   onBatch: (batch: number, start: number, end: number, output: Float32Array, row: number) => void,
   logits = false,
-): void {
+): Generator<void, void, void> {
   adoptWeights(layers);
   const work = layers.reduce((sum, l) => sum + n * l.inputDim * l.units, 0);
   const pool = work >= MIN_WORK_FOR_THREADS ? readyPool() : null;
@@ -66,6 +70,7 @@ export function runForward(
         onBatch(b, start + row, start + row + rows, output, row);
       }
       start += roundRows;
+      yield;
     }
   } finally {
     pool?.end();
@@ -91,16 +96,16 @@ function copyRange(from: Float32Array, fromStart: number, to: Float32Array, toSt
 }
 
 /** The outputs for rows [0, n) of x, n × units of the last layer, in `out`. */
-export function predictForward(
+export function* predictForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   n: number,
   batchSize: number,
   out: Float32Array,
   onBatch: (batch: number) => void,
-): void {
+): Generator<void, void, void> {
   const units = layers[layers.length - 1]!.units;
-  runForward(layers, x, n, batchSize, (b, start, end, output, row) => {
+  yield* runForward(layers, x, n, batchSize, (b, start, end, output, row) => {
     copyRange(output, row * units, out, start * units, (end - start) * units);
     onBatch(b);
   });
@@ -111,17 +116,17 @@ export function predictForward(
  * up to the logits, then the fused crossentropy kernel per batch;
  * `onBatch(b, start, end, lossSum, correct)` receives each batch's totals.
  */
-export function evaluateForward(
+export function* evaluateForward(
   layers: readonly FusedDense[],
   x: Float32Array,
   labels: Float32Array,
   n: number,
   batchSize: number,
   onBatch: (batch: number, start: number, end: number, lossSum: number, correct: number) => void,
-): void {
+): Generator<void, void, void> {
   const classes = layers[layers.length - 1]!.units;
   let loss: SoftmaxCrossEntropyArgs | null = null;
-  runForward(layers, x, n, batchSize, (b, start, end, logits, row) => {
+  yield* runForward(layers, x, n, batchSize, (b, start, end, logits, row) => {
     // The round's logits buffer is the same every batch: the loss's buffers match it, made once.
     loss ??= {
       logits, labels: allocateFloat32(logits.length / classes), classes, rowStart: 0, rowEnd: 0, scale: 1,

@@ -50,7 +50,7 @@ export interface FusedTraining {
  * saves, per kernel tier. A step on two threads pays two handoffs (each
  * thread waits for the other's phase to end, and the weights one thread
  * wrote move to the other's cache); the pure-TypeScript kernels do about
- * 2 billion multiply-adds a second, so the seed model's 3.2 million per step
+ * 2 billion multiply-adds a second, so the seed model's 3.3 million per step (batch 32)
  * (~1.6 ms) halve well. The SIMD kernels do 5-6× as many: the same step is
  * ~0.3 ms of products, and half of it is about what the handoffs cost
  * (measured 1.06× on a quiet 2-core machine, and several times slower with
@@ -59,13 +59,37 @@ export interface FusedTraining {
  */
 export const MIN_WORK_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 20_000_000 };
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/**
+ * Where worker threads come from on this platform. The entry point's
+ * platform module registers one (src/platform/node.ts: worker_threads;
+ * src/platform/browser.ts: Web Workers), so this folder never imports a
+ * platform's modules itself and the browser graph holds no Node module.
+ */
+export interface ThreadPlatformSource {
+  /** Why this runtime cannot run the fused step's workers, or null when it can. */
+  unavailableReason(): string | null;
+  /** The platform, loaded on first use. */
+  load(): Promise<ThreadPlatform>;
+}
 
-/** The platform's worker threads, or null where there are none the fused step can use. */
-async function threadPlatform(): Promise<ThreadPlatform | null> {
-  if (!isNode || !canShareMemory) return null;
-  const { nodePlatform } = await import('./threads/node-platform.js');
-  return nodePlatform;
+let platformSource: ThreadPlatformSource | null = null;
+
+/** Called once by the entry point's platform module. */
+export function registerThreadPlatform(source: ThreadPlatformSource): void {
+  platformSource = source;
+}
+
+/** The platform's worker threads, or why there are none the fused step can use. */
+async function threadPlatform(): Promise<ThreadPlatform | string> {
+  if (platformSource === null) return 'this platform gives the fused step no worker threads over shared memory';
+  const reason = platformSource.unavailableReason() ?? (canShareMemory ? null : 'SharedArrayBuffer is not available');
+  return reason ?? (await platformSource.load());
+}
+
+/** How many threads this machine runs at once: the registered platform's count, else the browser's, else 1. */
+export async function platformCores(): Promise<number> {
+  if (platformSource !== null) return (await platformSource.load()).cores();
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 1;
 }
 
 let backgroundStart: Promise<unknown> | null = null;
@@ -79,7 +103,7 @@ export function readyPool(): WorkerPool | null {
   const pool = existingPool();
   if (pool !== null && pool.size > 0) return pool.busy ? null : pool;
   backgroundStart ??= threadPlatform().then((platform) => {
-    if (platform === null) return;
+    if (typeof platform === 'string') return;
     const started = processPool(platform);
     return started.grow(started.cores() - 1);
   });
@@ -116,9 +140,9 @@ export async function startFusedTraining(
   let threadsNote: string | null = null;
   if (wanted !== 1) {
     const platform = await threadPlatform();
-    const count = wanted ?? platform?.cores() ?? 1;
+    const count = wanted ?? (typeof platform === 'string' ? 1 : platform.cores());
     // Under 'auto', a platform without worker threads simply has one thread to give: nothing to report.
-    if (platform === null) threadsNote = wanted === null ? null : 'this platform gives the fused step no worker threads over shared memory';
+    if (typeof platform === 'string') threadsNote = wanted === null ? null : platform;
     else if (count > 1) {
       const { startThreadedRunner } = await import('./threads/threaded-runner.js');
       const runner = await startThreadedRunner(platform, plan, optimizer, maxBatch, count);
@@ -129,7 +153,7 @@ export async function startFusedTraining(
   return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer, plan), threadsNote, autoNote };
 }
 
-/** n as millions with at most one decimal: 3.2, 20. */
+/** n as millions with at most one decimal: 3.3, 20. */
 function millions(n: number): string {
   return String(Math.round(n / 1e5) / 10);
 }

@@ -32,7 +32,7 @@ export class Adam extends Optimizer {
   /** Keras's defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
   constructor(args: AdamOptions | number = {}) {
     const options = optimizerOptions('Adam', args, ['learningRate', 'beta1', 'beta2', 'epsilon']);
-    super(options.learningRate ?? 0.001);
+    super(options.learningRate ?? 0.001, 'Adam');
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;

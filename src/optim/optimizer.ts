@@ -17,9 +17,13 @@ export abstract class Optimizer {
   /** Per-variable state arrays, created on the first update of each variable. */
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
-  constructor(learningRate: number) {
+  /** The class name for messages ('Adam'), kept as given because a minifying bundler renames classes. */
+  readonly className: string;
+
+  constructor(learningRate: number, className: string = new.target.name) {
+    this.className = className;
     if (!(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new ValueError(`${new.target.name}: learningRate must be a positive number. Received: learningRate=${describeValue(learningRate)}`);
+      throw new ValueError(`${className}: learningRate must be a positive number. Received: learningRate=${describeValue(learningRate)}`);
     }
     this.learningRate = learningRate;
   }

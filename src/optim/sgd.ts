@@ -25,7 +25,7 @@ export class SGD extends Optimizer {
   /** Keras's defaults: lr 0.01, no momentum. */
   constructor(args: SGDOptions | number = {}) {
     const options = optimizerOptions('SGD', args, ['learningRate', 'momentum', 'nesterov']);
-    super(options.learningRate ?? 0.01);
+    super(options.learningRate ?? 0.01, 'SGD');
     optionalBoolean('SGD', 'nesterov', options.nesterov);
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;

@@ -4,16 +4,18 @@
  * and `loadModel` also take a string and pick the handler from its scheme:
  *
  *     'downloads://name'   the browser downloads name.json and name.weights.bin
+ *     'http(s)://…/model.json', 'indexeddb://name', 'localstorage://name'
+ *                          browser-handlers.ts (also `io.browserFiles(files)`)
  *     'file://dir', 'dir'  files on disk, under Node (file-handler.ts)
  *
  * and `io.fromMemory(artifacts)` / `io.memory()` keep everything in memory,
  * which is also how to hand a model to or from TF.js without files.
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { BrowserFilesHandler, HTTPHandler, IndexedDBHandler, LocalStorageHandler } from './browser-handlers.js';
 import { checkArtifacts, describeSave, joinBuffers, modelJSONFromArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../utils/json.js';
 import { isCallable } from '../utils/options.js';
-import { FileHandler } from './file-handler.js';
 
 /**
  * Keeps the artifacts in memory. `save` stores a copy and `load` returns a
@@ -92,7 +94,43 @@ function download(blob: Blob, fileName: string): void {
   link.click();
 }
 
-const SCHEMES = ['downloads://', 'file://'];
+/**
+ * Makes a handler for one URL scheme: `url` is the whole string given
+ * (scheme included), `needs` the method the caller will use.
+ */
+export type SchemeRouter = (url: string, needs: 'save' | 'load', where: string) => IOHandler;
+
+/**
+ * The handlers by URL scheme ('downloads://' always; 'http://', 'https://',
+ * 'indexeddb://', 'localstorage://' from browser-handlers.ts; 'file://'
+ * from the Node platform), and the handler for plain paths, which only the
+ * Node platform has. Entry points fill these in (see platform/services.ts),
+ * so this module imports nothing platform-specific.
+ */
+const schemeRouters = new Map<string, SchemeRouter>([
+  [
+    'downloads://',
+    (url, needs, where) => {
+      if (needs === 'load') throw new ValueError(`${where}: downloads:// can only save; load the downloaded files from their path.`);
+      return new BrowserDownloads(url.slice('downloads://'.length));
+    },
+  ],
+  ['http://', (url) => new HTTPHandler(url)],
+  ['https://', (url) => new HTTPHandler(url)],
+  ['indexeddb://', (url) => new IndexedDBHandler(url.slice('indexeddb://'.length))],
+  ['localstorage://', (url) => new LocalStorageHandler(url.slice('localstorage://'.length))],
+]);
+let pathRouter: ((path: string) => IOHandler) | null = null;
+
+/** Registers the handler for URLs starting with `scheme` (lowercase, e.g. 'indexeddb://'). */
+export function registerScheme(scheme: string, router: SchemeRouter): void {
+  schemeRouters.set(scheme.toLowerCase(), router);
+}
+
+/** Registers the handler for plain paths (the Node file system). */
+export function registerPathHandler(router: (path: string) => IOHandler): void {
+  pathRouter = router;
+}
 
 /** The handler for a path or URL string, or the handler itself. `needs` is the method the caller will use. */
 export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' | 'load', where: string): IOHandler {
@@ -105,16 +143,26 @@ export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' 
     }
     return pathOrHandler;
   }
-  if (pathOrHandler.startsWith('downloads://')) {
-    if (needs === 'load') throw new ValueError(`${where}: downloads:// can only save; load the downloaded files from their path.`);
-    return new BrowserDownloads(pathOrHandler.slice('downloads://'.length));
-  }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(pathOrHandler);
-  if (scheme && scheme[0] !== 'file://') {
-    throw new ValueError(`${where}: unsupported URL scheme; tinykeras handles ${SCHEMES.join(', ')} and plain paths. Received: '${pathOrHandler}'`);
+  // Where files are handled, a Keras file name is refused before a directory of that name is made.
+  if (pathRouter !== null && (!scheme || scheme[0].toLowerCase() === 'file://')) refuseKerasFiles(pathOrHandler, needs, where);
+  // file:// without a file system gets the same explanation as a plain path.
+  if (scheme && !(scheme[0].toLowerCase() === 'file://' && pathRouter === null)) {
+    const router = schemeRouters.get(scheme[0].toLowerCase());
+    if (router) return router(pathOrHandler, needs, where);
+    throw new ValueError(
+      `${where}: unsupported URL scheme; tinykeras handles ${[...schemeRouters.keys()].join(', ')}` +
+        `${pathRouter ? ' and plain paths' : ''} here. Received: '${pathOrHandler}'`,
+    );
   }
-  refuseKerasFiles(pathOrHandler, needs, where);
-  return new FileHandler(pathOrHandler);
+  if (pathRouter === null) {
+    throw new ValueError(
+      `${where}: saving to or loading from a file path needs Node.js. In a browser use a URL such as ` +
+        `'indexeddb://name', 'localstorage://name', 'downloads://name' or 'https://host/model.json', or an IOHandler ` +
+        `such as io.browserFiles(files). Received: '${pathOrHandler}'`,
+    );
+  }
+  return pathRouter(pathOrHandler);
 }
 
 /**
@@ -157,6 +205,13 @@ export const io = {
   },
   /** Downloads name.json and name.weights.bin in a browser (`'downloads://name'`). */
   browserDownloads: (name?: string) => new BrowserDownloads(name),
-  /** Files on disk under Node (`'file://path'` or a plain path). */
-  fileSystem: (path: string) => new FileHandler(path),
+  /** Loads model.json and its weights files from an http(s) URL (TF.js's `tf.io.http`); `requestInit` goes to fetch. */
+  http: (url: string, requestInit?: RequestInit) => new HTTPHandler(url, requestInit),
+  /** Loads from files the user picked, model.json first (TF.js's `tf.io.browserFiles`). */
+  browserFiles: (files: ArrayLike<File>) => new BrowserFilesHandler(files),
+  /** Files on disk under Node (`'file://path'` or a plain path); a ValueError elsewhere. */
+  fileSystem: (path: string) => {
+    if (typeof path !== 'string') throw new ValueError(`io.fileSystem: expected a path string. Received: ${describeValue(path)}`);
+    return resolveHandler(/^file:\/\//i.test(path) ? path : `file://${path}`, 'load', 'io.fileSystem');
+  },
 };

@@ -39,7 +39,6 @@ import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 import type { TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
-export { FileHandler } from './file-handler.js';
 export type { ModelFactory, SavableModel } from './savable.js';
 
 export interface SaveOptions {

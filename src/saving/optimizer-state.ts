@@ -62,7 +62,7 @@ export function planOptimizerRestore(
       source,
       `${source}: the optimizer state (weights with group 'optimizer') must hold the iteration count, then ` +
         `${slotNames.length > 0 ? `${slotNames.join(' and ')} for each of the ${variables.length} trainable weights` : 'nothing else'}: ` +
-        `${full} entries for ${optimizer.constructor.name}. Received: ${entries.length} entries`,
+        `${full} entries for ${optimizer.className}. Received: ${entries.length} entries`,
     );
   }
   const [iter] = entries as [NamedWeight];

@@ -3,6 +3,11 @@
  * recording a graph, on the executor compile() chose (executor.ts): the
  * fused forward pass (src/fused/inference.ts) or the layers op by op, with
  * batches as row views of the input (no copies).
+ *
+ * Each is written once, as a generator that yields after every batch:
+ * `evaluate`/`predict` run it in one go, as
+ * Keras's do; `evaluateAsync`/`predictAsync` let the event loop run every
+ * few tens of milliseconds (yielding.ts), for pages that must stay responsive.
  */
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,6 +23,7 @@ import { chooseForward, chooseTraining } from './executor.js';
 import { prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
+import { runToEnd, runYielding } from './yielding.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 
 export interface EvaluateArgs {
@@ -37,29 +43,36 @@ export interface PredictArgs {
 /**
  * The loss and metrics over the whole dataset: the mean of per-batch values
  * weighted by batch size. Keys are prefixed with `prefix` ("val_" in fit).
+ * A generator that yields after each batch; see runToEnd / runYielding.
  */
-export function evaluateLoop(
+export function* evaluateBatches(
   model: RunnableModel,
   x: Tensor,
   y: Tensor,
   args: { batchSize: number; verbose: 0 | 1 | 2 },
   prefix = '',
-): Logs {
+): Generator<void, Logs, void> {
   const compiled = model.compiled!;
   const n = x.shape[0]!;
   const steps = stepsPerEpoch(n, args.batchSize);
   const means = new RunningMeans(compiled.logNames);
   const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
-  if (evaluateFused(model, compiled, x, y, args.batchSize, means, bar, steps)) return means.results(prefix);
-  noGrad(() => {
-    for (let b = 0; b < steps; b++) {
-      const [start, end] = batchRange(b, args.batchSize, n);
-      const yTrue = y.sliceRows(start, end);
+  const fused = evaluateFused(model, compiled, x, y, args.batchSize, means, bar, steps);
+  if (fused) {
+    yield* fused;
+    return means.results(prefix);
+  }
+  for (let b = 0; b < steps; b++) {
+    const [start, end] = batchRange(b, args.batchSize, n);
+    const yTrue = y.sliceRows(start, end);
+    // Per batch, so that no other code runs without gradients while the loop yields.
+    noGrad(() => {
       const yPred = model.apply(x.sliceRows(start, end));
       means.update([compiled.loss.call(yTrue, yPred).item(), ...compiled.metricValues(yTrue, yPred)], end - start);
-      bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
-    }
-  });
+    });
+    bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+    yield;
+  }
   return means.results(prefix);
 }
 
@@ -68,7 +81,7 @@ export function evaluateLoop(
  * sparse categorical crossentropy, accuracy): the fused forward pass up to
  * the logits, then the fused crossentropy kernel per batch for the loss and
  * the count of correct predictions. The same values as the layer-by-layer
- * path, which also works from the logits. Returns false when autograd runs
+ * path, which also works from the logits. Returns null when autograd runs
  * instead (and throws, under jitCompile: true, when it cannot run).
  */
 function evaluateFused(
@@ -80,18 +93,17 @@ function evaluateFused(
   means: RunningMeans,
   bar: Progbar | null,
   steps: number,
-): boolean {
+): Generator<void, void, void> | null {
   const { plan } = chooseTraining(model, compiled, x.shape.slice(1), y.shape, 'evaluate()');
-  if (!plan) return false;
+  if (!plan) return null;
   checkClassIndices(y.data, plan.classes, compiled.loss.name);
   const values = compiled.logNames.map(() => 0);
-  evaluateForward(denseOps(plan.ops), x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
+  return evaluateForward(denseOps(plan.ops), x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
     values[0] = lossSum / (end - start);
     for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
     means.update(values, end - start);
     bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
   });
-  return true;
 }
 
 /**
@@ -101,19 +113,35 @@ function evaluateFused(
  * how the model was compiled.
  */
 export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
-  const where = 'evaluate()';
+  return runToEnd(evaluation(model, xLike, yLike, args, 'evaluate()'));
+}
+
+/** `evaluate`, letting the event loop run every few tens of milliseconds; resolves to the same values. */
+export function evaluateAsync(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): Promise<number[] | Logs> {
+  return runYielding(evaluation(model, xLike, yLike, args, 'evaluateAsync()'));
+}
+
+function* evaluation(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs, where: string): Generator<void, number[] | Logs, void> {
   checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean' } satisfies Record<keyof EvaluateArgs, OptionKind>);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
   const [x, y] = prepareData(model, xLike, yLike, where, { loss: model.compiled.loss, requireBuilt: true });
-  const logs = evaluateLoop(model, x, y!, { batchSize, verbose: resolveVerbose(args.verbose, where) });
+  const logs = yield* evaluateBatches(model, x, y!, { batchSize, verbose: resolveVerbose(args.verbose, where) });
   return args.returnDict ? logs : Object.values(logs);
 }
 
 /** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */
 export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Tensor {
-  const where = 'predict()';
+  return runToEnd(prediction(model, xLike, args, 'predict()'));
+}
+
+/** `predict`, letting the event loop run every few tens of milliseconds; resolves to the same tensor. */
+export function predictAsync(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Promise<Tensor> {
+  return runYielding(prediction(model, xLike, args, 'predictAsync()'));
+}
+
+function* prediction(model: RunnableModel, xLike: DataLike, args: PredictArgs, where: string): Generator<void, Tensor, void> {
   checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any' } satisfies Record<keyof PredictArgs, OptionKind>);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
@@ -127,24 +155,23 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
     // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
     const units = plan[plan.length - 1]!.units;
     const out = new Float32Array(n * units);
-    predictForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
+    yield* predictForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
     return new Tensor(out, [n, units]);
   }
   let out: Float32Array | null = null;
   let rowShape: readonly number[] = [];
-  noGrad(() => {
-    for (let b = 0; b < steps; b++) {
-      const [start, end] = batchRange(b, batchSize, n);
-      const yBatch = model.apply(x.sliceRows(start, end));
-      const rowSize = yBatch.size / (end - start);
-      // The output size per sample is known after the first batch.
-      if (out === null) {
-        rowShape = yBatch.shape.slice(1);
-        out = new Float32Array(n * rowSize);
-      }
-      out.set(yBatch.data, start * rowSize);
-      bar?.update(b + 1, [], b + 1 === steps);
+  for (let b = 0; b < steps; b++) {
+    const [start, end] = batchRange(b, batchSize, n);
+    const yBatch = noGrad(() => model.apply(x.sliceRows(start, end)));
+    const rowSize = yBatch.size / (end - start);
+    // The output size per sample is known after the first batch.
+    if (out === null) {
+      rowShape = yBatch.shape.slice(1);
+      out = new Float32Array(n * rowSize);
     }
-  });
+    out.set(yBatch.data, start * rowSize);
+    bar?.update(b + 1, [], b + 1 === steps);
+    yield;
+  }
   return new Tensor(out!, [n, ...rowShape]);
 }

@@ -29,10 +29,12 @@ import { diagnoseNonFinite, type NamedValues } from '../callbacks/non-finite.js'
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
 import { fusedGradientOf, gatherBatch, readStepLogs } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
-import { requirePositiveInteger, resolveVerbose, yieldToEventLoop, type Verbosity } from '../utils/checks.js';
+import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
 import type { CompileSettings } from './compile.js';
-import { evaluateLoop } from './evaluate.js';
+import { evaluateBatches } from './evaluate.js';
+import { runYielding, YieldClock } from './yielding.js';
 import { startTrainingExecutor } from './executor.js';
+import { platformCores } from '../fused/runner.js';
 import { aboutValidationData, prepareData, type DataLike } from './inputs.js';
 import type { RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
@@ -79,11 +81,9 @@ const FIT_OPTIONS = {
   epochs: 'any', batchSize: 'any', verbose: 'any', shuffle: 'boolean', validationSplit: 'any', validationData: 'any', callbacks: 'any', initialEpoch: 'any', threads: 'any', terminateOnNaN: 'boolean',
 } satisfies Record<keyof FitArgs, OptionKind>;
 
-/** How often fit lets the event loop run, so a browser page stays responsive. */
-const YIELD_EVERY_MS = 100;
-
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
+  const clock = new YieldClock();
   const compiled = model.compiled;
   if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);
   if (args === null || typeof args !== 'object') throw new ValueError(`${where}: the third argument holds the options, such as { epochs: 5 }. Received: ${describeValue(args)}`);
@@ -129,16 +129,18 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   const all: CallbackHooks[] = [...userCallbacks, history];
   if (verbose !== 0) all.push(new ProgbarLogger());
 
-  if (args.threads !== undefined) await checkThreadCount(args.threads, where);
+  if (args.threads !== undefined) checkThreadCount(args.threads, where, await platformCores());
+  // Checking and splitting large data takes a while: let a page have its turn before training starts.
+  if (clock.due()) await clock.yield();
   const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);
-  const params = { epochs, steps, verbose, executor, threads, ...(reason === null ? {} : { reason }) };
+  const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };
   for (const c of all) {
     (c as Partial<Callback>).setModel?.(model);
     (c as Partial<Callback>).setParams?.({ ...params });
   }
   const callbacks = new CallbackList(all);
   try {
-    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history);
+    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history, clock);
   } finally {
     await runner?.close();
   }
@@ -155,6 +157,7 @@ async function trainEpochs(
   validation: [Tensor, Tensor] | null,
   callbacks: CallbackList,
   history: History,
+  clock: YieldClock,
 ): Promise<History> {
   const { epochs, batchSize, initialEpoch, steps } = args;
   const n = x.shape[0]!;
@@ -163,7 +166,6 @@ async function trainEpochs(
   const generator = getGlobalGenerator();
   model.stopTraining = false;
   await callbacks.call('onTrainBegin', {});
-  let lastYield = performance.now();
   let epochLogs: Logs = {};
   const checkLoss = args.terminateOnNaN ?? true;
   let previousLoss: number | null = null;
@@ -193,14 +195,11 @@ async function trainEpochs(
       previousLoss = loss;
       await callbacks.call('onBatchEnd', b, means.results());
 
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
+      if (clock.due()) await clock.yield();
     }
 
     epochLogs = means.results();
-    if (validation) Object.assign(epochLogs, evaluateLoop(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'));
+    if (validation) Object.assign(epochLogs, await runYielding(evaluateBatches(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'), clock));
     await callbacks.call('onEpochEnd', epoch, epochLogs);
   }
   await callbacks.call('onTrainEnd', epochLogs);

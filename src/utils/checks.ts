@@ -20,11 +20,3 @@ export function requirePositiveInteger(value: number, name: string, where: strin
     throw new ValueError(`${where}: ${name} must be a positive integer. Received: ${name}=${describeValue(value)}`);
   }
 }
-
-/** Lets the event loop run (timers, I/O, a browser's rendering) during a long loop. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
-}

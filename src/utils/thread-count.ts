@@ -10,23 +10,14 @@ import { describeValue, ValueError } from '../errors.js';
 export const THREADS_PER_CORE = 4;
 const MIN_THREAD_LIMIT = 8;
 
-/** The cores of this machine: navigator.hardwareConcurrency in browsers, os.availableParallelism under Node. */
-export async function coreCount(): Promise<number> {
-  const fromNavigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  if (typeof fromNavigator === 'number' && fromNavigator > 0) return fromNavigator;
-  if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
-    const os = await import('node:os');
-    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  }
-  return 1;
-}
-
-/** Throws a ValueError unless `threads` is a positive integer within THREADS_PER_CORE × the cores. */
-export async function checkThreadCount(threads: unknown, where: string): Promise<void> {
+/**
+ * Throws a ValueError unless `threads` is a positive integer within
+ * THREADS_PER_CORE × `cores` (the machine's, as the thread platform counts them).
+ */
+export function checkThreadCount(threads: unknown, where: string, cores: number): void {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads <= 0) {
     throw new ValueError(`${where}: threads must be a positive integer. Received: threads=${describeValue(threads)}`);
   }
-  const cores = await coreCount();
   const limit = Math.max(MIN_THREAD_LIMIT, THREADS_PER_CORE * cores);
   if (threads > limit) {
     throw new ValueError(

@@ -29,17 +29,37 @@ export const Phase = { exit: 0, rows: 1, weights: 2, forward: 3 } as const;
  */
 const SPIN_MS = 2;
 
-/** Waits until control[slot] !== value (spin, then sleep), or throws after `timeoutMs`. */
+/**
+ * Waits until control[slot] !== value (spin, then sleep), or throws after
+ * `timeoutMs`. A thread that may not sleep (a browser page's main thread,
+ * where Atomics.wait throws) keeps spinning instead.
+ */
 export function waitWhileEqual(control: Int32Array, slot: number, value: number, timeoutMs: number): void {
   const spinUntil = performance.now() + SPIN_MS;
   while (performance.now() < spinUntil) {
     for (let i = 0; i < 256; i++) if (Atomics.load(control, slot) !== value) return;
   }
   const deadline = Date.now() + timeoutMs;
+  const sleeps = canSleep();
   while (Atomics.load(control, slot) === value) {
     if (Date.now() > deadline) throw new RuntimeError(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
-    Atomics.wait(control, slot, value, 100);
+    if (sleeps) Atomics.wait(control, slot, value, 100);
   }
+}
+
+let sleepAllowed: boolean | null = null;
+
+/** Whether this thread may block in Atomics.wait (checked once: the check throws before comparing where it may not). */
+function canSleep(): boolean {
+  if (sleepAllowed === null) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      sleepAllowed = true;
+    } catch {
+      sleepAllowed = false;
+    }
+  }
+  return sleepAllowed;
 }
 
 /** An optimizer as plain data, so a worker can build its own copy of the update rule. */

@@ -1,0 +1,307 @@
+/**
+ * The browser's model storage, with TF.js's URL schemes and storage layout
+ * (so a model saved by TF.js in the same page loads here, and back):
+ *
+ *     'https://host/path/model.json'  load: model.json, then each weights file its
+ *                                     manifest lists, relative to model.json's URL
+ *     'indexeddb://name'              IndexedDB database 'tensorflowjs', stores
+ *                                     'models_store' and 'model_info_store', key name
+ *     'localstorage://name'           localStorage keys tensorflowjs_models/name/{info,
+ *                                     topology, weight_specs, weight_data (base64),
+ *                                     model_metadata}
+ *     io.browserFiles([json, ...bins]) load: files a user picked (<input type=file>)
+ *
+ * Whatever the source, loading goes through parseModelJSON, so a model read
+ * from a server or a browser store is checked exactly like one read from
+ * disk (weights paths relative to model.json, no '..'). Nothing here is
+ * Node-specific; the HTTP handler also works in Node ≥ 18 (global fetch).
+ */
+import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import {
+  describeSave,
+  joinBuffers,
+  modelJSONFromArtifacts,
+  parseModelJSON,
+  type IOHandler,
+  type ModelArtifacts,
+  type SaveResult,
+  type WeightsGroup,
+} from './artifacts.js';
+
+/** Loads model.json from an http(s) URL and its weights files from beside it. */
+export class HTTPHandler implements IOHandler {
+  constructor(
+    readonly url: string,
+    private readonly requestInit: RequestInit = {},
+  ) {
+    if (!/^https?:\/\/[^/]/i.test(url)) throw new ValueError(`http(s) handler: expected an http:// or https:// URL. Received: ${describeValue(url)}`);
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    const text = new TextDecoder().decode(await this.fetchBytes(this.url, 'model.json'));
+    const { artifacts, groups } = parseModelJSON(text, this.url);
+    const urls = weightPaths(groups, this.url).map((path) => new URL(path, this.url).href);
+    artifacts.weightData = await Promise.all(urls.map((url) => this.fetchBytes(url, `a weights file listed in ${this.url}`)));
+    artifacts.sources = { modelJSON: this.url, weights: urls.join(' + ') };
+    return artifacts;
+  }
+
+  async save(): Promise<SaveResult> {
+    throw new ValueError(
+      `${this.url}: tinykeras loads from http(s) URLs but does not upload to them. Save to 'indexeddb://name', ` +
+        `'localstorage://name' or 'downloads://name', or use io.withSaveHandler to send the artifacts yourself.`,
+    );
+  }
+
+  private async fetchBytes(url: string, what: string): Promise<ArrayBuffer> {
+    let response: Response;
+    try {
+      response = await fetch(url, this.requestInit);
+    } catch (error) {
+      throw new FileFormatError(url, `${url}: cannot fetch ${what} (${(error as Error).message}).`, { cause: error });
+    }
+    if (!response.ok) throw new FileFormatError(url, `${url}: cannot fetch ${what}: the server answered HTTP ${response.status} ${response.statusText}.`);
+    return response.arrayBuffer();
+  }
+}
+
+/**
+ * Every weights path, in manifest order (their bytes are concatenated in
+ * that order), each checked to stay beside the model.json: relative (no
+ * leading slash, drive letter or URL scheme) and without a '..' segment, as
+ * on disk (weight-paths.ts), so a model file cannot make the loader fetch
+ * from elsewhere.
+ */
+function weightPaths(groups: readonly WeightsGroup[], source: string): string[] {
+  const paths = groups.flatMap((group) => group.paths);
+  const escaping = paths.find((path) => /^[\\/]|^[a-z][a-z0-9+.-]*:/i.test(path) || path.split(/[\\/]/).includes('..'));
+  if (escaping !== undefined) {
+    throw new FileFormatError(
+      source,
+      `${source}: weightsManifest paths must name files relative to the model.json, in its directory or below it ` +
+        `(no absolute path, URL or '..'), so a model file cannot make the loader read elsewhere. Received: '${escaping}'`,
+    );
+  }
+  return paths;
+}
+
+/**
+ * Re-checks artifacts that came from a browser store as parseModelJSON
+ * checks a file: the store may hold anything another script put there.
+ */
+function checkedArtifacts(artifacts: ModelArtifacts, weightData: ArrayBuffer, source: string): ModelArtifacts {
+  const text = JSON.stringify(modelJSONFromArtifacts(artifacts, ['weights']));
+  const checked = parseModelJSON(text, source).artifacts;
+  checked.weightData = weightData;
+  checked.sources = { modelJSON: source, weights: source };
+  return checked;
+}
+
+const DATABASE = 'tensorflowjs';
+const MODELS_STORE = 'models_store';
+const INFO_STORE = 'model_info_store';
+
+/** Saves to and loads from IndexedDB under `name`, in TF.js's database layout. */
+export class IndexedDBHandler implements IOHandler {
+  readonly url: string;
+
+  constructor(readonly name: string) {
+    this.url = `indexeddb://${name}`;
+    if (name === '') throw new ValueError(`indexeddb://: the model needs a name, as in 'indexeddb://my-model'. Received: '${this.url}'`);
+  }
+
+  async save(artifacts: ModelArtifacts): Promise<SaveResult> {
+    const result = describeSave(artifacts);
+    const { sources: _sources, ...stored } = artifacts;
+    const modelArtifacts = { ...stored, weightData: joinBuffers(artifacts.weightData).slice(0) };
+    await this.transaction('readwrite', (models, infos) => {
+      infos.put({ modelPath: this.name, modelArtifactsInfo: result.modelArtifactsInfo });
+      models.put({ modelPath: this.name, modelArtifacts });
+    });
+    return result;
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    let record: unknown;
+    await this.transaction('readonly', (models) => {
+      const request = models.get(this.name);
+      request.onsuccess = () => (record = request.result);
+    });
+    const artifacts = (record as { modelArtifacts?: ModelArtifacts } | undefined)?.modelArtifacts;
+    if (artifacts === undefined) throw new FileFormatError(this.url, `${this.url}: no model is saved under this name in IndexedDB.`);
+    if (!(artifacts.weightData instanceof ArrayBuffer) && !Array.isArray(artifacts.weightData)) {
+      throw new FileFormatError(this.url, `${this.url}: the stored model has no weight data. Received: ${describeValue(artifacts.weightData)}`);
+    }
+    return checkedArtifacts(artifacts, joinBuffers(artifacts.weightData), this.url);
+  }
+
+  /** Runs `work` in one transaction over both stores and resolves when it commits. */
+  private async transaction(mode: IDBTransactionMode, work: (models: IDBObjectStore, infos: IDBObjectStore) => void): Promise<void> {
+    const db = await openDatabase(this.url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction([MODELS_STORE, INFO_STORE], mode);
+        work(tx.objectStore(MODELS_STORE), tx.objectStore(INFO_STORE));
+        tx.oncomplete = () => resolve();
+        tx.onerror = tx.onabort = () => reject(storageError(this.url, 'IndexedDB', tx.error));
+      });
+    } finally {
+      db.close();
+    }
+  }
+}
+
+function openDatabase(url: string): Promise<IDBDatabase> {
+  if (typeof indexedDB === 'undefined') {
+    return Promise.reject(new RuntimeError(`${url}: IndexedDB is not available here (a browser page or worker has it; Node does not).`));
+  }
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(MODELS_STORE)) db.createObjectStore(MODELS_STORE, { keyPath: 'modelPath' });
+      if (!db.objectStoreNames.contains(INFO_STORE)) db.createObjectStore(INFO_STORE, { keyPath: 'modelPath' });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(storageError(url, 'IndexedDB', request.error));
+  });
+}
+
+function storageError(url: string, store: string, cause: unknown): RuntimeError {
+  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new RuntimeError(`${url}: ${store} refused the operation (${message}).`, { cause });
+}
+
+const LOCAL_STORAGE_PREFIX = 'tensorflowjs_models';
+const LOCAL_STORAGE_PARTS = ['info', 'topology', 'weight_specs', 'weight_data', 'model_metadata'] as const;
+
+/** Saves to and loads from localStorage under `name`, in TF.js's key layout (weights as base64). */
+export class LocalStorageHandler implements IOHandler {
+  readonly url: string;
+
+  constructor(readonly name: string) {
+    this.url = `localstorage://${name}`;
+    if (name === '') throw new ValueError(`localstorage://: the model needs a name, as in 'localstorage://my-model'. Received: '${this.url}'`);
+  }
+
+  private key(part: (typeof LOCAL_STORAGE_PARTS)[number]): string {
+    return `${LOCAL_STORAGE_PREFIX}/${this.name}/${part}`;
+  }
+
+  async save(artifacts: ModelArtifacts): Promise<SaveResult> {
+    const storage = this.storage();
+    const result = describeSave(artifacts);
+    const metadata = {
+      format: artifacts.format,
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy,
+      ...(artifacts.trainingConfig === undefined ? {} : { trainingConfig: artifacts.trainingConfig }),
+      ...(artifacts.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: artifacts.userDefinedMetadata }),
+    };
+    const values: Record<(typeof LOCAL_STORAGE_PARTS)[number], string> = {
+      info: JSON.stringify(result.modelArtifactsInfo),
+      topology: JSON.stringify(artifacts.modelTopology),
+      weight_specs: JSON.stringify(artifacts.weightSpecs ?? []),
+      weight_data: toBase64(joinBuffers(artifacts.weightData)),
+      model_metadata: JSON.stringify(metadata),
+    };
+    try {
+      for (const part of LOCAL_STORAGE_PARTS) storage.setItem(this.key(part), values[part]);
+    } catch (error) {
+      // Leave no half-written model behind (the quota is usually ~5 MB).
+      for (const part of LOCAL_STORAGE_PARTS) storage.removeItem(this.key(part));
+      throw storageError(this.url, 'localStorage', error);
+    }
+    return result;
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    const storage = this.storage();
+    const read = (part: (typeof LOCAL_STORAGE_PARTS)[number]) => storage.getItem(this.key(part));
+    if (read('info') === null) throw new FileFormatError(this.url, `${this.url}: no model is saved under this name in localStorage.`);
+    const parse = (part: 'topology' | 'weight_specs' | 'model_metadata'): unknown => {
+      const text = read(part);
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw new FileFormatError(this.url, `${this.url}: the stored ${part} is not valid JSON. Received: ${(error as Error).message}`);
+      }
+    };
+    const metadata = (parse('model_metadata') ?? {}) as Partial<ModelArtifacts>;
+    const weightData = fromBase64(read('weight_data') ?? '', this.url);
+    const artifacts: ModelArtifacts = { ...metadata, modelTopology: parse('topology'), weightSpecs: parse('weight_specs') as ModelArtifacts['weightSpecs'] };
+    return checkedArtifacts(artifacts, weightData, this.url);
+  }
+
+  private storage(): Storage {
+    if (typeof localStorage === 'undefined') {
+      throw new RuntimeError(`${this.url}: localStorage is not available here (a browser page has it; workers and Node do not).`);
+    }
+    return localStorage;
+  }
+}
+
+function toBase64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  // In slices, since String.fromCharCode takes its bytes as arguments.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string, url: string): ArrayBuffer {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch (error) {
+    throw new FileFormatError(url, `${url}: the stored weight_data is not valid base64. Received: ${(error as Error).message}`);
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+/**
+ * Loads from files the user picked: the model.json first, then the weights
+ * files its manifest names, matched by file name (TF.js's `io.browserFiles`).
+ */
+export class BrowserFilesHandler implements IOHandler {
+  private readonly files: readonly File[];
+
+  constructor(files: ArrayLike<File>) {
+    this.files = Array.from(files ?? []);
+    if (this.files.length === 0 || !this.files.every((f) => typeof Blob !== 'undefined' && f instanceof Blob && typeof f.name === 'string')) {
+      throw new ValueError(
+        `io.browserFiles: expected the picked files, model.json first and then its weights files. Received: ${describeValue(files)}`,
+      );
+    }
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    const [jsonFile, ...weightFiles] = this.files as [File, ...File[]];
+    const { artifacts, groups } = parseModelJSON(await jsonFile.text(), jsonFile.name);
+    const byName = new Map<string, File>();
+    for (const file of weightFiles) {
+      if (byName.has(file.name)) throw new ValueError(`io.browserFiles: two weights files are named '${file.name}'. Received: ${weightFiles.map((f) => f.name).join(', ')}`);
+      byName.set(file.name, file);
+    }
+    const paths = weightPaths(groups, jsonFile.name);
+    const names = paths.map((path) => path.split('/').pop()!);
+    const missing = names.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw new FileFormatError(
+        jsonFile.name,
+        `${jsonFile.name}: its weightsManifest needs ${missing.join(', ')}, which was not among the picked files. ` +
+          `Received: ${weightFiles.map((f) => f.name).join(', ') || 'no weights files'}`,
+      );
+    }
+    const unused = [...byName.keys()].filter((name) => !names.includes(name));
+    if (unused.length > 0) {
+      throw new ValueError(`io.browserFiles: ${unused.join(', ')} is not listed in ${jsonFile.name}'s weightsManifest. Received: ${unused.join(', ')}`);
+    }
+    artifacts.weightData = await Promise.all(names.map((name) => byName.get(name)!.arrayBuffer()));
+    artifacts.sources = { modelJSON: jsonFile.name, weights: names.join(' + ') };
+    return artifacts;
+  }
+}
