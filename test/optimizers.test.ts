@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
+import { adamUpdate } from '../src/tensor/kernels/optimizers.js';
 
 const { Adam, SGD, getOptimizer } = keras.optimizers;
 
@@ -84,5 +85,17 @@ describe('getOptimizer', () => {
 
   it('lists the valid names and suggests the closest', () => {
     expect(() => getOptimizer('adma')).toThrow(/Unknown optimizer: 'adma'. Did you mean 'adam'\? Valid optimizers: adam, sgd/);
+  });
+});
+
+describe('the Adam kernel and subnormal numbers', () => {
+  it('flushes an m below the smallest normal float32 to 0 and keeps the rest (both tiers flush alike)', () => {
+    const minNormal = 2 ** -126;
+    const m0 = [minNormal, -minNormal, 2 ** -120, -(2 ** -120), 1e-3];
+    const m = Float32Array.from(m0), v = new Float32Array(5).fill(1e-8), theta = new Float32Array(5).fill(0.5), g = new Float32Array(5);
+    adamUpdate(g, theta, m, v, 0, 5, 1e-3, 0.9, 0.999, 1e-7);
+    expect(Array.from(m.subarray(0, 2)).map(Math.abs)).toEqual([0, 0]); // 0.9·2⁻¹²⁶ is subnormal
+    m0.slice(2).forEach((x, i) => expect(m[i + 2]).toBe(Math.fround(0.9 * Math.fround(x))));
+    expect(Array.from(theta.subarray(0, 2))).toEqual([0.5, 0.5]);
   });
 });

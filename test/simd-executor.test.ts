@@ -176,6 +176,30 @@ describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
   });
 });
 
+describe.each(tiers)("threads 'auto' (%s tier)", (tier) => {
+  it('takes a second thread only when a step has enough work for the tier, and says why not', async () => {
+    keras.config.setKernels(tier);
+    // The seed model's shape at batch 32: 3.3 million multiply-adds per step.
+    const m = new keras.Sequential([new Flatten({ inputShape: [784] }), new Dense(128, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })]);
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const plan = planTraining(m.layers, m.compiled!, [784], [64]);
+    if (typeof plan === 'string') throw new Error(plan);
+    const seed = await startFusedTraining(plan, m.compiled!.optimizer, 32, 'auto');
+    await seed.runner.close();
+    const big = await startFusedTraining(plan, m.compiled!.optimizer, 256, 'auto'); // 26 million per step
+    await big.runner.close();
+    expect(big.runner.threads).toBeGreaterThan(1);
+    expect(big.autoNote).toBeNull();
+    if (tier === 'js') {
+      expect(seed.runner.threads).toBeGreaterThan(1);
+      expect(seed.autoNote).toBeNull();
+    } else {
+      expect(seed.runner.threads).toBe(1);
+      expect(seed.autoNote).toMatch(/threads 'auto': a step of 3\.3 million multiply-adds \(batch 32\) runs faster on one thread than shared with workers on the SIMD kernel tier/);
+    }
+  });
+});
+
 describe.each(tiers)('the worker pool (%s tier)', (tier) => {
   it('runs predict and evaluate on the pool with the bits one thread gives', async () => {
     keras.config.setKernels(tier);

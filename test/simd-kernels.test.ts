@@ -137,6 +137,22 @@ describe('SIMD gemm', () => {
     }
   });
 
+  it('gives a share of Aᵀ·B\'s rows (a view at its first column of A, as each thread computes dW) the bits of the whole product (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), dim, dim, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), seed, (M, N, K, cut0, cut1, seed) => {
+        const [p0, p1] = [Math.min(cut0, cut1) % (M + 1), Math.max(cut0, cut1) % (M + 1)].sort((x, y) => x - y) as [number, number];
+        const a = inMemory(values(K * M, seed, -1, 1, 0.5)), b = inMemory(values(K * N, seed + 1));
+        const whole = tier.allocate(M * N);
+        tier.gemm({ transposeA: true, transposeB: false, m: M, n: N, k: K, a, b, c: whole, accumulate: false });
+        const share = tier.allocate(M * N);
+        tier.gemm({ transposeA: true, transposeB: false, m: p1 - p0, n: N, k: K, a: a.subarray(p0), b, c: share.subarray(p0 * N), accumulate: false, lda: M });
+        expectBits(share.subarray(p0 * N, p1 * N), whole.subarray(p0 * N, p1 * N), `rows ${p0}..${p1} of ${M}`);
+        tier.reset();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects arrays outside its memory and short arrays', () => {
     const inside = tier.allocate(16);
     expect(() => tier.gemm({ transposeA: false, transposeB: false, m: 4, n: 4, k: 4, a: new Float32Array(16), b: inside, c: inside, accumulate: false })).toThrow(keras.ValueError);
@@ -229,6 +245,25 @@ describe('SIMD optimizer updates', () => {
     if (o instanceof keras.optimizers.Adam) tier.adamUpdate(g, theta, slots[0]!, slots[1]!, start, end, o.stepSize(t), o.beta1, o.beta2, o.epsilon);
     else if (o instanceof keras.optimizers.SGD) tier.sgdUpdate(g, theta, slots[0] ?? null, start, end, o.learningRate, o.momentum, o.nesterov);
   };
+
+  it('Adam flushes a subnormal m to 0 in vectors and in the tail, and keeps the smallest normal one', () => {
+    const adam = new keras.optimizers.Adam();
+    const n = 7; // a vector of 4, then 3 one at a time
+    const minNormal = 2 ** -126;
+    const g = inMemory(new Float32Array(n)); // a gradient that stays 0
+    const theta = inMemory(new Float32Array(n).fill(0.5));
+    // b1·m: 0.9·2⁻¹²⁶ (subnormal), 0.9·2⁻¹²⁰ (normal), and their negatives.
+    const m0 = [minNormal, 2 ** -120, -minNormal, -(2 ** -120), minNormal, 2 ** -120, -minNormal];
+    const m = inMemory(Float32Array.from(m0));
+    const v = inMemory(new Float32Array(n).fill(1e-8));
+    tier.adamUpdate(g, theta, m, v, 0, n, adam.stepSize(1), adam.beta1, adam.beta2, adam.epsilon);
+    m0.forEach((m0i, i) => {
+      const want = Math.abs(m0i) === minNormal ? 0 : Math.fround(Math.fround(adam.beta1) * m0i);
+      expect(Math.abs(m[i]! - want), `m[${i}]`).toBeLessThanOrEqual(Math.abs(want) * 1e-6);
+      if (want === 0) expect(Object.is(m[i], 0) || Object.is(m[i], -0)).toBe(true);
+    });
+    tier.reset();
+  });
 
   it('match updateRange over any element range, for several steps (property)', () => {
     fc.assert(

@@ -9,6 +9,7 @@ import { denseOps, type TrainingPlan } from './plan.js';
 import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from './step.js';
 import type { ThreadPlatform } from './threads/transport.js';
 import { existingPool, processPool, type WorkerPool } from './threads/pool.js';
+import { activeSimdKernels, type KernelTier } from '../tensor/kernels/tier.js';
 
 /** The fused step on the calling thread alone. */
 export class SingleThreadRunner implements StepRunner {
@@ -40,14 +41,23 @@ export class SingleThreadRunner implements StepRunner {
 export interface FusedTraining {
   readonly runner: StepRunner;
   readonly threadsNote: string | null;
+  /** Why threads 'auto' chose one thread (null when it did not): history.params.reason, no warning. */
+  readonly autoNote: string | null;
 }
 
 /**
  * Multiply-adds per step below which a second thread costs more than it
- * saves (starting a worker takes ~0.1 s, and each step two handoffs). The
- * seed model does 3.2 million per step.
+ * saves, per kernel tier. A step on two threads pays two handoffs (each
+ * thread waits for the other's phase to end, and the weights one thread
+ * wrote move to the other's cache); the pure-TypeScript kernels do about
+ * 2 billion multiply-adds a second, so the seed model's 3.3 million per step (batch 32)
+ * (~1.6 ms) halve well. The SIMD kernels do 5-6× as many: the same step is
+ * ~0.3 ms of products, and half of it is about what the handoffs cost
+ * (measured 1.06× on a quiet 2-core machine, and several times slower with
+ * a second thread when other processes share the cores). So the SIMD tier
+ * takes a second thread only for steps ~6× larger (batch ≥ ~200 on the seed model).
  */
-const MIN_WORK_FOR_THREADS = 500_000;
+export const MIN_WORK_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 20_000_000 };
 
 /**
  * Where worker threads come from on this platform. The entry point's
@@ -111,7 +121,7 @@ export function prestartPool(): void {
 
 /**
  * The fused step for `plan` on `threads` threads ('auto': all cores when a
- * step has enough work to pay for them, else one).
+ * step has enough work on the active kernel tier to pay for them, else one).
  */
 export async function startFusedTraining(
   plan: TrainingPlan,
@@ -120,7 +130,13 @@ export async function startFusedTraining(
   threads: number | 'auto',
 ): Promise<FusedTraining> {
   const work = denseOps(plan.ops).reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
-  const wanted = threads === 'auto' ? (work < MIN_WORK_FOR_THREADS ? 1 : null) : threads;
+  const tier: KernelTier = activeSimdKernels() === null ? 'js' : 'simd';
+  const enoughWork = work >= MIN_WORK_FOR_THREADS[tier];
+  const wanted = threads === 'auto' ? (enoughWork ? null : 1) : threads;
+  const autoNote = threads === 'auto' && !enoughWork
+    ? `threads 'auto': a step of ${millions(work)} million multiply-adds (batch ${maxBatch}) runs faster on one thread ` +
+      `than shared with workers on the ${tier === 'simd' ? 'SIMD' : 'JS'} kernel tier (below ${millions(MIN_WORK_FOR_THREADS[tier])} million)`
+    : null;
   let threadsNote: string | null = null;
   if (wanted !== 1) {
     const platform = await threadPlatform();
@@ -130,11 +146,16 @@ export async function startFusedTraining(
     else if (count > 1) {
       const { startThreadedRunner } = await import('./threads/threaded-runner.js');
       const runner = await startThreadedRunner(platform, plan, optimizer, maxBatch, count);
-      if (typeof runner !== 'string') return { runner, threadsNote: null };
+      if (typeof runner !== 'string') return { runner, threadsNote: null, autoNote: null };
       threadsNote = runner;
     }
   }
-  return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer, plan), threadsNote };
+  return { runner: new SingleThreadRunner(allocateStepState(plan, optimizer, maxBatch, 1), optimizer, plan), threadsNote, autoNote };
+}
+
+/** n as millions with at most one decimal: 3.3, 20. */
+function millions(n: number): string {
+  return String(Math.round(n / 1e5) / 10);
 }
 
 /**

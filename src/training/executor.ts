@@ -76,7 +76,7 @@ export async function startTrainingExecutor(
   }
   const runner = fused?.runner ?? null;
   const threads = runner?.threads ?? 1;
-  const reason = choice.reason ?? fused?.threadsNote ?? null;
+  const reason = choice.reason ?? fused?.threadsNote ?? fused?.autoNote ?? null;
   const askedInVain = threadsArg !== undefined && threadsArg > threads;
   if (reason !== null && (askedInVain || fused?.threadsNote)) {
     const runsOn = `training runs on ${threads === 1 ? 'one thread' : `${threads} threads`}`;

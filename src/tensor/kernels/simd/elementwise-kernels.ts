@@ -104,9 +104,14 @@ function columnSums(): Code {
 /**
  * Adam, Keras's form (../optimizers.ts), for elements [start, end):
  *
- *     m ← b1·m + c1·g          (c1 = 1 − b1)
+ *     m ← b1·m + c1·g          (c1 = 1 − b1; a subnormal m becomes 0, see below)
  *     v ← b2·v + c2·g·g        (c2 = 1 − b2)
  *     θ ← θ − alpha·m / (√v + eps)      alpha = lr·√(1 − b2ᵗ)/(1 − b1ᵗ), computed by the caller
+ *
+ * m is flushed to 0 below 2⁻¹²⁶, as the JS kernel does (FLOAT32_MIN_NORMAL
+ * in ../optimizers.ts says why: subnormals cost x86 ~100 cycles an
+ * instruction, and WebAssembly has no flush-to-zero mode, so the kernel
+ * does it itself).
  */
 function adam(): Code {
   const { code, p } = signature(I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32);
@@ -118,6 +123,8 @@ function adam(): Code {
     L.load(pG);
     code.set(g);
     L.scalar(b1), L.load(pM), L.mul(), L.scalar(c1), code.get(g), L.mul(), L.add(); // b1·m + c1·g
+    code.set(m);
+    L.flushSubnormal(m); // m of a weight whose gradient stays 0 decays by b1 a step into subnormals: stop at 0
     code.set(m);
     L.scalar(b2), L.load(pV), L.mul(), L.scalar(c2), code.get(g), L.mul(), code.get(g), L.mul(), L.add(); // b2·v + c2·g·g
     code.set(v);

@@ -7,6 +7,7 @@
  * threads at any index gives the same numbers as one thread.
  */
 import { F32, I32, V128, type Code, type Local } from './wasm-emitter.js';
+import { FLOAT32_MIN_NORMAL } from '../optimizers.js';
 
 /** The operations a formula may use; each pops its operands and pushes its result, like the instructions. */
 export interface Lanes {
@@ -25,9 +26,12 @@ export interface Lanes {
   sqrt(): void;
   /** Pushes `value` where `test` > 0 and +0 elsewhere (also where test is NaN): relu is keepWherePositive(x, x). */
   keepWherePositive(value: Local, test: Local): void;
+  /** Pushes `value` where |value| ≥ FLOAT32_MIN_NORMAL, else +0: a subnormal flushed to zero. */
+  flushSubnormal(value: Local): void;
   /** A new local of the lane type (v128 or f32). */
   temp(): Local;
 }
+
 
 /**
  * for i in [start, end): body, vectorised. `i4` is the byte offset i·4 that
@@ -48,6 +52,7 @@ export function forLanes(code: Code, start: Local, end: Local, body: (lanes: Lan
     div: () => void code.f32x4Div(),
     sqrt: () => void code.f32x4Sqrt(),
     keepWherePositive: (value, test) => void code.get(value).get(test).f32x4Const(0).f32x4Gt().v128And(),
+    flushSubnormal: (value) => void code.get(value).get(value).f32x4Abs().f32x4Const(FLOAT32_MIN_NORMAL).f32x4Ge().v128And(),
     temp: () => code.local(V128),
   };
   const scalar: Lanes = {
@@ -61,6 +66,7 @@ export function forLanes(code: Code, start: Local, end: Local, body: (lanes: Lan
     div: () => void code.f32Div(),
     sqrt: () => void code.f32Sqrt(),
     keepWherePositive: (value, test) => void code.get(value).f32Const(0).get(test).f32Const(0).f32Gt().select(),
+    flushSubnormal: (value) => void code.get(value).f32Const(0).get(value).f32Abs().f32Const(FLOAT32_MIN_NORMAL).f32Ge().select(),
     temp: () => code.local(F32),
   };
   code.forStep(i, start, end, 4, () => {

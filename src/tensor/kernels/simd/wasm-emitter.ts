@@ -243,6 +243,8 @@ export class Code {
   /** f32.div */ f32Div(): this { return this.op(0x95); }
   /** f32.sqrt */ f32Sqrt(): this { return this.op(0x91); }
   /** f32.gt: 1 when a > b (0 when either is NaN) */ f32Gt(): this { return this.op(0x5e); }
+  /** f32.ge: 1 when a ≥ b (0 when either is NaN) */ f32Ge(): this { return this.op(0x60); }
+  /** f32.abs: |a| (clears the sign bit) */ f32Abs(): this { return this.op(0x8b); }
 
   /** i32.trunc_f32_s: a float's integer part (a class label stored as a float) */ i32TruncF32S(): this { return this.op(0xa8); }
 
@@ -280,6 +282,8 @@ export class Code {
   /** f32x4.max: lane-wise max, NaN if either is NaN */ f32x4Max(): this { return this.simd(0xe9); }
   /** f32x4.pmax: lane-wise "a < b ? b : a" (relu is pmax(0, x): NaN and −0 become 0) */ f32x4Pmax(): this { return this.simd(0xeb); }
   /** f32x4.gt: lane-wise a > b as a mask (all ones or all zeros) */ f32x4Gt(): this { return this.simd(0x44); }
+  /** f32x4.ge: lane-wise a ≥ b as a mask */ f32x4Ge(): this { return this.simd(0x46); }
+  /** f32x4.abs: lane-wise |a| */ f32x4Abs(): this { return this.simd(0xe0); }
   /** f32x4.nearest: lane-wise round to the nearest integer, ties to even */ f32x4Nearest(): this { return this.simd(0x6a); }
   /** i32x4.trunc_sat_f32x4_s: lane-wise float → int32 */ i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   /** i32x4.add: lane-wise 32-bit integer a + b */ i32x4Add(): this { return this.simd(0xae); }
