@@ -301,7 +301,7 @@ function runJob(job: JobName, args: string[]): Promise<JobRun<JobResult>> {
   const busyBefore = machineBusyMs();
   const parentCpuBefore = process.cpuUsage();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', tsxLoader, ...args, '--json'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=tinykeras-source', '--import', tsxLoader, ...args, '--json'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stdout = '';
   const stderrLines: string[] = [];

@@ -49,15 +49,14 @@ export interface FusedTraining {
  * Multiply-adds per step below which a second thread costs more than it
  * saves, per kernel tier. A step on two threads pays two handoffs (each
  * thread waits for the other's phase to end, and the weights one thread
- * wrote move to the other's cache); the pure-TypeScript kernels do about
- * 2 billion multiply-adds a second, so the seed model's 3.3 million per step (batch 32)
- * (~1.6 ms) halve well. The SIMD kernels do 5-6× as many: the same step is
- * ~0.3 ms of products, and half of it is about what the handoffs cost
- * (measured 1.06× on a quiet 2-core machine, and several times slower with
- * a second thread when other processes share the cores). So the SIMD tier
- * takes a second thread only for steps ~6× larger (batch ≥ ~200 on the seed model).
+ * wrote move to the other's cache). On a quiet 2-core machine the seed
+ * model's 3.3 million multiply-adds per step (batch 32) halve well on both
+ * tiers: `npm run bench`'s thread-scaling row measured 1.82× (JS) and 1.73×
+ * (SIMD) for a second thread. Below ~0.5 million the handoffs dominate.
+ * (When other processes share the cores a second thread can be several
+ * times slower on either tier: pass `threads: 1` there.)
  */
-export const MIN_WORK_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 20_000_000 };
+export const MIN_WORK_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 500_000 };
 
 /**
  * Where worker threads come from on this platform. The entry point's
