@@ -6,8 +6,6 @@
  */
 import type * as Keras from 'tinykeras';
 
-type Layer = InstanceType<typeof Keras.layers.Layer>;
-
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 export type OptimizerName = 'adam' | 'sgd';
 
@@ -22,6 +20,12 @@ export interface PlaygroundConfig {
   epochs: number;
   /** The first `samples` training images are trained on. */
   samples: number;
+  /**
+   * `keras.utils.setRandomSeed(seed)` before the model is built: the same
+   * initial weights and the same shuffles, so a run repeats bit for bit and two
+   * settings can be compared on equal terms. null: a fresh random start each run.
+   */
+  seed: number | null;
 }
 
 /** The last 5,000 training images are held out for validation, so at most 55,000 are trained on. */
@@ -39,6 +43,7 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   batchSize: 32,
   epochs: 5,
   samples: 10_000,
+  seed: 1,
 });
 
 export const CHOICES = {
@@ -57,6 +62,7 @@ export const LIMITS = {
   samples: { min: 100, max: VALIDATION_START },
   hiddenUnits: { min: 1, max: 2048 },
   batchSize: { min: 1, max: 4096 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
 };
 
 /**
@@ -85,6 +91,9 @@ export function configFromQuery(query: URLSearchParams, base: PlaygroundConfig =
   config.learningRate = number('learningRate') ?? config.learningRate;
   const activation = query.get('activation');
   if (activation !== null) config.activation = activation as ActivationName;
+  // ?seed=7 repeats a run; ?seed=random (or empty) starts from fresh random weights.
+  const seed = query.get('seed');
+  if (seed !== null) config.seed = seed.trim() === '' || seed === 'random' ? null : (number('seed') as number);
   return checkConfig(config);
 }
 
@@ -106,6 +115,9 @@ export function checkConfig(config: PlaygroundConfig): PlaygroundConfig {
     problems.push(`learningRate must be from ${LIMITS.learningRate.min} to ${LIMITS.learningRate.max}. Received: ${learningRate}`);
   }
   if (!CHOICES.activation.includes(config.activation)) problems.push(`activation must be one of ${CHOICES.activation.join(', ')}. Received: ${config.activation}`);
+  if (config.seed !== null && !(Number.isInteger(config.seed) && config.seed >= LIMITS.seed.min && config.seed <= LIMITS.seed.max)) {
+    problems.push(`seed must be a whole number from 0 to ${LIMITS.seed.max}, or empty for a random start. Received: ${config.seed}`);
+  }
   if (!CHOICES.optimizer.includes(config.optimizer)) problems.push(`optimizer must be one of ${CHOICES.optimizer.join(', ')}. Received: ${config.optimizer}`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return config;
@@ -139,7 +151,7 @@ const y = trainLabels.sliceRows(0, ${n});
 const xVal = trainImages.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)}).div(255);
 const yVal = trainLabels.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)});
 
-const model = new keras.Sequential([
+${config.seed === null ? '' : `// The same initial weights and shuffles every run.\nkeras.utils.setRandomSeed(${config.seed});\n`}const model = new keras.Sequential([
   new keras.layers.Flatten({ inputShape: [28, 28] }),
   new keras.layers.Dense(${config.hiddenUnits}, { activation: '${config.activation}' }),${dropoutLine}
   new keras.layers.Dense(10, { activation: 'softmax' }),
@@ -156,21 +168,13 @@ console.log('Test accuracy:', testAcc);
 `;
 }
 
-/** Dropout arrives with issue 11; until then a rate above 0 is a clear error, never silently ignored. */
-function dropoutLayer(keras: typeof Keras, rate: number): Layer {
-  const Dropout = (keras.layers as unknown as Record<string, unknown>).Dropout as (new (rate: number) => Layer) | undefined;
-  if (Dropout === undefined) {
-    throw new Error(`This build of tinykeras has no keras.layers.Dropout yet, so a dropout rate of ${rate} cannot be trained. Set the dropout rate to 0.`);
-  }
-  return new Dropout(rate);
-}
-
 /** The model `programText(config)` builds, compiled. */
 export function buildModel(keras: typeof Keras, config: PlaygroundConfig): Keras.Sequential {
+  if (config.seed !== null) keras.utils.setRandomSeed(config.seed);
   const model = new keras.Sequential([
     new keras.layers.Flatten({ inputShape: [28, 28] }),
     new keras.layers.Dense(config.hiddenUnits, { activation: config.activation }),
-    ...(config.dropout > 0 ? [dropoutLayer(keras, config.dropout)] : []),
+    ...(config.dropout > 0 ? [new keras.layers.Dropout(config.dropout)] : []),
     new keras.layers.Dense(10, { activation: 'softmax' }),
   ]);
   compileModel(keras, model, config);

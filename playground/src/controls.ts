@@ -32,6 +32,7 @@ export class Controls {
   private readonly batchSize = $<HTMLSelectElement>('batch-size');
   private readonly epochs = $<HTMLInputElement>('epochs');
   private readonly samples = $<HTMLSelectElement>('samples');
+  private readonly seed = $<HTMLInputElement>('seed');
   private readonly program = $<HTMLElement>('program').querySelector('code')!;
 
   constructor(config: PlaygroundConfig) {
@@ -60,6 +61,7 @@ export class Controls {
     this.batchSize.value = String(config.batchSize);
     this.epochs.value = String(config.epochs);
     this.samples.value = String(config.samples);
+    this.seed.value = config.seed === null ? '' : String(config.seed);
     this.showProgram();
   }
 
@@ -74,6 +76,7 @@ export class Controls {
       batchSize: Number(this.batchSize.value),
       epochs: Number(this.epochs.value),
       samples: Number(this.samples.value),
+      seed: this.seed.value.trim() === '' ? null : Number(this.seed.value),
     });
   }
 

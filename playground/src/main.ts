@@ -5,6 +5,8 @@
  * Test hook: `?autostart=1&epochs=N&samples=M` trains at once on the first M
  * training images for N epochs; when training ends the element with
  * data-testid="test-accuracy" holds the test accuracy as a plain number.
+ * Other settings keep their defaults, the random seed (1) included, so the
+ * hook's run repeats bit for bit; `&seed=random` starts from fresh weights.
  */
 import * as keras from 'tinykeras';
 import { configFromQuery, DEFAULT_CONFIG, type PlaygroundConfig } from './config.js';

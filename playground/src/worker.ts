@@ -248,7 +248,7 @@ function configOf(model: Model, previous: PlaygroundConfig | undefined): Playgro
   }
   const activation = denses[0]!.activationName;
   if (!['relu', 'sigmoid', 'tanh', 'linear'].includes(activation)) throw new Error(`The hidden layer's activation ${activation} is not one the playground offers.`);
-  const dropoutLayer = model.layers.find((layer) => (layer.constructor as { className?: string }).className === 'Dropout') as { rate?: number } | undefined;
+  const dropoutLayer = model.layers.find((layer) => layer instanceof keras.layers.Dropout) as InstanceType<typeof keras.layers.Dropout> | undefined;
   return { ...base, hiddenUnits: denses[0]!.units, activation: activation as PlaygroundConfig['activation'], dropout: dropoutLayer?.rate ?? 0 };
 }
 
