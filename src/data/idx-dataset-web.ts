@@ -18,6 +18,7 @@
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { concatenate } from './bytes.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
   FILE_KEYS,
@@ -180,16 +181,6 @@ async function download(url: string, progress: (loadedBytes: number, totalBytes:
     throw new FileFormatError(url, `${url}: the download broke off after ${loaded} bytes (${(error as Error).message}).`, { cause: error });
   }
   return concatenate(chunks, loaded);
-}
-
-function concatenate(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /** Gunzips with the platform's DecompressionStream; a corrupt stream is a FileFormatError. */

@@ -12,6 +12,7 @@
 import type { Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { FileFormatError } from '../errors.js';
+import { concatenate } from './bytes.js';
 
 /** Whether this code runs under Node.js, where these functions work. */
 export function isNode(): boolean {
@@ -191,15 +192,8 @@ export async function gunzipBytes(
   });
   gunzip.end(bytes);
   await output;
-  // The usual case: one chunk, the whole output, returned as it is (no second copy).
-  if (chunks.length === 1) return new Uint8Array(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.length);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  // The usual case is one chunk, the whole output: concatenate returns it without a second copy.
+  return concatenate(chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.length)), total);
 }
 
 /**
