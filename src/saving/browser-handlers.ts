@@ -19,6 +19,7 @@
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { weightPathProblem } from './weight-path-rules.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
+import { MAX_JSON_DEPTH, parseJSONFile, valueDepth } from '../utils/json.js';
 import { checkLoadDeadline, DEFAULT_LOAD_TIMEOUT_MS, describeStop, loadDeadline } from './load-deadline.js';
 import {
   describeSave,
@@ -180,6 +181,12 @@ function weightPaths(groups: readonly WeightsGroup[], source: string): string[] 
  * checks a file: the store may hold anything another script put there.
  */
 function checkedArtifacts(artifacts: ModelArtifacts, weightData: ArrayBuffer, source: string): ModelArtifacts {
+  // Checked before JSON.stringify walks it: a structure nested 200,000 deep would overflow its stack (a RangeError).
+  for (const [key, value] of Object.entries(artifacts)) {
+    if (key !== 'weightData' && valueDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new FileFormatError(source, `${source}: the stored ${key} nests deeper than ${MAX_JSON_DEPTH} levels, which no model does. Received: more than ${MAX_JSON_DEPTH} levels`);
+    }
+  }
   const text = JSON.stringify(modelJSONFromArtifacts(artifacts, ['weights']));
   const checked = parseModelJSON(text, source).artifacts;
   checked.weightData = weightData;
@@ -295,11 +302,14 @@ export class LocalStorageHandler implements IOHandler {
       weight_data: toBase64(joinBuffers(artifacts.weightData)),
       model_metadata: JSON.stringify(metadata),
     };
+    // All or nothing: a save that does not fit (the quota is usually ~5 MB) puts back what was there,
+    // so a model saved earlier under this name still loads. The new parts go first, freeing their room.
+    const previous = LOCAL_STORAGE_PARTS.map((part) => [part, storage.getItem(this.key(part))] as const);
     try {
       for (const part of LOCAL_STORAGE_PARTS) storage.setItem(this.key(part), values[part]);
     } catch (error) {
-      // Leave no half-written model behind (the quota is usually ~5 MB).
       for (const part of LOCAL_STORAGE_PARTS) storage.removeItem(this.key(part));
+      for (const [part, value] of previous) if (value !== null) storage.setItem(this.key(part), value);
       throw storageError(this.url, 'localStorage', error);
     }
     return result;
@@ -309,14 +319,14 @@ export class LocalStorageHandler implements IOHandler {
     const storage = this.storage();
     const read = (part: (typeof LOCAL_STORAGE_PARTS)[number]) => storage.getItem(this.key(part));
     if (read('info') === null) throw new FileFormatError(this.url, `${this.url}: no model is saved under this name in localStorage.`);
+    // Read as a file is: bounded in size and depth, and never quoted (another script may have put anything there).
     const parse = (part: 'topology' | 'weight_specs' | 'model_metadata'): unknown => {
       const text = read(part);
       if (text === null) return undefined;
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        throw new FileFormatError(this.url, `${this.url}: the stored ${part} is not valid JSON. Received: ${(error as Error).message}`);
+      if (text.length > MAX_MODEL_JSON_BYTES) {
+        throw new FileFormatError(this.url, `${this.url}: the stored ${part} is larger than any model's; expected at most ${MAX_MODEL_JSON_BYTES} characters. Received: ${text.length}`);
       }
+      return parseJSONFile(text, this.url, `stored ${part}`);
     };
     const metadata = (parse('model_metadata') ?? {}) as Partial<ModelArtifacts>;
     const weightData = fromBase64(read('weight_data') ?? '', this.url);
