@@ -111,8 +111,9 @@ describe('browser stores holding anything', () => {
       weightData: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 64 }).map((n) => ({ bytes: n }))),
       format: fc.oneof(fc.constant('layers-model'), fc.string({ maxLength: 8 })),
     });
-    const localCases = fc.sample(part, { numRuns: 150, seed: 22 });
-    const dbCases = fc.sample(record, { numRuns: 150, seed: 23 });
+    // Plain JSON for the page (typed loosely: the page only stores them).
+    const localCases: Record<string, string | null>[] = fc.sample(part, { numRuns: 150, seed: 22 });
+    const dbCases = JSON.parse(JSON.stringify(fc.sample(record, { numRuns: 150, seed: 23 }))) as Record<string, unknown>[];
     const outcomes = await page.evaluate(
       async ({ localCases, dbCases }) => {
         const k = (globalThis as any).keras;
