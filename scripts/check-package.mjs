@@ -229,12 +229,13 @@ try {
   process.stdout.write(output);
   check(output.includes('identical weights') && output.includes('same predictions'), 'node app.mjs trained, saved and loaded');
 
-  // The README's programs, as written there: the Node one is type-checked as TypeScript below,
-  // the bundler page is built by Vite below (running them takes minutes: done by hand).
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const blocks = (language) => [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
-  const [readmeNodeApp, readmePageMain] = blocks('js');
-  const [readmePageHtml] = blocks('html');
+  // The docs' programs, as written there: the README's Node one is type-checked as TypeScript below,
+  // docs/browser.md's bundler page is built by Vite below (running them takes minutes: done by hand).
+  const blocks = (file, language) =>
+    [...readFileSync(join(repo, file), 'utf8').matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  const [readmeNodeApp] = blocks('README.md', 'js');
+  const [readmePageMain] = blocks('docs/browser.md', 'js');
+  const [readmePageHtml] = blocks('docs/browser.md', 'html');
   check(readmeNodeApp?.includes("from 'tinykeras'") && readmePageMain?.includes('ProgressCallback') && readmePageHtml?.includes('./main.js'), 'found the README\'s programs');
 
   step('TypeScript consumers under strict');

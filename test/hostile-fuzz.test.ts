@@ -19,7 +19,7 @@ import { TinykerasError } from '../src/errors.js';
 import { loadData } from '../src/data/fashion-mnist.js';
 import { parseIdx } from '../src/data/idx.js';
 import { gunzipBytes } from '../src/data/node-files.js';
-import { useTempDir } from './helpers.js';
+import { useTempDir } from './support/helpers.js';
 
 const root = useTempDir('hostile-fuzz');
 // FUZZ_RUNS=2000 for a deeper search; 150 keeps the suite quick.

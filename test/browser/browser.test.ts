@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
-import { addFakeDataset, serveRoutes, type Routes } from '../http-fixtures.js';
+import { addFakeDataset, serveRoutes, type Routes } from '../support/http-fixtures.js';
 import { bandImages, comparable, seedModel, trainSeedModel, type RunResult } from './fixture.js';
 import { bundle, launchChromium, roundTripWithWorker } from './chromium.js';
 

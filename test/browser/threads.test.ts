@@ -22,7 +22,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
-import { serveRoutes, type Routes } from '../http-fixtures.js';
+import { serveRoutes, type Routes } from '../support/http-fixtures.js';
 import { bundle, here, launchChromium, roundTripWithWorker, transpile } from './chromium.js';
 import { bandImages, comparable, seedModel, trainSeedModel, type RunResult, type responsiveness } from './fixture.js';
 

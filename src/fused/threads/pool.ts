@@ -13,7 +13,7 @@
  */
 import { RuntimeError } from '../../errors.js';
 import { activeSimdKernels } from '../../tensor/kernels/tier.js';
-import { CONTROL_SLOTS, Phase, Slot, waitWhileEqual } from './protocol.js';
+import { CONTROL_SLOTS, FAILURE_TEXT_BYTES, Phase, recordedFailure, Slot, waitWhileEqual } from './protocol.js';
 import type { PoolJob, SimdAttachment, StepWorkerHandle, ThreadPlatform } from './transport.js';
 
 /** How long a phase (or taking a job) may take before a worker is presumed dead. */
@@ -22,6 +22,9 @@ const PHASE_TIMEOUT_MS = 60_000;
 export class WorkerPool {
   private readonly workers: StepWorkerHandle[] = [];
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
+  /** Where a failing worker writes its error during a job (protocol.ts, recordFailure). */
+  private readonly failureText = new Uint8Array(new SharedArrayBuffer(FAILURE_TEXT_BYTES));
+  /** A worker's error reported by message: one outside any job's phases (a crash). */
   private workerError: string | null = null;
   /** Workers taking part in the current job (0 when idle). */
   private participants = 0;
@@ -51,7 +54,7 @@ export class WorkerPool {
       const started: StepWorkerHandle[] = [];
       try {
         for (let thread = this.workers.length + 1; thread <= count; thread++) {
-          started.push(this.platform.startWorker({ thread, control: this.control }));
+          started.push(this.platform.startWorker({ thread, control: this.control, failureText: this.failureText }));
         }
         await Promise.all(started.map((w) => w.ready));
       } catch (error) {
@@ -78,6 +81,9 @@ export class WorkerPool {
     const { control } = this;
     Atomics.store(control, Slot.accepted, 0);
     Atomics.store(control, Slot.failed, 0);
+    Atomics.store(control, Slot.failureLength, 0);
+    // A new number before the job is posted: a worker left out of it, still in its last job, sees it and stops there.
+    Atomics.add(control, Slot.job, 1);
     this.workerError = null;
     this.participants = workers;
     for (let i = 0; i < workers; i++) this.workers[i]!.post(job);
@@ -126,7 +132,8 @@ export class WorkerPool {
 
   private checkFailures(): void {
     if (Atomics.load(this.control, Slot.failed) !== 0) {
-      const message = this.workerError ?? 'see the error above';
+      // The message a failing worker posts has not arrived yet (this thread has been waiting): read the one it wrote.
+      const message = recordedFailure(this.control, this.failureText) ?? this.workerError ?? 'no message was recorded';
       this.end();
       throw new RuntimeError(`A worker thread failed: ${message}`);
     }

@@ -13,10 +13,39 @@ import { RuntimeError } from '../../errors.js';
 /**
  * Indices into the control Int32Array. `accepted` counts the workers that
  * took the current job; `batchSize` is a step's batch size, or a forward
- * round's row count.
+ * round's row count; `job` numbers the jobs, so that a worker can tell a
+ * later job's phase from its own; `failureLength` is the byte length of the
+ * first failure's message in the pool's failure text.
  */
-export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5, accepted: 6 } as const;
-export const CONTROL_SLOTS = 8;
+export const Slot = { generation: 0, phase: 1, batchSize: 2, step: 3, done: 4, failed: 5, accepted: 6, job: 7, failureLength: 8 } as const;
+export const CONTROL_SLOTS = 9;
+
+/** Bytes of shared memory for the first failure's message (a longer one is cut). */
+export const FAILURE_TEXT_BYTES = 4096;
+
+/**
+ * Records a worker's failure where the calling thread can read it at once:
+ * the first failing thread of a job writes its message into the shared
+ * `text`, then every one raises the `failed` flag. A posted message would
+ * come too late, since the calling thread is blocked (or spinning, in a
+ * page) until the phase ends and only then checks the flag.
+ */
+export function recordFailure(control: Int32Array, text: Uint8Array, message: string): void {
+  if (Atomics.compareExchange(control, Slot.failureLength, 0, -1) !== 0) {
+    Atomics.store(control, Slot.failed, 1);
+    return;
+  }
+  const { written } = new TextEncoder().encodeInto(message || 'an error with no message', text);
+  Atomics.store(control, Slot.failureLength, written);
+  Atomics.store(control, Slot.failed, 1);
+}
+
+/** The message recordFailure wrote, or null if none was (read after the failing thread's phase has ended). */
+export function recordedFailure(control: Int32Array, text: Uint8Array): string | null {
+  const length = Atomics.load(control, Slot.failureLength);
+  // TextDecoder does not read shared memory: decode a copy.
+  return length > 0 ? new TextDecoder().decode(text.slice(0, length)) : null;
+}
 
 /** What a worker runs when woken; `exit` ends the job (the worker goes back to waiting for the next one). */
 export const Phase = { exit: 0, rows: 1, weights: 2, forward: 3 } as const;

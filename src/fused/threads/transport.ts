@@ -20,6 +20,8 @@ export interface PoolWorkerData {
   readonly thread: number;
   /** The control slots of protocol.ts, shared by the pool. */
   readonly control: Int32Array;
+  /** Shared bytes for the first failure's message of a job (protocol.ts, recordFailure). */
+  readonly failureText: Uint8Array;
 }
 
 /**

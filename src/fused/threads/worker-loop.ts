@@ -9,18 +9,21 @@ import { FusedStep } from '../step.js';
 import { ForwardBlock } from '../forward-block.js';
 import { attachSimdKernels, selectKernels } from '../../tensor/kernels/tier.js';
 import type { SimdKernels } from '../../tensor/kernels/simd/simd-kernels.js';
-import { buildOptimizer, Phase, Slot, waitWhileEqual } from './protocol.js';
+import { buildOptimizer, Phase, recordFailure, Slot, waitWhileEqual } from './protocol.js';
 import type { PoolJob, PoolWorkerData, StepWorkerMessage } from './transport.js';
 
 /** What this thread runs of each phase of a job. */
 type PhaseRunner = (phase: number, control: Int32Array) => void;
 
 export function runPoolJob(data: PoolWorkerData, job: PoolJob, post: (message: StepWorkerMessage) => void): void {
-  const { thread, control } = data;
+  const { thread, control, failureText } = data;
   const fail = (error: unknown) => {
-    Atomics.store(control, Slot.failed, 1);
-    post({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    recordFailure(control, failureText, message);
+    post({ error: message });
   };
+  // The pool numbered this job before posting it, and numbers no other until this worker has taken it.
+  const jobNumber = Atomics.load(control, Slot.job);
   let runPhase: PhaseRunner = () => {};
   try {
     runPhase = buildJob(thread, job);
@@ -38,7 +41,11 @@ export function runPoolJob(data: PoolWorkerData, job: PoolJob, post: (message: S
     waitWhileEqual(control, Slot.generation, seen, Number.POSITIVE_INFINITY);
     seen = Atomics.load(control, Slot.generation);
     const phase = Atomics.load(control, Slot.phase);
-    if (phase === Phase.exit) return;
+    // A worker the next job leaves out may sleep through this job's exit and
+    // wake to the next job's first phase: that phase is not this job's, so
+    // this job has ended. (The phase is read first: a job number unchanged
+    // after it means the phase was announced before any later job began.)
+    if (phase === Phase.exit || Atomics.load(control, Slot.job) !== jobNumber) return;
     try {
       runPhase(phase, control);
     } catch (error) {

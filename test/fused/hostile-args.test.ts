@@ -1,0 +1,66 @@
+/**
+ * Malformed arguments that used to surface as JavaScript's own errors: each
+ * is now a TinykerasError that says what was expected and what was received.
+ *
+ * Here: a layer's fused description (what a custom layer's fusedSpec() may return).
+ */
+import { describe, expect, it } from 'vitest';
+import * as keras from '../../src/index.js';
+import { failure } from '../support/helpers.js';
+import { ValueError } from '../../src/errors.js';
+import type { Dense } from '../../src/layers/dense.js';
+
+describe("a layer's fused description", () => {
+  /** A Dense layer whose fusedSpec() is replaced by `spec` (what a custom layer could return). */
+  const modelWith = (spec: (layer: Dense) => unknown) => {
+    const dense = new keras.layers.Dense(3, { activation: 'softmax', inputShape: [4] });
+    const m = new keras.Sequential([dense]);
+    (dense as unknown as { fusedSpec: () => unknown }).fusedSpec = () => spec(dense);
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    return m;
+  };
+  const good = (d: Dense) => ({ kind: 'dense', name: d.name, trainable: true, units: 3, activation: 'softmax', useBias: true, kernel: d.kernel, bias: d.bias });
+  const fit = (spec: (layer: Dense) => unknown) => modelWith(spec).fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 });
+
+  it('a description that is not one is a ValueError naming the layer, before any step', async () => {
+    for (const spec of [undefined, 42, 'dense', [], {}, { kind: 'conv', name: 'x' }]) {
+      const error = await failure(() => fit(() => spec));
+      expect(error).toBeInstanceOf(ValueError);
+      expect(error.message).toMatch(/^Layer "dense(_\d+)?" \(Dense\): fusedSpec\(\)/);
+    }
+  });
+  it('weights that do not have the sizes the description states are rejected, not read past', async () => {
+    const cases: [(d: Dense) => unknown, RegExp][] = [
+      [(d) => ({ ...good(d), units: 5 }), /kernel must be null \(not built\) or a float32 tensor of shape \[inputs, 5\]/],
+      [(d) => ({ ...good(d), kernel: keras.zeros([4, 2]) }), /kernel must be .*Received: kernel=Tensor\(shape=\[4, 2\]\)/],
+      [(d) => ({ ...good(d), kernel: d.kernel!.data }), /kernel must be .*Received: kernel=Float32Array/],
+      [(d) => ({ ...good(d), bias: keras.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
+      [(d) => ({ ...good(d), useBias: false }), /bias must be null \(useBias is false\)/],
+      [(d) => ({ ...good(d), activation: 'gelu' }), /activation must be one of linear, relu, sigmoid, tanh, softmax. Received: activation='gelu'/],
+      [(d) => ({ ...good(d), activation: '__proto__' }), /activation must be one of/],
+      [(d) => ({ ...good(d), units: -1 }), /units must be a positive integer/],
+      [(d) => ({ ...good(d), trainable: 'yes' }), /trainable must be true or false/],
+    ];
+    for (const [spec, message] of cases) expect((await failure(() => fit(spec))).message).toMatch(message);
+  });
+  it('a chain whose sizes disagree runs through autograd, which says what is wrong', async () => {
+    const a = new keras.layers.Dense(5, { inputShape: [4] });
+    const b = new keras.layers.Dense(3, { activation: 'softmax' });
+    const m = new keras.Sequential([a, b]);
+    const stranger = keras.zeros([2, 3]);
+    (b as unknown as { fusedSpec: () => unknown }).fusedSpec = () => ({ ...good(b), kernel: stranger });
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile: true });
+    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
+  });
+  it('a nested description that holds itself is a ValueError, not an endless recursion', async () => {
+    const m = modelWith((d) => ({ kind: 'nested', name: d.name, trainable: true, layers: [d] }));
+    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
+    for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'gelu' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
+      expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
+    }
+  });
+  it('a correct description still trains fused', async () => {
+    const history = await fit(good);
+    expect(history.params.executor).toBe('fused');
+  });
+});
