@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { serveRoutes, type Routes } from '../http-fixtures.js';
+import { serveRoutes, type Routes } from '../support/http-fixtures.js';
 import { bundle, launchChromium } from './chromium.js';
 import type { bandImages, seedModel } from './fixture.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejectMalformedUrls, serveDataset } from '../../playground/dataset-files.js';
 import { startPlayground, type Playground } from '../../playground/serve.js';
-import { useTempDir } from '../helpers.js';
+import { useTempDir } from '../support/helpers.js';
 
 interface Reply {
   status: number;

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelFileSystem, writeModelFiles } from '../../src/saving/model-files.js';
-import { useTempDir } from '../helpers.js';
+import { useTempDir } from '../support/helpers.js';
 
 const run = promisify(execFile);
 const PROCESS = resolve(__dirname, 'fixtures/save-race-process.ts');

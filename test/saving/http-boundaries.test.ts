@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
 import { FileFormatError, ValueError } from '../../src/errors.js';
-import { failure } from '../helpers.js';
+import { failure } from '../support/helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
