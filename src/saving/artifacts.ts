@@ -85,7 +85,15 @@ export interface SaveResult {
  */
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<SaveResult>;
-  load?(): Promise<ModelArtifacts>;
+  load?(options?: HandlerLoadOptions): Promise<ModelArtifacts>;
+}
+
+/** What `loadModel` passes to a handler's load; handlers that wait on nothing outside ignore it. */
+export interface HandlerLoadOptions {
+  /** Aborts the load (a network load stops fetching and fails). */
+  signal?: AbortSignal;
+  /** The most milliseconds a network load may take in all, bodies included. */
+  timeoutMs?: number;
 }
 
 /** What a handler's save reports about `artifacts`. */

@@ -19,12 +19,15 @@
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { weightPathProblem } from './weight-path-rules.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
+import { MAX_JSON_DEPTH, parseJSONFile, valueDepth } from '../utils/json.js';
+import { checkLoadDeadline, DEFAULT_LOAD_TIMEOUT_MS, describeStop, loadDeadline } from './load-deadline.js';
 import {
   describeSave,
   joinBuffers,
   MAX_MODEL_JSON_BYTES,
   modelJSONFromArtifacts,
   parseModelJSON,
+  type HandlerLoadOptions,
   type IOHandler,
   type ModelArtifacts,
   type SaveResult,
@@ -40,13 +43,34 @@ export class HTTPHandler implements IOHandler {
     if (typeof url !== 'string' || !/^https?:\/\/[^/]/i.test(url)) throw new ValueError(`http(s) handler: expected an http:// or https:// URL. Received: ${describeValue(url)}`);
   }
 
-  async load(): Promise<ModelArtifacts> {
-    const text = new TextDecoder().decode(await this.fetchBytes(this.url, 'model.json', MAX_MODEL_JSON_BYTES));
-    const { artifacts, groups } = parseModelJSON(text, this.url);
-    const urls = weightPaths(groups, this.url).map((path) => new URL(path, this.url));
+  /**
+   * model.json, then each weights file its manifest lists. The whole load has
+   * one deadline (`timeoutMs`, 2 minutes by default) and stops when any
+   * signal given (options, requestInit) aborts. Redirects are followed only
+   * where the rules for the first URL still hold at the last one: model.json
+   * stays on its origin, a weights file stays beside model.json.
+   */
+  async load(options: HandlerLoadOptions = {}): Promise<ModelArtifacts> {
+    checkLoadDeadline(options, this.url);
+    const deadline = loadDeadline(options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, [options.signal, this.requestInit.signal]);
+    try {
+      return await this.loadWithin(deadline);
+    } finally {
+      deadline.done();
+    }
+  }
+
+  private async loadWithin(deadline: LoadDeadline): Promise<ModelArtifacts> {
+    const modelOrigin = new URL(this.url).origin;
+    const sameOrigin = (final: URL) => (final.origin === modelOrigin ? null : `it was redirected to another origin, ${final.origin}`);
+    const modelJSON = await this.fetchBytes(this.url, 'model.json', MAX_MODEL_JSON_BYTES, deadline, sameOrigin);
+    const { artifacts, groups } = parseModelJSON(new TextDecoder().decode(modelJSON.bytes), this.url);
+    // Weights paths are relative to where model.json really is (after a redirect within its origin), as a browser resolves links.
+    const urls = weightPaths(groups, this.url).map((path) => new URL(path, modelJSON.url));
     // The resolved URL must still lie beside model.json: the same origin, under its directory.
-    const directory = new URL('./', this.url);
-    const outside = urls.find((url) => url.origin !== directory.origin || !url.pathname.startsWith(directory.pathname));
+    const directory = new URL('./', modelJSON.url);
+    const isOutside = (url: URL) => url.origin !== directory.origin || !url.pathname.startsWith(directory.pathname);
+    const outside = urls.find(isOutside);
     if (outside) {
       throw new FileFormatError(this.url, `${this.url}: a weightsManifest path resolves outside the model's directory ${directory.href}. Received: ${outside.href}`);
     }
@@ -54,7 +78,8 @@ export class HTTPHandler implements IOHandler {
     let budget = manifestByteLength(artifacts.weightSpecs ?? [], this.url);
     const weightData: ArrayBuffer[] = [];
     for (const url of urls) {
-      const bytes = await this.fetchBytes(url.href, `a weights file listed in ${this.url}`, budget + 1);
+      const beside = (final: URL) => (isOutside(final) ? `it was redirected outside the model's directory ${directory.href}, to ${final.href}` : null);
+      const { bytes } = await this.fetchBytes(url.href, `a weights file listed in ${this.url}`, budget + 1, deadline, beside);
       budget = Math.max(0, budget - bytes.byteLength);
       weightData.push(bytes);
     }
@@ -70,19 +95,36 @@ export class HTTPHandler implements IOHandler {
     );
   }
 
-  /** The body at `url`, read up to `maxBytes`: a larger one is an error once that many bytes have come, not read whole. */
-  private async fetchBytes(url: string, what: string, maxBytes: number): Promise<ArrayBuffer> {
+  /**
+   * The body at `url`, read up to `maxBytes`: a larger one is an error once
+   * that many bytes have come, not read whole. `refuseFinal` judges the URL
+   * the response really came from (after redirects): a sentence refuses it.
+   */
+  private async fetchBytes(
+    url: string,
+    what: string,
+    maxBytes: number,
+    deadline: LoadDeadline,
+    refuseFinal: (final: URL) => string | null,
+  ): Promise<{ bytes: ArrayBuffer; url: string }> {
     const tooLarge = (received: string) =>
       new FileFormatError(url, `${url}: ${what} is larger than it can be; expected at most ${maxBytes} bytes. Received: ${received}`);
     try {
-      const response = await fetch(url, this.requestInit);
-      if (!response.ok) throw new FileFormatError(url, `${url}: cannot fetch ${what}: the server answered HTTP ${response.status} ${response.statusText}.`);
+      const response = await fetch(url, { ...this.requestInit, signal: deadline.signal });
+      // response.url is empty for a response made by hand (a test's or a service worker's): then nothing was redirected.
+      const finalUrl = response.url === '' ? url : response.url;
+      const refused = refuseFinal(new URL(finalUrl));
+      if (refused !== null) {
+        await response.body?.cancel();
+        throw new FileFormatError(url, `${url}: ${what} was not loaded: ${refused}.`);
+      }
+      if (!response.ok) throw new FileFormatError(url, `${url}: cannot fetch ${what}: the server answered HTTP ${response.status} ${shortText(response.statusText)}.`);
       const declared = Number(response.headers.get('content-length') ?? NaN);
       if (declared > maxBytes) throw tooLarge(`Content-Length ${declared}`);
       if (!response.body) {
         const whole = await response.arrayBuffer();
         if (whole.byteLength > maxBytes) throw tooLarge(`${whole.byteLength} bytes`);
-        return whole;
+        return { bytes: whole, url: finalUrl };
       }
       const chunks: Uint8Array[] = [];
       let total = 0;
@@ -95,12 +137,21 @@ export class HTTPHandler implements IOHandler {
         }
         chunks.push(part.value);
       }
-      return joinBuffers(chunks.map((c) => c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength) as ArrayBuffer));
+      return { bytes: joinBuffers(chunks.map((c) => c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength) as ArrayBuffer)), url: finalUrl };
     } catch (error) {
       if (error instanceof FileFormatError) throw error;
-      throw new FileFormatError(url, `${url}: cannot fetch ${what} (${error instanceof Error ? error.message : describeValue(error)}).`, { cause: error });
+      const stopped = deadline.stopReason();
+      if (stopped !== null) throw new FileFormatError(url, `${url}: cannot fetch ${what}: ${describeStop(stopped)}.`, { cause: error });
+      throw new FileFormatError(url, `${url}: cannot fetch ${what} (${error instanceof Error ? shortText(error.message) : describeValue(error)}).`, { cause: error });
     }
   }
+}
+
+type LoadDeadline = ReturnType<typeof loadDeadline>;
+
+/** A server's or a network stack's text, cut to a readable length: a message never carries much of what a server sent. */
+function shortText(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}… (${text.length} characters)` : text;
 }
 
 /**
@@ -130,6 +181,12 @@ function weightPaths(groups: readonly WeightsGroup[], source: string): string[] 
  * checks a file: the store may hold anything another script put there.
  */
 function checkedArtifacts(artifacts: ModelArtifacts, weightData: ArrayBuffer, source: string): ModelArtifacts {
+  // Checked before JSON.stringify walks it: a structure nested 200,000 deep would overflow its stack (a RangeError).
+  for (const [key, value] of Object.entries(artifacts)) {
+    if (key !== 'weightData' && valueDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new FileFormatError(source, `${source}: the stored ${key} nests deeper than ${MAX_JSON_DEPTH} levels, which no model does. Received: more than ${MAX_JSON_DEPTH} levels`);
+    }
+  }
   const text = JSON.stringify(modelJSONFromArtifacts(artifacts, ['weights']));
   const checked = parseModelJSON(text, source).artifacts;
   checked.weightData = weightData;
@@ -245,11 +302,14 @@ export class LocalStorageHandler implements IOHandler {
       weight_data: toBase64(joinBuffers(artifacts.weightData)),
       model_metadata: JSON.stringify(metadata),
     };
+    // All or nothing: a save that does not fit (the quota is usually ~5 MB) puts back what was there,
+    // so a model saved earlier under this name still loads. The new parts go first, freeing their room.
+    const previous = LOCAL_STORAGE_PARTS.map((part) => [part, storage.getItem(this.key(part))] as const);
     try {
       for (const part of LOCAL_STORAGE_PARTS) storage.setItem(this.key(part), values[part]);
     } catch (error) {
-      // Leave no half-written model behind (the quota is usually ~5 MB).
       for (const part of LOCAL_STORAGE_PARTS) storage.removeItem(this.key(part));
+      for (const [part, value] of previous) if (value !== null) storage.setItem(this.key(part), value);
       throw storageError(this.url, 'localStorage', error);
     }
     return result;
@@ -259,14 +319,14 @@ export class LocalStorageHandler implements IOHandler {
     const storage = this.storage();
     const read = (part: (typeof LOCAL_STORAGE_PARTS)[number]) => storage.getItem(this.key(part));
     if (read('info') === null) throw new FileFormatError(this.url, `${this.url}: no model is saved under this name in localStorage.`);
+    // Read as a file is: bounded in size and depth, and never quoted (another script may have put anything there).
     const parse = (part: 'topology' | 'weight_specs' | 'model_metadata'): unknown => {
       const text = read(part);
       if (text === null) return undefined;
-      try {
-        return JSON.parse(text);
-      } catch (error) {
-        throw new FileFormatError(this.url, `${this.url}: the stored ${part} is not valid JSON. Received: ${(error as Error).message}`);
+      if (text.length > MAX_MODEL_JSON_BYTES) {
+        throw new FileFormatError(this.url, `${this.url}: the stored ${part} is larger than any model's; expected at most ${MAX_MODEL_JSON_BYTES} characters. Received: ${text.length}`);
       }
+      return parseJSONFile(text, this.url, `stored ${part}`);
     };
     const metadata = (parse('model_metadata') ?? {}) as Partial<ModelArtifacts>;
     const weightData = fromBase64(read('weight_data') ?? '', this.url);

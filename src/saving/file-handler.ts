@@ -63,12 +63,36 @@ export class FileHandler implements IOHandler {
     return describeSave(artifacts);
   }
 
+  /**
+   * Reads the pair, then model.json once more: unchanged, it still names the
+   * weights just read, so they belong to it (model-files.ts says why). A save
+   * in another process may replace model.json meanwhile, and even delete the
+   * weights it named: then the new pair is read, so a load racing saves
+   * returns one of the saved models, whole, never one save's model.json with
+   * another's weights.
+   */
   async load(): Promise<ModelArtifacts> {
-    return serialised(queueKey(this.path), () => this.read());
+    return serialised(queueKey(this.path), async () => {
+      for (let attempt = 1; ; attempt++) {
+        const seen = { modelJSON: null as string | null, path: '' };
+        let artifacts: ModelArtifacts;
+        try {
+          artifacts = await this.read(seen);
+        } catch (error) {
+          const replaced = seen.modelJSON !== null && (await readModelJSONText(seen.path)) !== seen.modelJSON;
+          if (error instanceof FileFormatError && replaced && attempt < MAX_LOAD_ATTEMPTS) continue;
+          throw error;
+        }
+        if ((await readModelJSONText(seen.path)) === seen.modelJSON) return artifacts;
+        if (attempt >= MAX_LOAD_ATTEMPTS) {
+          throw new FileFormatError(seen.path, `${seen.path}: model.json was replaced by another save while it was read, ${attempt} times in a row; try again once the saves are done.`);
+        }
+      }
+    });
   }
 
-  /** Reads model.json and its weights files, every path and size checked before the weights are read. */
-  private async read(): Promise<ModelArtifacts> {
+  /** Reads model.json and its weights files, every path and size checked before the weights are read; `seen` gets model.json's text. */
+  private async read(seen: { modelJSON: string | null; path: string }): Promise<ModelArtifacts> {
     const nodePath = await import('node:path');
     const kind = await pathKind(this.path);
     if (kind === 'missing') throw new FileFormatError(this.path, `${this.path}: no such file or directory; expected a model directory or its model.json.`);
@@ -77,6 +101,7 @@ export class FileHandler implements IOHandler {
       throw new FileFormatError(jsonPath, `${jsonPath}: no such file; a saved model directory holds model.json and weights.bin.`);
     }
     const text = new TextDecoder().decode(await readRegularFile(jsonPath, { maxBytes: MAX_MODEL_JSON_BYTES, role: 'model.json' }));
+    Object.assign(seen, { modelJSON: text, path: jsonPath });
     const { artifacts, groups } = parseModelJSON(text, jsonPath);
 
     // Every path is confined to the model's directory and every size known before a byte of weights is read.
@@ -114,6 +139,18 @@ export class FileHandler implements IOHandler {
   }
 }
 
+
+/** How often a load reads the pair again when saves elsewhere keep replacing it: a few saves racing one load, with room. */
+const MAX_LOAD_ATTEMPTS = 8;
+
+/** model.json's text now, or null when it cannot be read (the load's own error stands then). */
+async function readModelJSONText(jsonPath: string): Promise<string | null> {
+  try {
+    return new TextDecoder().decode(await readRegularFile(jsonPath, { maxBytes: MAX_MODEL_JSON_BYTES, role: 'model.json' }));
+  } catch {
+    return null;
+  }
+}
 
 /** Errors about a weights file name the path as listed, not the real path it resolved to. */
 function renameError(file: WeightFile) {

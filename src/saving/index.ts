@@ -28,6 +28,7 @@ import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } 
 import type { Tensor } from '../tensor/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
+import { checkLoadDeadline } from './load-deadline.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -54,6 +55,13 @@ export interface SaveOptions {
 export interface LoadOptions {
   /** Compile the loaded model from the saved trainingConfig, if there is one. True by default, as in Keras. */
   compile?: boolean;
+  /** Aborts a load from the network: fetching stops and loadModel fails with a FileFormatError. */
+  signal?: AbortSignal;
+  /**
+   * The most milliseconds a load from an http(s) URL may take in all, model.json and weights, bodies included
+   * (a server that sends a byte a second is stopped too). 120,000 by default; Infinity waits as long as it takes.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -107,9 +115,10 @@ function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDe
  * passes `make`, which constructs the Sequential).
  */
 export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
-  checkTypedOptions('loadModel()', options, { compile: 'boolean' } satisfies Record<keyof LoadOptions, OptionKind>);
+  checkTypedOptions('loadModel()', options, { compile: 'boolean', signal: 'any', timeoutMs: 'number' } satisfies Record<keyof LoadOptions, OptionKind>);
+  checkLoadDeadline(options, 'loadModel()');
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
-  const artifacts = checkArtifacts(await handler.load!(), 'loadModel(): the handler\'s artifacts');
+  const artifacts = checkArtifacts(await handler.load!({ signal: options.signal, timeoutMs: options.timeoutMs }), 'loadModel(): the handler\'s artifacts');
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';
   const dataSource = artifacts.sources?.weights ?? 'weightData';
 

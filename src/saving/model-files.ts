@@ -1,29 +1,43 @@
 /**
- * Writing a model as a pair of files, all or nothing. model.json names its
- * weights file in the manifest, so the pair changes at one instant, the
- * atomic rename of model.json:
+ * Writing a model as a pair of files, all or nothing, and safe against other
+ * processes saving and loading the same path. model.json names its weights
+ * file in the manifest, so the pair changes at one instant, when model.json
+ * appears or is replaced:
  *
- *     1. the new weights go to a file no model.json names yet: `weights.bin`
- *        when that name is free, else `weights.<8 hex digits>.bin` (created
- *        exclusively, flushed; removed again if the write fails)
+ *   the first save of a path (no model.json there yet):
+ *     1. the weights go to `weights.bin` (created exclusively, flushed)
+ *     2. model.json is created exclusively (a flushed temporary file, linked
+ *        to the name only if the name is free)       ← the model appears here
+ *        If another save created model.json first, this save drops its
+ *        weights.bin and goes on as a later save.
+ *
+ *   every later save:
+ *     1. the weights go to a name never used before, `weights.<16 hex>.bin`
+ *        (created exclusively, flushed; removed again if the write fails)
  *     2. model.json is replaced atomically (temporary file, flush, rename),
  *        naming the new weights file          ← the new model takes over here
- *     3. the weights file(s) the replaced model.json named are deleted
+ *     3. the weights files the replaced model.json named are deleted, unless
+ *        the live model.json (read again now) names them
  *
- * A failure before step 2 completes leaves the previous pair untouched; a
- * failure after it leaves the new pair whole (at worst an unreferenced old
- * weights file stays behind). Step 1 never touches a file the current
- * model.json names, so a reader sees the old pair or the new pair.
+ * Why: a save may delete a name only once no model.json can name it again.
+ * A later save's file has a fresh name, which only its own model.json names;
+ * and `weights.bin` is named only by the model.json that first appears at a
+ * path, so once that model.json is replaced, no save names `weights.bin`
+ * again (while the path holds a model.json). A save therefore never deletes
+ * what the live model.json names, and a load that re-reads model.json after
+ * reading the weights (file-handler.ts) knows its pair is whole: model.json
+ * unchanged means the weights it named were not replaced in between.
+ * (Reusing a freed name whenever it is free, as this did before, let a slow
+ * save delete the weights another save had just written under that name.)
  *
- * Within one process, saves and loads of the same model.json are queued
- * (`serialised`), so concurrent saves never interleave. Across processes
- * each save writes its own weights file and the last rename of model.json
- * wins: the path always holds one complete model, but a load in another
- * process can fail (with a FileFormatError, never a mixed model) if a save
- * deletes the weights file it was about to read.
+ * A failure before model.json appears or is replaced leaves the previous pair
+ * untouched; a failure after it leaves the new pair whole (at worst an
+ * unreferenced old weights file stays behind). Across processes the last
+ * rename of model.json wins. Within one process, saves and loads of the same
+ * model.json are also queued (`serialised`), so they run in call order.
  *
  * The writes go through `modelFileSystem`, which tests replace to inject a
- * failure at each step. Node only.
+ * failure, or a pause, at each step. Node only.
  */
 import { writeFileAtomic } from '../data/node-files.js';
 
@@ -46,6 +60,11 @@ export const modelFileSystem = {
     }
   },
   writeFileAtomic,
+  /** Gives the file at `existing` the name `path` too, only if `path` is free (EEXIST otherwise): an exclusive, atomic create. */
+  async linkNewName(existing: string, path: string): Promise<void> {
+    const fs = await import('node:fs/promises');
+    await fs.link(existing, path);
+  },
   async removeFile(path: string): Promise<void> {
     const fs = await import('node:fs/promises');
     await fs.rm(path, { force: true });
@@ -71,10 +90,11 @@ export async function serialised<T>(key: string, task: () => Promise<T>): Promis
 }
 
 /**
- * Writes the pair: `weights` under `weightsName` (or a fresh variant of it)
- * beside `jsonPath`, then model.json as `jsonFor(chosenName)`, then deletes
- * the weights files the replaced model.json named (only files of our own
- * naming, in the same directory).
+ * Writes the pair (see the header): `weights` under `weightsName` for the
+ * first save of `jsonPath`, else under a fresh variant of it, then
+ * model.json as `jsonFor(chosenName)`, then deletes the weights files the
+ * replaced model.json named that the live one does not (only files of our
+ * own naming, in the same directory).
  */
 export async function writeModelFiles(
   jsonPath: string,
@@ -84,43 +104,79 @@ export async function writeModelFiles(
 ): Promise<void> {
   const nodePath = await import('node:path');
   const fs = await import('node:fs/promises');
-  const crypto = await import('node:crypto');
   const dir = nodePath.dirname(jsonPath);
   await fs.mkdir(dir, { recursive: true });
-  const previous = await weightsFilesNamedBy(jsonPath, weightsName);
+  if ((await fs.stat(jsonPath).catch(() => null)) === null && (await writeFirstModelFiles(jsonPath, nodePath.join(dir, weightsName), weights, jsonFor(weightsName)))) return;
 
-  let chosen = weightsName;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await modelFileSystem.writeNewFile(nodePath.join(dir, chosen), weights);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST' || attempt >= 8) throw error;
-      chosen = weightsName.replace(/\.bin$/, `.${crypto.randomBytes(4).toString('hex')}.bin`);
-    }
-  }
+  const previous = await weightsFilesNamedBy(jsonPath, weightsName);
+  const chosen = await writeFreshWeightsFile(dir, weightsName, weights);
   try {
     await modelFileSystem.writeFileAtomic(jsonPath, jsonFor(chosen));
   } catch (error) {
     await modelFileSystem.removeFile(nodePath.join(dir, chosen)).catch(() => {});
     throw error;
   }
+  // Read again: what the live model.json names stays, whatever `previous` said.
+  const live = new Set(await weightsFilesNamedBy(jsonPath, weightsName));
   for (const old of previous) {
     // The save is complete; a leftover old file costs disk space, not correctness.
-    if (old !== chosen) await modelFileSystem.removeFile(nodePath.join(dir, old)).catch(() => {});
+    if (old !== chosen && !live.has(old)) await modelFileSystem.removeFile(nodePath.join(dir, old)).catch(() => {});
+  }
+}
+
+/**
+ * The first save of a path: `weightsPath` and then model.json, each created
+ * only where its name is free. False (nothing left behind) when either name
+ * was taken: another save got there first, and this one is a later save.
+ */
+async function writeFirstModelFiles(jsonPath: string, weightsPath: string, weights: Uint8Array, json: string): Promise<boolean> {
+  const crypto = await import('node:crypto');
+  try {
+    await modelFileSystem.writeNewFile(weightsPath, weights);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw error;
+  }
+  const tempPath = `${jsonPath}.${crypto.randomBytes(8).toString('hex')}.tmp`;
+  try {
+    await modelFileSystem.writeNewFile(tempPath, new TextEncoder().encode(json));
+    await modelFileSystem.linkNewName(tempPath, jsonPath);
+    return true;
+  } catch (error) {
+    await modelFileSystem.removeFile(weightsPath).catch(() => {});
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await modelFileSystem.removeFile(tempPath).catch(() => {});
+  }
+}
+
+/** Writes `weights` beside model.json under `weightsName` with a random 16-hex-digit token, a name never used before; returns the name. */
+async function writeFreshWeightsFile(dir: string, weightsName: string, weights: Uint8Array): Promise<string> {
+  const nodePath = await import('node:path');
+  const crypto = await import('node:crypto');
+  for (let attempt = 0; ; attempt++) {
+    const name = weightsName.replace(/\.bin$/, `.${crypto.randomBytes(8).toString('hex')}.bin`);
+    try {
+      await modelFileSystem.writeNewFile(nodePath.join(dir, name), weights);
+      return name;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST' || attempt >= 8) throw error;
+    }
   }
 }
 
 /**
  * The weights files the current model.json at `jsonPath` names that a save
  * may delete once it is replaced: plain names in the same directory, of the
- * form `weightsName` or its `.<hex>.bin` variants. Anything else a model.json
+ * form `weightsName` or its `.<hex>.bin` variants (8 hex digits from earlier
+ * versions, 16 now). Anything else a model.json
  * lists (a TF.js shard, a file of the user's) is never deleted.
  */
 async function weightsFilesNamedBy(jsonPath: string, weightsName: string): Promise<string[]> {
   const fs = await import('node:fs/promises');
   const stem = weightsName.replace(/\.bin$/, '');
-  const ours = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.[0-9a-f]{8})?\\.bin$`);
+  const ours = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.[0-9a-f]{8}|\\.[0-9a-f]{16})?\\.bin$`);
   try {
     const stats = await fs.stat(jsonPath);
     if (!stats.isFile() || stats.size > 64 << 20) return [];

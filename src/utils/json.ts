@@ -32,6 +32,29 @@ export function jsonDepth(text: string, limit: number): number {
 }
 
 /**
+ * The deepest nesting of arrays and objects in a value (a structured clone
+ * from browser storage, say); stops at `limit + 1`. A loop over an explicit
+ * stack, so a value nested 200,000 deep is measured, not a stack overflow.
+ * A value that reaches one object twice (a cycle, or parts shared so that
+ * JSON.stringify would write them again and again) counts as deeper than any
+ * limit, as does one of more objects than any model holds.
+ */
+export function valueDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node) || node instanceof ArrayBuffer) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit || seen.has(node) || seen.size >= 1_000_000) return limit + 1;
+    seen.add(node);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
  * Parses `text` read from `source` (a path, named in errors). Throws a
  * FileFormatError for text that is not JSON (giving the position, not the
  * text) or that nests deeper than `maxDepth`.

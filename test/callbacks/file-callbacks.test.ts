@@ -120,7 +120,7 @@ describe('ModelCheckpoint', () => {
     // 6 batches per epoch: a save after batches 4 (epoch 1), 8 and 12 (epoch 2), overwriting by name.
     // An overwrite writes its weights under a fresh name (weights.<hex>.bin) while the old pair is still in use, then deletes the old file.
     const files = (await readdir(dir)).sort();
-    expect(files.map((f) => f.replace(/\.[0-9a-f]{8}\.bin$/, '.bin'))).toEqual(['w-1.weights.bin', 'w-1.weights.json', 'w-2.weights.bin', 'w-2.weights.json']);
+    expect(files.map((f) => f.replace(/\.[0-9a-f]{16}\.bin$/, '.bin'))).toEqual(['w-1.weights.bin', 'w-1.weights.json', 'w-2.weights.bin', 'w-2.weights.json']);
     const copy = problem()[0];
     await copy.loadWeights(join(dir, 'w-2.weights.json'));
     copy.getWeights().forEach((w, i) => expect(w.data).toEqual(model.getWeights()[i]!.data));

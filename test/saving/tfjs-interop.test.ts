@@ -100,10 +100,10 @@ describe('tinykeras → TF.js', () => {
     const model = seedModel();
     for (const w of model.weights) for (let i = 0; i < w.size; i++) w.data[i] = w.data[i]! + 0.02 * Math.cos(i);
     const dir = freshDir();
-    // A model saved there before: this save writes weights.<hex>.bin beside the old weights.bin, which TF.js finds by the manifest.
+    // A model saved there before: this save writes weights.<16 hex>.bin beside the old weights.bin, which TF.js finds by the manifest.
     await seedModel().save(dir);
     await model.save(dir);
-    expect(JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths[0]).toMatch(/^weights\.[0-9a-f]{8}\.bin$/);
+    expect(JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths[0]).toMatch(/^weights\.[0-9a-f]{16}\.bin$/);
 
     const tfModel = await tf.loadLayersModel(await tfjsHandlerFromFiles(dir));
     expect(tfModel.layers.map((l) => l.name)).toEqual(['flatten', 'dense', 'dense_1']);
