@@ -20,6 +20,7 @@
  */
 import { describeValue, FileFormatError } from '../errors.js';
 import { parseJSONFile } from '../utils/json.js';
+import type { DeadlineOptions } from '../utils/deadline.js';
 
 /** One manifest entry: a named array of `shape`, stored as `dtype`. `group: 'optimizer'` marks optimizer state. */
 export interface WeightSpec {
@@ -88,13 +89,8 @@ export interface IOHandler {
   load?(options?: HandlerLoadOptions): Promise<ModelArtifacts>;
 }
 
-/** What `loadModel` passes to a handler's load; handlers that wait on nothing outside ignore it. */
-export interface HandlerLoadOptions {
-  /** Aborts the load (a network load stops fetching and fails). */
-  signal?: AbortSignal;
-  /** The most milliseconds a network load may take in all, bodies included. */
-  timeoutMs?: number;
-}
+/** What `loadModel` passes to a handler's load (a signal and a deadline); handlers that wait on nothing outside ignore it. */
+export type HandlerLoadOptions = DeadlineOptions;
 
 /** What a handler's save reports about `artifacts`. */
 /** The largest model.json read, from any source: 64 MiB, hundreds of times any real one (its weights are in the binary files). */

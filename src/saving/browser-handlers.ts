@@ -20,7 +20,10 @@ import { FileFormatError, RuntimeError, ValueError, describeValue } from '../err
 import { weightPathProblem } from './weight-path-rules.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { MAX_JSON_DEPTH, parseJSONFile, valueDepth } from '../utils/json.js';
-import { checkLoadDeadline, DEFAULT_LOAD_TIMEOUT_MS, describeStop, loadDeadline } from './load-deadline.js';
+import { checkDeadlineOptions, deadline as loadDeadline, describeStop } from '../utils/deadline.js';
+
+/** 2 minutes: far longer than any model this engine trains takes to load over a working connection. */
+const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 import {
   describeSave,
   joinBuffers,
@@ -51,7 +54,7 @@ export class HTTPHandler implements IOHandler {
    * stays on its origin, a weights file stays beside model.json.
    */
   async load(options: HandlerLoadOptions = {}): Promise<ModelArtifacts> {
-    checkLoadDeadline(options, this.url);
+    checkDeadlineOptions(options, this.url);
     const deadline = loadDeadline(options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, [options.signal, this.requestInit.signal]);
     try {
       return await this.loadWithin(deadline);

@@ -28,7 +28,7 @@ import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } 
 import type { Tensor } from '../tensor/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
-import { checkLoadDeadline } from './load-deadline.js';
+import { checkDeadlineOptions } from '../utils/deadline.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -116,7 +116,7 @@ function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDe
  */
 export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
   checkTypedOptions('loadModel()', options, { compile: 'boolean', signal: 'any', timeoutMs: 'number' } satisfies Record<keyof LoadOptions, OptionKind>);
-  checkLoadDeadline(options, 'loadModel()');
+  checkDeadlineOptions(options, 'loadModel()');
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
   const artifacts = checkArtifacts(await handler.load!({ signal: options.signal, timeoutMs: options.timeoutMs }), 'loadModel(): the handler\'s artifacts');
   const jsonSource = artifacts.sources?.modelJSON ?? 'model artifacts';

@@ -2,15 +2,20 @@
  * A network load's deadline and cancellation, as one AbortSignal: the
  * caller's signals and a timer for the whole load (bodies included, so a
  * server that drips a byte a second is stopped too, not only a silent one).
+ * Model loads (saving/) and dataset downloads (data/) both use it.
  */
 import { describeValue, ValueError } from '../errors.js';
-import type { HandlerLoadOptions } from './artifacts.js';
 
-/** 2 minutes: far longer than any model this engine trains takes over a working connection. */
-export const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
+/** What a caller may give a network load: a signal that aborts it, and a deadline for all of it. */
+export interface DeadlineOptions {
+  /** Aborts the load. */
+  signal?: AbortSignal;
+  /** The most milliseconds the whole load may take, bodies included; Infinity for no deadline. */
+  timeoutMs?: number;
+}
 
 /** Checks `signal` and `timeoutMs` of load options, naming `where`. */
-export function checkLoadDeadline(options: HandlerLoadOptions, where: string): void {
+export function checkDeadlineOptions(options: DeadlineOptions, where: string): void {
   const { signal, timeoutMs } = options;
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new ValueError(`${where}: signal must be an AbortSignal (new AbortController().signal). Received: signal=${describeValue(signal)}`);
@@ -28,7 +33,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 export type StopReason = { kind: 'timeout'; timeoutMs: number } | { kind: 'aborted' };
 
 /** One signal that fires when any of `signals` does or `timeoutMs` passes; `stopReason()` says which; `done()` clears the timer. */
-export function loadDeadline(timeoutMs: number, signals: readonly (AbortSignal | null | undefined)[]) {
+export function deadline(timeoutMs: number, signals: readonly (AbortSignal | null | undefined)[]) {
   const controller = new AbortController();
   let reason: StopReason | null = null;
   const stop = (why: StopReason) => {
@@ -56,6 +61,6 @@ export function loadDeadline(timeoutMs: number, signals: readonly (AbortSignal |
 /** The sentence for a load stopped by `reason`. */
 export function describeStop(reason: StopReason): string {
   return reason.kind === 'timeout'
-    ? `the load took longer than its deadline of ${reason.timeoutMs} ms (loadModel's timeoutMs option)`
+    ? `the load took longer than its deadline of ${reason.timeoutMs} ms (the timeoutMs option)`
     : 'the load was aborted by its signal';
 }
