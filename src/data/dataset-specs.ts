@@ -30,6 +30,14 @@ export const FILE_SHA256: Readonly<Record<string, string>> = Object.freeze({
   't10k-labels-idx1-ubyte.gz': '8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05',
 });
 
+/** The size in bytes of each official Fashion-MNIST file (Debian's copies are 23-24 bytes smaller: their gzip headers drop the file name). */
+export const FILE_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  'train-images-idx3-ubyte.gz': 26_421_880,
+  'train-labels-idx1-ubyte.gz': 29_515,
+  't10k-images-idx3-ubyte.gz': 4_422_102,
+  't10k-labels-idx1-ubyte.gz': 5_148,
+});
+
 /** Where the Debian package `dataset-fashion-mnist` installs the files. */
 export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -40,6 +48,7 @@ export const FASHION_MNIST_SPEC: IdxDatasetSpec = Object.freeze({
   envPrefix: 'FASHION_MNIST',
   defaultOrigin: DEFAULT_ORIGIN,
   sha256: FILE_SHA256,
+  sizes: FILE_SIZES,
   system: { dir: DEBIAN_DIR, debianPackage: 'dataset-fashion-mnist' },
   classCount: CLASS_NAMES.length,
 });
@@ -55,6 +64,14 @@ export const MNIST_SHA256: Readonly<Record<string, string>> = Object.freeze({
   't10k-labels-idx1-ubyte.gz': 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
 });
 
+/** The size in bytes of each MNIST file. */
+export const MNIST_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  'train-images-idx3-ubyte.gz': 9_912_422,
+  'train-labels-idx1-ubyte.gz': 28_881,
+  't10k-images-idx3-ubyte.gz': 1_648_877,
+  't10k-labels-idx1-ubyte.gz': 4_542,
+});
+
 /** Debian has no MNIST package, so there is no system directory. */
 export const MNIST_SPEC: IdxDatasetSpec = Object.freeze({
   title: 'MNIST',
@@ -63,6 +80,7 @@ export const MNIST_SPEC: IdxDatasetSpec = Object.freeze({
   envPrefix: 'MNIST',
   defaultOrigin: MNIST_ORIGIN,
   sha256: MNIST_SHA256,
+  sizes: MNIST_SIZES,
   system: null,
   classCount: 10,
 });

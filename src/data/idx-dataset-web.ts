@@ -18,6 +18,7 @@
  */
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { checkDeadlineOptions, deadline, describeStop } from '../utils/deadline.js';
 import { concatenate } from './bytes.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
@@ -26,6 +27,7 @@ import {
   checkDatasetArray,
   checkFileHashes,
   checksumError,
+  downloadByteLimit,
   labelCountError,
   toTensors,
   type FileKey,
@@ -66,7 +68,14 @@ export interface WebLoadDataOptions {
   cache?: string | false;
   /** Called as bytes arrive, so a page can draw a progress bar. */
   onProgress?: (progress: DownloadProgress) => void;
+  /** Aborts the downloads (loadData then fails with a FileFormatError). */
+  signal?: AbortSignal;
+  /** The most milliseconds the four downloads may take in all, bodies included: 10 minutes by default, Infinity for none. */
+  timeoutMs?: number;
 }
+
+/** 10 minutes: the 30 MB of Fashion-MNIST at 50 kB/s, a slow connection. */
+const DEFAULT_DOWNLOAD_TIMEOUT_MS = 600_000;
 
 /** The options and their types; `cache` (a name or false) and `fileHashes` are checked below. */
 const OPTION_KINDS = {
@@ -74,6 +83,8 @@ const OPTION_KINDS = {
   fileHashes: 'any',
   cache: 'any',
   onProgress: 'function',
+  signal: 'any',
+  timeoutMs: 'number',
 } satisfies Record<keyof WebLoadDataOptions, OptionKind>;
 
 /**
@@ -91,18 +102,21 @@ export async function loadIdxDatasetWeb(spec: IdxDatasetSpec, options: WebLoadDa
   const base = resolveOrigin(spec, options.origin ?? spec.defaultOrigin);
   const hashes = { ...spec.sha256, ...options.fileHashes };
   const cache = options.cache === false || typeof caches === 'undefined' ? null : await caches.open(options.cache ?? DEFAULT_CACHE_NAME);
+  const stop = deadline(options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS, [options.signal]);
 
   const arrays = await Promise.all(
     FILE_KEYS.map(async (key, fileIndex) => {
-      const url = new URL(FILE_NAMES[key], base).href;
-      const gz = await verifiedBytes(url, hashes[FILE_NAMES[key]]!, cache, (loadedBytes, totalBytes, fromCache) =>
+      const name = FILE_NAMES[key];
+      const url = new URL(name, base).href;
+      const limit = { maxBytes: downloadByteLimit(spec, name, hashes[name]!), stop };
+      const gz = await verifiedBytes(url, hashes[name]!, cache, limit, (loadedBytes, totalBytes, fromCache) =>
         options.onProgress?.({ url, loadedBytes, totalBytes, fileIndex, fileCount: FILE_KEYS.length, fromCache }),
       );
       const array = parseIdx(await gunzip(gz, url), url);
       checkDatasetArray(key, array, url, spec.classCount);
       return array;
     }),
-  );
+  ).finally(() => stop.done());
   const byKey = Object.fromEntries(FILE_KEYS.map((key, i) => [key, arrays[i]!])) as Record<FileKey, IdxArray>;
   const urlOf = (key: FileKey) => new URL(FILE_NAMES[key], base).href;
   for (const [images, labels] of [['trainImages', 'trainLabels'], ['testImages', 'testLabels']] as const) {
@@ -133,6 +147,7 @@ async function verifiedBytes(
   url: string,
   sha256: string,
   cache: Cache | null,
+  limit: DownloadLimit,
   progress: (loadedBytes: number, totalBytes: number | null, fromCache: boolean) => void,
 ): Promise<Uint8Array> {
   const cached = await cache?.match(url);
@@ -144,41 +159,70 @@ async function verifiedBytes(
     }
     await cache!.delete(url);
   }
-  const bytes = await download(url, (loaded, total) => progress(loaded, total, false));
+  const bytes = await download(url, limit, (loaded, total) => progress(loaded, total, false));
   const actual = await sha256Hex(bytes);
   if (actual !== sha256.toLowerCase()) throw checksumError(url, sha256, actual, bytes.length);
   await cache?.put(url, new Response(bytes.slice().buffer, { headers: { 'Content-Type': 'application/gzip' } }));
   return bytes;
 }
 
-/** Fetches `url` whole, reporting each chunk. Network and HTTP errors become FileFormatErrors naming the URL. */
-async function download(url: string, progress: (loadedBytes: number, totalBytes: number | null) => void): Promise<Uint8Array> {
+/** How much a download may bring, and the signal that ends it (the caller's, or the deadline of all four). */
+interface DownloadLimit {
+  readonly maxBytes: number;
+  readonly stop: ReturnType<typeof deadline>;
+}
+
+/**
+ * Fetches `url` whole, reporting each chunk, and never more than
+ * `limit.maxBytes`: a larger Content-Length is refused before the body is
+ * read, and a body that runs past it is cut off there. Network and HTTP
+ * errors, a stop and an overlong body become FileFormatErrors naming the URL.
+ */
+async function download(url: string, limit: DownloadLimit, progress: (loadedBytes: number, totalBytes: number | null) => void): Promise<Uint8Array> {
+  const stopped = () => {
+    const reason = limit.stop.stopReason();
+    return reason === null ? null : new FileFormatError(url, `${url}: the download was stopped: ${describeStop(reason)}.`);
+  };
+  const tooLarge = (received: string) =>
+    new FileFormatError(url, `${url}: the file is larger than the dataset's file; expected at most ${limit.maxBytes} bytes. Received: ${received}`);
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { signal: limit.stop.signal });
   } catch (error) {
-    throw new FileFormatError(
-      url,
-      `${url}: the download failed (${(error as Error).message}). A server on another origin must allow this page's ` +
-        `origin (CORS); otherwise serve the files yourself and pass their URL as \`origin\`.`,
-      { cause: error },
+    throw (
+      stopped() ??
+      new FileFormatError(
+        url,
+        `${url}: the download failed (${(error as Error).message}). A server on another origin must allow this page's ` +
+          `origin (CORS); otherwise serve the files yourself and pass their URL as \`origin\`.`,
+        { cause: error },
+      )
     );
   }
-  if (!response.ok) throw new FileFormatError(url, `${url}: the server answered HTTP ${response.status} ${response.statusText}.`);
+  if (!response.ok) throw new FileFormatError(url, `${url}: the server answered HTTP ${response.status} ${response.statusText.slice(0, 120)}.`);
   // Content-Length counts encoded bytes when the server compressed the transfer, so it is a size only without one.
   const length = Number(response.headers.get('Content-Length'));
   const totalBytes = length > 0 && !response.headers.get('Content-Encoding') ? length : null;
+  if (totalBytes !== null && totalBytes > limit.maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(`Content-Length ${totalBytes}`);
+  }
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = response.body!.getReader();
   try {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      chunks.push(chunk.value);
       loaded += chunk.value.length;
+      if (loaded > limit.maxBytes) {
+        await reader.cancel();
+        throw tooLarge(`more than ${limit.maxBytes} bytes`);
+      }
+      chunks.push(chunk.value);
       progress(loaded, totalBytes);
     }
   } catch (error) {
-    throw new FileFormatError(url, `${url}: the download broke off after ${loaded} bytes (${(error as Error).message}).`, { cause: error });
+    if (error instanceof FileFormatError) throw error;
+    throw stopped() ?? new FileFormatError(url, `${url}: the download broke off after ${loaded} bytes (${(error as Error).message}).`, { cause: error });
   }
   return concatenate(chunks, loaded);
 }
@@ -230,4 +274,5 @@ function checkOptions(spec: IdxDatasetSpec, options: WebLoadDataOptions): void {
     throw new ValueError(`${where}: cache must be a cache name or false. Received: cache=${describeValue(options.cache)}`);
   }
   checkFileHashes(spec, options.fileHashes);
+  checkDeadlineOptions(options, where);
 }

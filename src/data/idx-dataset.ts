@@ -18,7 +18,8 @@ import { FileFormatError, RuntimeError, ValueError, describeValue } from '../err
 import {
   FILE_KEYS,
   FILE_NAMES,
-  IMAGE_SIZE,
+  MAX_IMAGES_BYTES,
+  MAX_LABELS_BYTES,
   checkDatasetArray,
   checkFileHashes,
   checksumError,
@@ -37,8 +38,6 @@ export { FILE_NAMES, type IdxDatasetData, type IdxDatasetSpec } from './idx-form
  * images (each dataset has 60,000) or labels. Work is bounded by this before
  * a byte is read, and a gzip stops inflating at it.
  */
-const MAX_IMAGES_BYTES = 16 + 2 ** 17 * IMAGE_SIZE * IMAGE_SIZE;
-const MAX_LABELS_BYTES = 8 + 2 ** 17;
 
 /** How long a download may receive nothing before it is abandoned, unless `downloadTimeoutMs` says otherwise. */
 export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;

@@ -25,6 +25,8 @@ export interface IdxDatasetSpec {
   readonly defaultOrigin: string;
   /** The published sha256 of each `.gz` file. */
   readonly sha256: Readonly<Record<string, string>>;
+  /** The published size in bytes of each `.gz` file: a download stops past it. */
+  readonly sizes: Readonly<Record<string, number>>;
   /** Where a system package installs the files, and that package's name; null when there is none. */
   readonly system: { readonly dir: string; readonly debianPackage: string } | null;
   /** The number of classes: every label must be below it. */
@@ -43,6 +45,23 @@ export type FileKey = keyof typeof FILE_NAMES;
 export const FILE_KEYS = Object.keys(FILE_NAMES) as FileKey[];
 
 export const IMAGE_SIZE = 28;
+
+/** The largest IDX files read: 2^17 images of 28×28 (twice Fashion-MNIST's 60,000), and as many labels. */
+export const MAX_IMAGES_BYTES = 16 + 2 ** 17 * IMAGE_SIZE * IMAGE_SIZE;
+export const MAX_LABELS_BYTES = 8 + 2 ** 17;
+
+/**
+ * The most bytes a download of file `name` may bring: its published size
+ * when the expected sha256 is the published one (so a server that sends
+ * more is stopped there, not after it has filled memory or a disk), else
+ * (files of the user's, given by `fileHashes`) the largest IDX file read,
+ * plus gzip's worst-case overhead for data that does not compress.
+ */
+export function downloadByteLimit(spec: IdxDatasetSpec, name: string, sha256: string): number {
+  if (spec.sha256[name]?.toLowerCase() === sha256.toLowerCase() && spec.sizes[name] !== undefined) return spec.sizes[name]!;
+  const raw = name === FILE_NAMES.trainImages || name === FILE_NAMES.testImages ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES;
+  return raw + Math.ceil(raw / 1000) + 1024;
+}
 
 /** `[[trainImages, trainLabels], [testImages, testLabels]]`, as Keras returns it. */
 export type IdxDatasetData = [[Tensor, Tensor], [Tensor, Tensor]];
