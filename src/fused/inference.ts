@@ -17,7 +17,7 @@
  */
 import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
-import type { FusedDense } from './plan.js';
+import { kindOf, type FusedOp } from './kinds/index.js';
 import { adoptWeights } from './weights.js';
 import { ForwardBlock, type ForwardBuffers } from './forward-block.js';
 import { readyPool } from './runner.js';
@@ -30,29 +30,29 @@ const MIN_WORK_FOR_THREADS = 4_000_000;
 const BLOCK_ROWS = 256;
 
 /**
- * Runs the layers on rows [0, n) of x; `onBatch(b, start, end, output, row)`
- * for each batch of `batchSize` rows, in order, with the batch's outputs
- * (units of the last layer per row) at rows [row, row + end − start) of
+ * Runs the ops (a forward plan: inferenceOps of plan.ts) on rows [0, n) of
+ * x; `onBatch(b, start, end, output, row)` for each batch of `batchSize`
+ * rows, in order, with the batch's outputs (units of the last op per row) at rows [row, row + end − start) of
  * `output`, valid until the next call. With `logits`, a softmax output layer
  * stops before its softmax.
  */
 export function* runForward(
-  layers: readonly FusedDense[],
+  ops: readonly FusedOp[],
   x: Float32Array,
   n: number,
   batchSize: number,
   onBatch: (batch: number, start: number, end: number, output: Float32Array, row: number) => void,
   logits = false,
 ): Generator<void, void, void> {
-  adoptWeights(layers);
-  const work = layers.reduce((sum, l) => sum + n * l.inputDim * l.units, 0);
+  adoptWeights(ops);
+  const work = ops.reduce((sum, op) => sum + n * kindOf(op).work(op), 0);
   const pool = work >= MIN_WORK_FOR_THREADS ? readyPool() : null;
   const threads = pool === null ? 1 : Math.min(pool.size, pool.cores() - 1) + 1;
   // A block is a whole number of batches, no more than a thread's share of n needs.
   const batchesPerBlock = Math.max(1, Math.min(Math.floor(BLOCK_ROWS / batchSize), Math.ceil(n / threads / batchSize)));
-  const buffers = forwardBuffers(layers, threads, Math.min(batchesPerBlock * batchSize, Math.max(n, 1)), logits);
-  const output = buffers.outputs[layers.length - 1]!;
-  const inputDim = layers[0]!.inputDim;
+  const buffers = forwardBuffers(ops, threads, Math.min(batchesPerBlock * batchSize, Math.max(n, 1)), logits);
+  const output = buffers.outputs[ops.length - 1]!;
+  const inputDim = kindOf(ops[0]!).inputWidth(ops[0]!);
   pool?.begin({ kind: 'forward', buffers, simd: simdAttachment() }, threads - 1);
   const local = new ForwardBlock(buffers, 0);
   try {
@@ -78,16 +78,22 @@ export function* runForward(
 }
 
 /** The buffers of a forward pass in the kernels' storage: `threads` blocks of `blockRows` rows. */
-function forwardBuffers(layers: readonly FusedDense[], threads: number, blockRows: number, logits: boolean): ForwardBuffers {
+function forwardBuffers(ops: readonly FusedOp[], threads: number, blockRows: number, logits: boolean): ForwardBuffers {
   const rows = threads * blockRows;
   return {
-    layers: layers.map((l) => ({ inputDim: l.inputDim, units: l.units, activation: l.activation, kernel: l.kernel.data, bias: l.bias?.data ?? null })),
+    ops: ops.map((op) => kindOf(op).onThreads(op)),
     threads,
     blockRows,
-    input: allocateFloat32(rows * layers[0]!.inputDim),
-    outputs: layers.map((l) => allocateFloat32(rows * l.units)),
+    input: allocateFloat32(rows * kindOf(ops[0]!).inputWidth(ops[0]!)),
+    outputs: ops.map((op) => allocateFloat32(rows * kindOf(op).width(op))),
     logits,
   };
+}
+
+/** The width of the last op's outputs: the model's outputs (the classes, for evaluate). */
+function outputWidth(ops: readonly FusedOp[]): number {
+  const last = ops[ops.length - 1]!;
+  return kindOf(last).width(last);
 }
 
 /** to[toStart + i] = from[fromStart + i] for i < count: a plain loop, so no view is made per batch. */
@@ -95,17 +101,17 @@ function copyRange(from: Float32Array, fromStart: number, to: Float32Array, toSt
   for (let i = 0; i < count; i++) to[toStart + i] = from[fromStart + i]!;
 }
 
-/** The outputs for rows [0, n) of x, n × units of the last layer, in `out`. */
+/** The outputs for rows [0, n) of x, n × units of the last op, in `out`. */
 export function* predictForward(
-  layers: readonly FusedDense[],
+  ops: readonly FusedOp[],
   x: Float32Array,
   n: number,
   batchSize: number,
   out: Float32Array,
   onBatch: (batch: number) => void,
 ): Generator<void, void, void> {
-  const units = layers[layers.length - 1]!.units;
-  yield* runForward(layers, x, n, batchSize, (b, start, end, output, row) => {
+  const units = outputWidth(ops);
+  yield* runForward(ops, x, n, batchSize, (b, start, end, output, row) => {
     copyRange(output, row * units, out, start * units, (end - start) * units);
     onBatch(b);
   });
@@ -117,16 +123,16 @@ export function* predictForward(
  * `onBatch(b, start, end, lossSum, correct)` receives each batch's totals.
  */
 export function* evaluateForward(
-  layers: readonly FusedDense[],
+  ops: readonly FusedOp[],
   x: Float32Array,
   labels: Float32Array,
   n: number,
   batchSize: number,
   onBatch: (batch: number, start: number, end: number, lossSum: number, correct: number) => void,
 ): Generator<void, void, void> {
-  const classes = layers[layers.length - 1]!.units;
+  const classes = outputWidth(ops);
   let loss: SoftmaxCrossEntropyArgs | null = null;
-  yield* runForward(layers, x, n, batchSize, (b, start, end, logits, row) => {
+  yield* runForward(ops, x, n, batchSize, (b, start, end, logits, row) => {
     // The round's logits buffer is the same every batch: the loss's buffers match it, made once.
     loss ??= {
       logits, labels: allocateFloat32(logits.length / classes), classes, rowStart: 0, rowEnd: 0, scale: 1,

@@ -22,36 +22,12 @@ import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/activat
 import { sizeOf } from '../tensor/shape.js';
 import { checkFusedSpec } from './check-spec.js';
 import { ValueError } from '../errors.js';
-import type { RandomGenerator } from '../tensor/random.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { kindOf, type DenseOp, type FusedOp } from './kinds/index.js';
 
 /** What the executor needs of a layer: its description, and its name for messages. */
 export type DescribedLayer = SpecSource;
 
-/** One Dense layer as the executor runs it. */
-export interface FusedDense {
-  readonly kind: 'dense';
-  readonly name: string;
-  readonly trainable: boolean;
-  readonly inputDim: number;
-  readonly units: number;
-  readonly activation: ActivationName;
-  /** The model's own weights: the executor reads and updates them in place. */
-  readonly kernel: Tensor;
-  readonly bias: Tensor | null;
-}
-
-/** One Dropout layer as the executor runs it: a mask per training step on the outputs of the Dense layer before it. */
-export interface FusedDropout {
-  readonly kind: 'dropout';
-  readonly name: string;
-  readonly rate: number;
-  /** The layer's own generator, or null for the global one (read at each draw, so setRandomSeed is seen). */
-  readonly generator: RandomGenerator | null;
-}
-
-/** The executor's ops, in order: Dense layers, each followed by at most one Dropout. */
-export type FusedOp = FusedDense | FusedDropout;
+export type { DenseOp, DropoutOp, FusedOp } from './kinds/index.js';
 
 /** The loss and metrics `compile()` settled, as the training planner reads them. */
 export interface LossAndMetrics {
@@ -65,14 +41,14 @@ export interface TrainingPlan {
   readonly classes: number;
 }
 
-/** The Dense ops of a plan, in order: what inference runs (Dropout is the identity there). */
-export function denseOps(ops: readonly FusedOp[]): FusedDense[] {
-  return ops.filter((op): op is FusedDense => op.kind === 'dense');
+/** The Dense ops of a plan, in order. */
+export function denseOps(ops: readonly FusedOp[]): DenseOp[] {
+  return ops.filter((op): op is DenseOp => op.kind === 'dense');
 }
 
-/** Per Dense op, the Dropout right after it, or null. */
-export function dropoutAfterEach(ops: readonly FusedOp[]): (FusedDropout | null)[] {
-  return ops.flatMap((op, i) => (op.kind === 'dense' ? [ops[i + 1]?.kind === 'dropout' ? (ops[i + 1] as FusedDropout) : null] : []));
+/** The ops predict and evaluate run, in order: those that compute anything outside training (not Dropout). */
+export function inferenceOps(ops: readonly FusedOp[]): FusedOp[] {
+  return ops.filter((op) => kindOf(op).inInference);
 }
 
 /** A layer's description, with the layer for messages; a frozen nested model freezes what it holds. */
@@ -132,7 +108,7 @@ export function planForward(layers: readonly DescribedLayer[], sampleShape: read
       case 'dropout':
         if (previous?.kind !== 'dense') return `layer "${layer.name}" (Dropout) does not come right after a Dense layer`;
         // A rate of 0 draws no mask and changes nothing, on either executor.
-        if (spec.rate > 0) ops.push({ kind: 'dropout', name: spec.name, rate: spec.rate, generator: spec.generator });
+        if (spec.rate > 0) ops.push({ kind: 'dropout', name: spec.name, rate: spec.rate, units: previous.units, generator: spec.generator });
         break;
     }
   }

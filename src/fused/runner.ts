@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from '../optim/optimizer.js';
 import { canShareMemory } from '../tensor/storage.js';
-import { denseOps, type TrainingPlan } from './plan.js';
+import type { TrainingPlan } from './plan.js';
+import { kindOf } from './kinds/index.js';
 import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from './step.js';
 import type { ThreadPlatform } from './threads/transport.js';
 import { existingPool, processPool, type WorkerPool } from './threads/pool.js';
@@ -128,7 +129,7 @@ export async function startFusedTraining(
   maxBatch: number,
   threads: number | 'auto',
 ): Promise<FusedTraining> {
-  const work = denseOps(plan.ops).reduce((sum, l) => sum + maxBatch * l.inputDim * l.units, 0);
+  const work = plan.ops.reduce((sum, op) => sum + maxBatch * kindOf(op).work(op), 0);
   const tier: KernelTier = activeSimdKernels() === null ? 'js' : 'simd';
   const enoughWork = work >= MIN_WORK_FOR_THREADS[tier];
   const wanted = threads === 'auto' ? (enoughWork ? null : 1) : threads;
@@ -163,7 +164,7 @@ function millions(n: number): string {
  * batch or per row.
  */
 export function gatherBatch(state: StepState, x: Float32Array, y: Float32Array, order: Int32Array, start: number, end: number): void {
-  const d = state.layers[0]!.inputDim;
+  const d = state.inputDim;
   const X = state.x;
   for (let r = 0; r < end - start; r++) {
     const sample = order[start + r]!;
@@ -192,8 +193,9 @@ export function readStepLogs(state: StepState, batchSize: number, values: number
 
 /** The fused step's gradient buffer for a weight (its state holds the model's own weight arrays: matched by identity). */
 export function fusedGradientOf(state: StepState, weight: Float32Array): Float32Array | undefined {
-  const k = state.kernels.indexOf(weight);
-  if (k >= 0) return state.kernelGrads[k];
-  const b = state.biases.indexOf(weight);
-  return b >= 0 ? (state.biasGrads[b] ?? undefined) : undefined;
+  for (const buffers of state.buffers) {
+    const i = buffers.weights.indexOf(weight);
+    if (i >= 0) return buffers.weightGradients[i];
+  }
+  return undefined;
 }

@@ -6,7 +6,8 @@
  *
  * For Dense layers l = 0 … L−1 with input A₀ = X (the batch), kernel Wₗ,
  * bias bₗ, each line below and the autograd op it replaces
- * (kernels from src/tensor/kernels/, reached through `kernels`):
+ * (kernels from src/tensor/kernels/, reached through `kernels`; each kind's
+ * lines are written once, in its file of kinds/: dense.ts, dropout.ts):
  *
  *   rows phase: each thread takes its own rows r of the batch, because
  *   every row's forward and backward pass is independent of the others':
@@ -32,47 +33,33 @@
  * (`MaskDrawer`), in the order the autograd path draws them: so the threads
  * agree, and both executors drop the same units.
  *
- * A thread's rows and its shares of each kernel are fixed when the step is
+ * The step runs the plan's ops in order, whatever their kind: forward for
+ * every op, the loss, backward for every op in reverse, then each op's
+ * weights (kinds/kind.ts says what a kind provides).
+ *
+ * A thread's rows and its shares of each weight are fixed when the step is
  * built, so the views it reads through are made once, not per batch.
  */
-import { applyMask, fillDropoutMask, kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
-import type { ActivationKind } from '../tensor/kernels/activations.js';
+import { fillDropoutMask, kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { denseOps, dropoutAfterEach, type FusedDropout, type TrainingPlan } from './plan.js';
+import type { FusedOp, TrainingPlan } from './plan.js';
+import { kindOf } from './kinds/index.js';
+import type { OpBuffers, OpRows } from './kinds/kind.js';
 import { adoptSlots, adoptWeights } from './weights.js';
-
-/** One Dense layer as the step sees it. The last layer's outputs are logits. */
-export interface StepLayer {
-  readonly inputDim: number;
-  readonly units: number;
-  /** The activation after this layer; the last layer's is linear (its softmax is fused into the loss). */
-  readonly activation: ActivationKind;
-  readonly hasBias: boolean;
-}
 
 /** Everything a thread needs to rebuild the same step; all arrays may be shared memory. */
 export interface StepState {
-  readonly layers: readonly StepLayer[];
+  /** The plan's ops as plain data (their weights as the model's arrays), and each one's buffers. */
+  readonly ops: readonly FusedOp<Float32Array>[];
+  readonly buffers: readonly OpBuffers[];
   readonly maxBatch: number;
   readonly threads: number;
-  /** The gathered batch: maxBatch × inputDim of layer 0, and its integer labels. */
+  /** The gathered batch: maxBatch × inputDim, and its integer labels. */
+  readonly inputDim: number;
   readonly x: Float32Array;
   readonly labels: Float32Array;
-  /** Per layer: outputs Aₗ₊₁ and loss gradients dZₗ, maxBatch × units each. */
-  readonly outputs: readonly Float32Array[];
-  readonly deltas: readonly Float32Array[];
-  /** Per layer followed by a Dropout (null otherwise): its mask Mₗ and the masked outputs Dₗ₊₁, maxBatch × units each. */
-  readonly masks: readonly (Float32Array | null)[];
-  readonly dropped: readonly (Float32Array | null)[];
-  /** Per layer: the model's own weights, their gradients, and the optimizer's slots. */
-  readonly kernels: readonly Float32Array[];
-  readonly biases: readonly (Float32Array | null)[];
-  readonly kernelGrads: readonly Float32Array[];
-  readonly biasGrads: readonly (Float32Array | null)[];
-  readonly kernelSlots: readonly (readonly Float32Array[])[];
-  readonly biasSlots: readonly (readonly Float32Array[] | null)[];
   /** Per thread: [loss sum, correct predictions] of its rows in the last rows phase. */
   readonly totals: Float64Array;
 }
@@ -88,44 +75,37 @@ export interface StepRunner {
   close(): Promise<void>;
 }
 
-/** [start, end) of the `thread`-th of `threads` near-equal parts of 0..n. */
-export function shareOf(n: number, thread: number, threads: number): [number, number] {
-  return [Math.floor((thread * n) / threads), Math.floor(((thread + 1) * n) / threads)];
-}
-
 /**
  * The step's own buffers (in shareable memory, or the SIMD tier's) around
  * the model's weights and the optimizer's slots, moved there first if needed.
  */
 export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxBatch: number, threads: number): StepState {
-  const dense = denseOps(plan.ops);
-  const dropouts = dropoutAfterEach(plan.ops);
-  adoptWeights(dense);
-  adoptSlots(dense, optimizer);
-  const last = dense.length - 1;
-  const layers: StepLayer[] = dense.map((d, i) => ({
-    inputDim: d.inputDim,
-    units: d.units,
-    // The last layer's softmax (or the logits' identity) belongs to the fused loss.
-    activation: i === last ? 'linear' : (d.activation as ActivationKind),
-    hasBias: d.bias !== null,
-  }));
+  adoptWeights(plan.ops);
+  adoptSlots(plan.ops, optimizer);
+  const first = plan.ops[0]!;
+  const inputDim = kindOf(first).inputWidth(first);
+  const buffers: OpBuffers[] = [];
+  plan.ops.forEach((op, i) => {
+    const kind = kindOf(op);
+    const size = maxBatch * kind.width(op);
+    const weights = kind.weights(op);
+    buffers.push({
+      output: allocateFloat32(size),
+      gradient: kind.inPlace && i > 0 ? buffers[i - 1]!.gradient : allocateFloat32(size),
+      own: kind.ownBuffers(op, maxBatch),
+      weights: weights.map((w) => w.data),
+      weightGradients: weights.map((w) => allocateFloat32(w.size)),
+      slots: weights.map((w) => optimizer.slotsOf(w)),
+    });
+  });
   return {
-    layers,
+    ops: plan.ops.map((op) => kindOf(op).onThreads(op)),
+    buffers,
     maxBatch,
     threads,
-    x: allocateFloat32(maxBatch * layers[0]!.inputDim),
+    inputDim,
+    x: allocateFloat32(maxBatch * inputDim),
     labels: allocateFloat32(maxBatch),
-    outputs: layers.map((l) => allocateFloat32(maxBatch * l.units)),
-    deltas: layers.map((l) => allocateFloat32(maxBatch * l.units)),
-    masks: layers.map((l, i) => (dropouts[i] ? allocateFloat32(maxBatch * l.units) : null)),
-    dropped: layers.map((l, i) => (dropouts[i] ? allocateFloat32(maxBatch * l.units) : null)),
-    kernels: dense.map((d) => d.kernel.data),
-    biases: dense.map((d) => d.bias?.data ?? null),
-    kernelGrads: layers.map((l) => allocateFloat32(l.inputDim * l.units)),
-    biasGrads: layers.map((l) => (l.hasBias ? allocateFloat32(l.units) : null)),
-    kernelSlots: dense.map((d) => optimizer.slotsOf(d.kernel)),
-    biasSlots: dense.map((d) => (d.bias ? optimizer.slotsOf(d.bias) : null)),
     totals: allocateFloat64(2 * threads),
   };
 }
@@ -136,20 +116,16 @@ export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxB
  * exactly as the layers draw them on the autograd path.
  */
 export class MaskDrawer {
-  private readonly dropouts: readonly (FusedDropout | null)[];
-
   constructor(
     private readonly state: StepState,
-    plan: TrainingPlan,
-  ) {
-    this.dropouts = dropoutAfterEach(plan.ops);
-  }
+    private readonly plan: TrainingPlan,
+  ) {}
 
   draw(batchSize: number): void {
-    const { layers, masks } = this.state;
-    for (let i = 0; i < layers.length; i++) {
-      const dropout = this.dropouts[i];
-      if (dropout) fillDropoutMask(masks[i]!, dropout.rate, dropout.generator ?? getGlobalGenerator(), batchSize * layers[i]!.units);
+    const { ops } = this.plan;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.kind === 'dropout') fillDropoutMask(this.state.buffers[i]!.own[0]!, op.rate, op.generator ?? getGlobalGenerator(), batchSize * op.units);
     }
   }
 }
@@ -159,17 +135,8 @@ export class FusedStep {
   /** This thread's rows of the batch: [rowStart, rowStart + rowCapacity). */
   private readonly rowStart: number;
   private readonly rowCapacity: number;
-  /** Per layer: this thread's rows of the kernel, and its columns of the bias. */
-  private readonly kernelRowRange: Array<[number, number]>;
-  private readonly biasRange: Array<[number, number]>;
-  /**
-   * Per layer, the arguments of its three matrix products, made once (with
-   * views starting at this thread's first row or kernel row); a step changes
-   * only the number of rows (m) or the batch size (k).
-   */
-  private readonly forward: GemmArgs[];
-  private readonly backward: (GemmArgs | null)[];
-  private readonly kernelGrad: GemmArgs[];
+  /** Per op, this thread's part of it, with its views made once; a step changes only row counts. */
+  private readonly ops: readonly OpRows[];
   /** The loss kernel's arguments, made once; a step changes only rowEnd and scale. */
   private readonly loss: SoftmaxCrossEntropyArgs;
 
@@ -178,46 +145,31 @@ export class FusedStep {
     readonly optimizer: Optimizer,
     readonly thread: number,
   ) {
-    const { layers, maxBatch, threads } = state;
+    const { ops, buffers, maxBatch, threads } = state;
     const chunk = Math.ceil(maxBatch / threads);
     this.rowStart = Math.min(thread * chunk, maxBatch);
     this.rowCapacity = Math.min(chunk, maxBatch - this.rowStart);
-    // A layer's input: the batch, the outputs below, or those outputs with their Dropout mask applied.
-    const inputOf = (l: number) => (l === 0 ? state.x : (state.dropped[l - 1] ?? state.outputs[l - 1]!));
-    const r0 = this.rowStart;
-    this.kernelRowRange = layers.map((l) => shareOf(l.inputDim, thread, threads));
-    this.biasRange = layers.map((l) => shareOf(l.units, thread, threads));
-    // Zₗ[r] = Aₗ[r] · Wₗ
-    this.forward = layers.map((l, i) => ({
-      transposeA: false, transposeB: false, m: 0, n: l.units, k: l.inputDim,
-      a: inputOf(i).subarray(r0 * l.inputDim), b: state.kernels[i]!, c: state.outputs[i]!.subarray(r0 * l.units), accumulate: false,
-    }));
-    // dAₗ[r] = dZₗ[r] · Wₗᵀ, written where dZₗ₋₁ goes (none for layer 0: the input needs no gradient).
-    this.backward = layers.map((l, i) =>
-      i === 0
-        ? null
-        : {
-            transposeA: false, transposeB: true, m: 0, n: l.inputDim, k: l.units,
-            a: state.deltas[i]!.subarray(r0 * l.units), b: state.kernels[i]!, c: state.deltas[i - 1]!.subarray(r0 * l.inputDim), accumulate: false,
-          },
+    const last = ops.length - 1;
+    this.ops = ops.map((op, i) =>
+      kindOf(op).rows(op, {
+        ...buffers[i]!,
+        // An op's input: the batch, or the outputs of the op before it.
+        input: i === 0 ? state.x : buffers[i - 1]!.output,
+        inputGradient: i === 0 ? null : buffers[i - 1]!.gradient,
+        isOutput: i === last,
+        r0: this.rowStart,
+        thread,
+        threads,
+      }, optimizer),
     );
-    // dWₗ[p0..p1) = Aₗ[:, p0..p1)ᵀ · dZₗ: this thread's kernel rows, reading its columns of the input in place.
-    this.kernelGrad = layers.map((l, i) => {
-      const [p0, p1] = this.kernelRowRange[i]!;
-      return {
-        transposeA: true, transposeB: false, m: p1 - p0, n: l.units, k: 0,
-        a: inputOf(i).subarray(p0), b: state.deltas[i]!, c: state.kernelGrads[i]!.subarray(p0 * l.units), accumulate: false, lda: l.inputDim,
-      };
-    });
-    const last = layers.length - 1;
     this.loss = {
-      logits: state.outputs[last]!,
+      logits: buffers[last]!.output,
       labels: state.labels,
-      classes: layers[last]!.units,
+      classes: kindOf(ops[last]!).width(ops[last]!),
       rowStart: this.rowStart,
       rowEnd: this.rowStart,
       scale: 1,
-      grad: state.deltas[last]!,
+      grad: buffers[last]!.gradient,
       totals: state.totals.subarray(2 * thread, 2 * thread + 2),
       rowLosses: null,
     };
@@ -225,57 +177,23 @@ export class FusedStep {
 
   /** Forward, loss and backward for this thread's rows of a batch of `batchSize` rows. */
   rowsPhase(batchSize: number): void {
-    const { layers, biases, outputs, deltas, masks, dropped } = this.state;
     const r0 = this.rowStart;
     const rows = Math.max(0, Math.min(this.rowCapacity, batchSize - r0));
-    const last = layers.length - 1;
     const loss = this.loss;
     loss.totals[0] = 0;
     loss.totals[1] = 0;
     if (rows === 0) return;
-
-    for (let i = 0; i <= last; i++) {
-      const l = layers[i]!;
-      const product = this.forward[i]!;
-      product.m = rows;
-      kernels.gemm(product);
-      const bias = biases[i];
-      if (bias) kernels.addBias(outputs[i]!, bias, r0, r0 + rows, l.units);
-      kernels.activate(l.activation, outputs[i]!, outputs[i]!, r0 * l.units, (r0 + rows) * l.units);
-      const mask = masks[i];
-      if (mask) applyMask(outputs[i]!, mask, dropped[i]!, r0 * l.units, (r0 + rows) * l.units);
-    }
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) ops[i]!.forward(r0, rows);
     loss.rowEnd = r0 + rows;
     loss.scale = 1 / batchSize;
     kernels.softmaxCrossEntropy(loss);
-    for (let i = last; i > 0; i--) {
-      const l = layers[i]!;
-      const below = deltas[i - 1]!;
-      const product = this.backward[i]!;
-      product.m = rows;
-      kernels.gemm(product);
-      const mask = masks[i - 1];
-      if (mask) applyMask(below, mask, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
-      kernels.activationGradient(layers[i - 1]!.activation, outputs[i - 1]!, below, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
-    }
+    for (let i = ops.length - 1; i >= 0; i--) ops[i]!.backward(r0, rows);
   }
 
   /** Gradients of this thread's share of every weight, and the optimizer's update of them as step t. */
   weightsPhase(batchSize: number, t: number): void {
-    const { layers, kernels: W, biases, deltas, kernelGrads, biasGrads, kernelSlots, biasSlots } = this.state;
-    for (let i = 0; i < layers.length; i++) {
-      const l = layers[i]!;
-      const [p0, p1] = this.kernelRowRange[i]!;
-      const product = this.kernelGrad[i]!;
-      product.k = batchSize;
-      kernels.gemm(product);
-      this.optimizer.updateRange(kernelGrads[i]!, W[i]!, kernelSlots[i]!, t, p0 * l.units, p1 * l.units);
-      const bias = biases[i];
-      if (bias) {
-        const [c0, c1] = this.biasRange[i]!;
-        kernels.columnSums(deltas[i]!, batchSize, l.units, c0, c1, biasGrads[i]!);
-        this.optimizer.updateRange(biasGrads[i]!, bias, biasSlots[i]!, t, c0, c1);
-      }
-    }
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) ops[i]!.weights(batchSize, t);
   }
 }

@@ -7,20 +7,17 @@
  */
 import { inCurrentStorage, moveToCurrentStorage } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { FusedDense } from './plan.js';
+import { kindOf, type FusedOp } from './kinds/index.js';
 
-/** Moves each layer's kernel and bias into the current storage, where they are not already. */
-export function adoptWeights(layers: readonly FusedDense[]): void {
-  for (const l of layers) {
-    moveToCurrentStorage(l.kernel);
-    if (l.bias) moveToCurrentStorage(l.bias);
-  }
+/** Moves each op's weights (Dense: kernel, bias) into the current storage, where they are not already. */
+export function adoptWeights(ops: readonly FusedOp[]): void {
+  for (const op of ops) for (const weight of kindOf(op).weights(op)) moveToCurrentStorage(weight);
 }
 
-/** Moves the optimizer's slots of each layer's weights into the current storage too. */
-export function adoptSlots(layers: readonly FusedDense[], optimizer: Optimizer): void {
-  for (const l of layers) {
-    for (const weight of l.bias ? [l.kernel, l.bias] : [l.kernel]) {
+/** Moves the optimizer's slots of each op's weights into the current storage too. */
+export function adoptSlots(ops: readonly FusedOp[], optimizer: Optimizer): void {
+  for (const op of ops) {
+    for (const weight of kindOf(op).weights(op)) {
       const slots = optimizer.peekSlots(weight);
       if (slots && !slots.every(inCurrentStorage)) optimizer.setSlots(weight, slots);
     }

@@ -14,6 +14,7 @@ import { generalRelu } from '../tensor/ops/unary.js';
 import { getActivation, type Activation as ActivationFn, type ActivationName } from './activations.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
 import type { ActivationSpec } from './fused-spec.js';
+import { activationFromConfig, layerArgsFromConfig, type LayerConfig } from './config.js';
 import { describeValue, ValueError } from '../errors.js';
 import { checkedOptions, checkPositional } from '../utils/options.js';
 
@@ -54,6 +55,12 @@ export class Softmax extends ShapePreservingLayer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
+
+  static fromConfig(config: LayerConfig): Softmax {
+    // Keras may write the axis as a list of one.
+    const axis = Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : (config.axis ?? -1);
+    return new Softmax({ ...layerArgsFromConfig(config), axis: axis as number });
+  }
 }
 
 export interface ActivationArgs extends LayerArgs {
@@ -86,6 +93,11 @@ export class Activation extends ShapePreservingLayer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: this.activationName };
+  }
+
+  static fromConfig(config: LayerConfig): Activation {
+    const args = layerArgsFromConfig(config);
+    return new Activation({ ...args, activation: activationFromConfig(config.activation) });
   }
 }
 
@@ -130,6 +142,15 @@ export class ReLU extends ShapePreservingLayer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), max_value: this.maxValue, negative_slope: this.negativeSlope, threshold: this.threshold };
+  }
+
+  static fromConfig(config: LayerConfig): ReLU {
+    return new ReLU({
+      ...layerArgsFromConfig(config),
+      maxValue: (config.max_value ?? null) as number | null,
+      negativeSlope: (config.negative_slope ?? 0) as number,
+      threshold: (config.threshold ?? 0) as number,
+    });
   }
 
   private optionError(name: string, value: unknown, expected = 'a non-negative number'): ValueError {

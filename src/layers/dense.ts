@@ -6,11 +6,18 @@
  * with kernel [inputDim, units] (glorot-uniform by default) and bias [units]
  * (zeros). The weights are created in `build` from the first input's last
  * dimension, as in Keras.
+ *
+ * Its three forms: `call` (autograd, op by op); `getConfig()` /
+ * `Dense.fromConfig()` (Keras's config, what model.json holds); and
+ * `fusedSpec()`, the plain data the fused executor plans from: there it runs
+ * as src/fused/kinds/dense.ts, whose rows forward serves both training
+ * (src/fused/step.ts) and predict/evaluate (src/fused/forward-block.ts).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { DenseSpec } from './fused-spec.js';
-import { getInitializer, type Initializer } from './initializers.js';
+import { activationFromConfig, layerArgsFromConfig, MalformedConfigError, type LayerConfig } from './config.js';
+import { getInitializer, initializerConfig, initializerFromConfig, type Initializer } from './initializers.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions, optionalBoolean } from '../utils/options.js';
@@ -33,6 +40,8 @@ export class Dense extends Layer {
   private readonly biasInitializer: string | Initializer;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
+  /** The initializer configs of the config this layer was made from (fromConfig), written back unchanged. */
+  private initializerConfigs: { kernel: unknown; bias: unknown } | null = null;
 
   constructor(units: number, args: DenseArgs = {}) {
     super(checkedOptions('Dense', args, [...LAYER_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']));
@@ -62,9 +71,16 @@ export class Dense extends Layer {
           `Received: input_shape=${JSON.stringify(inputShape)}`,
       );
     }
-    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    const [kernelShape, biasShape] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernelShape!, this.kernelInitializer);
+    if (biasShape) this.bias = this.addWeight('bias', biasShape, this.biasInitializer);
     super.build(inputShape);
+  }
+
+  /** kernel [inputDim, units], then bias [units] when useBias. */
+  override weightShapes(inputShape: BatchShape): number[][] {
+    const inputDim = inputShape[inputShape.length - 1] ?? 0;
+    return this.useBias ? [[inputDim, this.units], [this.units]] : [[inputDim, this.units]];
   }
 
   call(inputs: Tensor): Tensor {
@@ -92,16 +108,55 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
+    const initializers = this.initializerConfigs;
     return {
       ...super.getConfig(),
       units: this.units,
       activation: this.activationName,
       use_bias: this.useBias,
+      kernel_initializer: initializers ? structuredClone(initializers.kernel) : initializerConfig(this.kernelInitializer),
+      bias_initializer: initializers ? structuredClone(initializers.bias) : initializerConfig(this.biasInitializer),
+      // tinykeras has no regularizers or constraints; TF.js expects the keys.
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
     };
   }
 
-  /** The initializers `layer` was created with (names or functions), for writing its saved config. */
-  static initializersOf(layer: Dense): { kernel: string | Initializer; bias: string | Initializer } {
-    return { kernel: layer.kernelInitializer, bias: layer.biasInitializer };
+  /**
+   * A Dense layer from its Keras config. An initializer tinykeras does not
+   * have is kept as written, to be saved back unchanged, and the default
+   * draws instead (a loaded model's weights come from its file anyway).
+   */
+  static fromConfig(config: LayerConfig): Dense {
+    const args = layerArgsFromConfig(config);
+    const { units, use_bias: useBias } = config;
+    if (!Number.isInteger(units) || (units as number) <= 0) {
+      throw new MalformedConfigError(`units must be a positive integer. Received: units=${describeValue(units)}`);
+    }
+    const activation = activationFromConfig(config.activation, 'linear');
+    if (useBias !== undefined && typeof useBias !== 'boolean') {
+      throw new MalformedConfigError(`use_bias must be true or false. Received: use_bias=${describeValue(useBias)}`);
+    }
+    const unsupported = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'].filter(
+      (key) => config[key] !== undefined && config[key] !== null,
+    );
+    if (unsupported.length > 0) {
+      throw new ValueError(
+        `tinykeras has no regularizers or constraints yet, and training without them would differ. ` +
+          `Received: ${unsupported.map((key) => `${key}=${JSON.stringify(config[key])}`).join(', ')}`,
+      );
+    }
+    const layer = new Dense(units as number, {
+      ...args,
+      activation,
+      useBias: useBias ?? true,
+      kernelInitializer: initializerFromConfig(config.kernel_initializer, 'glorot_uniform'),
+      biasInitializer: initializerFromConfig(config.bias_initializer, 'zeros'),
+    });
+    layer.initializerConfigs = { kernel: config.kernel_initializer ?? null, bias: config.bias_initializer ?? null };
+    return layer;
   }
 }

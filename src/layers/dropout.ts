@@ -22,6 +22,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import type { DropoutSpec } from './fused-spec.js';
+import { layerArgsFromConfig, type LayerConfig } from './config.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkPositional } from '../utils/options.js';
 
@@ -104,5 +105,14 @@ export class Dropout extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape, seed: this.seed };
+  }
+
+  static fromConfig(config: LayerConfig): Dropout {
+    return new Dropout({
+      ...layerArgsFromConfig(config),
+      rate: config.rate as number,
+      noiseShape: (config.noise_shape ?? null) as (number | null)[] | null,
+      seed: (config.seed ?? null) as number | null,
+    });
   }
 }

@@ -5,6 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { FlattenSpec } from './fused-spec.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
+import { layerArgsFromConfig, type LayerConfig } from './config.js';
 import { describeValue, ValueError } from '../errors.js';
 import { checkedOptions } from '../utils/options.js';
 
@@ -29,5 +30,21 @@ export class Flatten extends Layer {
   computeOutputShape(inputShape: BatchShape): BatchShape {
     const rest = inputShape.slice(1);
     return [inputShape[0] ?? null, rest.some((d) => d === null) ? null : rest.reduce<number>((n, d) => n * d!, 1)];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+
+  static fromConfig(config: LayerConfig): Flatten {
+    const args = layerArgsFromConfig(config);
+    const format = config.data_format;
+    if (format !== undefined && format !== null && format !== 'channels_last') {
+      throw new ValueError(
+        `tinykeras's Flatten keeps the element order of channels_last; channels_first would flatten in ` +
+          `another order. Received: data_format=${describeValue(format)}`,
+      );
+    }
+    return new Flatten(args);
   }
 }

@@ -6,7 +6,9 @@
  * (the default) trains through autograd.
  *
  * To add a kind: a new member of the union below, the layer's `fusedSpec()`,
- * and its forward and backward lines in src/fused/plan.ts and step.ts.
+ * its op in src/fused/kinds/ (its record, forward, backward and weights
+ * over rows), and where it may stand in a chain in src/fused/plan.ts
+ * (docs/adding-a-layer.md).
  */
 import type { RandomGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';

@@ -78,8 +78,7 @@ export function getInitializer(identifier: string | Initializer, where: string):
   if (typeof identifier !== 'string') {
     throw new ValueError(`${where}: an initializer is a name (${INITIALIZER_NAMES.join(', ')}) or a function (shape) => Tensor. Received: ${describeValue(identifier)}`);
   }
-  const key = identifier.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const initializer = ownEntry(INITIALIZERS, key);
+  const initializer = ownEntry(INITIALIZERS, toKey(identifier));
   if (!initializer) {
     throw new ValueError(
       `${where}: unknown initializer '${identifier}'.${suggestClosest(identifier, INITIALIZER_NAMES)} ` +
@@ -87,4 +86,48 @@ export function getInitializer(identifier: string | Initializer, where: string):
     );
   }
   return initializer;
+}
+
+/**
+ * Our initializer names → the Keras class TF.js knows them by, with the
+ * config Keras writes. TF.js spells the LeCun pair 'LeCunNormal' /
+ * 'LeCunUniform'; Keras spells 'LecunNormal'.
+ */
+const INITIALIZER_CLASSES: Record<string, { class_name: string; config: Record<string, unknown> }> = {
+  glorot_uniform: { class_name: 'GlorotUniform', config: { seed: null } },
+  glorot_normal: { class_name: 'GlorotNormal', config: { seed: null } },
+  he_uniform: { class_name: 'HeUniform', config: { seed: null } },
+  he_normal: { class_name: 'HeNormal', config: { seed: null } },
+  lecun_uniform: { class_name: 'LeCunUniform', config: { seed: null } },
+  lecun_normal: { class_name: 'LeCunNormal', config: { seed: null } },
+  zeros: { class_name: 'Zeros', config: {} },
+  ones: { class_name: 'Ones', config: {} },
+  random_uniform: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+};
+
+/**
+ * The Keras config of an initializer: { class_name, config }. A custom
+ * function has no Keras name: it is written as null, which loaders read as
+ * the default.
+ */
+export function initializerConfig(identifier: string | Initializer): { class_name: string; config: Record<string, unknown> } | null {
+  const known = typeof identifier === 'string' ? ownEntry(INITIALIZER_CLASSES, toKey(identifier)) : undefined;
+  return known ? structuredClone(known) : null;
+}
+
+/**
+ * The initializer a Keras config names, by its class ('GlorotUniform',
+ * Keras's 'LecunNormal' too), or `fallback` for null and for one tinykeras
+ * does not have.
+ */
+export function initializerFromConfig(config: unknown, fallback: string): string {
+  const className = typeof config === 'object' && config !== null ? (config as { class_name?: unknown }).class_name : undefined;
+  if (typeof className !== 'string') return fallback;
+  const name = toKey(className).replace('le_cun_', 'lecun_');
+  return Object.hasOwn(INITIALIZER_CLASSES, name) ? name : fallback;
+}
+
+/** 'GlorotUniform', 'glorotUniform', 'glorot_uniform' → 'glorot_uniform'. */
+function toKey(identifier: string): string {
+  return identifier.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }

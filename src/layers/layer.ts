@@ -10,7 +10,7 @@ import { formatShape } from '../tensor/shape.js';
 import { sharedCopy } from '../tensor/storage.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { requireTensor, Tensor, type NestedArray } from '../tensor/tensor.js';
-import { tensor } from '../tensor/creation.js';
+import { tensor, zeros } from '../tensor/creation.js';
 import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { toSnakeCase, uniqueName } from './naming.js';
@@ -24,6 +24,24 @@ export const LAYER_OPTIONS = ['name', 'inputShape', 'trainable'] as const satisf
 const MAX_WEIGHT_SIZE = 2 ** 30;
 
 export type BatchShape = readonly (number | null)[];
+
+/** How many withWeightsToBeLoaded calls are running: while any is, new weights are zeros. */
+let weightsToBeLoaded = 0;
+
+/**
+ * Runs `make` with every weight a layer creates filled with zeros instead of
+ * drawn by its initializer: for a model whose weights are about to be read
+ * from a file. No random number is drawn, which keeps the random stream as
+ * it was: a resumed `fit` then shuffles exactly as an uninterrupted one would.
+ */
+export function withWeightsToBeLoaded<T>(make: () => T): T {
+  weightsToBeLoaded++;
+  try {
+    return make();
+  } finally {
+    weightsToBeLoaded--;
+  }
+}
 
 /**
  * What a call may be told besides its inputs (Keras's `call(inputs, training=...)`).
@@ -104,6 +122,15 @@ export abstract class Layer {
     return null;
   }
 
+  /**
+   * The shapes of the weights `build` creates for inputs of `inputShape`, in
+   * creation order (Dense: kernel, bias); none by default. A loader counts
+   * them before any is allocated.
+   */
+  weightShapes(_inputShape: BatchShape): number[][] {
+    return [];
+  }
+
   /** Builds on first use, then calls: what `layer(x)` does in Keras. */
   apply(inputs: Tensor, args: CallArgs = {}): Tensor {
     requireTensor(inputs, `Layer "${this.name}"`);
@@ -121,7 +148,7 @@ export abstract class Layer {
           `(the number of samples), drop it: inputShape is the shape of one sample. Received: ${name}.shape=[${shape.join(', ')}]`,
       );
     }
-    const initial = getInitializer(initializer, `Layer "${this.name}"`)(shape);
+    const initial = weightsToBeLoaded > 0 ? zeros(shape) : getInitializer(initializer, `Layer "${this.name}"`)(shape);
     // Weights live in shareable memory so that training threads can update them in place.
     const weight = new Tensor(sharedCopy(initial.data), shape);
     weight.name = `${this.name}/${name}`;
@@ -175,12 +202,19 @@ export abstract class Layer {
     return this.ownWeights.reduce((n, w) => n + w.size, 0);
   }
 
-  /** The constructor arguments that recreate this layer (Keras's get_config). */
+  /**
+   * The constructor arguments that recreate this layer, under Keras's
+   * snake_case keys, as Keras's get_config writes them and a saved
+   * model.json holds them: name, trainable, batch_input_shape (when given),
+   * dtype, then each class's own keys. Each class reads them back with its
+   * static `fromConfig` (see config.ts).
+   */
   getConfig(): Record<string, unknown> {
     return {
       name: this.name,
       trainable: this.trainable,
       ...(this.batchInputShape ? { batch_input_shape: this.batchInputShape } : {}),
+      dtype: 'float32',
     };
   }
 

@@ -12,7 +12,7 @@
  * TF.js instead divides by (√v̂ + ε) with v̂ = v/(1 − β₂ᵗ): the same up to
  * where ε sits. We follow Keras.
  */
-import { Optimizer, optimizerOptions } from './optimizer.js';
+import { numberFromConfig, Optimizer, optimizerOptions } from './optimizer.js';
 import { kernels } from '../tensor/kernels/index.js';
 import { describeValue, ValueError } from '../errors.js';
 
@@ -24,6 +24,8 @@ export interface AdamOptions {
 }
 
 export class Adam extends Optimizer {
+  /** The Keras class name, in saved files and the optimizer registry (src/optim/index.ts). */
+  static readonly className = 'Adam';
   readonly name = 'adam';
   readonly beta1: number;
   readonly beta2: number;
@@ -58,5 +60,19 @@ export class Adam extends Optimizer {
 
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], t: number, start: number, end: number): void {
     kernels.adamUpdate(g, theta, state[0]!, state[1]!, start, end, this.stepSize(t), this.beta1, this.beta2, this.epsilon);
+  }
+
+  override getConfig(): Record<string, number> {
+    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
+  }
+
+  /** An Adam from its config, under Keras's keys or TF.js's spellings (learningRate, beta1, …). */
+  static fromConfig(config: Readonly<Record<string, unknown>>): Adam {
+    return new Adam({
+      learningRate: numberFromConfig(config, 'learning_rate', 'learningRate', 'lr'),
+      beta1: numberFromConfig(config, 'beta_1', 'beta1'),
+      beta2: numberFromConfig(config, 'beta_2', 'beta2'),
+      epsilon: numberFromConfig(config, 'epsilon'),
+    });
   }
 }

@@ -3,31 +3,25 @@
  */
 import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
-import { Adam } from './adam.js';
 import { Optimizer } from './optimizer.js';
-import { SGD } from './sgd.js';
+import { OPTIMIZERS_BY_NAME } from './registry.js';
 import { describeValue, ValueError } from '../errors.js';
 
 export { Adam, type AdamOptions } from './adam.js';
 export { Optimizer } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 
-const OPTIMIZER_FACTORIES: Record<string, () => Optimizer> = {
-  adam: () => new Adam(),
-  sgd: () => new SGD(),
-};
-
-export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_FACTORIES);
+export const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS_BY_NAME);
 
 export function getOptimizer(identifier: string | Optimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
-  const factory = typeof identifier === 'string' ? ownEntry(OPTIMIZER_FACTORIES, identifier.toLowerCase()) : undefined;
-  if (!factory) {
+  const optimizer = typeof identifier === 'string' ? ownEntry(OPTIMIZERS_BY_NAME, identifier.toLowerCase()) : undefined;
+  if (!optimizer) {
     const name = typeof identifier === 'string' ? identifier : '';
     throw new ValueError(
       `Unknown optimizer: ${describeValue(identifier)}.${suggestClosest(name, OPTIMIZER_NAMES)} ` +
         `Valid optimizers: ${OPTIMIZER_NAMES.join(', ')}, or an Optimizer instance.`,
     );
   }
-  return factory();
+  return new optimizer();
 }

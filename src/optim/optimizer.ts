@@ -28,6 +28,16 @@ export abstract class Optimizer {
     this.learningRate = learningRate;
   }
 
+  /**
+   * The options that recreate this optimizer, under Keras's config keys
+   * (Adam: learning_rate, beta_1, beta_2, epsilon): what a saved file's
+   * optimizer_config holds and what a worker thread rebuilds the optimizer
+   * from, with the class's static `fromConfig` (Keras's get_config and from_config).
+   */
+  getConfig(): Record<string, number | boolean> {
+    return { learning_rate: this.learningRate };
+  }
+
   /** How many state arrays each variable needs (Adam: 2, SGD with momentum: 1). */
   abstract get slotCount(): number;
 
@@ -118,6 +128,21 @@ export abstract class Optimizer {
     for (const state of this.slots.values()) for (const s of state) n += s.length;
     return n;
   }
+}
+
+/**
+ * The number under the first of `keys` found in an optimizer's config
+ * (Keras's key, then TF.js's spellings: learning_rate, learningRate, lr);
+ * undefined when none is there, so that the constructor's default applies.
+ */
+export function numberFromConfig(config: Readonly<Record<string, unknown>>, ...keys: string[]): number | undefined {
+  const key = keys.find((k) => config[k] !== undefined && config[k] !== null);
+  if (key === undefined) return undefined;
+  const value = config[key];
+  if (typeof value !== 'number') {
+    throw new ValueError(`config.${key} must be a number (a schedule cannot be loaded). Received: ${key}=${describeValue(value)}`);
+  }
+  return value;
 }
 
 /**

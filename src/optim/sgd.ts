@@ -6,7 +6,7 @@
  *     momentum μ:   m ← μm − lr·g;   θ ← θ + m
  *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
  */
-import { Optimizer, optimizerOptions } from './optimizer.js';
+import { numberFromConfig, Optimizer, optimizerOptions } from './optimizer.js';
 import { kernels } from '../tensor/kernels/index.js';
 import { optionalBoolean } from '../utils/options.js';
 import { describeValue, ValueError } from '../errors.js';
@@ -18,6 +18,8 @@ export interface SGDOptions {
 }
 
 export class SGD extends Optimizer {
+  /** The Keras class name, in saved files and the optimizer registry (src/optim/index.ts). */
+  static readonly className = 'SGD';
   readonly name = 'sgd';
   readonly momentum: number;
   readonly nesterov: boolean;
@@ -44,5 +46,18 @@ export class SGD extends Optimizer {
 
   updateRange(g: Float32Array, theta: Float32Array, state: readonly Float32Array[], _step: number, start: number, end: number): void {
     kernels.sgdUpdate(g, theta, state[0] ?? null, start, end, this.learningRate, this.momentum, this.nesterov);
+  }
+
+  override getConfig(): Record<string, number | boolean> {
+    return { learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+  }
+
+  /** An SGD from its config, under Keras's keys or TF.js's spellings (learningRate). */
+  static fromConfig(config: Readonly<Record<string, unknown>>): SGD {
+    return new SGD({
+      learningRate: numberFromConfig(config, 'learning_rate', 'learningRate', 'lr'),
+      momentum: numberFromConfig(config, 'momentum'),
+      nesterov: config.nesterov === true,
+    });
   }
 }

@@ -16,23 +16,27 @@
  * Keys are Keras's snake_case; TF.js converts them to its camelCase when it
  * loads. Only the first layer carries `batch_input_shape`, the model's input.
  *
- * Reading builds the layers without drawing a single random number: their
- * weights are about to be overwritten from weights.bin, and leaving the
- * random stream untouched is what lets a resumed `fit` shuffle exactly as an
- * uninterrupted one would. The initializers named in the file are kept as
- * they were, so saving a loaded model writes them back unchanged.
+ * Each layer's config is its class's own: `layer.getConfig()` writes it and
+ * the class's static `fromConfig(config)` reads it (Keras's get_config and
+ * from_config). This file adds no per-class code: it knows the classes only
+ * through LAYER_CLASSES, one line each.
+ *
+ * Reading builds the layers without drawing a single random number
+ * (`withWeightsToBeLoaded`): their weights are about to be overwritten from
+ * weights.bin, and leaving the random stream untouched is what lets a
+ * resumed `fit` shuffle exactly as an uninterrupted one would. Dense keeps
+ * the initializers named in the file as they were, so saving a loaded model
+ * writes them back unchanged.
  */
 import { describeValue, FileFormatError, RuntimeError, ValueError } from '../errors.js';
-import { ACTIVATION_NAMES, type ActivationName } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { Dropout } from '../layers/dropout.js';
 import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
-import type { BatchShape, Layer } from '../layers/layer.js';
-import { toSnakeCase } from '../layers/naming.js';
+import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
+import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
 import type { ModelFactory, SavableModel } from './savable.js';
-import { zeros } from '../tensor/creation.js';
-import type { Shape } from '../tensor/shape.js';
+import { sizeOf } from '../tensor/shape.js';
 import { ownEntry } from '../utils/registry.js';
 import { isObject } from './artifacts.js';
 
@@ -46,51 +50,26 @@ export interface KerasObject {
   config: Record<string, unknown>;
 }
 
-const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
+/** What saving needs of a layer class: its Keras name and its reader (Keras's from_config). */
+interface LayerClass {
+  readonly className: string;
+  readonly prototype: Layer;
+  fromConfig(config: LayerConfig): Layer;
+}
 
-/**
- * The weightless layers whose Keras config is their getConfig() (snake_case
- * keys such as rate, noise_shape, axis, max_value), each with how to rebuild
- * it from that config.
- */
-const CONFIG_LAYERS: Record<string, (cfg: Record<string, unknown>, args: CommonArgs) => Layer> = {
-  Dropout: (cfg, args) =>
-    new Dropout({ ...args, rate: cfg.rate as number, noiseShape: (cfg.noise_shape ?? null) as (number | null)[] | null, seed: (cfg.seed ?? null) as number | null }),
-  // Keras may write the axis as a list of one.
-  Softmax: (cfg, args) => new Softmax({ ...args, axis: (Array.isArray(cfg.axis) && cfg.axis.length === 1 ? cfg.axis[0] : cfg.axis ?? -1) as number }),
-  Activation: (cfg, args) => {
-    if (!ACTIVATION_NAMES.includes(cfg.activation as ActivationName)) {
-      throw new ValueError(`unknown activation; tinykeras supports ${ACTIVATION_NAMES.join(', ')}. Received: activation=${describeValue(cfg.activation)}`);
-    }
-    return new Activation({ ...args, activation: cfg.activation as ActivationName });
-  },
-  ReLU: (cfg, args) =>
-    new ReLU({
-      ...args,
-      maxValue: (cfg.max_value ?? null) as number | null,
-      negativeSlope: (cfg.negative_slope ?? 0) as number,
-      threshold: (cfg.threshold ?? 0) as number,
-    }),
-};
+/** Every layer class a file can name, by its Keras class name: one line per class. */
+const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
+  ([
+    Dense,
+    Flatten,
+    Dropout,
+    Softmax,
+    Activation,
+    ReLU,
+  ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
+);
 
-/**
- * Our initializer names → the Keras class TF.js knows them by. TF.js spells
- * the LeCun pair 'LeCunNormal' / 'LeCunUniform'; Keras spells 'LecunNormal'.
- */
-const INITIALIZER_CLASSES: Record<string, KerasObject> = {
-  glorot_uniform: { class_name: 'GlorotUniform', config: { seed: null } },
-  glorot_normal: { class_name: 'GlorotNormal', config: { seed: null } },
-  he_uniform: { class_name: 'HeUniform', config: { seed: null } },
-  he_normal: { class_name: 'HeNormal', config: { seed: null } },
-  lecun_uniform: { class_name: 'LeCunUniform', config: { seed: null } },
-  lecun_normal: { class_name: 'LeCunNormal', config: { seed: null } },
-  zeros: { class_name: 'Zeros', config: {} },
-  ones: { class_name: 'Ones', config: {} },
-  random_uniform: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
-};
-
-/** The initializer configs read from a file, per loaded Dense layer, written back as they were. */
-const initializersFromFile = new WeakMap<Dense, { kernel: unknown; bias: unknown }>();
+const LOADABLE_LAYERS = [...Object.keys(LAYER_CLASSES), 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
 
 // ---------------------------------------------------------------- writing
 
@@ -111,43 +90,24 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
   };
 }
 
+/**
+ * A layer as { class_name, config }: its getConfig(), with the model's input
+ * shape on the first layer only. Exact classes only: a subclass may compute
+ * something its config does not say.
+ */
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
   if (isNestedSequential(layer)) return nestedConfig(layer);
-  const common: Record<string, unknown> = { name: layer.name, trainable: layer.trainable };
-  if (batchInputShape !== null) common.batch_input_shape = [...batchInputShape];
-  common.dtype = 'float32';
-  if (layer instanceof Flatten) {
-    return { class_name: 'Flatten', config: { ...common, data_format: 'channels_last' } };
+  if ((ownEntry(LAYER_CLASSES, layer.className) as unknown) !== layer.constructor) {
+    throw new ValueError(
+      `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
+        `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
+        `Received: class_name='${layer.className}'`,
+    );
   }
-  if (layer instanceof Dense) {
-    const { kernel, bias } = initializerConfigs(layer);
-    return {
-      class_name: 'Dense',
-      config: {
-        ...common,
-        units: layer.units,
-        activation: layer.activationName,
-        use_bias: layer.useBias,
-        kernel_initializer: kernel,
-        bias_initializer: bias,
-        // tinykeras has no regularizers or constraints; TF.js expects the keys.
-        kernel_regularizer: null,
-        bias_regularizer: null,
-        activity_regularizer: null,
-        kernel_constraint: null,
-        bias_constraint: null,
-      },
-    };
-  }
-  if (Object.hasOwn(CONFIG_LAYERS, layer.className) && layer.constructor === LAYER_CLASSES[layer.className]) {
-    const { name: _name, trainable: _trainable, batch_input_shape: _shape, ...own } = layer.getConfig();
-    return { class_name: layer.className, config: { ...common, ...own } };
-  }
-  throw new ValueError(
-    `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
-      `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
-      `Received: class_name='${layer.className}'`,
-  );
+  const { name, trainable, batch_input_shape: _own, ...rest } = layer.getConfig();
+  const config: Record<string, unknown> = { name, trainable };
+  if (batchInputShape !== null) config.batch_input_shape = [...batchInputShape];
+  return { class_name: layer.className, config: { ...config, ...rest } };
 }
 
 /** A Sequential model used as a layer (known by its class name: saving never imports the model class). */
@@ -165,22 +125,6 @@ function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
     class_name: 'Sequential',
     config: { name: model.name, trainable: model.trainable, layers: model.layers.map((layer, i) => layerConfig(layer, i === 0 ? inputShape : null)) },
   };
-}
-
-/**
- * The Keras configs of a Dense layer's initializers. A custom initializer
- * function has no Keras name: it is written as null, which loaders read as
- * the default. The weights are in weights.bin either way.
- */
-function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
-  const fromFile = initializersFromFile.get(layer);
-  if (fromFile) return fromFile;
-  const { kernel, bias } = Dense.initializersOf(layer);
-  const describe = (identifier: unknown) => {
-    const known = typeof identifier === 'string' ? ownEntry(INITIALIZER_CLASSES, toSnakeCase(identifier)) : undefined;
-    return known ? structuredClone(known) : null;
-  };
-  return { kernel: describe(kernel), bias: describe(bias) };
 }
 
 // ---------------------------------------------------------------- reading
@@ -213,7 +157,7 @@ export function modelFromTopology<M extends SavableModel & Layer>(topology: unkn
         `Received: modelTopology.class_name=${describeValue(model.class_name)}`,
     );
   }
-  return sequentialFrom(model, 'modelTopology', source, make, maxValues);
+  return withWeightsToBeLoaded(() => sequentialFrom(model, 'modelTopology', source, make, maxValues));
 }
 
 /** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
@@ -254,15 +198,17 @@ function sequentialFrom<M extends SavableModel & Layer>(
       layers.push(nested);
       return;
     }
-    const args = commonArgs(cfg, at, source, layers.length === 0 ? inputShape : undefined);
-    if (entry.class_name === 'Flatten') layers.push(flattenFromConfig(cfg, args, at));
-    else if (entry.class_name === 'Dense') layers.push(denseFromConfig(cfg, args, at, source));
-    else if (Object.hasOwn(CONFIG_LAYERS, entry.class_name)) layers.push(configLayerFrom(entry.class_name, cfg, args, at));
-    else {
+    // The model's input shape goes to its first layer only, as batch_input_shape whichever key the file used.
+    const { batch_input_shape: _shape, batch_shape: _keras3Shape, ...own } = cfg;
+    const config = layers.length === 0 && inputShape !== undefined ? { ...own, batch_input_shape: [null, ...inputShape] } : own;
+    readAt(at, source, () => layerArgsFromConfig(config));
+    const layerClass = ownEntry(LAYER_CLASSES, entry.class_name);
+    if (layerClass === undefined) {
       throw new ValueError(
         `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name='${entry.class_name}'`,
       );
     }
+    layers.push(readAt(at, source, () => layerClass.fromConfig(config)));
   });
 
   const names = new Set<string>();
@@ -291,14 +237,15 @@ function sequentialFrom<M extends SavableModel & Layer>(
   return built;
 }
 
-/** Exact classes: a subclass may compute something its config does not say. */
-const LAYER_CLASSES: Record<string, unknown> = { Dropout, Softmax, Activation, ReLU };
-
-/** A weightless layer from its config; a config its constructor rejects is an error naming the layer. */
-function configLayerFrom(className: string, cfg: Record<string, unknown>, args: CommonArgs, at: string): Layer {
+/**
+ * `read()`, its errors naming the layer at `at`: a malformed config is the
+ * file's fault (FileFormatError), a value tinykeras does not have a ValueError.
+ */
+function readAt<T>(at: string, source: string, read: () => T): T {
   try {
-    return CONFIG_LAYERS[className]!(cfg, args);
+    return read();
   } catch (error) {
+    if (error instanceof MalformedConfigError) throw new FileFormatError(source, `${at}: ${error.message}`, { cause: error });
     if (error instanceof ValueError) throw new ValueError(`${at}: ${error.message}`, { cause: error });
     throw error;
   }
@@ -309,40 +256,11 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
   let shape = [null, ...inputShape] as BatchShape;
   let count = 0;
   for (const layer of layers) {
-    if (layer instanceof Dense) {
-      const inputs = shape[shape.length - 1] ?? 0;
-      count += inputs * layer.units + (layer.useBias ? layer.units : 0);
-    }
     // A nested model is built already, its own count checked when it was read.
-    if (isNestedSequential(layer)) count += layer.countParams();
+    count += isNestedSequential(layer) ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
     shape = layer.computeOutputShape(shape);
   }
   return count;
-}
-
-interface CommonArgs {
-  name?: string;
-  trainable: boolean;
-  inputShape?: number[];
-}
-
-function commonArgs(cfg: Record<string, unknown>, at: string, source: string, inputShape: number[] | undefined): CommonArgs {
-  const { name, trainable, dtype } = cfg;
-  if (name !== undefined && (typeof name !== 'string' || name === '')) {
-    throw new FileFormatError(source, `${at}: name must be a non-empty string. Received: name=${describeValue(name)}`);
-  }
-  if (trainable !== undefined && typeof trainable !== 'boolean') {
-    throw new FileFormatError(source, `${at}: trainable must be true or false. Received: trainable=${describeValue(trainable)}`);
-  }
-  // Keras 3 writes the dtype as a policy object: { class_name: 'DTypePolicy', config: { name: 'float32' } }.
-  const dtypeName = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
-  if (dtypeName !== undefined && dtypeName !== null && dtypeName !== 'float32') {
-    throw new ValueError(`${at}: tinykeras computes in float32 only. Received: dtype=${describeValue(dtypeName)}`);
-  }
-  const args: CommonArgs = { trainable: trainable ?? true };
-  if (name !== undefined) args.name = name;
-  if (inputShape !== undefined) args.inputShape = inputShape;
-  return args;
 }
 
 /** The sample shape from `batch_input_shape` (TF.js, Keras 2) or `batch_shape` (Keras 3), batch dimension dropped. */
@@ -357,57 +275,4 @@ function readInputShape(cfg: Record<string, unknown>, at: string, source: string
     );
   }
   return sample as number[];
-}
-
-function flattenFromConfig(cfg: Record<string, unknown>, args: CommonArgs, at: string): Flatten {
-  const format = cfg.data_format;
-  if (format !== undefined && format !== null && format !== 'channels_last') {
-    throw new ValueError(
-      `${at}: tinykeras's Flatten keeps the element order of channels_last; channels_first would flatten in ` +
-        `another order. Received: data_format=${describeValue(format)}`,
-    );
-  }
-  return new Flatten(args);
-}
-
-function denseFromConfig(cfg: Record<string, unknown>, args: CommonArgs, at: string, source: string): Dense {
-  const { units, activation, use_bias: useBias } = cfg;
-  if (!Number.isInteger(units) || (units as number) <= 0) {
-    throw new FileFormatError(source, `${at}: units must be a positive integer. Received: units=${describeValue(units)}`);
-  }
-  const activationName = activation ?? 'linear';
-  if (!ACTIVATION_NAMES.includes(activationName as ActivationName)) {
-    throw new ValueError(
-      `${at}: unknown activation; tinykeras supports ${ACTIVATION_NAMES.join(', ')}. Received: activation=${describeValue(activationName)}`,
-    );
-  }
-  if (useBias !== undefined && typeof useBias !== 'boolean') {
-    throw new FileFormatError(source, `${at}: use_bias must be true or false. Received: use_bias=${describeValue(useBias)}`);
-  }
-  const unsupported = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'].filter(
-    (key) => cfg[key] !== undefined && cfg[key] !== null,
-  );
-  if (unsupported.length > 0) {
-    throw new ValueError(
-      `${at}: tinykeras has no regularizers or constraints yet, and training without them would differ. ` +
-        `Received: ${unsupported.map((key) => `${key}=${JSON.stringify(cfg[key])}`).join(', ')}`,
-    );
-  }
-  const layer = new Dense(units as number, {
-    ...args,
-    activation: activationName as ActivationName,
-    useBias: useBias ?? true,
-    kernelInitializer: filledFromFile,
-    biasInitializer: filledFromFile,
-  });
-  initializersFromFile.set(layer, { kernel: cfg.kernel_initializer ?? null, bias: cfg.bias_initializer ?? null });
-  return layer;
-}
-
-/**
- * The initializer of a loaded layer: zeros, drawing no random numbers, since
- * the values from weights.bin replace them before the model is returned.
- */
-function filledFromFile(shape: Shape) {
-  return zeros(shape);
 }

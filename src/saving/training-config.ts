@@ -27,7 +27,8 @@
 import { describeValue, FileFormatError, ValueError } from '../errors.js';
 import { CategoricalCrossentropy, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
 import { toSnakeCase } from '../layers/naming.js';
-import { Adam, SGD, type Optimizer } from '../optim/index.js';
+import type { Optimizer } from '../optim/index.js';
+import { OPTIMIZER_CLASS_NAMES, optimizerClass, serializeOptimizer } from '../optim/registry.js';
 import type { CompileSettings } from '../training/compile.js';
 import { isObject, type TrainingConfig } from './artifacts.js';
 
@@ -70,20 +71,17 @@ function lossFrom(loss: unknown, where: string): string | Loss {
   );
 }
 
+/** The optimizer as Keras writes it: { class_name, config } with its getConfig() (Adam: learning_rate, beta_1, …). */
 function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config'] {
-  // Exact classes only: a subclass may have changed the update rule.
-  if (optimizer.constructor === Adam) {
-    const { learningRate, beta1, beta2, epsilon } = optimizer as Adam;
-    return { class_name: 'Adam', config: { learning_rate: learningRate, beta_1: beta1, beta_2: beta2, epsilon } };
+  // Registered classes only: a subclass may have changed the update rule.
+  const serialized = serializeOptimizer(optimizer);
+  if (serialized === null) {
+    throw new ValueError(
+      `save(): tinykeras can save the state of ${OPTIMIZER_CLASS_NAMES} only. Save with { includeOptimizer: false } to keep ` +
+        `the model without its optimizer. Received: optimizer=${optimizer.constructor.name}`,
+    );
   }
-  if (optimizer.constructor === SGD) {
-    const { learningRate, momentum, nesterov } = optimizer as SGD;
-    return { class_name: 'SGD', config: { learning_rate: learningRate, momentum, nesterov } };
-  }
-  throw new ValueError(
-    `save(): tinykeras can save the state of Adam and SGD only. Save with { includeOptimizer: false } to keep ` +
-      `the model without its optimizer. Received: optimizer=${optimizer.constructor.name}`,
-  );
+  return { class_name: serialized.className, config: serialized.config };
 }
 
 /** What `compile` needs, read back from a trainingConfig. `source` names the file in errors. */
@@ -111,35 +109,19 @@ function optimizerFrom(optimizerConfig: unknown, where: string, source: string):
   }
   const className = optimizerConfig.class_name;
   const config = (optimizerConfig.config ?? {}) as Record<string, unknown>;
-  /** The number under either spelling of a key; undefined when absent, so the constructor's default applies. */
-  const number = (...keys: string[]): number | undefined => {
-    const key = keys.find((k) => config[k] !== undefined && config[k] !== null);
-    if (key === undefined) return undefined;
-    if (typeof config[key] !== 'number') {
-      throw new ValueError(`${where}.config.${key} must be a number (a schedule cannot be loaded). Received: ${key}=${describeValue(config[key])}`);
-    }
-    return config[key] as number;
-  };
   rejectUnsupported(config, where);
-  switch (className.toLowerCase()) {
-    case 'adam':
-      return new Adam({
-        learningRate: number('learning_rate', 'learningRate', 'lr'),
-        beta1: number('beta_1', 'beta1'),
-        beta2: number('beta_2', 'beta2'),
-        epsilon: number('epsilon'),
-      });
-    case 'sgd':
-      return new SGD({
-        learningRate: number('learning_rate', 'learningRate', 'lr'),
-        momentum: number('momentum'),
-        nesterov: config.nesterov === true,
-      });
-    default:
-      throw new ValueError(
-        `${where}: tinykeras can restore the Adam and SGD optimizers. Load with { compile: false } to get the ` +
-          `model without its optimizer. Received: class_name='${className}'`,
-      );
+  const optimizer = optimizerClass(className);
+  if (optimizer === undefined) {
+    throw new ValueError(
+      `${where}: tinykeras can restore the ${OPTIMIZER_CLASS_NAMES} optimizers. Load with { compile: false } to get the ` +
+        `model without its optimizer. Received: class_name='${className}'`,
+    );
+  }
+  try {
+    return optimizer.fromConfig(config);
+  } catch (error) {
+    if (error instanceof ValueError) throw new ValueError(`${where}: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 

@@ -14,7 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
 import { evaluateForward, predictForward } from '../fused/inference.js';
-import { denseOps } from '../fused/plan.js';
+import { inferenceOps } from '../fused/plan.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
 import { Progbar } from '../utils/progbar.js';
@@ -98,7 +98,7 @@ function evaluateFused(
   if (!plan) return null;
   checkClassIndices(y.data, plan.classes, compiled.loss.name);
   const values = compiled.logNames.map(() => 0);
-  return evaluateForward(denseOps(plan.ops), x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
+  return evaluateForward(inferenceOps(plan.ops), x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
     values[0] = lossSum / (end - start);
     for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
     means.update(values, end - start);

@@ -5,7 +5,7 @@
  * executor runs whenever its planner accepts the model, and otherwise the
  * planner's sentence says why autograd runs instead.
  */
-import { denseOps, planForward, planTraining, type FusedDense, type TrainingPlan } from '../fused/plan.js';
+import { inferenceOps, planForward, planTraining, type FusedOp, type TrainingPlan } from '../fused/plan.js';
 import { prestartPool, startFusedTraining, type FusedTraining } from '../fused/runner.js';
 import type { StepRunner } from '../fused/step.js';
 import { checkClassIndices } from '../losses/labels.js';
@@ -36,11 +36,11 @@ export function chooseTraining(model: RunnableModel, settings: CompileSettings, 
   return choose(model, settings, where, () => planTraining([model], settings, sampleShape, labelShape));
 }
 
-/** The executor for predict on samples of `sampleShape`: the Dense ops (Dropout is the identity outside training). */
-export function chooseForward(model: RunnableModel, sampleShape: readonly number[], where: string): Choice<FusedDense[]> {
+/** The executor for predict on samples of `sampleShape`: the ops it runs (Dropout is the identity outside training). */
+export function chooseForward(model: RunnableModel, sampleShape: readonly number[], where: string): Choice<FusedOp[]> {
   return choose(model, model.compiled, where, () => {
     const ops = planForward([model], sampleShape);
-    return typeof ops === 'string' ? ops : denseOps(ops);
+    return typeof ops === 'string' ? ops : inferenceOps(ops);
   });
 }
 

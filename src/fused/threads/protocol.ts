@@ -5,9 +5,8 @@
  * share and bumps `done`. Waiting spins before sleeping in Atomics.wait, because a phase
  * lasts about a millisecond and waking a sleeping thread costs about as much.
  */
-import { Adam } from '../../optim/adam.js';
 import type { Optimizer } from '../../optim/optimizer.js';
-import { SGD } from '../../optim/sgd.js';
+import { optimizerClass, serializeOptimizer, type SerializedOptimizer } from '../../optim/registry.js';
 import { RuntimeError } from '../../errors.js';
 
 /**
@@ -91,26 +90,15 @@ function canSleep(): boolean {
   return sleepAllowed;
 }
 
-/** An optimizer as plain data, so a worker can build its own copy of the update rule. */
-export type OptimizerSpec =
-  | { kind: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
-  | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean };
+/** An optimizer as plain data (its class name and Keras config), so a worker can build its own copy of the update rule. */
+export type OptimizerSpec = SerializedOptimizer;
 
-/** The spec of a built-in optimizer, or null for one a worker could not rebuild. */
+/** The spec of a registered optimizer (src/optim/registry.ts), or null for one a worker could not rebuild. */
 export function describeOptimizer(optimizer: Optimizer): OptimizerSpec | null {
-  if (optimizer.constructor === Adam) {
-    const { learningRate, beta1, beta2, epsilon } = optimizer as Adam;
-    return { kind: 'adam', learningRate, beta1, beta2, epsilon };
-  }
-  if (optimizer.constructor === SGD) {
-    const { learningRate, momentum, nesterov } = optimizer as SGD;
-    return { kind: 'sgd', learningRate, momentum, nesterov };
-  }
-  return null;
+  return serializeOptimizer(optimizer);
 }
 
+/** The worker's copy of the optimizer `spec` describes (describeOptimizer made it, so its class is registered). */
 export function buildOptimizer(spec: OptimizerSpec): Optimizer {
-  // The options without `kind`: the constructors reject keys they do not know.
-  const { kind: _kind, ...options } = spec;
-  return spec.kind === 'adam' ? new Adam(options as Omit<typeof spec, 'kind'>) : new SGD(options as Omit<typeof spec, 'kind'>);
+  return optimizerClass(spec.className)!.fromConfig(spec.config);
 }

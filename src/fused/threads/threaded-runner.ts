@@ -10,6 +10,7 @@ import type { Optimizer } from '../../optim/optimizer.js';
 import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from '../step.js';
 import type { TrainingPlan } from '../plan.js';
 import { describeOptimizer, Phase, Slot } from './protocol.js';
+import { OPTIMIZER_CLASS_NAMES } from '../../optim/registry.js';
 import { processPool, simdAttachment, type WorkerPool } from './pool.js';
 import type { ThreadPlatform } from './transport.js';
 import { activeSimdKernels } from '../../tensor/kernels/tier.js';
@@ -28,7 +29,7 @@ export async function startThreadedRunner(
 ): Promise<StepRunner | string> {
   const optimizerSpec = describeOptimizer(optimizer);
   if (optimizerSpec === null) {
-    return `the optimizer is a ${optimizer.constructor.name}, which worker threads cannot rebuild (only Adam and SGD)`;
+    return `the optimizer is a ${optimizer.constructor.name}, which worker threads cannot rebuild (only ${OPTIMIZER_CLASS_NAMES})`;
   }
   const tier = activeSimdKernels();
   if (tier !== null && !tier.shared) return "the SIMD tier's memory is not shared (no SharedArrayBuffer here)";

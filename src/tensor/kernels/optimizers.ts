@@ -13,7 +13,6 @@
  *                             θ ← θ + μm − lr·g (Nesterov)
  */
 
-/** One Adam update of θ[start, end) with slots m and v; `alpha` folds in both bias corrections. */
 /**
  * The smallest normal float32, 2⁻¹²⁶. Adam's m of a weight whose gradient
  * stays 0 (a pixel that is 0 in every image of the batches, a dead relu
@@ -26,6 +25,7 @@
  */
 export const FLOAT32_MIN_NORMAL = 2 ** -126;
 
+/** One Adam update of θ[start, end) with slots m and v; `alpha` folds in both bias corrections. */
 export function adamUpdate(
   g: Float32Array, theta: Float32Array, m: Float32Array, v: Float32Array,
   start: number, end: number, alpha: number, beta1: number, beta2: number, epsilon: number,
