@@ -5,15 +5,15 @@
  * threads rebuild it from. Saving adds nothing per class.
  */
 import { describe, expect, it } from 'vitest';
-import * as keras from '../src/index.js';
-import { ValueError } from '../src/errors.js';
-import { Dense } from '../src/layers/dense.js';
-import { Dropout } from '../src/layers/dropout.js';
-import { Flatten } from '../src/layers/flatten.js';
-import { Activation, ReLU, Softmax } from '../src/layers/activation-layers.js';
-import { withWeightsToBeLoaded } from '../src/layers/layer.js';
-import { serializeOptimizer } from '../src/optim/registry.js';
-import { failure } from './helpers.js';
+import * as keras from '../../src/index.js';
+import { ValueError } from '../../src/errors.js';
+import { Dense } from '../../src/layers/dense.js';
+import { Dropout } from '../../src/layers/dropout.js';
+import { Flatten } from '../../src/layers/flatten.js';
+import { Activation, ReLU, Softmax } from '../../src/layers/activation-layers.js';
+import { withWeightsToBeLoaded } from '../../src/layers/layer.js';
+import { serializeOptimizer } from '../../src/optim/registry.js';
+import { failure } from '../support/helpers.js';
 
 const L = keras.layers;
 
