@@ -186,11 +186,13 @@ export abstract class Layer {
     }
     const values = own.map((w, i) => {
       const given = weights[i];
-      const value = given instanceof Tensor ? given : given instanceof Float32Array ? (given.length === w.size ? new Tensor(given, w.shape) : null) : Array.isArray(given) ? tensor(given) : null;
+      // A typed array is flat, shape [length], as a 1-D NumPy array is to Keras: it fits a 1-D weight only.
+      const value = given instanceof Tensor ? given : given instanceof Float32Array ? new Tensor(given, [given.length]) : Array.isArray(given) ? tensor(given) : null;
       if (value === null || !shapesEqual(value.shape, w.shape)) {
+        const flat = given instanceof Float32Array && given.length === w.size ? ` (a Float32Array is flat; give keras.tensor(values, [${w.shape.join(', ')}]))` : '';
         throw new ShapeError(
           `setWeights on "${this.name}": weight ${i} ("${w.name}") has shape [${w.shape.join(', ')}]. ` +
-            `Received: ${value === null ? describeValue(given) : `shape [${value.shape.join(', ')}]`}`,
+            `Received: ${value === null ? describeValue(given) : `shape [${value.shape.join(', ')}]`}${flat}`,
         );
       }
       return value;

@@ -107,8 +107,12 @@ describe('getWeights / setWeights / getLayer', () => {
     dense.setWeights([kernel!, Array.from({ length: 128 }, () => 0.5)]);
     expect(dense.kernel!.data[0]).toBe(123);
     expect(dense.bias!.data[5]).toBe(0.5);
-    dense.setWeights([kernel!.data, new Float32Array(128)]);
+    dense.setWeights([kernel!, new Float32Array(128)]);
     expect(dense.bias!.data[5]).toBe(0);
+    // A flat typed array has no shape: it fits the 1-D bias, not the 2-D kernel (Keras requires each shape to match).
+    expect(() => dense.setWeights([kernel!.data, new Float32Array(128)])).toThrow(
+      /weight 0 \("dense\/kernel"\) has shape \[784, 128\]\. Received: shape \[100352\] \(a Float32Array is flat; give keras\.tensor\(values, \[784, 128\]\)\)/,
+    );
     expect(() => dense.setWeights([kernel!])).toThrow(/has 2 weights/);
     expect(() => dense.setWeights([bias!, bias!])).toThrow(keras.ShapeError);
     expect(dense.bias!.data[5]).toBe(0);
