@@ -83,7 +83,9 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
     const trainingConfig = trainingConfigFor(model.compiled, asked === undefined);
     if (trainingConfig !== null) {
       artifacts.trainingConfig = trainingConfig;
-      weights.push(...optimizerWeights(model.compiled.optimizer, model.trainableWeights));
+      // Slots are named after the weights as saved, nested paths included.
+      const savedName = new Map(model.weights.map((w, i) => [w, weights[i]!.name]));
+      weights.push(...optimizerWeights(model.compiled.optimizer, model.trainableWeights, (v) => savedName.get(v) ?? v.name));
     }
   }
   const { specs, data } = encodeWeights(weights);
@@ -209,7 +211,31 @@ export async function loadWeights(model: SavableModel, pathOrHandler: string | I
 
 /** The model's weights as manifest entries, named `<layer>/kernel`, `<layer>/bias`. */
 function namedWeightsOf(model: SavableModel): NamedWeight[] {
-  return model.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const, values: w.data }));
+  const names = uniqueWeightNames(model);
+  return model.weights.map((w, i) => ({ name: names[i]!, shape: w.shape, dtype: 'float32' as const, values: w.data }));
+}
+
+/**
+ * The names the weights are saved under: each weight's own name
+ * ('dense/kernel'), except where two would be equal (a Dense named 'd' in
+ * each of two nested models): those get their path through the nested
+ * models, as Keras writes nested weights ('inner_a/d/kernel'). Loading pairs
+ * such weights by position, since the rebuilt layers have the plain names.
+ */
+function uniqueWeightNames(model: SavableModel): string[] {
+  const paths = new Map<Tensor, string>();
+  const walk = (layers: readonly Layer[], prefix: string) => {
+    for (const layer of layers) {
+      const inner = (layer as { layers?: unknown }).layers;
+      if (Array.isArray(inner)) walk(inner as Layer[], `${prefix}${layer.name}/`);
+      else for (const w of layer.weights) paths.set(w, `${prefix}${w.name}`);
+    }
+  };
+  walk(model.layers, '');
+  const weights = model.weights;
+  const counts = new Map<string, number>();
+  for (const w of weights) counts.set(w.name, (counts.get(w.name) ?? 0) + 1);
+  return weights.map((w) => (counts.get(w.name)! > 1 ? (paths.get(w) ?? w.name) : w.name));
 }
 
 /**

@@ -23,13 +23,13 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { NamedWeight } from './weights-bin.js';
 
-/** The optimizer's state for `variables` (the model's trainable weights), in TF.js's order. */
-export function optimizerWeights(optimizer: Optimizer, variables: readonly Tensor[]): NamedWeight[] {
+/** The optimizer's state for `variables` (the model's trainable weights), in TF.js's order, each named after `nameOf` its variable. */
+export function optimizerWeights(optimizer: Optimizer, variables: readonly Tensor[], nameOf: (variable: Tensor) => string = (v) => v.name): NamedWeight[] {
   const iterations: NamedWeight = { name: 'iter', shape: [], dtype: 'int32', values: Int32Array.of(optimizer.iterations), group: 'optimizer' };
   // Slot-major: every weight's m, then every weight's v.
   const slots = optimizer.slotNames.flatMap((slotName, s) =>
     variables.map((variable): NamedWeight => ({
-      name: `${variable.name}/${slotName}`,
+      name: `${nameOf(variable)}/${slotName}`,
       shape: variable.shape,
       dtype: 'float32',
       // A variable not updated yet has no slots: its state is zeros.

@@ -609,3 +609,24 @@ describe('weights paths stay beside model.json', () => {
     },
   );
 });
+
+describe('nested models whose layers share names', () => {
+  const dir = useTempDir('nested-names');
+
+  it('save under nested weight paths where names collide, and load back with the same predictions and optimizer state', async () => {
+    keras.setRandomSeed(4);
+    const inner = (name: string, inputs: number) => new keras.Sequential([new keras.layers.Dense(3, { name: 'd', activation: 'relu', inputShape: [inputs] })], { name });
+    const model = new keras.Sequential([inner('inner_a', 4), inner('inner_b', 3), new keras.layers.Dense(2, { activation: 'softmax' })]);
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const x = keras.randomNormal([8, 4]);
+    await model.fit(x, keras.tensor([0, 1, 0, 1, 1, 0, 1, 0]), { epochs: 1, verbose: 0 });
+    await model.save(join(dir(), 'm'));
+    const json = JSON.parse(await readFile(join(dir(), 'm', 'model.json'), 'utf8'));
+    const names = json.weightsManifest[0].weights.map((w: { name: string }) => w.name);
+    expect(names.slice(0, 4)).toEqual(['inner_a/d/kernel', 'inner_a/d/bias', 'inner_b/d/kernel', 'inner_b/d/bias']);
+    expect(new Set(names).size).toBe(names.length);
+    const loaded = await keras.models.loadModel(join(dir(), 'm'));
+    expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(model.predict(x, { verbose: 0 }).data));
+    expect(loaded.compiled?.optimizer.iterations).toBe(model.compiled?.optimizer.iterations);
+  });
+});
