@@ -11,12 +11,19 @@
  * within float32 rounding, and each tier repeats itself bit for bit.
  * Weights made while 'simd' is selected live in its memory; the fused
  * executor moves any others there when it starts.
+ *
+ * And which Keras the printed output imitates (src/utils/print-style.ts):
+ *
+ *     keras.config.setPrintStyle('keras3');  // Keras 3's progress bar and summary table
+ *     keras.config.printStyle();             // 'tfkeras2' (the default) or 'keras3'
  */
 import { describeValue, ValueError } from './errors.js';
 import { selectKernels, type KernelTier } from './tensor/kernels/tier.js';
 import { suggestClosest } from './utils/suggest.js';
+import { printStyle, setPrintStyle } from './utils/print-style.js';
 
 export type { KernelTier } from './tensor/kernels/tier.js';
+export type { PrintStyle } from './utils/print-style.js';
 const TIERS: readonly KernelTier[] = ['js', 'simd'];
 
 let selected: KernelTier = 'js';
@@ -43,4 +50,4 @@ export function kernels(): KernelTier {
   return selected;
 }
 
-export const config = { setKernels, kernels };
+export const config = { setKernels, kernels, setPrintStyle, printStyle };

@@ -1,12 +1,17 @@
 /**
- * CSVLogger: one row per epoch in a CSV file, as Keras writes it:
+ * CSVLogger: one row per epoch in a CSV file, byte for byte as Keras writes
+ * it with Python's csv module:
  *
  *     epoch,accuracy,loss,val_accuracy,val_loss
- *     0,0.8255,0.5004,0.8421,0.4377
+ *     0,0.8255208134651184,0.5004123449325562,0.8420833349227905,0.4377220571041107
  *
  * The columns are `epoch` (0-based, as Keras logs it) then the log keys,
- * sorted. With `append`, rows go after an existing file's (and the header is
- * written only if the file was empty), for resumed training.
+ * sorted; when the first epoch has no `val_` key, Keras adds a `val_` column
+ * for each key anyway, filled with `NA`. A value is written as Python's
+ * `repr` of the float (src/utils/python-format.ts), a cell holding the
+ * separator or a quote is quoted, and lines end in `\r\n` (the csv module's
+ * "excel" dialect). With `append`, rows go after an existing file's (and
+ * the header is written only if the file was empty), for resumed training.
  *
  * The file is rewritten whole, atomically, after every epoch (a temporary
  * file renamed into place), so a crash mid-write never leaves a torn row.
@@ -18,6 +23,10 @@ import { fileSystemService, type FileSystemService } from '../data/file-system.j
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { pythonRepr } from '../utils/python-format.js';
+
+/** The csv module's line ending in its default ("excel") dialect. */
+const LINE_END = '\r\n';
 
 export interface CsvLoggerArgs {
   /** The cell separator; ',' by default. */
@@ -56,19 +65,31 @@ export class CSVLogger extends Callback {
   override async onTrainBegin(): Promise<void> {
     this.keys = null;
     this.text = this.append ? ((await this.readFile(this.filename)) ?? '') : '';
-    if (this.text !== '' && !this.text.endsWith('\n')) this.text += '\n';
+    if (this.text !== '' && !this.text.endsWith('\n')) this.text += LINE_END;
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (this.keys === null) {
       this.keys = Object.keys(logs).sort();
+      // As Keras: without validation logs in the first epoch (validationFreq, or none at all), still give them columns.
+      if (this.keys.length > 0 && !this.keys.some((key) => key.startsWith('val_'))) this.keys.push(...this.keys.map((key) => `val_${key}`));
       // Keras writes the header unless it is appending to a file that already has lines.
-      if (this.text === '') this.text = ['epoch', ...this.keys].join(this.separator) + '\n';
+      if (this.text === '') this.text = csvRow(['epoch', ...this.keys], this.separator);
     }
-    const cells = [String(epoch), ...this.keys.map((key) => (key in logs ? String(logs[key]) : 'NA'))];
-    this.text += cells.join(this.separator) + '\n';
+    const values = this.keys.map((key) => (Object.hasOwn(logs, key) ? pythonRepr(logs[key]!) : 'NA'));
+    this.text += csvRow([String(epoch), ...values], this.separator);
     await this.writeFile(this.filename, this.text);
   }
+}
+
+/**
+ * One line of the file, as the csv module's "excel" dialect writes it: a
+ * cell holding the separator, a quote or a line break is put in quotes, its
+ * quotes doubled.
+ */
+function csvRow(cells: readonly string[], separator: string): string {
+  const quote = (cell: string) => ((separator !== '' && cell.includes(separator)) || /["\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
+  return cells.map(quote).join(separator) + LINE_END;
 }
 
 async function nodeWriteFile(path: string, contents: string): Promise<void> {

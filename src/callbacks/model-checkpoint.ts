@@ -7,7 +7,9 @@
  *     new ModelCheckpoint('best-model', { monitor: 'val_accuracy', saveBestOnly: true })
  *
  * The path may hold Python-style fields: `{epoch}` (1-based, as Keras names
- * files) and any log key, with a format such as `:02d` or `:.4f`. A full save
+ * files) and any log key, with a format such as `:02d` or `:.4f`, filled as
+ * Python's `str.format` fills them (src/utils/python-format.ts): the epoch is
+ * an int, a log value a float (`{loss}` is `repr(loss)`, `{loss:d}` an error). A full save
  * is a directory (model.json + weights.bin, TF.js's format) with the
  * optimizer's state, so `loadModel` resumes training from it; with
  * `saveWeightsOnly` the path must end in `.weights.json`. Every file is
@@ -18,6 +20,8 @@ import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { ownEntry } from '../utils/registry.js';
+import { formatSpec, parseFormatSpec, type FormatSpec } from '../utils/python-format.js';
+import { printStyle } from '../utils/print-style.js';
 
 export interface ModelCheckpointArgs {
   /** The log key compared for saveBestOnly; 'val_loss' by default. */
@@ -60,6 +64,8 @@ export class ModelCheckpoint extends Callback {
   private readonly direction: 1 | -1;
   /** The best monitored value so far. */
   best: number;
+  /** Whether `best` holds a value (a threshold given, or a save made): Keras 3 prints "None" before. */
+  private hasBest: boolean;
   private batchesSinceSave = 0;
   private epoch = 0;
 
@@ -92,25 +98,26 @@ export class ModelCheckpoint extends Callback {
     }
     this.direction = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure'))) ? 1 : -1;
     this.best = args.initialValueThreshold ?? -this.direction * Infinity;
+    this.hasBest = args.initialValueThreshold !== undefined;
   }
 
   override onEpochBegin(epoch: number): void {
     this.epoch = epoch;
   }
 
-  override async onBatchEnd(_batch: number, logs: Logs): Promise<void> {
+  override async onBatchEnd(batch: number, logs: Logs): Promise<void> {
     if (this.saveFreq === 'epoch') return;
     if (++this.batchesSinceSave < this.saveFreq) return;
     this.batchesSinceSave = 0;
-    await this.saveModel(this.epoch, logs);
+    await this.saveModel(this.epoch, logs, batch);
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (this.saveFreq === 'epoch') await this.saveModel(epoch, logs);
   }
 
-  private async saveModel(epoch: number, logs: Logs): Promise<void> {
-    const path = formatFilepath(this.filepath, epoch, logs);
+  private async saveModel(epoch: number, logs: Logs, batch?: number): Promise<void> {
+    const path = formatFilepath(this.filepath, epoch, logs, batch);
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) {
@@ -118,14 +125,17 @@ export class ModelCheckpoint extends Callback {
         return;
       }
       const improved = this.direction > 0 ? current > this.best : current < this.best;
+      // tf.keras 2 starts from ±inf; Keras 3 from None, which it prints as such.
+      const bestText = this.hasBest || printStyle() === 'tfkeras2' ? fixed5(this.best) : 'None';
       if (!improved) {
-        if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${fixed5(this.best)}`);
+        if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${bestText}`);
         return;
       }
       if (this.verbose > 0) {
-        console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${fixed5(this.best)} to ${fixed5(current)}, saving model to ${path}`);
+        console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${bestText} to ${fixed5(current)}, saving model to ${path}`);
       }
       this.best = current;
+      this.hasBest = true;
     } else if (this.verbose > 0) {
       console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
     }
@@ -138,26 +148,34 @@ export class ModelCheckpoint extends Callback {
   }
 }
 
-/** Python's f"{x:.5f}", which Keras's messages use: infinities print as inf and -inf. */
+/** Python's f"{x:.5f}", which Keras's messages use: `0.12346`, `inf`, `nan`. */
 function fixed5(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(5) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
+  return formatSpec(x, '.5f', 'float');
 }
 
+/** A field of a checkpoint path: `{epoch:02d}` has name 'epoch' and spec '02d'. */
+const FIELD = /\{(\w+)(?::([^}]*))?\}/g;
+
 /**
- * Fills Python-style fields in a checkpoint path: `{epoch}` is the 1-based
- * epoch, any other name a log value, each with an optional format:
- * `{epoch:02d}` → "03", `{val_loss:.2f}` → "0.35".
+ * Fills Python-style fields in a checkpoint path, as Keras's
+ * `filepath.format(epoch=epoch + 1, **logs)`: `{epoch}` is the 1-based epoch
+ * (an int), any other name a log value (a float), each with an optional
+ * format: `{epoch:02d}` → "03", `{val_loss:.2f}` → "0.35", `{loss}` → "0.5".
+ * A save every `saveFreq` batches also has `{batch}`, the 1-based batch
+ * (an int), unless the logs have a value of that name.
  */
-export function formatFilepath(template: string, epoch: number, logs: Logs): string {
-  return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (field, name: string, spec: string | undefined) => {
-    const value = name === 'epoch' ? epoch + 1 : ownEntry(logs, name);
+export function formatFilepath(template: string, epoch: number, logs: Logs, batch?: number): string {
+  const integers: Record<string, number> = { epoch: epoch + 1 };
+  if (batch !== undefined && ownEntry(logs, 'batch') === undefined) integers.batch = batch + 1;
+  return template.replace(FIELD, (field, name: string, spec: string | undefined) => {
+    const value = ownEntry(integers, name) ?? ownEntry(logs, name);
     if (value === undefined) {
       throw new ValueError(
         `ModelCheckpoint: failed to format the filepath "${template}": the field ${field} names no log value. ` +
-          `Available: epoch, ${Object.keys(logs).join(', ')}`,
+          `Available: ${[...Object.keys(integers), ...Object.keys(logs)].join(', ')}`,
       );
     }
-    return formatNumber(value, spec ?? '', template);
+    return formatSpec(value, parseSpec(name, spec ?? '', template), ownEntry(integers, name) !== undefined ? 'int' : 'float');
   });
 }
 
@@ -168,40 +186,37 @@ const MAX_PRECISION = 20;
 /**
  * Checks every field of a checkpoint path template before training starts,
  * so that a bad format fails at once, not at the end of the first epoch:
- * the spec must be [0][width][.precision][d|f|e] with a width of at most 64
- * and at most 20 digits after the point.
+ * the spec must be one of Python's for decimal numbers (such as 02d, .4f,
+ * .2e, or none), valid for an int (the epoch, the batch) or a float (a log value), with
+ * a width of at most 64 and at most 20 digits after the point.
  */
 export function checkFilepathTemplate(template: string): void {
-  for (const [, , spec] of template.matchAll(/\{(\w+)(?::([^}]*))?\}/g)) parseSpec(spec ?? '', template);
+  for (const [, name, spec] of template.matchAll(FIELD)) {
+    const parsed = parseSpec(name!, spec ?? '', template);
+    const integer = name === 'epoch' || name === 'batch';
+    try {
+      formatSpec(0, parsed, integer ? 'int' : 'float');
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      const kind = integer ? `the ${name}, an integer` : 'a log value, a float';
+      throw new ValueError(`ModelCheckpoint: the format "${spec}" of {${name}} in filepath "${template}" does not fit ${kind} (Python says: ${error.message}); use forms such as 02d for the epoch, .4f or .2e for log values.`);
+    }
+  }
 }
 
-function parseSpec(spec: string, template: string): [zero: string, width: number, precision: number | undefined, type: string] {
-  const match = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/.exec(spec);
-  if (!match) throw new ValueError(`ModelCheckpoint: unsupported format "${spec}" in filepath "${template}"; use forms such as 02d, .4f or .2e.`);
-  const [, zero, width, precision, type] = match;
-  const widthNumber = width === '' ? 0 : Number(width);
-  const precisionNumber = precision === undefined ? undefined : Number(precision);
-  if (widthNumber > MAX_FIELD_WIDTH || (precisionNumber ?? 0) > MAX_PRECISION) {
+function parseSpec(name: string, spec: string, template: string): FormatSpec {
+  let parsed: FormatSpec;
+  try {
+    parsed = parseFormatSpec(spec);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    throw new ValueError(`ModelCheckpoint: unsupported format "${spec}" of {${name}} in filepath "${template}"; use forms such as 02d, .4f or .2e.`);
+  }
+  if (parsed.width > MAX_FIELD_WIDTH || (parsed.precision ?? 0) > MAX_PRECISION) {
     throw new ValueError(
       `ModelCheckpoint: the format "${spec}" in filepath "${template}" asks for more than a file name can hold; ` +
-        `expected a width of at most ${MAX_FIELD_WIDTH} and at most ${MAX_PRECISION} digits after the point. Received: width=${widthNumber}, precision=${precisionNumber ?? 'none'}`,
+        `expected a width of at most ${MAX_FIELD_WIDTH} and at most ${MAX_PRECISION} digits after the point. Received: width=${parsed.width}, precision=${parsed.precision ?? 'none'}`,
     );
   }
-  return [zero!, widthNumber, precisionNumber, type!];
-}
-
-/** Python's format mini-language, the part checkpoint names use: [0][width][.precision][d|f|e]. */
-function formatNumber(value: number, spec: string, template: string): string {
-  const [zero, minWidth, precision, type] = parseSpec(spec, template);
-  let text =
-    type === 'd' ? String(Math.trunc(value))
-    : type === 'e' ? value.toExponential(precision ?? 6)
-    : type === 'f' || precision !== undefined ? value.toFixed(precision ?? 6)
-    : String(value);
-  if (text.length < minWidth) {
-    const negative = text.startsWith('-');
-    const digits = negative ? text.slice(1) : text;
-    text = zero ? (negative ? '-' : '') + digits.padStart(minWidth - (negative ? 1 : 0), '0') : text.padStart(minWidth, ' ');
-  }
-  return text;
+  return parsed;
 }

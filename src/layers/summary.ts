@@ -1,6 +1,8 @@
 /**
- * model.summary(): the table tf.keras 2.x prints (layer_utils.print_summary,
- * 65 characters wide, columns ending at 29, 55 and 65), for example:
+ * model.summary(): the table tf.keras 2.x prints by default
+ * (layer_utils.print_summary, 65 characters wide, columns ending at 29, 55
+ * and 65), or Keras 3's box-drawn table after
+ * `keras.config.setPrintStyle('keras3')` (summary-keras3.ts). tf.keras 2's:
  *
  *     Model: "sequential"
  *     _________________________________________________________________
@@ -12,6 +14,9 @@
  */
 import { formatShape } from '../tensor/shape.js';
 import type { BatchShape, Layer } from './layer.js';
+import { printStyle, type PrintStyle } from '../utils/print-style.js';
+import { formatSpec } from '../utils/python-format.js';
+import { keras3SummaryLines, terminalColumns, type ParamCount } from './summary-keras3.js';
 
 const LINE_LENGTH = 65;
 const POSITIONS = [29, 55, 65];
@@ -37,11 +42,59 @@ function formatRow(fields: readonly string[]): string {
 
 /** 101770 → "101,770", as Python's "{:,}". */
 function withThousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return formatSpec(n, ',', 'int');
+}
+
+/** What of the optimizer the Keras 3 summary counts: its step counter, and the state arrays per weight. */
+export interface SummaryOptimizer {
+  readonly iterations: number;
+  readonly slotCount: number;
+}
+
+export interface SummaryOptions {
+  /** Which Keras's table. Default `printStyle()`. */
+  style?: PrintStyle;
+  /** The model's optimizer, counted by Keras 3's table once it has taken a step. */
+  optimizer?: SummaryOptimizer | null;
+  /** The terminal's width, which Keras 3's table fits. Default: COLUMNS, else stdout's width, else 80. */
+  columns?: number;
 }
 
 /** The summary table's lines for a model named `modelName` with these rows. */
-export function summaryLines(modelName: string, rows: readonly SummaryRow[]): string[] {
+export function summaryLines(modelName: string, rows: readonly SummaryRow[], options: SummaryOptions = {}): string[] {
+  if ((options.style ?? printStyle()) === 'keras3') return keras3Lines(modelName, rows, options);
+  return tfKeras2Lines(modelName, rows);
+}
+
+/** Weights are float32: four bytes each. */
+const BYTES_PER_PARAM = 4;
+
+/**
+ * Keras 3's table: total = trainable + non-trainable (+ the optimizer's
+ * state once it has stepped), each count with its size in bytes.
+ */
+function keras3Lines(modelName: string, rows: readonly SummaryRow[], options: SummaryOptions): string[] {
+  const all = rows.reduce((n, r) => n + r.layer.countParams(), 0);
+  const trainableCount = rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
+  const params = (count: number): ParamCount => ({ count, bytes: count * BYTES_PER_PARAM });
+  const optimizer = options.optimizer;
+  // Keras 3's optimizer holds its step counter (an int64, 8 bytes) and its
+  // learning rate (a float32) besides its slots for each trainable weight.
+  const optimizerParams =
+    optimizer && optimizer.iterations > 0
+      ? { count: 2 + optimizer.slotCount * trainableCount, bytes: 8 + BYTES_PER_PARAM * (1 + optimizer.slotCount * trainableCount) }
+      : null;
+  const layerRows = rows.map(({ layer, outputShape }) => ({ name: layer.name, className: layer.className, outputShape, params: layer.countParams() }));
+  return keras3SummaryLines(
+    modelName,
+    layerRows,
+    { trainable: params(trainableCount), nonTrainable: params(all - trainableCount), optimizer: optimizerParams },
+    options.columns ?? terminalColumns(),
+  );
+}
+
+/** tf.keras 2's table. */
+function tfKeras2Lines(modelName: string, rows: readonly SummaryRow[]): string[] {
   const lines = [`Model: "${modelName}"`, '_'.repeat(LINE_LENGTH), formatRow(['Layer (type)', 'Output Shape', 'Param #'])];
   lines.push('='.repeat(LINE_LENGTH));
   rows.forEach(({ layer, outputShape }, i) => {

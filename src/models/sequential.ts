@@ -162,7 +162,7 @@ export class Sequential extends Layer {
       shape = layer.computeOutputShape(shape);
       return { layer, outputShape: shape };
     });
-    for (const line of summaryLines(this.name, rows)) printFn(line);
+    for (const line of summaryLines(this.name, rows, { optimizer: this.compiled?.optimizer })) printFn(line);
   }
 
   /** Chooses the optimizer, the loss and the metrics for training. */

@@ -33,7 +33,7 @@ describe('CSVLogger', () => {
     const [model, x, y] = problem();
     const path = join(dir, 'logs', 'training.csv');
     const history = await model.fit(x, y, { epochs: 3, verbose: 0, validationSplit: 0.25, callbacks: [new keras.callbacks.CSVLogger(path)] });
-    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\r\n');
     expect(lines[0]).toBe('epoch,accuracy,loss,val_accuracy,val_loss');
     expect(lines).toHaveLength(4);
     lines.slice(1).forEach((line, epoch) => {
@@ -50,8 +50,9 @@ describe('CSVLogger', () => {
     const path = join(dir, 'training.csv');
     await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(path, { separator: ';' })] });
     await model.fit(x, y, { epochs: 4, initialEpoch: 2, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(path, { separator: ';', append: true })] });
-    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-    expect(lines[0]).toBe('epoch;accuracy;loss');
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\r\n');
+    // Without validation Keras still gives the val_ columns, filled with NA.
+    expect(lines[0]).toBe('epoch;accuracy;loss;val_accuracy;val_loss');
     expect(lines.slice(1).map((l) => l.split(';')[0])).toEqual(['0', '1', '2', '3']);
   });
 
@@ -60,7 +61,7 @@ describe('CSVLogger', () => {
     const path = join(dir, 'training.csv');
     await writeFile(path, 'old,contents\n1,2\n');
     await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(path)] });
-    expect((await readFile(path, 'utf8')).startsWith('epoch,accuracy,loss\n0,')).toBe(true);
+    expect((await readFile(path, 'utf8')).startsWith('epoch,accuracy,loss,val_accuracy,val_loss\r\n0,')).toBe(true);
   });
 
   it('rejects a missing filename', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import {
-  Progbar,
-  defaultOutput,
-  formatEta,
-  formatExponential,
-  formatFixed,
-  formatMetricValue,
-  formatMetricValueVerbose2,
-  formatTimePerUnit,
-  lineOutput,
-  type ProgbarOptions,
-  type ProgbarOutput,
-} from '../../src/utils/progbar.js';
+import { Progbar, defaultOutput, lineOutput, type ProgbarOptions, type ProgbarOutput } from '../../src/utils/progbar.js';
+import { formatEta, formatMetricValue, formatMetricValueVerbose2, formatTimePerUnit, keras3Order, visibleLength } from '../../src/utils/progbar-text.js';
+import { printStyle, setPrintStyle } from '../../src/utils/print-style.js';
+import { ValueError } from '../../src/errors.js';
+import { formatExponential, formatFixed } from '../../src/utils/python-format.js';
 
 /** An output that records every write, posing as a terminal or not. */
 function recorder(isTTY: boolean): ProgbarOutput & { writes: string[] } {
@@ -332,6 +324,98 @@ describe('outputs', () => {
       expect(out.isTTY).toBe(process.stdout.isTTY === true);
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe("Progbar, Keras 3's style", () => {
+  const BOLD = '\x1b[1m';
+  const RESET = '\x1b[0m';
+  /** Keras 3's bar of `filled` green cells out of `width`. */
+  const cells = (filled: number, width = 20) =>
+    (filled > 0 ? `\x1b[32m${'━'.repeat(filled)}${RESET}` : '') + `\x1b[37m${'━'.repeat(width - filled)}${RESET}`;
+
+  it('prints the finished line as Keras 3 does: bold counter, 20 green cells, bold time, metrics sorted', () => {
+    const { output, step } = setup(1875, false, { style: 'keras3' });
+    step(1, 0.2, [['loss', 0.9], ['accuracy', 0.5]]);
+    step(1875, 2.1, [['loss', 0.494312], ['accuracy', 0.828213], ['val_loss', 0.5], ['val_accuracy', 0.8]]);
+    expect(output.writes).toEqual([
+      `${BOLD}1875/1875${RESET} ${cells(20)} ${BOLD}2s${RESET} 1ms/step - accuracy: 0.8282 - loss: 0.4943 - val_accuracy: 0.8000 - val_loss: 0.5000\n`,
+    ]);
+  });
+
+  it('redraws with the ETA and the time per step, backing up over the visible characters only', () => {
+    const { output, step } = setup(100, true, { style: 'keras3' });
+    step(1, 0.5, [['loss', 0.75]]);
+    step(50, 1.5, [['loss', 0.25]]);
+    // Step 1: w = int(20 * 0.01) = 0 green cells; ETA 0.5 s * 99 = 49.5 s.
+    const first = `${BOLD}  1/100${RESET} ${cells(0)} ${BOLD}49s${RESET} 500ms/step - loss: 0.7500`;
+    expect(output.writes[0]).toBe(`\r${first}`);
+    // 7 + 1 + 20 + 1 + 3 + 1 + 10 + 15 visible characters, without the ANSI codes.
+    const firstWidth = '  1/100 '.length + 20 + ' 49s 500ms/step - loss: 0.7500'.length;
+    // Step 50: w = 10; (1.0 / 49) s per step, ETA 1.02 s.
+    const second = `${BOLD} 50/100${RESET} ${cells(10)} ${BOLD}1s${RESET} 20ms/step - loss: 0.2500`;
+    expect(output.writes[1]).toBe('\b'.repeat(firstWidth) + '\r' + second + ' '.repeat(2));
+  });
+
+  it('verbose 2 prints count, elapsed, the mean time per step, then the sorted metrics', () => {
+    const { output, step } = setup(313, true, { style: 'keras3', verbose: 2 });
+    step(1, 0.01, [['loss', 9]]);
+    step(313, 0.3033, [['loss', 7.84631], ['accuracy', 0.104], ['score', -0.5]]);
+    expect(output.writes).toEqual(['313/313 - 0s - 969us/step - accuracy: 0.1040 - loss: 7.8463 - score: -5.0000e-01\n']);
+  });
+
+  it('shows an unknown target as Keras 3 does, and prints no verbose-2 line for it', () => {
+    const { output, step } = setup(null, false, { style: 'keras3' });
+    step(20, 2.0, [['loss', 0.25]], true);
+    expect(output.writes).toEqual([`     20/Unknown ${BOLD}2s${RESET} 100ms/step - loss: 0.2500\n`]);
+    const quiet = setup(null, false, { style: 'keras3', verbose: 2 });
+    quiet.step(20, 2.0, [['loss', 0.25]], true);
+    expect(quiet.output.writes).toEqual([]);
+  });
+
+  it('takes the style from keras.config when none is given, when the bar is made', () => {
+    const previous = printStyle();
+    try {
+      setPrintStyle('keras3');
+      const { output, step } = setup(2, false);
+      setPrintStyle('tfkeras2');
+      step(2, 1);
+      expect(output.writes).toEqual([`${BOLD}2/2${RESET} ${cells(20)} ${BOLD}1s${RESET} 500ms/step\n`]);
+    } finally {
+      setPrintStyle(previous);
+    }
+  });
+
+  it('orders metrics as Keras 3 logs them, for any names', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom('loss', 'accuracy', 'mae', 'val_loss', 'val_accuracy', 'val_mae', 'zeta', 'auc')), (names) => {
+        const ordered = keras3Order(names);
+        const trainNames = names.filter((n) => !n.startsWith('val_')).sort();
+        const valNames = names.filter((n) => n.startsWith('val_')).sort();
+        expect(ordered).toEqual([...trainNames, ...valNames]);
+      }),
+    );
+  });
+
+  it('counts the visible width of a line without its ANSI codes', () => {
+    expect(visibleLength(`${BOLD}1/2${RESET} ${cells(10)}`)).toBe(24);
+  });
+});
+
+describe('keras.config print style', () => {
+  it('defaults to tfkeras2, switches, and rejects other values with a suggestion', () => {
+    const previous = printStyle();
+    try {
+      expect(previous).toBe('tfkeras2');
+      setPrintStyle('keras3');
+      expect(printStyle()).toBe('keras3');
+      expect(() => setPrintStyle('keras2' as never)).toThrow(ValueError);
+      expect(() => setPrintStyle('kera3' as never)).toThrow(/must be 'tfkeras2' or 'keras3'. Did you mean 'keras3'\? Received: style='kera3'/);
+      expect(() => setPrintStyle(3 as never)).toThrow(/Received: style=3/);
+      expect(printStyle()).toBe('keras3');
+    } finally {
+      setPrintStyle(previous);
     }
   });
 });
