@@ -18,7 +18,7 @@
  * The file system is reached through `writeFile`/`readFile`, which default to
  * Node's (loaded only when first used); in a browser, pass your own.
  */
-import { describeValue, RuntimeError, ValueError } from '../errors.js';
+import { describeValue, FileFormatError, RuntimeError, ValueError } from '../errors.js';
 import { fileSystemService, type FileSystemService } from '../data/file-system.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
@@ -94,7 +94,13 @@ function csvRow(cells: readonly string[], separator: string): string {
 
 async function nodeWriteFile(path: string, contents: string): Promise<void> {
   const { writeFileAtomic } = await fileSystem(path);
-  await writeFileAtomic(path, contents);
+  try {
+    await writeFileAtomic(path, contents);
+  } catch (error) {
+    // A read-only folder, a full disk: say which file and why, as a tinykeras error (the log as it was stays whole).
+    const reason = error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
+    throw new FileFormatError(path, `CSVLogger: could not write the log ${path}; the file as it was before this epoch is unchanged. Received: ${reason}`, { cause: error });
+  }
 }
 
 async function nodeReadFile(path: string): Promise<string | null> {

@@ -134,3 +134,23 @@ describe('ModelCheckpoint', () => {
     expect(keras.callbacks.formatFilepath('m-{epoch:03d}-{val_loss:.2f}-{loss}', 4, { val_loss: 0.3456, loss: 0.5 })).toBe('m-005-0.35-0.5');
   });
 });
+
+describe('CSVLogger where the file cannot be written', () => {
+  it('is a FileFormatError naming the file and why, not a raw Node error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tinykeras-csv-'));
+    try {
+      // A file where a folder should be: unwritable even for root (a read-only folder is not, for root).
+      await writeFile(join(dir, 'not-a-folder'), 'x');
+      const path = join(dir, 'not-a-folder', 'log.csv');
+      const model = new keras.Sequential([new keras.layers.Dense(2, { activation: 'softmax', inputShape: [3] })]);
+      model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+      const error = await model
+        .fit(keras.tensor([[1, 2, 3]]), keras.tensor([1]), { epochs: 1, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(path)] })
+        .then(() => null, (e: Error) => e);
+      expect(error).toBeInstanceOf(keras.FileFormatError);
+      expect(error!.message).toMatch(/^CSVLogger: could not write the log .*not-a-folder\/log\.csv; the file as it was before this epoch is unchanged\. Received: ENOTDIR/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
