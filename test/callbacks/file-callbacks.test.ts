@@ -148,7 +148,7 @@ describe('CSVLogger where the file cannot be written', () => {
         .fit(keras.tensor([[1, 2, 3]]), keras.tensor([1]), { epochs: 1, verbose: 0, callbacks: [new keras.callbacks.CSVLogger(path)] })
         .then(() => null, (e: Error) => e);
       expect(error).toBeInstanceOf(keras.FileFormatError);
-      expect(error!.message).toMatch(/^CSVLogger: could not write the log .*not-a-folder\/log\.csv; the file as it was before this epoch is unchanged\. Received: ENOTDIR/);
+      expect(error!.message).toMatch(/^CSVLogger: could not write the log .*not-a-folder\/log\.csv; the file as it was before this epoch is unchanged\. Received: E[A-Z]+: /);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
