@@ -65,7 +65,7 @@ describe('input shapes against the model', () => {
       fc.property(dims(3), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 4 }), (sample, xShape) => {
         generatedCases++;
         const model = classifier(sample, 3);
-        const x = keras.zeros(xShape);
+        const x = keras.ops.zeros(xShape);
         const error = errorOf(() => model.predict(x, quiet));
         const fits = xShape.length === sample.length + 1 && sample.every((d, i) => d === xShape[i + 1]);
         if (xShape.length === 0 || xShape[0] === 0) {
@@ -88,13 +88,13 @@ describe('input shapes against the model', () => {
       fc.property(fc.integer({ min: 2, max: 6 }), dims(2), (n, sample) => {
         generatedCases++;
         const counted = classifier([n, ...sample], 3);
-        const error = errorOf(() => counted.predict(keras.zeros([n, ...sample]), quiet));
+        const error = errorOf(() => counted.predict(keras.ops.zeros([n, ...sample]), quiet));
         expect(error).toBeInstanceOf(ShapeError);
         expect(error!.message).toMatch(/inputShape counts the batch/);
         const size = sample.reduce((a, b) => a * b, 1);
         if (sample.length > 1) {
           const flat = classifier(sample, 3);
-          const flatError = errorOf(() => flat.predict(keras.zeros([n, size]), quiet));
+          const flatError = errorOf(() => flat.predict(keras.ops.zeros([n, size]), quiet));
           expect(flatError!.message).toContain(`reshape x to [${n}, ${sample.join(', ')}]`);
         }
       }),
@@ -118,7 +118,7 @@ describe('labels for the sparse and categorical losses', () => {
         const n = Math.max(1, labels.length + countOffset);
         const model = classifier([2], classes);
         const before = model.getWeights();
-        const error = await asyncErrorOf(() => model.fit(keras.ones([n, 2]), keras.tensor(labels), { ...quiet, epochs: 1 }));
+        const error = await asyncErrorOf(() => model.fit(keras.ops.ones([n, 2]), keras.tensor(labels), { ...quiet, epochs: 1 }));
         // Labels become float32, as in Keras: 5e-324 is 0 there.
         const stored = Array.from(Float32Array.from(labels));
         const firstNonFinite = stored.findIndex((v) => !Number.isFinite(v));
@@ -149,13 +149,13 @@ describe('labels for the sparse and categorical losses', () => {
       fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 6 }), async (classes, n) => {
         generatedCases++;
         const sparse = classifier([3], classes);
-        const oneHot = keras.ops.oneHot(keras.zeros([n]), classes);
-        const error = await asyncErrorOf(() => sparse.fit(keras.ones([n, 3]), oneHot, quiet));
+        const oneHot = keras.ops.oneHot(keras.ops.zeros([n]), classes);
+        const error = await asyncErrorOf(() => sparse.fit(keras.ops.ones([n, 3]), oneHot, quiet));
         expect(error).toBeInstanceOf(ShapeError);
         expect(error!.message).toMatch(/sparse_categorical_crossentropy.*look like one-hot labels.*Received: y\.shape=/);
 
         const categorical = classifier([3], classes, 'categorical_crossentropy');
-        const evalError = errorOf(() => categorical.evaluate(keras.ones([n, 3]), keras.zeros([n]), quiet));
+        const evalError = errorOf(() => categorical.evaluate(keras.ops.ones([n, 3]), keras.ops.zeros([n]), quiet));
         expect(evalError).toBeInstanceOf(ShapeError);
         expect(evalError!.message).toMatch(/categorical_crossentropy.*look like integer class labels/);
       }),
@@ -174,11 +174,11 @@ describe('data values', () => {
         async (n, poison, entry) => {
           generatedCases++;
           const model = classifier([2, 3], 3);
-          const x = keras.zeros([n, 2, 3]);
+          const x = keras.ops.zeros([n, 2, 3]);
           for (const [at, value] of poison) x.data[at % x.size] = value;
           const first = x.data.findIndex((v) => !Number.isFinite(v));
           const index = [Math.floor(first / 6), Math.floor((first % 6) / 3), first % 3];
-          const y = keras.zeros([n]);
+          const y = keras.ops.zeros([n]);
           const call = () =>
             entry === 'fit' ? model.fit(x, y, quiet) : entry === 'evaluate' ? Promise.resolve(model.evaluate(x, y, quiet)) : Promise.resolve(model.predict(x, quiet));
           const error = await asyncErrorOf(call);
@@ -198,7 +198,7 @@ describe('data values', () => {
           generatedCases++;
           warn.mockClear();
           const model = classifier([4], 2);
-          await model.fit(keras.full([3, 4], scale), keras.zeros([3]), quiet);
+          await model.fit(keras.ops.full([3, 4], scale), keras.ops.zeros([3]), quiet);
           expect(warn).toHaveBeenCalledWith(expect.stringMatching(/fit\(\): x has values in \[.*\].*Consider normalising x/));
         }),
         { numRuns: RUNS / 4 },
@@ -224,7 +224,7 @@ describe('arguments', () => {
         async (args) => {
           generatedCases++;
           const model = classifier([2], 2);
-          const error = await asyncErrorOf(() => model.fit(keras.ones([4, 2]), keras.zeros([4]), { verbose: 0, ...args }));
+          const error = await asyncErrorOf(() => model.fit(keras.ops.ones([4, 2]), keras.ops.zeros([4]), { verbose: 0, ...args }));
           expect(error).toBeInstanceOf(ValueError);
           const [name, value] = Object.entries(args)[0]!;
           expect(error!.message).toContain(`fit(): ${name} must`);
@@ -298,12 +298,12 @@ describe('arguments', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), async (n) => {
         generatedCases++;
         const uncompiled = new keras.Sequential([new Dense(2, { inputShape: [3] })]);
-        const fitError = await asyncErrorOf(() => uncompiled.fit(keras.ones([n, 3]), keras.zeros([n])));
+        const fitError = await asyncErrorOf(() => uncompiled.fit(keras.ops.ones([n, 3]), keras.ops.zeros([n])));
         expect(fitError).toBeInstanceOf(RuntimeError);
         expect(fitError!.message).toMatch(/must be compiled.*model\.compile/);
-        expect(errorOf(() => uncompiled.evaluate(keras.ones([n, 3]), keras.zeros([n])))).toBeInstanceOf(RuntimeError);
+        expect(errorOf(() => uncompiled.evaluate(keras.ops.ones([n, 3]), keras.ops.zeros([n])))).toBeInstanceOf(RuntimeError);
         const unbuilt = new keras.Sequential([new Dense(2)]);
-        const predictError = errorOf(() => unbuilt.predict(keras.ones([n, 3])));
+        const predictError = errorOf(() => unbuilt.predict(keras.ops.ones([n, 3])));
         expect(predictError).toBeInstanceOf(RuntimeError);
         expect(predictError!.message).toMatch(/has not been built.*inputShape/);
       }),
@@ -317,8 +317,8 @@ describe('tensors and ops', () => {
     fc.assert(
       fc.property(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })), fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })), ([m, k], [k2, n]) => {
         generatedCases++;
-        const a = keras.ones([m, k]);
-        const b = keras.ones([k2, n]);
+        const a = keras.ops.ones([m, k]);
+        const b = keras.ops.ones([k2, n]);
         const error = errorOf(() => a.matmul(b));
         if (k === k2) expect(error).toBeNull();
         else {
@@ -356,7 +356,7 @@ describe('tensors and ops', () => {
         generatedCases++;
         const model = new keras.Sequential([new Dense(3, { inputShape: [2] })]);
         const before = model.getWeights();
-        const given = Array.from({ length: count }, () => keras.ones([width, 3]));
+        const given = Array.from({ length: count }, () => keras.ops.ones([width, 3]));
         const error = errorOf(() => model.setWeights(given));
         // Two weights (kernel [2, 3], bias [3]); a [width, 3] bias never fits.
         expect(error).toBeInstanceOf(count !== 2 ? ValueError : ShapeError);

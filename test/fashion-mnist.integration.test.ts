@@ -17,8 +17,8 @@ const run = available || process.env.CI ? it : it.skip;
 
 describe('Fashion-MNIST', () => {
   run('two epochs on 10,000 images reach ≥ 0.80 test accuracy', async () => {
-    keras.clearSession();
-    keras.setRandomSeed(42);
+    keras.utils.clearSession();
+    keras.utils.setRandomSeed(42);
     const [[trainImages, trainLabels], [testImages, testLabels]] = await keras.datasets.fashionMnist.loadData({ download: false });
     const x = trainImages.sliceRows(0, 10_000).div(255);
     const y = trainLabels.sliceRows(0, 10_000);

@@ -13,8 +13,8 @@ const model = () => {
   m.compile({ optimizer: 'sgd', loss: 'mse' });
   return m;
 };
-const x = () => keras.zeros([4, 3]);
-const y = () => keras.zeros([4, 2]);
+const x = () => keras.ops.zeros([4, 3]);
+const y = () => keras.ops.zeros([4, 2]);
 
 
 describe('callbacks', () => {
@@ -61,10 +61,10 @@ describe('checkpoint path templates', () => {
 
 describe('validation data', () => {
   it('errors about the validation data say so', async () => {
-    const bad = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [keras.zeros([4, 5]), y()] }));
+    const bad = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [keras.ops.zeros([4, 5]), y()] }));
     expect(bad).toBeInstanceOf(ValueError);
     expect(bad.message).toMatch(/^fit\(\): in validationData: Input 0 of layer/);
-    const labels = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [x(), keras.zeros([3, 2])] }));
+    const labels = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [x(), keras.ops.zeros([3, 2])] }));
     expect(labels.message).toMatch(/^fit\(\): in validationData: /);
     const notPair = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: x() as never }));
     expect(notPair.message).toMatch(/validationData must be a pair \[x, y\]/);
@@ -77,8 +77,8 @@ describe('summary and tensors', () => {
   });
   it('tensor creation from values that are not numbers', async () => {
     expect((await failure(() => keras.tensor(null as never))).message).toMatch(/tensor: expected a number, nested arrays of numbers, or a typed array. Received: null/);
-    expect((await failure(() => keras.zeros('3' as never))).message).toMatch(/zeros: every dimension must be a non-negative integer/);
-    expect((await failure(() => keras.zeros([2, 3]).add({} as never))).message).toMatch(/expected a Tensor or a number/);
+    expect((await failure(() => keras.ops.zeros('3' as never))).message).toMatch(/zeros: every dimension must be a non-negative integer/);
+    expect((await failure(() => keras.ops.zeros([2, 3]).add({} as never))).message).toMatch(/expected a Tensor or a number/);
   });
   it('console output stays quiet', () => {
     const log = vi.spyOn(console, 'log');
@@ -109,7 +109,7 @@ describe("a layer's fused description", () => {
     return m;
   };
   const good = (d: Dense) => ({ kind: 'dense', name: d.name, trainable: true, units: 3, activation: 'softmax', useBias: true, kernel: d.kernel, bias: d.bias });
-  const fit = (spec: (layer: Dense) => unknown) => modelWith(spec).fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 });
+  const fit = (spec: (layer: Dense) => unknown) => modelWith(spec).fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 });
 
   it('a description that is not one is a ValueError naming the layer, before any step', async () => {
     for (const spec of [undefined, 42, 'dense', [], {}, { kind: 'conv', name: 'x' }]) {
@@ -121,9 +121,9 @@ describe("a layer's fused description", () => {
   it('weights that do not have the sizes the description states are rejected, not read past', async () => {
     const cases: [(d: Dense) => unknown, RegExp][] = [
       [(d) => ({ ...good(d), units: 5 }), /kernel must be null \(not built\) or a float32 tensor of shape \[inputs, 5\]/],
-      [(d) => ({ ...good(d), kernel: keras.zeros([4, 2]) }), /kernel must be .*Received: kernel=Tensor\(shape=\[4, 2\]\)/],
+      [(d) => ({ ...good(d), kernel: keras.ops.zeros([4, 2]) }), /kernel must be .*Received: kernel=Tensor\(shape=\[4, 2\]\)/],
       [(d) => ({ ...good(d), kernel: d.kernel!.data }), /kernel must be .*Received: kernel=Float32Array/],
-      [(d) => ({ ...good(d), bias: keras.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
+      [(d) => ({ ...good(d), bias: keras.ops.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
       [(d) => ({ ...good(d), useBias: false }), /bias must be null \(useBias is false\)/],
       [(d) => ({ ...good(d), activation: 'gelu' }), /activation must be one of linear, relu, sigmoid, tanh, softmax. Received: activation='gelu'/],
       [(d) => ({ ...good(d), activation: '__proto__' }), /activation must be one of/],
@@ -136,14 +136,14 @@ describe("a layer's fused description", () => {
     const a = new keras.layers.Dense(5, { inputShape: [4] });
     const b = new keras.layers.Dense(3, { activation: 'softmax' });
     const m = new keras.Sequential([a, b]);
-    const stranger = keras.zeros([2, 3]);
+    const stranger = keras.ops.zeros([2, 3]);
     (b as unknown as { fusedSpec: () => unknown }).fusedSpec = () => ({ ...good(b), kernel: stranger });
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile: true });
-    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
+    expect((await failure(() => m.fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
   });
   it('a nested description that holds itself is a ValueError, not an endless recursion', async () => {
     const m = modelWith((d) => ({ kind: 'nested', name: d.name, trainable: true, layers: [d] }));
-    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
+    expect((await failure(() => m.fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
     for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'gelu' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
       expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
     }

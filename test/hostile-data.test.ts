@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FILE_NAMES, loadData } from '../src/data/fashion-mnist.js';
-import { gunzipBytes } from '../src/data/node-files.js';
+import { gunzipBytes } from '../src/io/node-gunzip.js';
 import { idxLengthFromHeader } from '../src/data/idx.js';
 import { FileFormatError, ValueError } from '../src/errors.js';
 import { rejection, useTempDir } from './helpers.js';
@@ -113,6 +113,6 @@ describe('fit threads', () => {
     const keras = await import('../src/index.js');
     const model = new keras.Sequential([new keras.layers.Dense(2, { inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    await expect(model.fit(keras.zeros([4, 3]), keras.zeros([4, 2]), { threads: 1000, verbose: 0 })).rejects.toThrow(/fit\(\): threads must be at most/);
+    await expect(model.fit(keras.ops.zeros([4, 3]), keras.ops.zeros([4, 2]), { threads: 1000, verbose: 0 })).rejects.toThrow(/fit\(\): threads must be at most/);
   });
 });

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../src/index.js';
 import { FileFormatError, TinykerasError, ValueError } from '../src/errors.js';
 import { useTempDir } from './helpers.js';
+import { getLoss } from '../src/losses/index.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
 const root = useTempDir('hostile-names');
@@ -20,7 +21,7 @@ const model = () => new keras.Sequential([new keras.layers.Dense(2, { inputShape
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
 const before = prototypeKeys();
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 afterEach(() => {
   expect(prototypeKeys()).toEqual(before);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -44,7 +45,7 @@ describe("inherited names are unknown names, from compile() and constructors", (
         [() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: [name] }), /Unknown metric: .*Valid metrics/],
         [() => new keras.layers.Dense(2, { activation: name as 'relu', inputShape: [3] }), /unknown activation .*Valid activations/],
         [() => new keras.layers.Dense(2, { kernelInitializer: name, inputShape: [3] }), /unknown initializer .*Valid initializers/],
-        [() => keras.losses.getLoss(name), /Unknown loss/],
+        [() => getLoss(name), /Unknown loss/],
       ];
       for (const [fn, message] of cases) {
         const error = thrown(fn);

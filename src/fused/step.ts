@@ -35,8 +35,7 @@
  * A thread's rows and its shares of each kernel are fixed when the step is
  * built, so the views it reads through are made once, not per batch.
  */
-import { applyMask, fillDropoutMask, kernels, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
-import type { ActivationKind } from '../tensor/kernels/activations.js';
+import { kernels, type ActivationKind, type GemmArgs, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -149,7 +148,7 @@ export class MaskDrawer {
     const { layers, masks } = this.state;
     for (let i = 0; i < layers.length; i++) {
       const dropout = this.dropouts[i];
-      if (dropout) fillDropoutMask(masks[i]!, dropout.rate, dropout.generator ?? getGlobalGenerator(), batchSize * layers[i]!.units);
+      if (dropout) kernels.fillDropoutMask(masks[i]!, dropout.rate, dropout.generator ?? getGlobalGenerator(), batchSize * layers[i]!.units);
     }
   }
 }
@@ -243,7 +242,7 @@ export class FusedStep {
       if (bias) kernels.addBias(outputs[i]!, bias, r0, r0 + rows, l.units);
       kernels.activate(l.activation, outputs[i]!, outputs[i]!, r0 * l.units, (r0 + rows) * l.units);
       const mask = masks[i];
-      if (mask) applyMask(outputs[i]!, mask, dropped[i]!, r0 * l.units, (r0 + rows) * l.units);
+      if (mask) kernels.applyMask(outputs[i]!, mask, dropped[i]!, r0 * l.units, (r0 + rows) * l.units);
     }
     loss.rowEnd = r0 + rows;
     loss.scale = 1 / batchSize;
@@ -255,7 +254,7 @@ export class FusedStep {
       product.m = rows;
       kernels.gemm(product);
       const mask = masks[i - 1];
-      if (mask) applyMask(below, mask, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
+      if (mask) kernels.applyMask(below, mask, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
       kernels.activationGradient(layers[i - 1]!.activation, outputs[i - 1]!, below, below, r0 * l.inputDim, (r0 + rows) * l.inputDim);
     }
   }

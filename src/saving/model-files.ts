@@ -25,31 +25,15 @@
  * The writes go through `modelFileSystem`, which tests replace to inject a
  * failure at each step. Node only.
  */
-import { writeFileAtomic } from '../data/node-files.js';
+import { errorCode } from '../io/messages.js';
+import { removeFile, writeFileAtomic, writeNewFile } from '../io/node-files.js';
 
 /** The file operations a save performs, one object so that tests can make each fail. */
 export const modelFileSystem = {
   /** Creates `path`, which must not exist, with `bytes`, flushed; removes it again if anything fails. */
-  async writeNewFile(path: string, bytes: Uint8Array): Promise<void> {
-    const fs = await import('node:fs/promises');
-    const file = await fs.open(path, 'wx');
-    try {
-      try {
-        await file.writeFile(bytes);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-    } catch (error) {
-      await fs.rm(path, { force: true });
-      throw error;
-    }
-  },
+  writeNewFile: (path: string, bytes: Uint8Array): Promise<void> => writeNewFile(path, bytes),
   writeFileAtomic,
-  async removeFile(path: string): Promise<void> {
-    const fs = await import('node:fs/promises');
-    await fs.rm(path, { force: true });
-  },
+  removeFile,
 };
 
 const queues = new Map<string, Promise<unknown>>();
@@ -95,7 +79,7 @@ export async function writeModelFiles(
       await modelFileSystem.writeNewFile(nodePath.join(dir, chosen), weights);
       break;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST' || attempt >= 8) throw error;
+      if (errorCode(error) !== 'EEXIST' || attempt >= 8) throw error;
       chosen = weightsName.replace(/\.bin$/, `.${crypto.randomBytes(4).toString('hex')}.bin`);
     }
   }

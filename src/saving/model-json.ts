@@ -29,7 +29,7 @@ import { Flatten } from '../layers/flatten.js';
 import { Dropout } from '../layers/dropout.js';
 import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
-import { toSnakeCase } from '../layers/naming.js';
+import { toSnakeCase } from '../utils/registry.js';
 import type { ModelFactory, SavableModel } from './savable.js';
 import { zeros } from '../tensor/creation.js';
 import type { Shape } from '../tensor/shape.js';

@@ -12,7 +12,7 @@ import type { TrainingPlan } from '../plan.js';
 import { describeOptimizer, Phase, Slot } from './protocol.js';
 import { processPool, simdAttachment, type WorkerPool } from './pool.js';
 import type { ThreadPlatform } from './transport.js';
-import { activeSimdKernels } from '../../tensor/kernels/tier.js';
+import { kernels } from '../../tensor/kernels/index.js';
 
 /**
  * The fused step on `threads` threads, with `threads − 1` workers of the
@@ -30,7 +30,7 @@ export async function startThreadedRunner(
   if (optimizerSpec === null) {
     return `the optimizer is a ${optimizer.constructor.name}, which worker threads cannot rebuild (only Adam and SGD)`;
   }
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   if (tier !== null && !tier.shared) return "the SIMD tier's memory is not shared (no SharedArrayBuffer here)";
   const pool = processPool(platform);
   const failure = await pool.grow(threads - 1);
