@@ -17,7 +17,7 @@ const xTest = testImages.div(255);
 const accuracies: number[] = [];
 
 for (let seed = first; seed <= (last ?? first); seed++) {
-  keras.clearSession();
+  keras.utils.clearSession();
   keras.utils.setRandomSeed(seed);
   const model = new keras.Sequential([
     new keras.layers.Flatten({ inputShape: [28, 28] }),

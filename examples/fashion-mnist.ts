@@ -23,7 +23,7 @@ const epochs = numberArg('--epochs') ?? 5;
 const saveDir = stringArg('--save') ?? 'saved/fashion-mnist';
 if (seed !== undefined) keras.utils.setRandomSeed(seed);
 // Before any model is built, so its weights are made where the SIMD kernels read them.
-if (process.argv.includes('--simd')) keras.config.setKernels('simd');
+if (process.argv.includes('--simd')) await keras.config.setKernels('simd');
 const startup = process.argv.includes('--startup');
 
 // 60,000 training and 10,000 test images of 28×28 pixels (0-255), labels 0-9.
@@ -79,7 +79,7 @@ console.log(`Figures: ${figures.join(', ')}`);
  * (60,000 × 784 float32s, 188 MB) is a local of this function, so it is
  * freed once training is done: the figures at the end need memory of their own.
  */
-async function trainOn(images: keras.Tensor, labels: keras.Tensor): Promise<keras.History> {
+async function trainOn(images: keras.Tensor, labels: keras.Tensor): Promise<keras.callbacks.History> {
   const x = images.div(255);
   return model.fit(x, labels, { epochs, callbacks: startup ? [firstEpochCallback] : [] });
 }

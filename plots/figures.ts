@@ -25,7 +25,7 @@ interface ArrayWithShape {
 }
 
 export interface FigureData {
-  /** What fit returned (keras.History): `history.loss[e]`, `history.accuracy[e]`, and `val_` ones if any. */
+  /** What fit returned (keras.callbacks.History): `history.loss[e]`, `history.accuracy[e]`, and `val_` ones if any. */
   history: { epoch: readonly number[]; history: Record<string, readonly number[]> };
   /** The test images, [n, 28, 28]: pixel values 0-255 as loaded, or scaled to [0, 1]. */
   images: ArrayWithShape;

@@ -63,7 +63,7 @@ const NODE_APP = `
 import * as keras from 'tinykeras';
 
 function data(count) {
-  const rng = new keras.utils.RandomGenerator(7);
+  const rng = new keras.random.RandomGenerator(7);
   const x = new Float32Array(count * 28 * 28);
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -76,8 +76,8 @@ function data(count) {
 }
 
 async function train(threads) {
-  keras.setRandomSeed(42);
-  keras.clearSession();
+  keras.utils.setRandomSeed(42);
+  keras.utils.clearSession();
   const model = new keras.Sequential([
     new keras.layers.Flatten({ inputShape: [28, 28] }),
     new keras.layers.Dense(128, { activation: 'relu' }),
@@ -108,7 +108,12 @@ const loaded = await keras.models.loadModel('saved-model');
 const [a, b] = [two.model.predict(two.x, { verbose: 0 }).data, loaded.predict(two.x, { verbose: 0 }).data];
 if (!a.every((v, i) => v === b[i])) throw new Error('the loaded model predicts differently');
 console.log('saved and loaded: same predictions');
-console.log('parseIdx', typeof keras.parseIdx, 'datasets', Object.keys(keras.datasets).join(','));
+console.log('parseIdx', typeof keras.datasets.parseIdx, 'datasets', Object.keys(keras.datasets).join(','));
+const namespaces = ['layers', 'models', 'optimizers', 'losses', 'metrics', 'callbacks', 'utils', 'datasets', 'ops', 'random', 'config', 'io'];
+const missing = namespaces.filter((name) => typeof keras[name] !== 'object');
+const internal = [['losses', 'resolveMetric'], ['losses', 'METRIC_NAMES'], ['losses', 'EPSILON'], ['callbacks', 'formatFilepath']].filter(([ns, name]) => name in keras[ns]);
+if (missing.length > 0 || internal.length > 0) throw new Error('namespaces missing: ' + missing.join(', ') + '; internals exported: ' + internal.join(', '));
+console.log("namespaces: Keras's, no internals");
 `;
 
 // Uses the API with types: errors here are type errors in what the package declares.
@@ -127,7 +132,7 @@ const args: FitArgs = { epochs: 1, batchSize: 32, callbacks: [{ onEpochEnd: onEp
 export async function main(x: keras.Tensor, y: keras.Tensor): Promise<number> {
   const history = await model.fit(x, y, args);
   const loss: number[] = history.history.loss!;
-  const idx: keras.IdxArray = keras.parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7]));
+  const idx: keras.IdxArray = keras.datasets.parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7]));
   const [[xTrain]] = await keras.datasets.fashionMnist.loadData();
   try {
     new keras.layers.Dense(0);
@@ -141,14 +146,14 @@ export async function main(x: keras.Tensor, y: keras.Tensor): Promise<number> {
 // The page a bundler builds: uses the browser entry end to end.
 const PAGE_MAIN = `
 import * as keras from 'tinykeras';
-keras.setRandomSeed(1);
+keras.utils.setRandomSeed(1);
 const model = new keras.Sequential([
   new keras.layers.Flatten({ inputShape: [4] }),
   new keras.layers.Dense(8, { activation: 'relu' }),
   new keras.layers.Dense(3, { activation: 'softmax' }),
 ]);
 model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-const x = keras.randomNormal([30, 4]);
+const x = keras.random.normal([30, 4]);
 const y = keras.tensor(Array.from({ length: 30 }, (_, i) => i % 3));
 await model.fit(x, y, { epochs: 1, verbose: 0 });
 await model.save('indexeddb://page-model');
@@ -160,15 +165,15 @@ console.log(await data);
 const THREADS_MAIN = `
 import * as keras from 'tinykeras';
 async function train(threads) {
-  keras.setRandomSeed(3);
-  keras.clearSession();
+  keras.utils.setRandomSeed(3);
+  keras.utils.clearSession();
   const model = new keras.Sequential([
     new keras.layers.Flatten({ inputShape: [28, 28] }),
     new keras.layers.Dense(128, { activation: 'relu' }),
     new keras.layers.Dense(10, { activation: 'softmax' }),
   ]);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-  const rng = new keras.utils.RandomGenerator(5);
+  const rng = new keras.random.RandomGenerator(5);
   const x = keras.tensor(Float32Array.from({ length: 512 * 784 }, () => rng.uniform()), [512, 28, 28]);
   const y = keras.tensor(Float32Array.from({ length: 512 }, (_, i) => i % 10));
   const history = await model.fit(x, y, { epochs: 1, batchSize: 64, threads, verbose: 0 });
@@ -204,8 +209,8 @@ function attempt(f) {
 }
 attempt(() => new keras.layers.Dense(0));
 attempt(() => keras.tensor([1, 2, 3]).reshape([2, 2]));
-attempt(() => new keras.Sequential([new keras.layers.Dense(2)]).predict(keras.zeros([1, 2])));
-attempt(() => keras.parseIdx(new Uint8Array(2)));
+attempt(() => new keras.Sequential([new keras.layers.Dense(2)]).predict(keras.ops.zeros([1, 2])));
+attempt(() => keras.datasets.parseIdx(new Uint8Array(2)));
 try { new keras.optimizers.Adam({ learningRate: -1 }); } catch (error) { found.push(error.message.split(':')[0]); }
 console.log(JSON.stringify(found));
 `;
@@ -228,6 +233,7 @@ try {
   const output = run(process.execPath, ['app.mjs'], app);
   process.stdout.write(output);
   check(output.includes('identical weights') && output.includes('same predictions'), 'node app.mjs trained, saved and loaded');
+  check(output.includes("namespaces: Keras's, no internals"), 'the package exports Keras\'s namespaces and no internals');
 
   // The docs' programs, as written there: the README's Node one is type-checked as TypeScript below,
   // docs/browser.md's bundler page is built by Vite below (running them takes minutes: done by hand).

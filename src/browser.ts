@@ -13,7 +13,9 @@
  */
 import './platform/browser.js';
 import { fashionMnist, mnist } from './data/idx-dataset-web.js';
+import { parseIdx } from './data/idx.js';
 
 export * from './core.js';
-export const datasets = { fashionMnist, mnist };
+/** `keras.datasets`: Fashion-MNIST and MNIST over HTTP, and the IDX file format they come in. */
+export const datasets = { fashionMnist, mnist, parseIdx };
 export type { WebLoadDataOptions, DownloadProgress } from './data/idx-dataset-web.js';

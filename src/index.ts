@@ -12,12 +12,14 @@
  * `default`): the platform-neutral core (core.ts) plus what needs Node, which
  * platform/node.ts registers: files, worker threads, file paths for
  * save/load, and `datasets.fashionMnist.loadData` / `datasets.mnist.loadData`
- * reading and caching files.
+ * reading and caching files (`datasets.parseIdx` reads IDX bytes you have).
  * Browsers get src/browser.ts instead.
  */
 import './platform/node.js';
 import { fashionMnist } from './data/fashion-mnist.js';
 import { mnist } from './data/mnist.js';
+import { parseIdx } from './data/idx.js';
 
 export * from './core.js';
-export const datasets = { fashionMnist, mnist };
+/** `keras.datasets`: Fashion-MNIST and MNIST, and the IDX file format they come in. */
+export const datasets = { fashionMnist, mnist, parseIdx };

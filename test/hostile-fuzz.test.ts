@@ -18,7 +18,9 @@ import * as keras from '../src/index.js';
 import { TinykerasError } from '../src/errors.js';
 import { loadData } from '../src/data/fashion-mnist.js';
 import { parseIdx } from '../src/data/idx.js';
-import { gunzipBytes } from '../src/data/node-files.js';
+import { gunzipBytes } from '../src/io/node-gunzip.js';
+import { getLoss } from '../src/losses/index.js';
+import { getOptimizer } from '../src/optim/index.js';
 import { useTempDir } from './support/helpers.js';
 
 const root = useTempDir('hostile-fuzz');
@@ -39,7 +41,7 @@ class SomeClass {}
 const special = fc.constantFrom<unknown>(
   undefined, null, NaN, -0, Infinity, -Infinity, '', 'constructor', '__proto__', 'toString', 0, -1, 1e300, 2 ** 53,
   SomeClass, keras.optimizers.Adam, Symbol('s'), () => 1, Object.create(null), [], [[]], {}, { length: 3 }, new Float32Array(3),
-  new ArrayBuffer(8), new Date(0), deep(10_000), keras.zeros([2, 2]), 10n,
+  new ArrayBuffer(8), new Date(0), deep(10_000), keras.ops.zeros([2, 2]), 10n,
   // Tensors as a dataset loader returns them: uint8 bytes, of a shape the model takes or not.
   new keras.Tensor(new Uint8Array(16), [4, 2, 2]), new keras.Tensor(new Uint8Array(4), [4]), new keras.Tensor(new Uint8Array(6), [2, 3]),
   // Objects whose conversion to a string throws: any `${value}` or property-key use of them fails.
@@ -94,8 +96,8 @@ const compiled = () => {
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
   return m;
 };
-const x = () => keras.zeros([4, 2, 2]);
-const y = () => keras.zeros([4]);
+const x = () => keras.ops.zeros([4, 2, 2]);
+const y = () => keras.ops.zeros([4]);
 /** Fit options that cannot make a case run long: only epochs ≤ 2 and no threads beyond the checks. */
 const short = (options: unknown) =>
   options !== null && typeof options === 'object' && !Array.isArray(options)
@@ -127,10 +129,10 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => built().summary(v as never));
     await everyOutcome(anyValue, (v) => new keras.layers.Dropout(v as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Dropout(a as never, b as never));
-    await everyOutcome(anyValue, (v) => new keras.layers.Dropout(0.5, v as never).apply(keras.ones([2, 3]), { training: true }));
-    await everyOutcome(anyValue, (v) => new keras.layers.Softmax(v as never).apply(keras.ones([2, 3])));
-    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Activation(a as never, b as never).apply(keras.ones([2, 3])));
-    await everyOutcome(anyValue, (v) => new keras.layers.ReLU(v as never).apply(keras.ones([2, 3])));
+    await everyOutcome(anyValue, (v) => new keras.layers.Dropout(0.5, v as never).apply(keras.ops.ones([2, 3]), { training: true }));
+    await everyOutcome(anyValue, (v) => new keras.layers.Softmax(v as never).apply(keras.ops.ones([2, 3])));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Activation(a as never, b as never).apply(keras.ops.ones([2, 3])));
+    await everyOutcome(anyValue, (v) => new keras.layers.ReLU(v as never).apply(keras.ops.ones([2, 3])));
     await everyOutcome(anyValue, (v) => new keras.layers.InputLayer(v as never));
     await everyOutcome(anyValue, (v) => keras.Input(v as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.Sequential([keras.Input({ shape: [2, 2] }), a, b] as never));
@@ -212,13 +214,13 @@ describe('every public entry point, any value', () => {
     try {
       await everyOutcome(anyValue, (v) => keras.config.setKernels(v as never));
       for (const tier of ['js', 'simd'] as const) {
-        keras.config.setKernels(tier);
+        await keras.config.setKernels(tier);
         await everyOutcome(anyValue, (v) => compiled().fit(x(), y(), short({ verbose: 0, ...(typeof v === 'object' && v !== null && !Array.isArray(v) ? v : { epochs: 1 }) }) as never), 60);
         await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => compiled().evaluate(a as never, b as never, { verbose: 0 }), 60);
         await everyOutcome(anyValue, (v) => compiled().predict(v as never, { verbose: 0 }), 60);
       }
     } finally {
-      keras.config.setKernels('js');
+      await keras.config.setKernels('js');
     }
   });
 
@@ -228,8 +230,8 @@ describe('every public entry point, any value', () => {
     await everyOutcome(anyValue, (v) => new keras.losses.SparseCategoricalCrossentropy(v as never));
     await everyOutcome(anyValue, (v) => new keras.losses.CategoricalCrossentropy(v as never));
     await everyOutcome(anyValue, (v) => new keras.losses.MeanSquaredError(v as never));
-    await everyOutcome(anyValue, (v) => keras.losses.getLoss(v as never));
-    await everyOutcome(anyValue, (v) => keras.optimizers.getOptimizer(v as never));
+    await everyOutcome(anyValue, (v) => getLoss(v as never));
+    await everyOutcome(anyValue, (v) => getOptimizer(v as never));
     await everyOutcome(anyValue, (v) => new keras.callbacks.EarlyStopping(v as never));
     await everyOutcome(anyValue, (v) => new keras.callbacks.TerminateOnNaN(v as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.callbacks.ModelCheckpoint(a as never, b as never));
@@ -251,22 +253,22 @@ describe('every public entry point, any value', () => {
   it('tensors and utilities', async () => {
     await everyOutcome(anyValue, (v) => keras.tensor(v as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.tensor(a as never, b as never));
-    await everyOutcome(anyValue, (v) => keras.zeros(v as never));
-    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.full(a as never, b as never));
-    await everyOutcome(anyValue, (v) => keras.randomUniform(v as never));
-    await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).reshape(v as never));
-    await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).add(v as never));
-    await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).matmul(v as never));
-    await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).sum(v as never));
-    await everyOutcome(anyValue, (v) => keras.zeros([2, 3]).sliceRows(v as never, 1));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.ops.full(a as never, b as never));
+    await everyOutcome(anyValue, (v) => keras.random.uniform(v as never));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros([2, 3]).reshape(v as never));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros([2, 3]).add(v as never));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros([2, 3]).matmul(v as never));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros([2, 3]).sum(v as never));
+    await everyOutcome(anyValue, (v) => keras.ops.zeros([2, 3]).sliceRows(v as never, 1));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.ops.oneHot(a as never, b as never));
     const methods = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'clip', 'matmul', 'softmax', 'logSoftmax', 'sum', 'mean', 'max', 'argmax', 'reshape', 'sliceRows', 'row', 'gather', 'item', 'toArray', 'flatten'] as const;
     for (const method of methods) {
-      await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => (keras.zeros([2, 3]) as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(a, b), 40);
+      await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => (keras.ops.zeros([2, 3]) as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!(a, b), 40);
     }
     for (const [name, op] of Object.entries(keras.ops)) {
       await everyOutcome(fc.tuple(anyValue, anyValue, anyValue), ([a, b, c]) => (op as (...args: unknown[]) => unknown)(a, b, c), 40);
-      await everyOutcome(fc.tuple(anyValue, anyValue), ([b, c]) => (op as (...args: unknown[]) => unknown)(keras.ones([2, 3]), b, c), 40);
+      await everyOutcome(fc.tuple(anyValue, anyValue), ([b, c]) => (op as (...args: unknown[]) => unknown)(keras.ops.ones([2, 3]), b, c), 40);
       void name;
     }
     await everyOutcome(anyValue, (v) => new keras.layers.Dense(2).apply(v as never));

@@ -28,8 +28,8 @@
  *     npm run bench -- --only kernels          # as a table
  */
 import * as keras from '../../src/index.js';
-import { jsKernels, type Kernels } from '../../src/tensor/kernels/index.js';
-import { SimdKernels, simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
+import { jsKernels } from '../../src/tensor/kernels/index.js';
+import { SimdKernels, simdSupported, type SimdKernelSet } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import {
   emitResult, median, parseJobOptions, processStats, progress,
@@ -68,9 +68,9 @@ const W2 = glorotUniform(hidden, classes);
 const H = new Float32Array(batch * hidden);
 jsKernels.gemm({ transposeA: false, transposeB: false, m: batch, n: hidden, k: inputs, a: X, b: W1, c: H, accumulate: false });
 for (let i = 0; i < H.length; i++) H[i] = Math.max(0, H[i]!);
-const dZ1 = keras.randomNormal([batch, hidden], 0, 1 / batch).data;
+const dZ1 = keras.random.normal([batch, hidden], 0, 1 / batch).data;
 for (let i = 0; i < dZ1.length; i++) if (H[i] === 0) dZ1[i] = 0;
-const dY = keras.randomNormal([batch, classes], 0, 1 / batch).data;
+const dY = keras.random.normal([batch, classes], 0, 1 / batch).data;
 
 const shapes: Shape[] = [
   { name: 'layer 1 forward', transA: false, transB: false, M: batch, N: hidden, K: inputs, A: X, B: W1 },
@@ -83,7 +83,7 @@ const shapes: Shape[] = [
 const simdAvailable = simdSupported();
 const simd = simdAvailable ? SimdKernels.create() : null;
 /** The tiers to time: their kernels, and a way to place an operand where those kernels read it. */
-const tiers: { tier: KernelTier; k: Pick<Kernels, keyof Kernels>; place: (values: Float32Array) => Float32Array; totals: () => Float64Array }[] = [
+const tiers: { tier: KernelTier; k: SimdKernelSet; place: (values: Float32Array) => Float32Array; totals: () => Float64Array }[] = [
   { tier: 'js', k: jsKernels, place: (values) => values.slice(), totals: () => new Float64Array(2) },
   ...(simd ? [{ tier: 'simd' as const, k: simd, place: (values: Float32Array) => copyInto(simd, values), totals: () => simd.allocateFloat64(2) }] : []),
 ];
@@ -98,8 +98,8 @@ const gemmCalls = shapes.map((s) =>
 
 // Element-wise kernels of one step, on the seed's shapes.
 const Z1 = H.map((h, i) => h - 0.5 * (i % 3)); // pre-activations with negatives
-const b1 = keras.randomNormal([hidden], 0, 0.1).data;
-const Z2 = keras.randomNormal([batch, classes], 0, 3).data;
+const b1 = keras.random.normal([hidden], 0, 0.1).data;
+const Z2 = keras.random.normal([batch, classes], 0, 3).data;
 const labels = Float32Array.from({ length: batch }, (_, i) => i % classes);
 const adam = new keras.optimizers.Adam();
 const variables = [[inputs, hidden], [hidden], [hidden, classes], [classes]].map((dims) => dims.reduce((a, b) => a * b, 1));
@@ -152,8 +152,8 @@ const elementwise: Elementwise[] = [
     elements: adamParams,
     calls: tiers.map(({ tier, k, place }) => {
       const sets = variables.map((n) => ({
-        g: place(keras.randomNormal([n], 0, 0.01).data),
-        theta: place(keras.randomUniform([n], -0.1, 0.1).data),
+        g: place(keras.random.normal([n], 0, 0.01).data),
+        theta: place(keras.random.uniform([n], -0.1, 0.1).data),
         m: place(new Float32Array(n)),
         v: place(new Float32Array(n)),
         n,
@@ -230,7 +230,7 @@ function medianMsPerCall(call: () => void, minMs: number): number {
 /** A fan-in × fan-out matrix drawn as Keras's default Dense kernel is. */
 function glorotUniform(fanIn: number, fanOut: number): Float32Array {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return keras.randomUniform([fanIn, fanOut], -limit, limit).data;
+  return keras.random.uniform([fanIn, fanOut], -limit, limit).data;
 }
 
 function zeroFraction(values: Float32Array): number {

@@ -13,7 +13,7 @@ import { loadSeedData } from '../lib/seed-data.js';
 import { emitResult, parseJobOptions, processStats, progress, type QuickstartJobResult } from '../lib/protocol.js';
 
 const options = parseJobOptions(5);
-keras.config.setKernels(options.kernels);
+await keras.config.setKernels(options.kernels);
 const { x, y, xTest, yTest } = await loadSeedData(options.samples);
 keras.utils.setRandomSeed(1);
 const model = new keras.Sequential([

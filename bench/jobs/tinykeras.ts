@@ -32,7 +32,7 @@ const BATCH_SIZE = 32;
 const PREDICT_REPEATS = 3;
 
 const options = parseJobOptions(5);
-keras.config.setKernels(options.kernels);
+await keras.config.setKernels(options.kernels);
 const { x, y, xTest, yTest } = await loadSeedData(options.samples);
 
 keras.utils.setRandomSeed(SEED);

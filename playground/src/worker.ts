@@ -76,7 +76,7 @@ class Smoother {
 }
 
 /** The Keras progress bar, drawn into a Terminal whatever `verbose` fit was given (fit runs with verbose 0 so it adds no console bar). */
-class PageProgbar extends keras.ProgbarLogger {
+class PageProgbar extends keras.callbacks.ProgbarLogger {
   constructor(readonly terminal: Terminal) {
     super({ isTTY: true, write: (text) => terminal.write(text) });
   }
@@ -91,7 +91,7 @@ class PageProgbar extends keras.ProgbarLogger {
  * over the epoch; each batch's own value is recovered from two consecutive
  * means (mean_b·seen_b − mean_{b−1}·seen_{b−1}) / size_b, then smoothed.
  */
-function pageCallback(model: Model, config: PlaygroundConfig, steps: number, terminal: Terminal): keras.Callback {
+function pageCallback(model: Model, config: PlaygroundConfig, steps: number, terminal: Terminal): keras.callbacks.Callback {
   const s = session!;
   const every = Math.max(1, Math.floor(steps / POINTS_PER_EPOCH));
   let pending: CurvePoint[] = [];
@@ -104,7 +104,7 @@ function pageCallback(model: Model, config: PlaygroundConfig, steps: number, ter
     pending = [];
     lastPost = performance.now();
   };
-  return new (class extends keras.Callback {
+  return new (class extends keras.callbacks.Callback {
     override onEpochBegin(): void {
       previous = { loss: 0, accuracy: 0, seen: 0 };
       epochStart = performance.now();
@@ -204,7 +204,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'train': {
       if (training) throw new Error('Training is already running; stop it first.');
       const config = checkConfig(message.config);
-      keras.clearSession();
+      keras.utils.clearSession();
       session = newSession(buildModel(keras, config), config);
       return run(false);
     }

@@ -19,7 +19,7 @@
  * Node's (loaded only when first used); in a browser, pass your own.
  */
 import { describeValue, FileFormatError, RuntimeError, ValueError } from '../errors.js';
-import { fileSystemService, type FileSystemService } from '../data/file-system.js';
+import { fileSystemService, type FileSystemService } from '../io/file-system.js';
 import { Callback } from './callbacks.js';
 import type { Logs } from './logs.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';

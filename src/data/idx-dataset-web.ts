@@ -19,7 +19,8 @@
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { checkDeadlineOptions, deadline, describeStop } from '../utils/deadline.js';
-import { concatenate } from './bytes.js';
+import { concatenate } from '../io/bytes.js';
+import { sha256Hex } from '../io/hash.js';
 import { parseIdx, type IdxArray } from './idx.js';
 import {
   FILE_KEYS,
@@ -235,11 +236,6 @@ async function gunzip(bytes: Uint8Array, url: string): Promise<Uint8Array> {
   } catch (error) {
     throw new FileFormatError(url, `${url}: not a valid gzip file (${(error as Error).message}).`, { cause: error });
   }
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function requireWebApis(spec: IdxDatasetSpec): void {

@@ -10,9 +10,13 @@
  * shared with the browser's loader (idx-dataset-web.ts). Reading files needs Node.js; nothing here imports a Node module at load
  * time, so importing the library in a browser still works.
  */
-import { readRegularFile } from './bounded-files.js';
+import { readRegularFile } from '../io/node-bounded-files.js';
 import { idxLengthFromHeader, parseIdx, type IdxArray } from './idx.js';
-import * as files from './node-files.js';
+import * as files from '../io/node-files.js';
+import { downloadFile } from '../io/node-download.js';
+import { gunzipBytes } from '../io/node-gunzip.js';
+import { sha256Hex } from '../io/hash.js';
+import { messageOf } from '../io/messages.js';
 import { Progbar } from '../utils/progbar.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import {
@@ -174,7 +178,7 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadDataOpti
       idleTimeoutMs: options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
     });
   } catch (error) {
-    tried.push(`downloading from ${origin} into ${cacheDir}: ${files.messageOf(error)}`);
+    tried.push(`downloading from ${origin} into ${cacheDir}: ${messageOf(error)}`);
     throw notFoundError(spec, tried, error instanceof FileFormatError ? error.path : cacheDir, error);
   }
   const downloaded = await findDatasetFiles(cacheDir);
@@ -281,7 +285,7 @@ async function removeFromCache(paths: readonly string[], identities: ReadonlyMap
       if (await files.removeFileUnlessReplaced(path, identities.get(path) ?? null)) deleted.push(path);
       else notes.push(`${path} was replaced after it was read (by another download?), so it was kept.`);
     } catch (error) {
-      notes.push(`Could not delete ${path} from the cache: ${files.messageOf(error)}.`);
+      notes.push(`Could not delete ${path} from the cache: ${messageOf(error)}.`);
     }
   }
   if (deleted.length > 0) notes.unshift(`Deleted from the cache: ${deleted.join(', ')}.`);
@@ -333,13 +337,13 @@ async function readDatasetFile(
   const isGzip = path.endsWith('.gz');
   const expectedSha256 = isGzip ? hashes?.[FILE_NAMES[key]] : undefined;
   if (expectedSha256 !== undefined) await checkSha256(stored, expectedSha256, path);
-  const array = parseIdx(isGzip ? await files.gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
+  const array = parseIdx(isGzip ? await gunzipBytes(stored, path, maxBytes, idxLengthFromHeader) : stored, path);
   checkDatasetArray(key, array, path, spec.classCount);
   return array;
 }
 
 async function checkSha256(bytes: Uint8Array, expected: string, path: string): Promise<void> {
-  const actual = await files.sha256Hex(bytes);
+  const actual = await sha256Hex(bytes);
   if (actual !== expected.toLowerCase()) {
     throw checksumError(path, expected, actual, bytes.length);
   }
@@ -359,7 +363,7 @@ async function downloadMissingFiles(
     if (settings.verbose) console.log(`Downloading data from ${url}`);
     const progress = settings.verbose ? downloadProgress() : undefined;
     try {
-      await files.downloadFile(url, cacheDir, fileName, {
+      await downloadFile(url, cacheDir, fileName, {
         sha256: hashes[fileName]!,
         idleTimeoutMs: settings.idleTimeoutMs,
         onProgress: progress?.update,

@@ -7,7 +7,7 @@
  * rejected with a ValueError naming the layer and the field instead.
  */
 import type { FusedLayerSpec } from '../layers/fused-spec.js';
-import { ACTIVATION_KINDS } from '../tensor/kernels/activations.js';
+import { ACTIVATION_KINDS } from '../tensor/kernels/index.js';
 import { RandomGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describeValue, ValueError } from '../errors.js';

@@ -25,7 +25,7 @@ import { Phase, Slot } from './threads/protocol.js';
 import { simdAttachment } from './threads/pool.js';
 
 /** Multiply-adds per call below which other threads cost more than they save. */
-const MIN_WORK_FOR_THREADS = 4_000_000;
+const MIN_CALL_MULTIPLY_ADDS_FOR_THREADS = 4_000_000;
 /** Rows per thread per round, about: a round is a whole number of batches. */
 const BLOCK_ROWS = 256;
 
@@ -46,7 +46,7 @@ export function* runForward(
 ): Generator<void, void, void> {
   adoptWeights(ops);
   const work = ops.reduce((sum, op) => sum + n * kindOf(op).work(op), 0);
-  const pool = work >= MIN_WORK_FOR_THREADS ? readyPool() : null;
+  const pool = work >= MIN_CALL_MULTIPLY_ADDS_FOR_THREADS ? readyPool() : null;
   const threads = pool === null ? 1 : Math.min(pool.size, pool.cores() - 1) + 1;
   // A block is a whole number of batches, no more than a thread's share of n needs.
   const batchesPerBlock = Math.max(1, Math.min(Math.floor(BLOCK_ROWS / batchSize), Math.ceil(n / threads / batchSize)));

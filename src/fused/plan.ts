@@ -18,7 +18,7 @@ import type { DenseSpec, FusedLayerSpec, SpecSource } from '../layers/fused-spec
 import type { ActivationName } from '../layers/activations.js';
 import { SparseCategoricalCrossentropy, type Loss } from '../losses/losses.js';
 import { resolveMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
-import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/activations.js';
+import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/index.js';
 import { sizeOf } from '../tensor/shape.js';
 import { checkFusedSpec } from './check-spec.js';
 import { ValueError } from '../errors.js';

@@ -10,7 +10,7 @@ import { kindOf } from './kinds/index.js';
 import { allocateStepState, FusedStep, MaskDrawer, type StepRunner, type StepState } from './step.js';
 import type { ThreadPlatform } from './threads/transport.js';
 import { existingPool, processPool, type WorkerPool } from './threads/pool.js';
-import { activeSimdKernels, type KernelTier } from '../tensor/kernels/tier.js';
+import { kernels, type KernelTier } from '../tensor/kernels/index.js';
 
 /** The fused step on the calling thread alone. */
 export class SingleThreadRunner implements StepRunner {
@@ -57,7 +57,7 @@ export interface FusedTraining {
  * (When other processes share the cores a second thread can be several
  * times slower on either tier: pass `threads: 1` there.)
  */
-export const MIN_WORK_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 500_000 };
+export const MIN_STEP_MULTIPLY_ADDS_FOR_THREADS: Readonly<Record<KernelTier, number>> = { js: 500_000, simd: 500_000 };
 
 /**
  * Where worker threads come from on this platform. The entry point's
@@ -130,12 +130,12 @@ export async function startFusedTraining(
   threads: number | 'auto',
 ): Promise<FusedTraining> {
   const work = plan.ops.reduce((sum, op) => sum + maxBatch * kindOf(op).work(op), 0);
-  const tier: KernelTier = activeSimdKernels() === null ? 'js' : 'simd';
-  const enoughWork = work >= MIN_WORK_FOR_THREADS[tier];
+  const tier: KernelTier = kernels.tier;
+  const enoughWork = work >= MIN_STEP_MULTIPLY_ADDS_FOR_THREADS[tier];
   const wanted = threads === 'auto' ? (enoughWork ? null : 1) : threads;
   const autoNote = threads === 'auto' && !enoughWork
     ? `threads 'auto': a step of ${millions(work)} million multiply-adds (batch ${maxBatch}) runs faster on one thread ` +
-      `than shared with workers on the ${tier === 'simd' ? 'SIMD' : 'JS'} kernel tier (below ${millions(MIN_WORK_FOR_THREADS[tier])} million)`
+      `than shared with workers on the ${tier === 'simd' ? 'SIMD' : 'JS'} kernel tier (below ${millions(MIN_STEP_MULTIPLY_ADDS_FOR_THREADS[tier])} million)`
     : null;
   let threadsNote: string | null = null;
   if (wanted !== 1) {

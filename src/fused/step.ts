@@ -40,7 +40,7 @@
  * A thread's rows and its shares of each weight are fixed when the step is
  * built, so the views it reads through are made once, not per batch.
  */
-import { fillDropoutMask, kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
+import { kernels, type SoftmaxCrossEntropyArgs } from '../tensor/kernels/index.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import { allocateFloat32, allocateFloat64 } from '../tensor/storage.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -125,7 +125,7 @@ export class MaskDrawer {
     const { ops } = this.plan;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
-      if (op.kind === 'dropout') fillDropoutMask(this.state.buffers[i]!.own[0]!, op.rate, op.generator ?? getGlobalGenerator(), batchSize * op.units);
+      if (op.kind === 'dropout') kernels.fillDropoutMask(this.state.buffers[i]!.own[0]!, op.rate, op.generator ?? getGlobalGenerator(), batchSize * op.units);
     }
   }
 }

@@ -15,7 +15,7 @@
  * The mask is drawn from the library's seeded generator (`setRandomSeed`), or
  * from the layer's own when it has a `seed`, so a seeded run repeats exactly.
  */
-import { fillDropoutMask } from '../tensor/kernels/dropout.js';
+import { kernels } from '../tensor/kernels/index.js';
 import { multiplyByMask } from '../tensor/ops/mask.js';
 import { getGlobalGenerator, RandomGenerator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -74,7 +74,7 @@ export class Dropout extends Layer {
     if (!args.training || this.rate === 0) return inputs;
     const maskShape = this.maskShape(inputs.shape);
     const mask = new Float32Array(sizeOf(maskShape));
-    fillDropoutMask(mask, this.rate, this.generator ?? getGlobalGenerator());
+    kernels.fillDropoutMask(mask, this.rate, this.generator ?? getGlobalGenerator());
     return multiplyByMask(inputs, new Tensor(mask, maskShape));
   }
 

@@ -13,7 +13,8 @@ import { requireTensor, Tensor, type NestedArray } from '../tensor/tensor.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
-import { toSnakeCase, uniqueName } from './naming.js';
+import { uniqueName } from './naming.js';
+import { toSnakeCase } from '../utils/registry.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { optionalBoolean } from '../utils/options.js';
 

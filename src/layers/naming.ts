@@ -12,11 +12,6 @@ export function uniqueName(base: string): string {
   return count === 0 ? base : `${base}_${count}`;
 }
 
-/** "Dense" → "dense", "BatchNormalization" → "batch_normalization". */
-export function toSnakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 /** Forgets every counter, so names start again at "dense" (Keras's `clear_session`). */
 export function resetNameCounters(): void {
   counters.clear();

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
-import { ownEntry } from '../utils/registry.js';
+import { ownEntry, toSnakeCase } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, ValueError } from '../errors.js';
 
@@ -24,11 +24,6 @@ const LOSS_FACTORIES: Record<string, () => Loss> = {
 
 /** The loss strings `compile` accepts (camelCase spellings are accepted too). */
 export const LOSS_NAMES = Object.keys(LOSS_FACTORIES);
-
-/** Turns 'sparseCategoricalCrossentropy' into 'sparse_categorical_crossentropy'. */
-function toSnakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
 
 export function getLoss(identifier: LossIdentifier): Loss {
   if (typeof identifier === 'function') return { name: identifier.name || 'loss', call: identifier };

@@ -11,7 +11,7 @@
  * when a model ends in softmax.
  */
 import { gradBuffer, record } from '../tensor/autograd.js';
-import { softmaxCrossEntropy } from '../tensor/kernels/softmax.js';
+import { kernels } from '../tensor/kernels/index.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Per-sample losses, shape [N], for logits [N, C] and integer labels [N]. */
@@ -21,7 +21,7 @@ export function sparseSoftmaxCrossEntropyWithLogits(logits: Tensor, labels: Tens
   // G = softmax(z) − onehot(y), the gradient of each row's loss.
   const losses = new Float32Array(N);
   const G = new Float32Array(N * C);
-  softmaxCrossEntropy({
+  kernels.softmaxCrossEntropy({
     logits: logits.data, labels: labels.data, classes: C, rowStart: 0, rowEnd: N,
     scale: 1, grad: G, totals: new Float64Array(2), rowLosses: losses,
   });

@@ -18,8 +18,9 @@
  * import), so merely importing tinykeras in a browser does not fail.
  */
 import { describeValue, FileFormatError, TinykerasError, ValueError } from '../errors.js';
-import { readRegularFile, statRegularFile } from '../data/bounded-files.js';
-import { isNode, messageOf, pathKind } from '../data/node-files.js';
+import { readRegularFile, statRegularFile } from '../io/node-bounded-files.js';
+import { messageOf } from '../io/messages.js';
+import { isNode, pathKind } from '../io/node-files.js';
 import { serialised, writeModelFiles } from './model-files.js';
 import { confinedWeightPaths, type WeightFile } from './weight-paths.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';

@@ -26,6 +26,7 @@
  */
 import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Layer } from '../layers/layer.js';
 import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './artifacts.js';
 import { checkDeadlineOptions } from '../utils/deadline.js';
@@ -196,7 +197,7 @@ export async function loadWeights(model: SavableModel, pathOrHandler: string | I
   }
   const pairs = pairWeights(own, entries);
   for (const [weight, entry] of pairs) {
-    if (!sameShape(weight.shape, entry.shape) || entry.dtype !== 'float32') {
+    if (!shapesEqual(weight.shape, entry.shape) || entry.dtype !== 'float32') {
       throw new ShapeError(
         `${where}: weight '${weight.name}' of model "${model.name}" has shape [${weight.shape.join(', ')}], but the ` +
           `matching saved weight '${entry.name}' in ${jsonSource} is ${entry.dtype} [${entry.shape.join(', ')}]; the ` +
@@ -252,7 +253,7 @@ function checkModelWeights(model: SavableModel, entries: readonly NamedWeight[],
     );
   }
   return pairWeights(own, entries).map(([weight, entry]) => {
-    if (!sameShape(weight.shape, entry.shape) || entry.dtype !== 'float32') {
+    if (!shapesEqual(weight.shape, entry.shape) || entry.dtype !== 'float32') {
       throw new FileFormatError(
         source,
         `${source}: weightsManifest entry '${entry.name}' does not fit the layer that owns it: modelTopology builds ` +
@@ -268,10 +269,6 @@ function pairWeights(weights: readonly Tensor[], entries: readonly NamedWeight[]
   const byName = new Map(entries.map((e) => [e.name, e]));
   if (weights.every((w) => byName.has(w.name))) return weights.map((w) => [w, byName.get(w.name)!]);
   return weights.map((w, i) => [w, entries[i]!]);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** A Sequential, by what saving reads of it (this folder does not import the model class: src/models imports it). */

@@ -39,36 +39,20 @@
  * The writes go through `modelFileSystem`, which tests replace to inject a
  * failure, or a pause, at each step. Node only.
  */
-import { writeFileAtomic } from '../data/node-files.js';
+import { errorCode } from '../io/messages.js';
+import { removeFile, writeFileAtomic, writeNewFile } from '../io/node-files.js';
 
 /** The file operations a save performs, one object so that tests can make each fail. */
 export const modelFileSystem = {
   /** Creates `path`, which must not exist, with `bytes`, flushed; removes it again if anything fails. */
-  async writeNewFile(path: string, bytes: Uint8Array): Promise<void> {
-    const fs = await import('node:fs/promises');
-    const file = await fs.open(path, 'wx');
-    try {
-      try {
-        await file.writeFile(bytes);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-    } catch (error) {
-      await fs.rm(path, { force: true });
-      throw error;
-    }
-  },
+  writeNewFile: (path: string, bytes: Uint8Array): Promise<void> => writeNewFile(path, bytes),
   writeFileAtomic,
   /** Gives the file at `existing` the name `path` too, only if `path` is free (EEXIST otherwise): an exclusive, atomic create. */
   async linkNewName(existing: string, path: string): Promise<void> {
     const fs = await import('node:fs/promises');
     await fs.link(existing, path);
   },
-  async removeFile(path: string): Promise<void> {
-    const fs = await import('node:fs/promises');
-    await fs.rm(path, { force: true });
-  },
+  removeFile,
 };
 
 const queues = new Map<string, Promise<unknown>>();
@@ -134,7 +118,7 @@ async function writeFirstModelFiles(jsonPath: string, weightsPath: string, weigh
   try {
     await modelFileSystem.writeNewFile(weightsPath, weights);
   } catch (error) {
-    if ((error as { code?: string }).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   const tempPath = `${jsonPath}.${crypto.randomBytes(8).toString('hex')}.tmp`;
@@ -144,7 +128,7 @@ async function writeFirstModelFiles(jsonPath: string, weightsPath: string, weigh
     return true;
   } catch (error) {
     await modelFileSystem.removeFile(weightsPath).catch(() => {});
-    if ((error as { code?: string }).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   } finally {
     await modelFileSystem.removeFile(tempPath).catch(() => {});
@@ -161,7 +145,7 @@ async function writeFreshWeightsFile(dir: string, weightsName: string, weights: 
       await modelFileSystem.writeNewFile(nodePath.join(dir, name), weights);
       return name;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST' || attempt >= 8) throw error;
+      if (errorCode(error) !== 'EEXIST' || attempt >= 8) throw error;
     }
   }
 }

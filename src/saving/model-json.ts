@@ -35,6 +35,7 @@ import { Dropout } from '../layers/dropout.js';
 import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
+import { toSnakeCase } from '../utils/registry.js';
 import type { ModelFactory, SavableModel } from './savable.js';
 import { sizeOf } from '../tensor/shape.js';
 import { ownEntry } from '../utils/registry.js';

@@ -26,7 +26,7 @@
  */
 import { describeValue, FileFormatError, ValueError } from '../errors.js';
 import { CategoricalCrossentropy, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
-import { toSnakeCase } from '../layers/naming.js';
+import { toSnakeCase } from '../utils/registry.js';
 import type { Optimizer } from '../optim/index.js';
 import { OPTIMIZER_CLASS_NAMES, optimizerClass, serializeOptimizer } from '../optim/registry.js';
 import type { CompileSettings } from '../training/compile.js';

@@ -83,7 +83,7 @@ export function full(shape: Shape, value: number): Tensor {
 
 /** Uniform samples in [minval, maxval), from the seeded generator. */
 export function randomUniform(shape: Shape, minval = 0, maxval = 1, generator: RandomGenerator = getGlobalGenerator()): Tensor {
-  checkRandomArgs('randomUniform', shape, minval, maxval, generator);
+  checkRandomArgs('random.uniform', shape, minval, maxval, generator);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = minval + (maxval - minval) * generator.uniform();
   return new Tensor(data, shape);
@@ -91,7 +91,7 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, generator: R
 
 /** Normal samples with the given mean and standard deviation, from the seeded generator. */
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, generator: RandomGenerator = getGlobalGenerator()): Tensor {
-  checkRandomArgs('randomNormal', shape, mean, stddev, generator);
+  checkRandomArgs('random.normal', shape, mean, stddev, generator);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + stddev * generator.normal();
   return new Tensor(data, shape);

@@ -9,8 +9,8 @@
  * for smooth functions of values near 1. Keep inputs away from kinks such as
  * relu's at 0, where the two sides disagree.
  *
- *     const x = randomNormal([3, 4]);
- *     const result = checkGradients((x) => x.tanh().sum(), [x]);
+ *     const x = keras.random.normal([3, 4]);
+ *     const result = keras.utils.checkGradients((x) => x.tanh().sum(), [x]);
  *     result.ok  // true when every element agrees within tolerance
  */
 import { noGrad } from './autograd.js';

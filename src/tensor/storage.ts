@@ -2,25 +2,25 @@
  * Where long-lived float32 buffers (weights, optimizer state, the fused
  * executor's buffers) live.
  *
- * While the SIMD kernel tier is selected (kernels/tier.ts), in its
- * WebAssembly memory, so its kernels run on them with no copy; a block goes
+ * While the kernels in use have a memory of their own (the SIMD tier's
+ * WebAssembly memory: `kernels.memory`, kernels/index.ts), there, so its
+ * kernels run on them with no copy; a block goes
  * back to the tier when its array is garbage-collected. Otherwise on a
  * SharedArrayBuffer when the platform has one (Node; browsers only on
  * cross-origin-isolated pages), so that worker threads can read and update
  * the same weights without copying them every step. Elsewhere, on an ordinary
  * ArrayBuffer: everything works the same, single-threaded.
  */
-import { activeSimdKernels } from './kernels/tier.js';
-import type { SimdKernels } from './kernels/simd/simd-kernels.js';
+import { kernels, type KernelMemory } from './kernels/index.js';
 import type { Tensor } from './tensor.js';
 
 /** True when buffers can be shared with worker threads. */
 export const canShareMemory: boolean = typeof SharedArrayBuffer === 'function';
 
 /** Gives a tier's block back once nothing references its array any more. */
-const releasers = new WeakMap<SimdKernels, FinalizationRegistry<number>>();
+const releasers = new WeakMap<KernelMemory, FinalizationRegistry<number>>();
 
-function inTier<T extends Float32Array | Float64Array>(tier: SimdKernels, array: T): T {
+function inTier<T extends Float32Array | Float64Array>(tier: KernelMemory, array: T): T {
   let registry = releasers.get(tier);
   if (!registry) {
     // A finalizer must not throw (it would end the process): a block the tier no longer
@@ -36,14 +36,14 @@ function inTier<T extends Float32Array | Float64Array>(tier: SimdKernels, array:
 
 /** A zero-filled Float32Array of `length`: in the SIMD tier's memory while it is selected, else shared when possible. */
 export function allocateFloat32(length: number): Float32Array {
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   if (tier) return inTier(tier, tier.allocate(length));
   return canShareMemory ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
 /** A zero-filled Float64Array of `length`, where `allocateFloat32` puts its arrays. */
 export function allocateFloat64(length: number): Float64Array {
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   if (tier) return inTier(tier, tier.allocateFloat64(length));
   return canShareMemory ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
 }
@@ -60,7 +60,7 @@ export function sharedCopy(values: Float32Array): Float32Array {
  * (a weight made under the JS tier, say); the JS kernels read any array.
  */
 export function inCurrentStorage(values: Float32Array): boolean {
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   return tier === null || tier.holds(values);
 }
 

@@ -10,6 +10,7 @@
  * few tens of milliseconds (yielding.ts), for pages that must stay responsive.
  */
 import { noGrad } from '../tensor/autograd.js';
+import { kernelsSettled } from '../tensor/kernels/tier.js';
 import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
@@ -117,7 +118,8 @@ export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike,
 }
 
 /** `evaluate`, letting the event loop run every few tens of milliseconds; resolves to the same values. */
-export function evaluateAsync(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): Promise<number[] | Logs> {
+export async function evaluateAsync(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): Promise<number[] | Logs> {
+  await kernelsSettled(); // a tier switch under way (setKernels without await), as in fit
   return runYielding(evaluation(model, xLike, yLike, args, 'evaluateAsync()'));
 }
 
@@ -137,7 +139,8 @@ export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs
 }
 
 /** `predict`, letting the event loop run every few tens of milliseconds; resolves to the same tensor. */
-export function predictAsync(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Promise<Tensor> {
+export async function predictAsync(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Promise<Tensor> {
+  await kernelsSettled(); // a tier switch under way (setKernels without await), as in fit
   return runYielding(prediction(model, xLike, args, 'predictAsync()'));
 }
 

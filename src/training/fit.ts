@@ -22,6 +22,7 @@
  */
 import { batchRange, epochOrder, stepsPerEpoch, validationSplitIndex } from '../data/batches.js';
 import { noGrad } from '../tensor/autograd.js';
+import { kernelsSettled } from '../tensor/kernels/tier.js';
 import { getGlobalGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks } from '../callbacks/callbacks.js';
@@ -83,6 +84,8 @@ const FIT_OPTIONS = {
 
 export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
+  // A kernel-tier switch still under way (setKernels('simd') without await) decides where the weights live: wait for it.
+  await kernelsSettled();
   const clock = new YieldClock();
   const compiled = model.compiled;
   if (!compiled) throw new RuntimeError(`${where}: the model must be compiled before training. Call model.compile({ optimizer, loss, metrics }) first.`);

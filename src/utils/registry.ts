@@ -2,11 +2,17 @@
  * Looking a name up in a table of known names. `table[name]` would also find
  * what every object inherits ('constructor', 'toString', '__proto__'), so a
  * loss named 'constructor' would resolve to Object itself; only the table's
- * own entries count.
+ * own entries count. Keras spells its table keys in snake_case; `toSnakeCase`
+ * turns a class name or a camelCase spelling into that key.
  */
 
 /** `table[name]` when `name` is one of the table's own keys, else undefined. */
 export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
   // The typeof check first: a key that is an object would be converted with its own toString, which may throw.
   return typeof name === 'string' && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
+/** "Dense" → "dense", "BatchNormalization" → "batch_normalization", "sparseCategoricalCrossentropy" → "sparse_categorical_crossentropy". */
+export function toSnakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }

@@ -43,7 +43,7 @@ beforeAll(async () => {
   dataset = addFakeDataset(routes, '/data/');
 
   // A model saved by Node, served over HTTP in a subdirectory, plus one whose manifest escapes it.
-  keras.setRandomSeed(5);
+  keras.utils.setRandomSeed(5);
   const model = seedModel(keras);
   model.build([null, 28, 28]);
   const memory = keras.io.memory();
@@ -169,7 +169,7 @@ describe('model storage in Chromium', () => {
   async function roundTrip(url: string) {
     return page.evaluate(async (url) => {
       const k = (globalThis as any).keras;
-      k.setRandomSeed(11);
+      k.utils.setRandomSeed(11);
       const model = fixture.seedModel(k);
       model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
       const [x, y] = fixture.bandImages(k, 64, 2);
@@ -199,7 +199,7 @@ describe('model storage in Chromium', () => {
     page.on('download', onDownload);
     await page.evaluate(async () => {
       const k = (globalThis as any).keras;
-      k.setRandomSeed(8);
+      k.utils.setRandomSeed(8);
       await fixture.seedModel(k).save('downloads://picked');
     });
     await expect.poll(() => started.length, { timeout: 15_000 }).toBe(2);
@@ -215,7 +215,7 @@ describe('model storage in Chromium', () => {
       const k = (globalThis as any).keras;
       const [json, weights] = ['picked.json', 'picked.weights.bin'].map((name) => new File([new Uint8Array(files.find((f) => f.name === name)!.bytes)], name));
       const loaded = await k.models.loadModel(k.io.browserFiles([json, weights]));
-      k.setRandomSeed(8);
+      k.utils.setRandomSeed(8);
       const original = fixture.seedModel(k);
       const x = fixture.bandImages(k, 3, 1)[0];
       const [a, b] = [original.predict(x, { verbose: 0 }).data, loaded.predict(x, { verbose: 0 }).data];

@@ -28,7 +28,7 @@ export function comparable({ secondsPerEpoch: _seconds, threads: _threads, ...re
 
 /** Images whose class lights a band of rows, plus seeded noise. */
 export function bandImages(keras: Keras, count: number, seed: number): [Core.Tensor, Core.Tensor] {
-  const noise = new keras.utils.RandomGenerator(seed);
+  const noise = new keras.random.RandomGenerator(seed);
   const x = new Float32Array(count * 784);
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) {
@@ -56,8 +56,8 @@ export function weightsDigest(model: Core.Sequential): string {
 }
 
 export async function trainSeedModel(keras: Keras, threads?: number): Promise<RunResult> {
-  keras.setRandomSeed(42);
-  keras.clearSession();
+  keras.utils.setRandomSeed(42);
+  keras.utils.clearSession();
   const model = seedModel(keras);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
   const [x, y] = bandImages(keras, 600, 3);
@@ -126,7 +126,7 @@ export async function measureMainThread(call: () => unknown): Promise<MainThread
  * `inferCount`, each call measured on the main thread.
  */
 export async function responsiveness(keras: Keras, fitCount: number, inferCount: number, threads: number): Promise<Record<string, MainThreadReport>> {
-  keras.setRandomSeed(1);
+  keras.utils.setRandomSeed(1);
   const model = seedModel(keras);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
   const [x, y] = bandImages(keras, fitCount, 2);

@@ -126,10 +126,10 @@ describe('fit on Web Workers in a cross-origin-isolated page', () => {
     const tab = await openPage('/');
     const result = await tab.evaluate(async () => {
       const k = (globalThis as any).keras;
-      k.config.setKernels('simd');
+      await k.config.setKernels('simd');
       const tier = k.config.kernels();
       const runs = [await fixture.trainSeedModel(k, 1), await fixture.trainSeedModel(k, 2)];
-      k.config.setKernels('js');
+      await k.config.setKernels('js');
       return { tier, runs };
     });
     await tab.close();
@@ -189,7 +189,7 @@ async function nodeFitSeconds(): Promise<string> {
   const [x, y] = bandImages(keras, 10_000, 2);
   const seconds: string[] = [];
   for (const threads of [1, 2]) {
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const model = seedModel(keras);
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const start = performance.now();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
+import { formatFilepath } from '../../src/callbacks/model-checkpoint.js';
 
 const { Dense } = keras.layers;
 let dir: string;
@@ -20,8 +21,8 @@ afterEach(async () => {
 
 /** A tiny learnable problem and a compiled model for it. */
 function problem(): [keras.Sequential, keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(5);
-  const x = keras.randomNormal([48, 3]);
+  keras.utils.setRandomSeed(5);
+  const x = keras.random.normal([48, 3]);
   const y = keras.tensor(Array.from({ length: 48 }, (_, i) => (x.data[i * 3]! > 0 ? 1 : 0)));
   const model = new keras.Sequential([new Dense(4, { activation: 'relu', inputShape: [3] }), new Dense(2, { activation: 'softmax' })]);
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -130,8 +131,8 @@ describe('ModelCheckpoint', () => {
   it('rejects bad arguments and unknown fields with a ValueError', async () => {
     expect(() => new keras.callbacks.ModelCheckpoint('w.json', { saveWeightsOnly: true })).toThrow(/must end in "\.weights\.json"/);
     expect(() => new keras.callbacks.ModelCheckpoint('x', { saveFreq: 0 })).toThrow(keras.ValueError);
-    expect(() => keras.callbacks.formatFilepath('m-{val_los:.2f}', 0, { val_loss: 0.5 })).toThrow(/\{val_los:\.2f\} names no log value/);
-    expect(keras.callbacks.formatFilepath('m-{epoch:03d}-{val_loss:.2f}-{loss}', 4, { val_loss: 0.3456, loss: 0.5 })).toBe('m-005-0.35-0.5');
+    expect(() => formatFilepath('m-{val_los:.2f}', 0, { val_loss: 0.5 })).toThrow(/\{val_los:\.2f\} names no log value/);
+    expect(formatFilepath('m-{epoch:03d}-{val_loss:.2f}-{loss}', 4, { val_loss: 0.3456, loss: 0.5 })).toBe('m-005-0.35-0.5');
   });
 });
 

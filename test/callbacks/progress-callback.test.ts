@@ -3,14 +3,14 @@ import * as keras from '../../src/index.js';
 import type { TrainingProgress } from '../../src/index.js';
 
 function blobs(n: number): [keras.Tensor, keras.Tensor] {
-  const rng = new keras.utils.RandomGenerator(4);
+  const rng = new keras.random.RandomGenerator(4);
   const x = Float32Array.from({ length: n * 4 }, (_, i) => ((i >> 2) % 3 === i % 4 ? 1 : 0) + 0.1 * rng.uniform());
   return [keras.tensor(x, [n, 4]), keras.tensor(Array.from({ length: n }, (_, i) => i % 3))];
 }
 
 describe('ProgressCallback', () => {
   it('reports batch, epoch, running logs, samples and a rate, without changing History', async () => {
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const model = new keras.Sequential([new keras.layers.Dense(3, { activation: 'softmax', inputShape: [4] })]);
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const [x, y] = blobs(50);

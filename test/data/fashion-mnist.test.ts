@@ -26,7 +26,7 @@ import {
   type FashionMnistData,
   type LoadDataOptions,
 } from '../../src/data/fashion-mnist.js';
-import { fileIdentity, removeFileUnlessReplaced } from '../../src/data/node-files.js';
+import { fileIdentity, removeFileUnlessReplaced } from '../../src/io/node-files.js';
 import { datasetFiles, hashesOf, idxBytes, imageValues, labelValues, sha256, startServer, writeDataset, type DatasetSpec } from '../support/idx-files.js';
 import { FileFormatError, ValueError } from '../../src/errors.js';
 import { requireFashionMnist } from '../support/requirements.js';

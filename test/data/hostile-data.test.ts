@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FILE_NAMES, loadData } from '../../src/data/fashion-mnist.js';
-import { gunzipBytes } from '../../src/data/node-files.js';
+import { gunzipBytes } from '../../src/io/node-gunzip.js';
 import { idxLengthFromHeader } from '../../src/data/idx.js';
-import { FileFormatError } from '../../src/errors.js';
+import { FileFormatError, ValueError } from '../../src/errors.js';
 import { rejection, useTempDir } from '../support/helpers.js';
 
 const root = useTempDir('hostile-data');

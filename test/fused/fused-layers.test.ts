@@ -13,7 +13,7 @@ import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 
 const { Dense, Dropout, Flatten, Activation, ReLU, Softmax } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 afterEach(() => keras.config.setKernels('js'));
 
 /** Image-like data: 4×5 "pictures" from a seed (test/support/helpers.ts). */
@@ -47,10 +47,10 @@ interface Run {
 }
 
 async function train({ make, fromLogits, runEagerly = false, threads = 1, tier = 'js', epochs = 3 }: Run) {
-  keras.config.setKernels(tier);
-  keras.clearSession();
+  await keras.config.setKernels(tier);
+  keras.utils.clearSession();
   const [x, y] = data(90, 3);
-  keras.setRandomSeed(11);
+  keras.utils.setRandomSeed(11);
   const m = make();
   const loss = new keras.losses.SparseCategoricalCrossentropy({ fromLogits });
   m.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.01 }), loss, metrics: ['accuracy'], runEagerly, jitCompile: runEagerly ? 'auto' : true });
@@ -60,7 +60,7 @@ async function train({ make, fromLogits, runEagerly = false, threads = 1, tier =
     weights: m.getWeights().map((w) => Array.from(w.data)),
     params: history.params,
     // The next draw of the global generator: equal only if both executors drew the same number of uniforms.
-    nextDraw: keras.randomUniform([1]).data[0],
+    nextDraw: keras.random.uniform([1]).data[0],
     model: m,
     x,
     y,
@@ -81,8 +81,8 @@ describe('Dropout on the fused executor', () => {
   });
 
   it("trains the quickstart's model under jitCompile: true (it would throw if the model could not run fused)", async () => {
-    keras.setRandomSeed(2);
-    const x = keras.randomUniform([40, 28, 28], 0, 1);
+    keras.utils.setRandomSeed(2);
+    const x = keras.random.uniform([40, 28, 28], 0, 1);
     const y = new keras.Tensor(Float32Array.from({ length: 40 }, (_, i) => i % 10), [40]);
     const model = new keras.Sequential([
       new Flatten({ inputShape: [28, 28] }),

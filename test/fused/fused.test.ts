@@ -14,10 +14,11 @@ import type { StepRunner } from '../../src/fused/step.js';
 import { activate, activationGradient } from '../../src/tensor/kernels/activations.js';
 import { columnSums, addBias } from '../../src/tensor/kernels/bias.js';
 import { softmaxCrossEntropy } from '../../src/tensor/kernels/softmax.js';
+import { sparseSoftmaxCrossEntropyWithLogits } from '../../src/losses/sparse-softmax-crossentropy.js';
 
 const { Dense, Flatten } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 /** Image-like data: 4×5 "pictures" with about half exact zeros, 3 classes. */
 function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
@@ -76,8 +77,8 @@ interface TrainOptions {
 
 /** Trains under `executor` and returns the loss history, final weights and history.params. */
 async function train(executor: Executor, { hidden, optimizer, useBias = true }: TrainOptions) {
-  keras.clearSession();
-  keras.setRandomSeed(11);
+  keras.utils.clearSession();
+  keras.utils.setRandomSeed(11);
   const [x, y] = data(90, 5);
   const m = model(hidden, 'softmax', useBias);
   const loss = 'lossAsFunction' in executor ? sameLossAsFunction : 'sparse_categorical_crossentropy';
@@ -242,7 +243,7 @@ describe('the kernels the executor and the ops share agree with plain formulas a
   it('addBias, activate and activationGradient = bias add, activation and its derivative (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom('relu', 'sigmoid', 'tanh', 'linear') as fc.Arbitrary<'relu' | 'sigmoid' | 'tanh' | 'linear'>, fc.integer(), (rows, units, act, seed) => {
-        const g = new keras.utils.RandomGenerator(seed);
+        const g = new keras.random.RandomGenerator(seed);
         const z = keras.tensor(Array.from({ length: rows * units }, () => g.normal()), [rows, units]);
         const b = keras.tensor(Array.from({ length: units }, () => g.normal()), [units]);
         const upstream = Array.from({ length: rows * units }, () => g.normal());
@@ -275,11 +276,11 @@ describe('the kernels the executor and the ops share agree with plain formulas a
   it('softmaxCrossEntropy = the fused loss op and its gradient, with the argmax count (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 2, max: 6 }), fc.integer(), (rows, classes, seed) => {
-        const g = new keras.utils.RandomGenerator(seed);
+        const g = new keras.random.RandomGenerator(seed);
         const logits = keras.tensor(Array.from({ length: rows * classes }, () => 10 * g.normal()), [rows, classes]);
         const labels = keras.tensor(Array.from({ length: rows }, () => g.int(classes)));
         logits.requiresGrad = true;
-        const loss = keras.losses.sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
+        const loss = sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
         loss.backward();
         const dZ = new Float32Array(rows * classes);
         const totals = new Float64Array(2);
@@ -293,7 +294,7 @@ describe('the kernels the executor and the ops share agree with plain formulas a
           plainLoss -= row[labels.data[r]!]! - m - Math.log(row.reduce((sum, v) => sum + Math.exp(v - m), 0));
         }
         expect(totals[0]! / rows).toBeCloseTo(plainLoss / rows, 4);
-        expect(totals[1]).toBe(keras.losses.sparseCategoricalAccuracy(labels, logits) * rows);
+        expect(totals[1]).toBe(keras.metrics.sparseCategoricalAccuracy(labels, logits) * rows);
         dZ.forEach((v, i) => expect(v).toBeCloseTo(logits.grad!.data[i]!, 6));
       }),
       { numRuns: 100 },
@@ -303,7 +304,7 @@ describe('the kernels the executor and the ops share agree with plain formulas a
   it('columnSums = sum over axis 0 (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer(), (rows, units, seed) => {
-        const g = new keras.utils.RandomGenerator(seed);
+        const g = new keras.random.RandomGenerator(seed);
         const d = keras.tensor(Array.from({ length: rows * units }, () => g.normal()), [rows, units]);
         const out = new Float32Array(units);
         columnSums(d.data, rows, units, 0, units, out);
@@ -319,7 +320,7 @@ describe('predict through the fused kernels', () => {
   it('equals the layer-by-layer forward pass, for every activation and batch size', () => {
     for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
       for (const output of ['softmax', 'linear', 'sigmoid'] as const) {
-        keras.setRandomSeed(3);
+        keras.utils.setRandomSeed(3);
         const m = model(hidden, output);
         const [x] = data(37, 9);
         const expected = keras.noGrad(() => m.apply(x));
@@ -336,7 +337,7 @@ describe('predict through the fused kernels', () => {
 describe('evaluate through the fused kernels', () => {
   it('gives the loss and accuracy of the layer-by-layer path, for softmax outputs and logits', () => {
     for (const fromLogits of [false, true]) {
-      keras.setRandomSeed(8);
+      keras.utils.setRandomSeed(8);
       const m = model('relu', fromLogits ? 'linear' : 'softmax');
       const [x, y] = data(45, 4);
       const loss = new keras.losses.SparseCategoricalCrossentropy({ fromLogits });

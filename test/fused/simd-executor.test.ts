@@ -1,5 +1,5 @@
 /**
- * The executors on the SIMD kernel tier (keras.config.setKernels('simd')):
+ * The executors on the SIMD kernel tier (await keras.config.setKernels('simd')):
  * the fused executor repeats itself bit for bit under a seed, on one thread
  * and on two; it matches the JS tier within float32 rounding (the SIMD lanes
  * sum in float32 where JS sums in float64); weights made under the JS tier
@@ -12,7 +12,7 @@ import * as keras from '../../src/index.js';
 import { imageLikeData } from '../support/helpers.js';
 import { planTraining } from '../../src/fused/plan.js';
 import { gatherBatch, startFusedTraining } from '../../src/fused/runner.js';
-import { activeSimdKernels } from '../../src/tensor/kernels/tier.js';
+import { kernels } from '../../src/tensor/kernels/index.js';
 import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { WorkerPool } from '../../src/fused/threads/pool.js';
 
@@ -45,13 +45,13 @@ interface Run {
 
 /** Trains the model under a seed on the given tier; returns losses, weights, evaluate and predict. */
 async function train({ tier, threads = 1, runEagerly = false, switchAfterBuild = false, width }: Run) {
-  keras.config.setKernels(switchAfterBuild ? 'js' : tier);
-  keras.clearSession();
+  await keras.config.setKernels(switchAfterBuild ? 'js' : tier);
+  keras.utils.clearSession();
   const [x, y] = data(160, 4);
-  keras.setRandomSeed(7);
+  keras.utils.setRandomSeed(7);
   const m = model(width);
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], runEagerly });
-  keras.config.setKernels(tier);
+  await keras.config.setKernels(tier);
   const history = await m.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, threads });
   return {
     loss: history.history.loss!,
@@ -96,8 +96,24 @@ describeSimd('the fused executor on the SIMD tier', () => {
     const native = await train({ tier: 'simd' });
     const moved = await train({ tier: 'simd', switchAfterBuild: true });
     expect(moved.weights).toEqual(native.weights);
-    const tier = activeSimdKernels()!;
+    const tier = kernels.memory!;
     for (const w of moved.model.trainableWeights) expect(tier.holds(w.data)).toBe(true);
+  });
+
+  it("trains on the SIMD tier when fit starts before setKernels('simd') has finished loading it (no await)", async () => {
+    const awaited = await train({ tier: 'simd' });
+    await keras.config.setKernels('js');
+    keras.utils.clearSession();
+    const [x, y] = data(160, 4);
+    keras.utils.setRandomSeed(7);
+    const m = model();
+    void keras.config.setKernels('simd'); // forgotten await: fit waits for the switch
+    expect(keras.config.kernels()).toBe('js'); // still switching
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], runEagerly: false });
+    const history = await m.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, threads: 1 });
+    expect(keras.config.kernels()).toBe('simd');
+    expect(history.history.loss).toEqual(awaited.loss);
+    expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(awaited.weights);
   });
 
   it('runs autograd (runEagerly) with its matrix products on the tier, close to the JS tier', async () => {
@@ -138,7 +154,7 @@ describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
     [1, true],
     [2, true],
   ])('fit steps allocate none in steady state (%i thread(s), Dropout: %s)', async (threads, dropout) => {
-    keras.config.setKernels(tier);
+    await keras.config.setKernels(tier);
     const [x, y] = data(64, 2);
     // With a Dropout after the first hidden layer, a mask is drawn and applied every step.
     const m = dropout
@@ -160,8 +176,8 @@ describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
     await runner.close();
   });
 
-  it('predict and evaluate allocate the same whether they run 2 batches or 20', () => {
-    keras.config.setKernels(tier);
+  it('predict and evaluate allocate the same whether they run 2 batches or 20', async () => {
+    await keras.config.setKernels(tier);
     const [x, y] = data(320, 3);
     const m = model();
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -178,7 +194,7 @@ describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
 
 describe.each(tiers)("threads 'auto' (%s tier)", (tier) => {
   it('takes a second thread only when a step has enough work for the tier, and says why not', async () => {
-    keras.config.setKernels(tier);
+    await keras.config.setKernels(tier);
     // The seed model's shape at batch 32: 3.3 million multiply-adds per step.
     const m = new keras.Sequential([new Flatten({ inputShape: [784] }), new Dense(128, { activation: 'relu' }), new Dense(10, { activation: 'softmax' })]);
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
@@ -200,9 +216,9 @@ describe.each(tiers)("threads 'auto' (%s tier)", (tier) => {
 
 describe.each(tiers)('the worker pool (%s tier)', (tier) => {
   it('runs predict and evaluate on the pool with the bits one thread gives', async () => {
-    keras.config.setKernels(tier);
+    await keras.config.setKernels(tier);
     const [x, y] = data(1000, 5); // 1000 rows × 6,144 multiply-adds: enough work for threads
-    keras.setRandomSeed(2);
+    keras.utils.setRandomSeed(2);
     const m = model(128);
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     let alone: { predicted: Float32Array; evaluated: number[] } | null = null;
@@ -229,8 +245,8 @@ describe('a process using the pool', () => {
     const root = resolve(__dirname, '../..');
     const script = `
       import * as keras from ${JSON.stringify(resolve(root, 'src/index.ts'))};
-      keras.config.setKernels(process.argv[2]);
-      const x = keras.randomUniform([3000, 40]);
+      await keras.config.setKernels(process.argv[2]);
+      const x = keras.random.uniform([3000, 40]);
       const y = keras.tensor(Array.from({ length: 3000 }, (_, i) => i % 3));
       const m = new keras.Sequential([new keras.layers.Dense(64, { activation: 'relu', inputShape: [40] }), new keras.layers.Dense(3, { activation: 'softmax' })]);
       m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });

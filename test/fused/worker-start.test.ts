@@ -21,8 +21,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** A script that trains a model big enough for threads on two of them and prints history.params. */
 const script = (entry: string) => `
 import * as keras from ${JSON.stringify(entry)};
-keras.setRandomSeed(1);
-const x = keras.randomUniform([64, 4, 5]);
+keras.utils.setRandomSeed(1);
+const x = keras.random.uniform([64, 4, 5]);
 const y = keras.tensor(Array.from({ length: 64 }, (_, i) => i % 3));
 const model = new keras.Sequential([
   new keras.layers.Flatten({ inputShape: [4, 5] }),

@@ -4,8 +4,8 @@ import * as keras from '../../src/index.js';
 import { relativeL2, runKeras, type KerasBackend } from './oracle.js';
 
 describe('Dense against real Keras', () => {
-  keras.setRandomSeed(7);
-  const x = keras.randomNormal([5, 6]);
+  keras.utils.setRandomSeed(7);
+  const x = keras.random.normal([5, 6]);
   const layer = new keras.layers.Dense(4, { activation: 'relu' });
   const y = layer.apply(x) as keras.Tensor;
   const [kernel, bias] = layer.getWeights();

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { formatFilepath } from '../../src/callbacks/model-checkpoint.js';
 import { runKeras } from './oracle.js';
 
 interface KerasFiles {
@@ -39,7 +40,7 @@ describe('file callbacks against Keras 3', () => {
     expect(await csvOf(keras3.logs)).toBe(keras3.csv);
     if (!validation) return;
     TEMPLATES.forEach((template, i) => {
-      const names = keras3.logs.map((logs, epoch) => keras.callbacks.formatFilepath(template + SUFFIX, epoch, logs)).sort();
+      const names = keras3.logs.map((logs, epoch) => formatFilepath(template + SUFFIX, epoch, logs)).sort();
       expect(names).toEqual(keras3.files[i]);
     });
   });

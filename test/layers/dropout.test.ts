@@ -7,7 +7,7 @@ import { RandomGenerator } from '../../src/tensor/random.js';
 
 const { Dropout, Dense, Flatten, Layer } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 describe('Dropout', () => {
   it("matches the Keras docs' example: kept units scaled by 1/(1-rate), dropped ones 0", () => {
@@ -17,7 +17,7 @@ describe('Dropout', () => {
   });
 
   it('is the identity when not training, in evaluate/predict and in a plain call', () => {
-    const x = keras.randomNormal([4, 3]);
+    const x = keras.random.normal([4, 3]);
     const layer = new Dropout(0.5);
     expect(layer.apply(x)).toBe(x);
     expect(layer.apply(x, { training: false })).toBe(x);
@@ -27,8 +27,8 @@ describe('Dropout', () => {
   });
 
   it('keeps the expected value: the mean over many units stays the input, and about rate of them are dropped', () => {
-    keras.setRandomSeed(3);
-    const x = keras.ones([200, 500]);
+    keras.utils.setRandomSeed(3);
+    const x = keras.ops.ones([200, 500]);
     const y = new Dropout(0.3).apply(x, { training: true });
     const zeros = y.data.filter((v) => v === 0).length / y.size;
     expect(zeros).toBeCloseTo(0.3, 2);
@@ -45,7 +45,7 @@ describe('Dropout', () => {
   });
 
   it('noiseShape: one mask value per broadcast slice, null entries take the input size', () => {
-    const x = keras.ones([3, 4, 5]);
+    const x = keras.ops.ones([3, 4, 5]);
     const y = new Dropout(0.5, { noiseShape: [null, 1, 5], seed: 11 }).apply(x, { training: true });
     for (let b = 0; b < 3; b++) {
       for (let f = 0; f < 5; f++) {
@@ -58,11 +58,11 @@ describe('Dropout', () => {
   });
 
   it('repeats its masks bit for bit under setRandomSeed, and under its own seed', () => {
-    const x = keras.randomNormal([8, 16]);
+    const x = keras.random.normal([8, 16]);
     const draw = () => new Dropout(0.5).apply(x, { training: true }).data;
-    keras.setRandomSeed(42);
+    keras.utils.setRandomSeed(42);
     const a = draw();
-    keras.setRandomSeed(42);
+    keras.utils.setRandomSeed(42);
     expect(draw()).toEqual(a);
     const seeded = (s: number) => new Dropout(0.5, { seed: s }).apply(x, { training: true }).data;
     expect(seeded(5)).toEqual(seeded(5));
@@ -72,13 +72,13 @@ describe('Dropout', () => {
   it('mask multiply: forward and gradient agree with finite differences for a fixed mask', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.integer(), (rows, cols, shared, seed) => {
-        const x = keras.randomNormal([rows, cols]);
+        const x = keras.random.normal([rows, cols]);
         const maskShape = shared ? [1, cols] : [rows, cols];
         const mask = new Float32Array(maskShape[0]! * cols);
         fillDropoutMask(mask, 0.4, new RandomGenerator(seed));
         const m = new keras.Tensor(mask, maskShape);
-        const weights = keras.randomNormal([rows, cols]);
-        const result = keras.checkGradients((t) => multiplyByMask(t, m).mul(weights).sum(), [x], { step: 1e-2, rtol: 1e-2, atol: 1e-3 });
+        const weights = keras.random.normal([rows, cols]);
+        const result = keras.utils.checkGradients((t) => multiplyByMask(t, m).mul(weights).sum(), [x], { step: 1e-2, rtol: 1e-2, atol: 1e-3 });
         expect(result.ok).toBe(true);
       }),
       { numRuns: 30 },
@@ -87,11 +87,11 @@ describe('Dropout', () => {
 
   it('fit trains through Dropout (training: true) and repeats bit for bit under a seed', async () => {
     const run = async () => {
-      keras.clearSession();
-      keras.setRandomSeed(9);
+      keras.utils.clearSession();
+      keras.utils.setRandomSeed(9);
       const model = new keras.Sequential([new Flatten({ inputShape: [2, 3] }), new Dense(8, { activation: 'relu' }), new Dropout(0.5), new Dense(3)]);
       model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
-      const x = keras.randomNormal([40, 2, 3]);
+      const x = keras.random.normal([40, 2, 3]);
       const y = keras.tensor(Array.from({ length: 40 }, (_, i) => i % 3));
       const history = await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
       return { loss: history.history.loss, weights: model.getWeights().map((w) => Array.from(w.data)) };
@@ -115,7 +115,7 @@ describe('Dropout', () => {
     const inner = new keras.Sequential([new Spy()]);
     const model = new keras.Sequential([new Dense(2, { inputShape: [2] }), inner]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    const x = keras.randomNormal([4, 2]);
+    const x = keras.random.normal([4, 2]);
     await model.fit(x, x, { epochs: 1, batchSize: 4, verbose: 0 });
     expect(seen).toEqual([true]);
     model.evaluate(x, x, { verbose: 0, batchSize: 4 });

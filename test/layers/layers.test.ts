@@ -4,7 +4,7 @@ import { seedModel } from '../support/helpers.js';
 
 const { Dense, Flatten } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 describe('summary()', () => {
   it('prints the tf.keras table for the seed model, to the character', () => {
@@ -45,7 +45,7 @@ describe('summary()', () => {
 
 describe('Dense', () => {
   it('creates a glorot-uniform kernel within ±sqrt(6/(in+out)) and a zero bias', () => {
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const model = seedModel();
     const [kernel1, bias1, kernel2, bias2] = model.getWeights();
     const limit1 = Math.sqrt(6 / (784 + 128));
@@ -80,18 +80,18 @@ describe('Dense', () => {
 
   it('names the layer and both shapes when the input does not fit', () => {
     const model = seedModel();
-    expect(() => model.predict(keras.zeros([2, 27, 28]), { verbose: 0 })).toThrow(
+    expect(() => model.predict(keras.ops.zeros([2, 27, 28]), { verbose: 0 })).toThrow(
       /Input 0 of layer "flatten" \(the first layer of model "sequential\w*"\).*expected shape=\(None, 28, 28\), found shape=\(2, 27, 28\)/,
     );
     // Called directly (Keras's model(x)), the Dense layer itself names the mismatch.
-    expect(() => model.apply(keras.zeros([2, 27, 28]))).toThrow(/layer "dense\w*".*expected shape=\(None, 784\).*found shape=\(None, 756\)/);
+    expect(() => model.apply(keras.ops.zeros([2, 27, 28]))).toThrow(/layer "dense\w*".*expected shape=\(None, 784\).*found shape=\(None, 756\)/);
   });
 });
 
 describe('summary() after a lazy build', () => {
   it('works once the model has seen data, without an inputShape', () => {
     const model = new keras.Sequential([new Dense(3), new Dense(2)]);
-    model.apply(keras.ones([1, 4]));
+    model.apply(keras.ops.ones([1, 4]));
     const lines: string[] = [];
     model.summary((line) => lines.push(line));
     expect(lines).toContain('dense (Dense)                (None, 3)                 15        ');

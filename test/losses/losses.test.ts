@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { EPSILON, getLoss, resolveMetric } from '../../src/losses/index.js';
 
-const { SparseCategoricalCrossentropy, CategoricalCrossentropy, MeanSquaredError, getLoss, resolveMetric, EPSILON } = keras.losses;
+const { SparseCategoricalCrossentropy, CategoricalCrossentropy, MeanSquaredError } = keras.losses;
 
 describe('sparse categorical crossentropy', () => {
   const probabilities = keras.tensor([[0.1, 0.7, 0.2], [0.5, 0.25, 0.25]]);
@@ -72,17 +73,17 @@ describe('categorical crossentropy and mean squared error', () => {
 
 describe("the 'accuracy' metric", () => {
   it('resolves as Keras does from the shapes, keeping the user\'s name', () => {
-    expect(resolveMetric('accuracy', [4], [4, 10]).fn).toBe(keras.losses.sparseCategoricalAccuracy);
-    expect(resolveMetric('accuracy', [4, 1], [4, 10]).fn).toBe(keras.losses.sparseCategoricalAccuracy);
-    expect(resolveMetric('accuracy', [4, 10], [4, 10]).fn).toBe(keras.losses.categoricalAccuracy);
-    expect(resolveMetric('acc', [4, 1], [4, 1]).fn).toBe(keras.losses.binaryAccuracy);
+    expect(resolveMetric('accuracy', [4], [4, 10]).fn).toBe(keras.metrics.sparseCategoricalAccuracy);
+    expect(resolveMetric('accuracy', [4, 1], [4, 10]).fn).toBe(keras.metrics.sparseCategoricalAccuracy);
+    expect(resolveMetric('accuracy', [4, 10], [4, 10]).fn).toBe(keras.metrics.categoricalAccuracy);
+    expect(resolveMetric('acc', [4, 1], [4, 1]).fn).toBe(keras.metrics.binaryAccuracy);
     expect(resolveMetric('acc', [4], [4, 10]).name).toBe('acc');
   });
 
   it('counts argmax hits, the first index winning ties', () => {
     const p = keras.tensor([[0.1, 0.8, 0.1], [0.4, 0.4, 0.2], [0.3, 0.3, 0.4], [0.6, 0.2, 0.2]]);
     // argmax: 1, 0 (tie → first), 2, 0
-    expect(keras.losses.sparseCategoricalAccuracy(keras.tensor([1, 1, 2, 1]), p)).toBe(0.5);
-    expect(keras.losses.sparseCategoricalAccuracy(keras.tensor([1, 0, 2, 0]), p)).toBe(1);
+    expect(keras.metrics.sparseCategoricalAccuracy(keras.tensor([1, 1, 2, 1]), p)).toBe(0.5);
+    expect(keras.metrics.sparseCategoricalAccuracy(keras.tensor([1, 0, 2, 0]), p)).toBe(1);
   });
 });

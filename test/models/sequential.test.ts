@@ -8,7 +8,7 @@ import { seedModel } from '../support/helpers.js';
 
 const { Dense, Flatten, Softmax, Dropout } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) =>
   Array.from(a).every((v, i) => Math.abs(v - b[i]!) <= tol);
@@ -49,7 +49,7 @@ describe('a model used as a layer', () => {
     const model = new keras.Sequential([new Flatten({ inputShape: [28, 28] }), new Dense(128, { activation: 'relu' }), new Dense(10)]);
     const probabilityModel = new keras.Sequential([model, new Softmax()]);
     expect(probabilityModel.built).toBe(true);
-    const x = keras.randomUniform([3, 28, 28]);
+    const x = keras.random.uniform([3, 28, 28]);
     const p = probabilityModel.predict(x, { verbose: 0 });
     const expected = model.predict(x, { verbose: 0 }).softmax();
     expect(close(p.data, expected.data, 1e-6)).toBe(true);
@@ -80,18 +80,18 @@ describe('a model used as a layer', () => {
   });
 
   it('an unbuilt inner model is built by the outer one on first use, and trains inside it', async () => {
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const inner = new keras.Sequential([new Dense(4, { activation: 'relu' }), new Dropout(0.25)]);
     const outer = new keras.Sequential([inner, new Dense(2)]);
     expect(outer.built).toBe(false);
     outer.compile({ optimizer: 'adam', loss: 'mse' });
-    const x = keras.randomNormal([16, 3]);
-    await outer.fit(x, keras.zeros([16, 2]), { epochs: 1, batchSize: 16, verbose: 0 });
+    const x = keras.random.normal([16, 3]);
+    await outer.fit(x, keras.ops.zeros([16, 2]), { epochs: 1, batchSize: 16, verbose: 0 });
     expect(inner.built).toBe(true);
     expect(inner.getLayer(0).weights[0]!.shape).toEqual([3, 4]);
-    const before = outer.evaluate(x, keras.zeros([16, 2]), { verbose: 0 })[0]!;
-    await outer.fit(x, keras.zeros([16, 2]), { epochs: 5, batchSize: 16, verbose: 0 });
-    expect(outer.evaluate(x, keras.zeros([16, 2]), { verbose: 0 })[0]).toBeLessThan(before);
+    const before = outer.evaluate(x, keras.ops.zeros([16, 2]), { verbose: 0 })[0]!;
+    await outer.fit(x, keras.ops.zeros([16, 2]), { epochs: 5, batchSize: 16, verbose: 0 });
+    expect(outer.evaluate(x, keras.ops.zeros([16, 2]), { verbose: 0 })[0]).toBeLessThan(before);
   });
 });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
 import { adamUpdate } from '../../src/tensor/kernels/optimizers.js';
+import { getOptimizer } from '../../src/optim/index.js';
 
-const { Adam, SGD, getOptimizer } = keras.optimizers;
+const { Adam, SGD } = keras.optimizers;
 
 /** One variable θ with a fixed gradient sequence, stepped by `optimizer`. */
 function run(optimizer: keras.optimizers.Optimizer, theta0: number[], grads: number[][]): Float32Array {

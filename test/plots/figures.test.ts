@@ -41,7 +41,7 @@ describe('writeFigures', () => {
   it('writes the training curves, the prediction grid and the confusion matrix as valid SVG', async () => {
     keras.utils.setRandomSeed(7);
     const n = 40;
-    const images = keras.randomUniform([n, 28, 28], 0, 255);
+    const images = keras.random.uniform([n, 28, 28], 0, 255);
     const labels = keras.tensor(Array.from({ length: n }, (_, i) => i % 10));
     const model = seedModel();
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -69,13 +69,13 @@ describe('writeFigures', () => {
   });
 
   it('says what does not match instead of drawing nonsense', async () => {
-    const images = keras.zeros([4, 28, 28]);
+    const images = keras.ops.zeros([4, 28, 28]);
     await expect(
       writeFigures(dir(), {
         history: { epoch: [], history: {} },
         images,
         labels: [0, 1, 2],
-        probabilities: keras.zeros([4, 10]),
+        probabilities: keras.ops.zeros([4, 10]),
         classNames: keras.datasets.fashionMnist.classNames,
       }),
     ).rejects.toThrow(/expected 4 images and 4 labels/);

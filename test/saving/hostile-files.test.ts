@@ -55,7 +55,7 @@ function expectNoLeak(error: unknown, model?: keras.Sequential): void {
   }
 }
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 describe('weights paths stay inside the model directory', () => {
   const escapes: [string, (o: { secret: string; outside: string; dir: string }) => Promise<string[]>][] = [

@@ -9,8 +9,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
-import { FileFormatError, TinykerasError } from '../../src/errors.js';
+import { FileFormatError, TinykerasError, ValueError } from '../../src/errors.js';
 import { useTempDir } from '../support/helpers.js';
+import { getLoss } from '../../src/losses/index.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
 const root = useTempDir('hostile-names');
@@ -20,7 +21,7 @@ const model = () => new keras.Sequential([new keras.layers.Dense(2, { inputShape
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
 const before = prototypeKeys();
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 afterEach(() => {
   expect(prototypeKeys()).toEqual(before);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();

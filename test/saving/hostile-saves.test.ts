@@ -17,7 +17,7 @@ const fresh = (name = 'model') => join(root(), `${name}-${counter++}`);
 /** A small compiled model whose every weight equals `value`, so that which model a file holds is plain to see. */
 function filled(value: number): keras.Sequential {
   const model = new keras.Sequential([new keras.layers.Dense(3, { inputShape: [2] }), new keras.layers.Dense(2)]);
-  model.setWeights(model.getWeights().map((w) => keras.full(w.shape, value)));
+  model.setWeights(model.getWeights().map((w) => keras.ops.full(w.shape, value)));
   model.compile({ optimizer: 'adam', loss: 'mse' });
   return model;
 }
@@ -30,7 +30,7 @@ function valueOf(model: keras.Sequential): number {
 
 const injected = () => Object.assign(new Error('injected failure (disk full)'), { code: 'ENOSPC' });
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 afterEach(() => vi.restoreAllMocks());
 
 /** The ways a save can be asked for, each with how to read back what it wrote. */
@@ -96,8 +96,8 @@ describe('a failure at any write leaves a model that loads', () => {
   it('ModelCheckpoint: a failed checkpoint keeps the last good one', async () => {
     const dir = fresh('ckpt');
     const model = filled(0.5);
-    const x = keras.randomUniform([8, 2]);
-    const y = keras.randomUniform([8, 2]);
+    const x = keras.random.uniform([8, 2]);
+    const y = keras.random.uniform([8, 2]);
     let epochsDone = 0;
     const failOnSecond = {
       onEpochEnd: () => {

@@ -8,10 +8,10 @@ import { useTempDir } from '../support/helpers.js';
 const dir = useTempDir('save-defaults');
 
 function trainedModel() {
-  keras.setRandomSeed(4);
+  keras.utils.setRandomSeed(4);
   const model = new keras.Sequential([new keras.layers.Flatten({ inputShape: [2, 2] }), new keras.layers.Dense(3)]);
   model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
-  const x = keras.randomNormal([12, 2, 2]);
+  const x = keras.random.normal([12, 2, 2]);
   const y = keras.tensor(Array.from({ length: 12 }, (_, i) => i % 3));
   return { model, x, y };
 }
@@ -63,7 +63,7 @@ describe('save() as Keras saves', () => {
   });
 
   it('saves and loads the weightless layers (Dropout, Softmax, Activation, ReLU) with their configs', async () => {
-    keras.setRandomSeed(8);
+    keras.utils.setRandomSeed(8);
     const { Dense, Dropout, Softmax, Activation, ReLU } = keras.layers;
     const model = new keras.Sequential([
       keras.Input({ shape: [4] }),
@@ -81,7 +81,7 @@ describe('save() as Keras saves', () => {
     // The InputLayer's shape comes back on the first layer, as TF.js writes it.
     expect(loaded.builtInputShape).toEqual([null, 4]);
     expect(loaded.layers.slice(1).map((l) => l.getConfig())).toEqual(model.layers.slice(1).map((l) => l.getConfig()));
-    const x = keras.randomNormal([7, 4]);
+    const x = keras.random.normal([7, 4]);
     expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(model.predict(x, { verbose: 0 }).data));
   });
 
@@ -104,7 +104,7 @@ describe('save() as Keras saves', () => {
     expect(loadedInner.layers.map((l) => l.name)).toEqual(inner.layers.map((l) => l.name));
     expect(loadedInner.trainable).toBe(false);
     expect(loaded.builtInputShape).toEqual([null, 2, 3]);
-    const x = keras.randomNormal([5, 2, 3]);
+    const x = keras.random.normal([5, 2, 3]);
     expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(outer.predict(x, { verbose: 0 }).data));
     expect(loaded.compiled).not.toBeNull();
   });

@@ -13,7 +13,7 @@ let counter = 0;
 /** A fresh directory path under this run's temporary root. */
 const freshPath = (name = 'model') => join(root(), `${name}-${counter++}`);
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 /** A small model for training tests: Flatten [4, 4] → Dense 8 relu → Dense `classes` softmax. */
 function smallModel(classes = 3): keras.Sequential {
@@ -26,12 +26,12 @@ function smallModel(classes = 3): keras.Sequential {
 
 /** `n` samples of shape `sampleShape`, uniform in [0, 1), from a generator of their own (the global one is left alone). */
 function randomImages(n: number, sampleShape: number[], seed: number): keras.Tensor {
-  return keras.randomUniform([n, ...sampleShape], 0, 1, new keras.utils.RandomGenerator(seed));
+  return keras.random.uniform([n, ...sampleShape], 0, 1, new keras.random.RandomGenerator(seed));
 }
 
 /** A learnable 3-class problem on 4×4 inputs: class k has its mass in row k. */
 function blobs(n: number, seed: number): [keras.Tensor, keras.Tensor] {
-  const noise = new keras.utils.RandomGenerator(seed);
+  const noise = new keras.random.RandomGenerator(seed);
   const x = new Float32Array(n * 16);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 describe('save and loadModel: files on disk', () => {
   it('writes model.json and weights.bin in TF.js layers-model layout', async () => {
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const model = seedModel();
     const dir = freshPath();
     await model.save(dir);
@@ -127,7 +127,7 @@ describe('save and loadModel: files on disk', () => {
   });
 
   it('round-trips: the loaded model predicts bit for bit what the saved one did', async () => {
-    keras.setRandomSeed(2);
+    keras.utils.setRandomSeed(2);
     const model = seedModel();
     // Non-zero biases, so that they are checked too.
     for (const w of model.weights) for (let i = 0; i < w.size; i++) w.data[i] = w.data[i]! + 0.01 * Math.sin(i);
@@ -148,7 +148,7 @@ describe('save and loadModel: files on disk', () => {
   });
 
   it('accepts file:// when saving, and a path ending in .json', async () => {
-    keras.setRandomSeed(3);
+    keras.utils.setRandomSeed(3);
     const model = smallModel();
     const dir = freshPath();
     await model.save(`file://${dir}`);
@@ -171,11 +171,11 @@ describe('save and loadModel: files on disk', () => {
   it('draws no random numbers while loading, so the random stream continues as if nothing happened', async () => {
     const dir = freshPath();
     await seedModel().save(dir);
-    keras.setRandomSeed(9);
-    const expected = Array.from(keras.randomUniform([5]).data);
-    keras.setRandomSeed(9);
+    keras.utils.setRandomSeed(9);
+    const expected = Array.from(keras.random.uniform([5]).data);
+    keras.utils.setRandomSeed(9);
     await keras.models.loadModel(dir);
-    expect(Array.from(keras.randomUniform([5]).data)).toEqual(expected);
+    expect(Array.from(keras.random.uniform([5]).data)).toEqual(expected);
   });
 
   it('keeps a loaded layer\'s initializer configs when the model is saved again', async () => {
@@ -242,7 +242,7 @@ describe('save and loadModel: files on disk', () => {
 describe('loadModel rejects corrupt, truncated and mismatched files whole', () => {
   let dir: string;
   beforeEach(async () => {
-    keras.setRandomSeed(4);
+    keras.utils.setRandomSeed(4);
     dir = freshPath();
     await seedModel().save(dir);
   });
@@ -353,7 +353,7 @@ describe('loadModel rejects corrupt, truncated and mismatched files whole', () =
 
 describe('saveWeights and loadWeights', () => {
   it('round-trips through name.weights.json + name.weights.bin into a model built again (other names)', async () => {
-    keras.setRandomSeed(5);
+    keras.utils.setRandomSeed(5);
     const model = smallModel();
     const x = randomImages(4, [4, 4], 6);
     const path = `${freshPath('ckpt')}.weights.json`;
@@ -382,7 +382,7 @@ describe('saveWeights and loadWeights', () => {
   });
 
   it('into another architecture: ShapeError or ValueError, and no weight changes', async () => {
-    keras.setRandomSeed(6);
+    keras.utils.setRandomSeed(6);
     const path = `${freshPath('ckpt')}.weights.json`;
     await smallModel(3).saveWeights(path);
 
@@ -422,7 +422,7 @@ describe('saveWeights and loadWeights', () => {
 
 describe('handlers', () => {
   it('the in-memory handler round-trips, holding a copy', async () => {
-    keras.setRandomSeed(7);
+    keras.utils.setRandomSeed(7);
     const model = seedModel();
     const x = randomImages(3, [28, 28], 8);
     const expected = predictions(model, x);
@@ -476,7 +476,7 @@ describe('handlers', () => {
     });
 
     it('downloads name.json and name.weights.bin, the manifest pointing at ./name.weights.bin', async () => {
-      keras.setRandomSeed(8);
+      keras.utils.setRandomSeed(8);
       const model = smallModel();
       await model.save('downloads://my-net');
       expect(clicks.map((c) => c.download)).toEqual(['my-net.json', 'my-net.weights.bin']);
@@ -494,8 +494,8 @@ describe('handlers', () => {
 describe('optimizer state', () => {
   /** Trains `epochs` epochs on the blobs, under seed 11, with `resumeAt` set to save, load and continue there. */
   async function train(optimizer: () => keras.optimizers.Optimizer, epochs: number, resumeAt?: number, includeOptimizer = true) {
-    keras.clearSession();
-    keras.setRandomSeed(11);
+    keras.utils.clearSession();
+    keras.utils.setRandomSeed(11);
     const [x, y] = blobs(90, 12);
     let model = smallModel();
     model.compile({ optimizer: optimizer(), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });

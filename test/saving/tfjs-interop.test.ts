@@ -20,7 +20,7 @@ const freshDir = () => join(root(), `model-${counter++}`);
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 function tfjsSeedModel(): tf.Sequential {
   return tf.sequential({
@@ -34,7 +34,7 @@ function tfjsSeedModel(): tf.Sequential {
 
 /** `n` 28×28 images in [0, 1) and labels 0-9, from their own generator. */
 function randomBatch(n: number, seed: number): { images: Float32Array; labels: Float32Array } {
-  const rng = new keras.utils.RandomGenerator(seed);
+  const rng = new keras.random.RandomGenerator(seed);
   const images = Float32Array.from({ length: n * 784 }, () => rng.uniform());
   const labels = Float32Array.from({ length: n }, () => rng.int(10));
   return { images, labels };
@@ -96,7 +96,7 @@ async function saveTfjsModelToFiles(model: tf.LayersModel, dir: string, includeO
 
 describe('tinykeras → TF.js', () => {
   it('tf.loadLayersModel loads a saved seed model; predictions agree to 1e-5', async () => {
-    keras.setRandomSeed(21);
+    keras.utils.setRandomSeed(21);
     const model = seedModel();
     for (const w of model.weights) for (let i = 0; i < w.size; i++) w.data[i] = w.data[i]! + 0.02 * Math.cos(i);
     const dir = freshDir();
@@ -114,7 +114,7 @@ describe('tinykeras → TF.js', () => {
   });
 
   it('TF.js also loads a file with optimizer state, and reads the same Adam m, v and step count', async () => {
-    keras.setRandomSeed(22);
+    keras.utils.setRandomSeed(22);
     const model = seedModel();
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const { images, labels } = randomBatch(40, 2);
@@ -189,7 +189,7 @@ describe('TF.js → tinykeras', () => {
 
 describe('the same model in both libraries', () => {
   it('computes the same output, sparse categorical crossentropy and gradients (1e-4 relative)', async () => {
-    keras.setRandomSeed(23);
+    keras.utils.setRandomSeed(23);
     const model = seedModel();
     const handler = keras.io.memory();
     await model.save(handler);
@@ -226,7 +226,7 @@ describe('the same model in both libraries', () => {
     // α = lr·√(1−β₂ᵗ)/(1−β₁ᵗ). TF.js's Adam uses the textbook form
     // θ ← θ − lr·m̂/(√v̂ + ε) instead, so the reference here is the formula,
     // not TF.js. A large ε makes the two forms clearly different.
-    keras.setRandomSeed(24);
+    keras.utils.setRandomSeed(24);
     const model = seedModel();
     const [lr, beta1, beta2, epsilon] = [0.01, 0.9, 0.999, 1e-3];
     const optimizer = new keras.optimizers.Adam({ learningRate: lr, beta1, beta2, epsilon });
@@ -261,7 +261,7 @@ describe('the same model in both libraries', () => {
 
 describe('a logits model saved with its optimizer (the default)', () => {
   it('keeps fromLogits for tinykeras in loss_config, and TF.js still loads the file', async () => {
-    keras.setRandomSeed(5);
+    keras.utils.setRandomSeed(5);
     const model = new keras.Sequential([new keras.layers.Flatten({ inputShape: [28, 28] }), new keras.layers.Dense(10)]);
     model.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: ['accuracy'] });
     const handler = keras.io.memory();
@@ -279,7 +279,7 @@ describe('a logits model saved with its optimizer (the default)', () => {
   });
 
   it("TF.js loads the quickstart model (Dropout) and a Softmax/Activation/ReLU model; predictions agree to 1e-5", async () => {
-    keras.setRandomSeed(6);
+    keras.utils.setRandomSeed(6);
     const { Flatten, Dense, Dropout, Softmax, Activation, ReLU } = keras.layers;
     const model = new keras.Sequential([
       new Flatten({ inputShape: [28, 28] }),
@@ -303,7 +303,7 @@ describe('a logits model saved with its optimizer (the default)', () => {
   });
 
   it("TF.js loads the tutorial's probability model, a nested Sequential then Softmax; predictions agree to 1e-5", async () => {
-    keras.setRandomSeed(8);
+    keras.utils.setRandomSeed(8);
     const { Flatten, Dense, Softmax } = keras.layers;
     const inner = new keras.Sequential([new Flatten({ inputShape: [28, 28] }), new Dense(16, { activation: 'relu' }), new Dense(10)]);
     const model = new keras.Sequential([inner, new Softmax()]);

@@ -36,9 +36,9 @@ export function useTempDir(prefix: string): () => string {
  * with a bright pixel at its label so that a model can learn it.
  */
 export function imageLikeData(n: number, seed: number, height: number, width: number, classes: number): [keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(seed);
+  keras.utils.setRandomSeed(seed);
   const size = height * width;
-  const x = keras.randomUniform([n, height, width], 0, 1).data;
+  const x = keras.random.uniform([n, height, width], 0, 1).data;
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % classes;

@@ -15,7 +15,7 @@ import { tensor } from '../../src/tensor/creation.js';
 import { checkGradients, type GradCheckOptions } from '../../src/tensor/gradcheck.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
 import { sizeOf, type Shape } from '../../src/tensor/shape.js';
-import * as ops from '../../src/ops.js';
+import * as ops from '../../src/api/ops.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from '../../src/losses/sparse-softmax-crossentropy.js';
 import {
   CategoricalCrossentropy,

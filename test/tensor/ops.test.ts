@@ -9,7 +9,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { tensor, zeros, ones, full } from '../../src/tensor/creation.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
 import { sizeOf, type Shape } from '../../src/tensor/shape.js';
-import * as ops from '../../src/ops.js';
+import * as ops from '../../src/api/ops.js';
 
 /** Element-wise closeness, with a readable failure. */
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, digits = 5): void {

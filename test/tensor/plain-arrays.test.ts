@@ -37,7 +37,7 @@ describe('ops and losses take plain arrays as Keras takes NumPy arrays', () => {
 
 describe('expandDims and squeeze', () => {
   it("expandDims(img, 0) makes a batch of one, as NumPy's expand_dims", () => {
-    const img = keras.randomNormal([28, 28]);
+    const img = keras.random.normal([28, 28]);
     expect(ops.expandDims(img, 0).shape).toEqual([1, 28, 28]);
     expect(ops.expandDims(img, -1).shape).toEqual([28, 28, 1]);
     expect(ops.expandDims(img, 1).shape).toEqual([28, 1, 28]);
@@ -46,7 +46,7 @@ describe('expandDims and squeeze', () => {
   });
 
   it('squeeze drops axes of size 1, all or the named ones, and refuses the others', () => {
-    const x = keras.zeros([1, 3, 1, 2]);
+    const x = keras.ops.zeros([1, 3, 1, 2]);
     expect(ops.squeeze(x).shape).toEqual([3, 2]);
     expect(ops.squeeze(x, 2).shape).toEqual([1, 3, 2]);
     expect(ops.squeeze(x, [0, -2]).shape).toEqual([3, 2]);
@@ -56,11 +56,11 @@ describe('expandDims and squeeze', () => {
   it('expandDims then squeeze of that axis is the identity, gradients pass through', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }), fc.nat(), (shape, pick) => {
-        const x = keras.randomNormal(shape);
+        const x = keras.random.normal(shape);
         const axis = (pick % (shape.length + 1)) - (pick % 2 === 0 ? 0 : shape.length + 1);
         const round = ops.squeeze(ops.expandDims(x, axis), axis);
         expect(round.shape).toEqual(shape);
-        expect(keras.checkGradients((t) => ops.squeeze(ops.expandDims(t, axis), axis).square().sum(), [x]).ok).toBe(true);
+        expect(keras.utils.checkGradients((t) => ops.squeeze(ops.expandDims(t, axis), axis).square().sum(), [x]).ok).toBe(true);
       }),
       { numRuns: 40 },
     );

@@ -380,13 +380,23 @@ describe('SIMD tier in a worker thread', () => {
 describe('keras.config kernels', () => {
   afterEach(() => keras.config.setKernels('js'));
 
-  it('is js by default, switches to simd and back, and rejects unknown names', () => {
+  it('is js by default, switches to simd (once loaded) and back, and rejects unknown names', async () => {
     expect(keras.config.kernels()).toBe('js');
-    keras.config.setKernels('simd');
-    expect(keras.config.kernels()).toBe('simd');
-    keras.config.setKernels('js');
+    const switching = keras.config.setKernels('simd');
+    expect(switching).toBeInstanceOf(Promise);
+    expect(await switching).toBe(simdSupported() ? 'simd' : 'js');
+    expect(keras.config.kernels()).toBe(simdSupported() ? 'simd' : 'js');
+    expect(await keras.config.setKernels('js')).toBe('js');
     expect(keras.config.kernels()).toBe('js');
     expect(() => keras.config.setKernels('smid' as 'simd')).toThrow(/Did you mean 'simd'\?/);
+  });
+
+  it("lets a later setKernels('js') win over a SIMD load still under way", async () => {
+    const simd = keras.config.setKernels('simd');
+    keras.config.setKernels('js');
+    expect(keras.config.kernels()).toBe('js');
+    await simd;
+    expect(keras.config.kernels()).toBe('js');
   });
 
   it('stays on js and warns once where WebAssembly SIMD is unavailable', async () => {
@@ -395,14 +405,30 @@ describe('keras.config kernels', () => {
       ...(await original<object>()),
       simdSupported: () => false,
     }));
-    const { setKernels, kernels } = await import('../../src/config.js');
+    const { setKernels, kernels } = await import('../../src/api/config.js');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    setKernels('simd');
-    setKernels('simd');
+    await setKernels('simd');
+    await setKernels('simd');
     expect(kernels()).toBe('js');
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/no WebAssembly SIMD/);
     warn.mockRestore();
     vi.doUnmock('../../src/tensor/kernels/simd/simd-kernels.js');
+  });
+
+  it('stays on js and warns, without rejecting, when the SIMD tier fails to start', async () => {
+    vi.resetModules();
+    vi.doMock('../src/tensor/kernels/simd/simd-table.js', () => ({
+      processSimdTable: () => {
+        throw new Error('out of memory');
+      },
+    }));
+    const { setKernels, kernels } = await import('../../src/api/config.js');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await expect(setKernels('simd')).resolves.toBe('js');
+    expect(kernels()).toBe('js');
+    expect(String(warn.mock.calls[0]![0])).toMatch(/^setKernels\('simd'\): the SIMD tier could not start \(out of memory\); the kernels stay on 'js'\.$/);
+    warn.mockRestore();
+    vi.doUnmock('../src/tensor/kernels/simd/simd-table.js');
   });
 });

@@ -10,7 +10,7 @@ import { runYielding, YieldClock } from '../../src/training/yielding.js';
 import { seedModel } from '../support/helpers.js';
 
 function data(count: number, seed: number): [keras.Tensor, keras.Tensor] {
-  const rng = new keras.utils.RandomGenerator(seed);
+  const rng = new keras.random.RandomGenerator(seed);
   const x = new Float32Array(count * 784).map(() => rng.uniform());
   const y = new Float32Array(count).map((_, i) => i % 10);
   return [keras.tensor(x, [count, 28, 28]), keras.tensor(y, [count])];
@@ -19,7 +19,7 @@ function data(count: number, seed: number): [keras.Tensor, keras.Tensor] {
 describe('evaluateAsync and predictAsync', () => {
   for (const runEagerly of [false, true]) {
     it(`equal evaluate and predict bit for bit (${runEagerly ? 'autograd' : 'fused executor'})`, async () => {
-      keras.setRandomSeed(3);
+      keras.utils.setRandomSeed(3);
       const model = seedModel();
       model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], runEagerly });
       const [x, y] = data(203, 4);
@@ -35,9 +35,9 @@ describe('evaluateAsync and predictAsync', () => {
 
   it('reject, not throw, on bad input, naming the async function', async () => {
     const model = seedModel();
-    const pending = model.evaluateAsync(keras.zeros([2, 28, 28]), keras.zeros([2]));
+    const pending = model.evaluateAsync(keras.ops.zeros([2, 28, 28]), keras.ops.zeros([2]));
     await expect(pending).rejects.toThrow(/^evaluateAsync\(\): the model must be compiled first/);
-    await expect(model.predictAsync(keras.zeros([2, 28, 28]), { batchSize: 0 })).rejects.toMatchObject({ name: 'ValueError' });
+    await expect(model.predictAsync(keras.ops.zeros([2, 28, 28]), { batchSize: 0 })).rejects.toMatchObject({ name: 'ValueError' });
   });
 });
 

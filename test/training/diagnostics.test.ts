@@ -13,8 +13,8 @@ const { Dense, Flatten } = keras.layers;
  * (and no earlier one) is NaN when the data is not shuffled.
  */
 function poisonedData(poisoned: number): [keras.Tensor, keras.Tensor] {
-  keras.setRandomSeed(7);
-  const x = keras.randomUniform([640, 28, 28], 0, 1);
+  keras.utils.setRandomSeed(7);
+  const x = keras.random.uniform([640, 28, 28], 0, 1);
   x.data.fill(3e38, poisoned * 784, (poisoned + 1) * 784);
   const y = keras.tensor(Array.from({ length: 640 }, (_, i) => i % 10));
   return [x, y];
@@ -84,18 +84,18 @@ describe('a loss that becomes NaN', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const [x, y] = poisonedData(40); // batch 1
     const history = await model('softmax').fit(x, y, {
-      epochs: 2, verbose: 0, shuffle: false, terminateOnNaN: false, callbacks: [new keras.TerminateOnNaN()],
+      epochs: 2, verbose: 0, shuffle: false, terminateOnNaN: false, callbacks: [new keras.callbacks.TerminateOnNaN()],
     });
     expect(log).toHaveBeenCalledWith('Batch 1: Invalid loss, terminating training');
     expect(history.epoch).toEqual([0]);
     await expect(
-      model('softmax').fit(x, y, { verbose: 0, shuffle: false, terminateOnNaN: false, callbacks: [new keras.TerminateOnNaN({ raiseError: true })] }),
+      model('softmax').fit(x, y, { verbose: 0, shuffle: false, terminateOnNaN: false, callbacks: [new keras.callbacks.TerminateOnNaN({ raiseError: true })] }),
     ).rejects.toThrow(keras.RuntimeError);
   });
 
   it('does not fire on finite losses', async () => {
-    keras.setRandomSeed(1);
-    const x = keras.randomUniform([64, 28, 28]);
+    keras.utils.setRandomSeed(1);
+    const x = keras.random.uniform([64, 28, 28]);
     const y = keras.tensor(Array.from({ length: 64 }, (_, i) => i % 10));
     const history = await model('softmax').fit(x, y, { epochs: 2, verbose: 0 });
     expect(history.nonFiniteReport).toBeNull();

@@ -30,11 +30,11 @@ function smallModel(): keras.Sequential {
   return new keras.Sequential([new Dense(8, { activation: 'relu', inputShape: [4] }), new Dense(3, { activation: 'softmax' })]);
 }
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 describe('fit', () => {
   it('learns a separable problem and returns a History of running epoch means', async () => {
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const [x, y] = blobs(300, 1);
     const model = smallModel();
     model.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.02 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -51,8 +51,8 @@ describe('fit', () => {
 
   it('repeats bit for bit under the same seed, and differs under another', async () => {
     const train = async (seed: number) => {
-      keras.clearSession();
-      keras.setRandomSeed(seed);
+      keras.utils.clearSession();
+      keras.utils.setRandomSeed(seed);
       const [x, y] = blobs(100, 2);
       const model = smallModel();
       model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -69,7 +69,7 @@ describe('fit', () => {
   it('weighs the short last batch by its size in the epoch mean', async () => {
     // 10 samples at batch 4: batches of 4, 4 and 2. The epoch loss must be the
     // sample-weighted mean of the per-batch losses, which onBatchEnd reports as running means.
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const [x, y] = blobs(10, 3);
     const model = smallModel();
     model.compile({ optimizer: new keras.optimizers.SGD({ learningRate: 0 + 1e-9 }), loss: 'sparse_categorical_crossentropy' });
@@ -95,7 +95,7 @@ describe('fit', () => {
   });
 
   it('validates on the last samples with validationSplit and logs val_ metrics', async () => {
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const [x, y] = blobs(100, 4);
     const model = smallModel();
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -114,12 +114,12 @@ describe('fit', () => {
   });
 
   it('calls callbacks in Keras order and stops early', async () => {
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const [x, y] = blobs(30, 5);
     const model = smallModel();
     model.compile({ optimizer: new keras.optimizers.SGD({ learningRate: 1e-9 }), loss: 'sparse_categorical_crossentropy' });
     const events: string[] = [];
-    const early = new keras.EarlyStopping({ monitor: 'loss', patience: 1, minDelta: 0.1 });
+    const early = new keras.callbacks.EarlyStopping({ monitor: 'loss', patience: 1, minDelta: 0.1 });
     const history = await model.fit(x, y, {
       epochs: 10,
       batchSize: 30,
@@ -142,7 +142,7 @@ describe('fit', () => {
   });
 
   it('prints the epoch header and one tf.keras line per epoch when not on a terminal', async () => {
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const [x, y] = blobs(64, 6);
     const model = smallModel();
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
@@ -180,9 +180,9 @@ describe('fit', () => {
 
 describe('evaluate and predict', () => {
   it('predict returns probabilities for every sample, in order, whatever the batch size', () => {
-    keras.setRandomSeed(0);
+    keras.utils.setRandomSeed(0);
     const model = new keras.Sequential([new Flatten({ inputShape: [2, 3] }), new Dense(4, { activation: 'softmax' })]);
-    const x = keras.randomNormal([70, 2, 3]);
+    const x = keras.random.normal([70, 2, 3]);
     const all = model.predict(x, { batchSize: 70, verbose: 0 });
     const batched = model.predict(x, { verbose: 0 });
     expect(batched.shape).toEqual([70, 4]);

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { getLoss } from '../../src/losses/index.js';
 import { ValueError } from '../../src/errors.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
@@ -38,7 +39,7 @@ describe("inherited names are unknown names, from compile() and constructors", (
         [() => model().compile({ optimizer: 'adam', loss: 'mse', metrics: [name] }), /Unknown metric: .*Valid metrics/],
         [() => new keras.layers.Dense(2, { activation: name as 'relu', inputShape: [3] }), /unknown activation .*Valid activations/],
         [() => new keras.layers.Dense(2, { kernelInitializer: name, inputShape: [3] }), /unknown initializer .*Valid initializers/],
-        [() => keras.losses.getLoss(name), /Unknown loss/],
+        [() => getLoss(name), /Unknown loss/],
       ];
       for (const [fn, message] of cases) {
         const error = thrown(fn);

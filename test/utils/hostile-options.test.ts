@@ -15,8 +15,8 @@ const compiled = () => {
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   return model;
 };
-const x = () => keras.zeros([4, 3]);
-const y = () => keras.zeros([4, 2]);
+const x = () => keras.ops.zeros([4, 3]);
+const y = () => keras.ops.zeros([4, 2]);
 
 async function messageOf(fn: () => unknown): Promise<string> {
   try {

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
+import { formatFilepath } from '../../src/callbacks/model-checkpoint.js';
 import { columnWidths, readableMemorySize, wrapWords } from '../../src/layers/summary-keras3.js';
 
 const { Dense } = keras.layers;
@@ -123,8 +124,8 @@ describe('ModelCheckpoint file names', () => {
     checkpoint.onEpochBegin(0);
     for (let batch = 0; batch < 4; batch++) await checkpoint.onBatchEnd(batch, { loss: 0.5 - batch / 10 });
     expect(saves).toEqual(['m-01-002-0.40', 'm-01-004-0.20']);
-    expect(keras.callbacks.formatFilepath('m-{batch}', 0, { batch: 7.5 }, 3)).toBe('m-7.5');
-    expect(() => keras.callbacks.formatFilepath('m-{batch}', 0, { loss: 1 })).toThrow(/\{batch\} names no log value. Available: epoch, loss/);
+    expect(formatFilepath('m-{batch}', 0, { batch: 7.5 }, 3)).toBe('m-7.5');
+    expect(() => formatFilepath('m-{batch}', 0, { loss: 1 })).toThrow(/\{batch\} names no log value. Available: epoch, loss/);
     expect(() => new keras.callbacks.ModelCheckpoint('m-{batch:.2}')).toThrow(/of \{batch\}.*does not fit the batch, an integer \(Python says: Precision not allowed/);
     expect(() => new keras.callbacks.ModelCheckpoint('m-{loss:d}')).toThrow(/does not fit a log value, a float \(Python says: Unknown format code 'd'/);
   });

@@ -10,7 +10,7 @@
  * Inference leaves it out: there it is the identity.
  */
 import { allocateFloat32 } from '../../tensor/storage.js';
-import { applyMask } from '../../tensor/kernels/index.js';
+import { kernels } from '../../tensor/kernels/index.js';
 import type { RandomGenerator } from '../../tensor/random.js';
 import type { OpKind, OpRows, RowsContext } from './kind.js';
 import { RuntimeError } from '../../errors.js';
@@ -37,12 +37,12 @@ class DropoutRows implements OpRows {
 
   forward(r0: number, rows: number): void {
     const { input, own, output } = this.at;
-    applyMask(input, own[0]!, output, r0 * this.units, (r0 + rows) * this.units);
+    kernels.applyMask(input, own[0]!, output, r0 * this.units, (r0 + rows) * this.units);
   }
 
   backward(r0: number, rows: number): void {
     const { gradient, own } = this.at;
-    applyMask(gradient, own[0]!, gradient, r0 * this.units, (r0 + rows) * this.units);
+    kernels.applyMask(gradient, own[0]!, gradient, r0 * this.units, (r0 + rows) * this.units);
   }
 
   weights(): void {}

@@ -12,7 +12,8 @@
  * busy (say, predict from a fit callback) runs on its own thread.
  */
 import { RuntimeError } from '../../errors.js';
-import { activeSimdKernels } from '../../tensor/kernels/tier.js';
+import { kernels } from '../../tensor/kernels/index.js';
+import { kernelsSettled } from '../../tensor/kernels/tier.js';
 import { CONTROL_SLOTS, FAILURE_TEXT_BYTES, Phase, recordedFailure, Slot, waitWhileEqual } from './protocol.js';
 import type { PoolJob, SimdAttachment, StepWorkerHandle, ThreadPlatform } from './transport.js';
 
@@ -50,6 +51,7 @@ export class WorkerPool {
   grow(count: number): Promise<string | null> {
     const previous = this.starting ?? Promise.resolve(null);
     this.starting = previous.then(async (failure) => {
+      await kernelsSettled(); // a job's buffers and tier are chosen after this: let a tier switch under way finish first
       if (failure !== null || this.workers.length >= count) return failure;
       const started: StepWorkerHandle[] = [];
       try {
@@ -142,7 +144,7 @@ export class WorkerPool {
 
 /** The SIMD tier's module and memory for a job's workers, or null on the JS tier. */
 export function simdAttachment(): SimdAttachment {
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   return tier === null ? null : { module: tier.module, memory: tier.memory };
 }
 

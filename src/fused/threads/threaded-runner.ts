@@ -13,7 +13,7 @@ import { describeOptimizer, Phase, Slot } from './protocol.js';
 import { OPTIMIZER_CLASS_NAMES } from '../../optim/registry.js';
 import { processPool, simdAttachment, type WorkerPool } from './pool.js';
 import type { ThreadPlatform } from './transport.js';
-import { activeSimdKernels } from '../../tensor/kernels/tier.js';
+import { kernels } from '../../tensor/kernels/index.js';
 
 /**
  * The fused step on `threads` threads, with `threads − 1` workers of the
@@ -31,7 +31,7 @@ export async function startThreadedRunner(
   if (optimizerSpec === null) {
     return `the optimizer is a ${optimizer.constructor.name}, which worker threads cannot rebuild (only ${OPTIMIZER_CLASS_NAMES})`;
   }
-  const tier = activeSimdKernels();
+  const tier = kernels.memory;
   if (tier !== null && !tier.shared) return "the SIMD tier's memory is not shared (no SharedArrayBuffer here)";
   const pool = processPool(platform);
   const failure = await pool.grow(threads - 1);

@@ -7,8 +7,8 @@
  */
 import { FusedStep } from '../step.js';
 import { ForwardBlock } from '../forward-block.js';
-import { attachSimdKernels, selectKernels } from '../../tensor/kernels/tier.js';
-import type { SimdKernels } from '../../tensor/kernels/simd/simd-kernels.js';
+import { attachKernels } from '../../tensor/kernels/worker-tier.js';
+import { kernels, type KernelMemory } from '../../tensor/kernels/index.js';
 import { buildOptimizer, Phase, recordFailure, Slot, waitWhileEqual } from './protocol.js';
 import type { PoolJob, PoolWorkerData, StepWorkerMessage } from './transport.js';
 
@@ -59,7 +59,8 @@ export function runPoolJob(data: PoolWorkerData, job: PoolJob, post: (message: S
 /** This thread's part of `job`, on the job's kernel tier. */
 function buildJob(thread: number, job: PoolJob): PhaseRunner {
   // Each thread has its own kernels object: on the SIMD tier it runs the calling thread's module over the same memory.
-  const tier = job.simd ? attachSimdKernels(job.simd.module, job.simd.memory) : (selectKernels('js'), null);
+  attachKernels(job.simd);
+  const tier = kernels.memory;
   if (job.kind === 'forward') {
     const block = new ForwardBlock(tier ? viewsIn(tier, job.buffers) : job.buffers, thread);
     return (_phase, control) => block.run(Atomics.load(control, Slot.batchSize));
@@ -83,7 +84,7 @@ function buildJob(thread: number, job: PoolJob): PhaseRunner {
  * state or buffers lies in the memory): a posted view arrives on a buffer
  * object of its own, which the tier's kernels would not recognise.
  */
-function viewsIn<T>(tier: SimdKernels, value: T): T {
+function viewsIn<T>(tier: KernelMemory, value: T): T {
   if (value instanceof Float32Array) return tier.view(value.byteOffset, value.length) as T;
   if (value instanceof Float64Array) return tier.view64(value.byteOffset, value.length) as T;
   if (Array.isArray(value)) return value.map((item) => viewsIn(tier, item)) as T;

@@ -1,40 +1,98 @@
 /**
- * Every kernel the fused executor calls, reachable through one object, so
- * that another implementation of the same loops (a WebAssembly tier, say)
- * can be swapped in process-wide without touching the executor.
+ * The one door to the kernels. The dispatch rule, for every caller outside
+ * this folder (the autograd ops, the optimizers, the losses, the layers and
+ * the fused executor alike):
+ *
+ *     import from this file only; call a kernel as `kernels.name(…)`.
+ *
+ * `kernels` is the table of the tier in use, read at the moment of the call.
+ * The tier switch replaces the table as a whole with `useKernels`; no one
+ * edits a table. The JS table below is the reference. The SIMD table
+ * (simd/simd-table.ts) is imported only by the switch: by tier.ts, on the
+ * calling thread, when that tier is first asked for (a dynamic import, so a
+ * program that never asks never loads it), and by worker-tier.ts in a pool
+ * worker. Each thread has its own copy of this module, so its own `kernels`.
  */
 import { activate, activationGradient } from './activations.js';
 import { addBias, columnSums } from './bias.js';
+import { applyMask, fillDropoutMask } from './dropout.js';
 import { gemm } from './matmul.js';
 import { adamUpdate, sgdUpdate } from './optimizers.js';
-import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
+import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
 
-export type { ActivationKind } from './activations.js';
-/** Dropout's mask and its product: element-wise loops every tier runs as they are (the arrays may be the tier's). */
-export { applyMask, fillDropoutMask } from './dropout.js';
+export { ACTIVATION_KINDS, type ActivationKind } from './activations.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
 export type { GemmArgs } from './matmul.js';
 
-export interface Kernels {
-  gemm: typeof gemm;
-  addBias: typeof addBias;
-  activate: typeof activate;
-  activationGradient: typeof activationGradient;
-  columnSums: typeof columnSums;
-  softmaxRows: typeof softmaxRows;
-  softmaxCrossEntropy: typeof softmaxCrossEntropy;
-  adamUpdate: typeof adamUpdate;
-  sgdUpdate: typeof sgdUpdate;
-}
-
-/** The plain-JavaScript kernels. */
-export const jsKernels: Kernels = {
-  gemm, addBias, activate, activationGradient, columnSums, softmaxRows, softmaxCrossEntropy, adamUpdate, sgdUpdate,
-};
+/** The kernel tiers: the plain loops of this folder, or WebAssembly SIMD (simd/). */
+export type KernelTier = 'js' | 'simd';
 
 /**
- * The kernels in use: the fused executor, the autograd matmul and the
- * optimizers read them from here. `keras.config.setKernels` (through
- * tier.ts) swaps their contents; each thread has its own copy of this module.
+ * The memory a tier's kernels run in without a copy (the SIMD tier's
+ * WebAssembly memory): ../storage.ts puts long-lived buffers there while
+ * the tier is in use, and the worker pool posts `module` and `memory` to
+ * its threads. The JS tier has none: its kernels read any array.
  */
-export const kernels: Kernels = { ...jsKernels };
+export interface KernelMemory {
+  /** The compiled kernels, to post to a worker with `memory`. */
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  /** Whether `memory` is shared between threads (a SharedArrayBuffer). */
+  readonly shared: boolean;
+  /** A zero-filled array of `length` in the memory. */
+  allocate(length: number): Float32Array;
+  allocateFloat64(length: number): Float64Array;
+  /** Whether `array` lies in the memory. */
+  holds(array: Float32Array | Float64Array): boolean;
+  /** Whether the block at `byteOffset` is still handed out; `releaseAt` gives it back. */
+  isLive(byteOffset: number): boolean;
+  releaseAt(byteOffset: number): void;
+  /** A view at a byte offset: a worker's way to see the main thread's buffers. */
+  view(byteOffset: number, length: number): Float32Array;
+  view64(byteOffset: number, length: number): Float64Array;
+}
+
+/** A tier's kernels, with its name and memory. */
+export interface Kernels {
+  readonly tier: KernelTier;
+  readonly memory: KernelMemory | null;
+  readonly gemm: typeof gemm;
+  readonly addBias: typeof addBias;
+  readonly activate: typeof activate;
+  readonly activationGradient: typeof activationGradient;
+  readonly columnSums: typeof columnSums;
+  readonly softmaxRows: typeof softmaxRows;
+  readonly softmaxSlice: typeof softmaxSlice;
+  readonly softmaxCrossEntropy: typeof softmaxCrossEntropy;
+  readonly adamUpdate: typeof adamUpdate;
+  readonly sgdUpdate: typeof sgdUpdate;
+  /** Dropout's mask and its product: the same loops on every tier (the arrays may be the tier's). */
+  readonly fillDropoutMask: typeof fillDropoutMask;
+  readonly applyMask: typeof applyMask;
+}
+
+/** The plain-JavaScript kernels, the reference every tier is tested against. */
+export const jsKernels: Kernels = Object.freeze({
+  tier: 'js',
+  memory: null,
+  gemm,
+  addBias,
+  activate,
+  activationGradient,
+  columnSums,
+  softmaxRows,
+  softmaxSlice,
+  softmaxCrossEntropy,
+  adamUpdate,
+  sgdUpdate,
+  fillDropoutMask,
+  applyMask,
+});
+
+/** The kernels in use in this thread (a live binding: every import sees the replacement). */
+export let kernels: Kernels = jsKernels;
+
+/** Makes `table` the kernels in use in this thread. Only the tier switch (tier.ts, worker-tier.ts) calls it. */
+export function useKernels(table: Kernels): void {
+  kernels = table;
+}

@@ -1,149 +1,72 @@
 /**
- * Which kernel tier runs the hot loops, for the whole process (what
- * `keras.config.setKernels` sets): the plain loops of this folder, or the
- * WebAssembly SIMD tier of simd/.
+ * The tier switch: which kernel table (index.ts) runs the hot loops of this
+ * thread, and the one module that loads the SIMD tier (simd/), with a
+ * dynamic import, when it is first asked for. A program that never asks
+ * for 'simd' never loads it.
  *
- * The SIMD kernels read and write only their own memory. So while 'simd' is
- * selected, long-lived buffers (weights, optimizer slots, the fused
- * executor's step and inference buffers: ../storage.ts) are allocated there,
- * and the kernels run on them with no copy. An array from elsewhere (a
- * gradient made by autograd, a user's input) goes to the JS kernel instead,
- * except in a large matrix product, which copies its operands into a scratch
- * block of the memory first: copying is O(mk + kn + mn), the product O(mnk).
+ * Loading is asynchronous, so selecting 'simd' is too: `selectKernels`
+ * returns a promise of the tier in use once the switch is done, and
+ * `kernelsSettled` lets fit, evaluateAsync and predictAsync wait for a
+ * switch still under way, so that code that forgot to await
+ * `setKernels('simd')` still trains on the tier it asked for. Selecting 'js'
+ * takes effect at once.
  *
- * Each thread has its own copy of this module: a worker attaches to the
- * main thread's module and memory with `attachSimdKernels`.
+ * This is the calling thread's switch. A pool worker takes the tier each
+ * job names through worker-tier.ts instead.
  */
-import { jsKernels, kernels, type Kernels } from './index.js';
-import type { GemmArgs } from './matmul.js';
-import type { SoftmaxCrossEntropyArgs } from './softmax.js';
-import type { ActivationKind } from './activations.js';
-import { SimdKernels, simdSupported } from './simd/simd-kernels.js';
+import { jsKernels, kernels, useKernels, type KernelTier } from './index.js';
 
-export type KernelTier = 'js' | 'simd';
+type SimdTable = typeof import('./simd/simd-table.js');
 
-/** The process's SIMD tier, made on first use and kept (buffers may still live in its memory). */
-let processTier: SimdKernels | null = null;
-/** The SIMD tier while it is selected, else null. */
-let active: SimdKernels | null = null;
+let simdTable: Promise<SimdTable> | null = null;
 
-/** The SIMD tier while 'simd' is selected, else null: where ../storage.ts allocates. */
-export function activeSimdKernels(): SimdKernels | null {
-  return active;
+/** Loads the SIMD tier's code (once; later calls share the first load). */
+function loadSimdTier(): Promise<SimdTable> {
+  simdTable ??= import('./simd/simd-table.js');
+  return simdTable;
 }
 
-/** The process's SIMD tier (created on first call; throws a RuntimeError where SIMD is unavailable). */
-export function processSimdKernels(): SimdKernels {
-  processTier ??= SimdKernels.create();
-  return processTier;
-}
-
-/** Selects `tier` in this thread; returns the tier in use ('js' where SIMD is unavailable). */
-export function selectKernels(tier: KernelTier): KernelTier {
-  if (tier === 'simd' && simdSupported()) {
-    useTier(processSimdKernels());
-    return 'simd';
-  }
-  active = null;
-  Object.assign(kernels, jsKernels);
-  return 'js';
-}
-
-/** In a worker: the main thread's compiled module over its shared memory becomes this thread's tier. */
-export function attachSimdKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): SimdKernels {
-  const tier = SimdKernels.attach(module, memory);
-  useTier(tier);
-  return tier;
-}
-
-function useTier(tier: SimdKernels): void {
-  active = tier;
-  Object.assign(kernels, tierKernels(tier));
-}
-
-/** Multiply-adds from which a product with operands outside the memory is worth copying in. */
-const STAGING_MIN_WORK = 1 << 16;
-
-/** The kernels of `tier`, each falling back to the JS kernel for arrays outside its memory. */
-function tierKernels(tier: SimdKernels): Kernels {
-  const has = (a: Float32Array | Float64Array) => tier.holds(a);
-  const staging = new GemmStaging(tier);
-  return {
-    gemm(args: GemmArgs): void {
-      if (has(args.a) && has(args.b) && has(args.c)) tier.gemm(args);
-      else if (args.m * args.n * args.k < STAGING_MIN_WORK || !staging.run(args)) jsKernels.gemm(args);
-    },
-    addBias(A: Float32Array, bias: Float32Array, rowStart: number, rowEnd: number, units: number): void {
-      (has(A) && has(bias) ? tier : jsKernels).addBias(A, bias, rowStart, rowEnd, units);
-    },
-    activate(kind: ActivationKind, z: Float32Array, y: Float32Array, start: number, end: number): void {
-      (has(z) && has(y) ? tier : jsKernels).activate(kind, z, y, start, end);
-    },
-    activationGradient(kind: ActivationKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void {
-      (has(y) && has(grad) && has(into) ? tier : jsKernels).activationGradient(kind, y, grad, into, start, end);
-    },
-    columnSums(dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void {
-      (has(dZ) && has(out) ? tier : jsKernels).columnSums(dZ, rows, units, colStart, colEnd, out);
-    },
-    softmaxRows: jsKernels.softmaxRows,
-    softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
-      const inside = has(args.logits) && has(args.labels) && has(args.grad) && has(args.totals) && (args.rowLosses === null || has(args.rowLosses));
-      (inside ? tier : jsKernels).softmaxCrossEntropy(args);
-    },
-    adamUpdate(g, theta, m, v, start, end, alpha, beta1, beta2, epsilon): void {
-      (has(g) && has(theta) && has(m) && has(v) ? tier : jsKernels).adamUpdate(g, theta, m, v, start, end, alpha, beta1, beta2, epsilon);
-    },
-    sgdUpdate(g, theta, momentum, start, end, learningRate, mu, nesterov): void {
-      const inside = has(g) && has(theta) && (momentum === null || has(momentum));
-      (inside ? tier : jsKernels).sgdUpdate(g, theta, momentum, start, end, learningRate, mu, nesterov);
-    },
-  };
-}
+/** Counts selections, so that a slow SIMD load never overrides a later choice. */
+let selections = 0;
+/** The latest selection: resolves to the tier in use once it is done. */
+let pending: Promise<KernelTier> = Promise.resolve('js');
 
 /**
- * A matrix product on operands outside the memory: copy A, B (and C when
- * accumulating) into one scratch block, multiply there, copy C back. The
- * block is kept and grows by doubling. Main thread only (autograd).
+ * Selects `tier` in this thread and resolves to the tier in use: 'js' where
+ * WebAssembly SIMD is unavailable or its tier could not start (then
+ * `unavailable` is called with why). 'js' takes effect before this returns;
+ * the promise never rejects.
  */
-class GemmStaging {
-  private scratch: Float32Array | null = null;
-  private readonly staged: GemmArgs = {
-    transposeA: false, transposeB: false, m: 0, n: 0, k: 0,
-    a: new Float32Array(0), b: new Float32Array(0), c: new Float32Array(0), accumulate: false,
-  };
-
-  constructor(private readonly tier: SimdKernels) {}
-
-  /** Runs the product through the scratch block; false when the memory cannot give one (then the caller uses JS). */
-  run(args: GemmArgs): boolean {
-    const { transposeA, m, n, k } = args;
-    const lda = args.lda ?? (transposeA ? m : k);
-    const aLength = transposeA ? (k - 1) * lda + m : (m - 1) * lda + k;
-    const bLength = k * n;
-    const cLength = m * n;
-    const scratch = this.scratchOf(aLength + bLength + cLength);
-    if (scratch === null) return false;
-    const a = scratch.subarray(0, aLength);
-    const b = scratch.subarray(aLength, aLength + bLength);
-    const c = scratch.subarray(aLength + bLength, aLength + bLength + cLength);
-    a.set(args.a.subarray(0, aLength));
-    b.set(args.b.subarray(0, bLength));
-    if (args.accumulate) c.set(args.c.subarray(0, cLength));
-    Object.assign(this.staged, args, { a, b, c, lda });
-    this.tier.gemm(this.staged);
-    args.c.set(c);
-    return true;
+export function selectKernels(tier: KernelTier, unavailable: (why: string) => void = () => {}): Promise<KernelTier> {
+  const selection = ++selections;
+  if (tier === 'js') {
+    useKernels(jsKernels);
+    pending = Promise.resolve('js');
+    return pending;
   }
+  pending = loadSimdTier()
+    .then((simd) => {
+      if (selection !== selections) return kernels.tier; // a later selection decided
+      const table = simd.processSimdTable();
+      if (table === null) unavailable('this JavaScript engine has no WebAssembly SIMD');
+      useKernels(table ?? jsKernels);
+      return kernels.tier;
+    })
+    .catch((error: unknown) => {
+      // The tier's code failed to load (a bundle without its chunk) or to start (no memory for it).
+      if (selection === selections) unavailable(`the SIMD tier could not start (${error instanceof Error ? error.message : String(error)})`);
+      return kernels.tier;
+    });
+  return pending;
+}
 
-  private scratchOf(length: number): Float32Array | null {
-    if (this.scratch !== null && this.scratch.length >= length) return this.scratch;
-    try {
-      const grown = this.tier.allocate(Math.max(length, 2 * (this.scratch?.length ?? 0)));
-      if (this.scratch !== null) this.tier.release(this.scratch);
-      this.scratch = grown;
-      return grown;
-    } catch {
-      return null; // an unshared memory that may not grow any more
-    }
+/** Resolves once no tier switch is under way (at once when none is). */
+export async function kernelsSettled(): Promise<void> {
+  for (let seen = pending; ; ) {
+    await seen;
+    if (seen === pending) return;
+    seen = pending;
   }
 }
+
+export type { KernelTier };

@@ -12,7 +12,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { softmaxSlice } from '../kernels/softmax.js';
+import { kernels } from '../kernels/index.js';
 
 /**
  * Softmax along `axis` (default: the last). When it is the last axis the
@@ -24,7 +24,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const { outer, n, inner } = splitAtAxis(x.shape, ax);
   const X = x.data;
   const Y = new Float32Array(X.length);
-  forEachSlice(outer, n, inner, (start, stride) => softmaxSlice(X, Y, start, n, stride));
+  forEachSlice(outer, n, inner, (start, stride) => kernels.softmaxSlice(X, Y, start, n, stride));
   const y = record(new Tensor(Y, x.shape), 'softmax', [x], (dOut) => {
     const dX = gradBuffer(x);
     forEachSlice(outer, n, inner, (start, stride) => {

@@ -8,7 +8,7 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { activate, activationGradient, type ActivationKind } from '../kernels/activations.js';
+import { kernels, type ActivationKind } from '../kernels/index.js';
 import { describeValue, ValueError } from '../../errors.js';
 
 interface UnaryRule {
@@ -55,10 +55,10 @@ export const square = (x: Tensor): Tensor => unary(squareRule, x);
  */
 function activationOp(kind: ActivationKind, x: Tensor): Tensor {
   const Y = new Float32Array(x.size);
-  activate(kind, x.data, Y, 0, Y.length);
+  kernels.activate(kind, x.data, Y, 0, Y.length);
   return record(new Tensor(Y, x.shape), kind, [x], (dOut) => {
     const local = new Float32Array(dOut.length);
-    activationGradient(kind, Y, dOut, local, 0, local.length);
+    kernels.activationGradient(kind, Y, dOut, local, 0, local.length);
     const dX = gradBuffer(x);
     for (let i = 0; i < local.length; i++) dX[i]! += local[i]!;
   });

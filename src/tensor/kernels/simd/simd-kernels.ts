@@ -361,5 +361,5 @@ export class SimdKernels {
   };
 }
 
-/** Keeps TypeScript honest: the tier has every kernel of ../index.ts with the same signature. */
+/** The kernels this tier implements itself, with the JS kernels' signatures (the bench times them directly). */
 export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate'>;

@@ -1,13 +1,12 @@
 /**
  * The file system the library writes through where it is not handed one
  * (CSVLogger's defaults): registered by the Node platform
- * (src/platform/node.ts) from data/node-files.ts and data/bounded-files.ts,
- * absent in browsers. Going
- * through this registry instead of importing node-files.ts keeps Node's
- * modules out of the browser entry's module graph.
+ * (src/platform/node.ts) from node-files.ts and node-bounded-files.ts,
+ * absent in browsers. Going through this registry instead of importing
+ * node-files.ts keeps Node's modules out of the browser entry's module graph.
  */
 
-/** The file functions the library uses; node-files.ts and bounded-files.ts implement them. */
+/** The file functions the library uses; node-files.ts and node-bounded-files.ts implement them. */
 export interface FileSystemService {
   pathKind(path: string): Promise<'file' | 'directory' | 'missing' | 'other'>;
   /** A regular file's bytes, refused (FileFormatError) when over `limits.maxBytes`. */

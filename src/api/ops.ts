@@ -3,15 +3,19 @@
  * Keras 3's `keras.ops.argmax(x)`. Each is the same op as the Tensor method,
  * and, as Keras takes NumPy arrays, each tensor argument may also be a
  * number, nested arrays or a typed array (see tensor/convert.ts).
+ * Creating tensors filled with a value (zeros, ones, full) is here too, as
+ * in Keras; `keras.tensor(values, shape)` makes one from values.
  */
-import type { Tensor, TensorLike } from './tensor/tensor.js';
-import * as elementwise from './tensor/ops/elementwise.js';
-import * as unary from './tensor/ops/unary.js';
-import * as reduce from './tensor/ops/reduce.js';
-import * as shape from './tensor/ops/shape.js';
-import { matmul as matmulOp, type MatmulOptions } from './tensor/ops/matmul.js';
-import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from './tensor/ops/softmax.js';
-import { toTensorInput, type TensorInput } from './tensor/convert.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
+import * as elementwise from '../tensor/ops/elementwise.js';
+import * as unary from '../tensor/ops/unary.js';
+import * as reduce from '../tensor/ops/reduce.js';
+import * as shape from '../tensor/ops/shape.js';
+import { matmul as matmulOp, type MatmulOptions } from '../tensor/ops/matmul.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../tensor/ops/softmax.js';
+import { toTensorInput, type TensorInput } from '../tensor/convert.js';
+
+export { zeros, ones, full } from '../tensor/creation.js';
 
 /** The op `fn` with its first argument converted from any TensorInput. */
 function unaryOp<Rest extends unknown[]>(name: string, fn: (x: Tensor, ...rest: Rest) => Tensor) {

@@ -11,6 +11,7 @@
  * file's contents.
  */
 import { FileFormatError } from '../errors.js';
+import { describeBytes, errorCode } from './messages.js';
 
 /** What a file must be for `statRegularFile`: its role, named in errors ("weights file listed in model.json"). */
 export interface FileLimits {
@@ -18,11 +19,6 @@ export interface FileLimits {
   maxBytes: number;
   /** Says what the file is, for error messages. */
   role: string;
-}
-
-/** Human-readable byte counts for messages: 407080 → "407080 bytes", 3e9 → "3000000000 bytes (2.79 GiB)". */
-export function describeBytes(bytes: number): string {
-  return bytes < 1 << 20 ? `${bytes} bytes` : `${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB)`;
 }
 
 /** The kind of a non-regular file, for messages. */
@@ -45,7 +41,7 @@ export async function statRegularFile(path: string, limits: FileLimits): Promise
   try {
     stats = await fs.stat(path);
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'unknown error';
+    const code = errorCode(error);
     throw new FileFormatError(path, `${path}: cannot read the ${limits.role}; expected a readable regular file. Received: ${code}.`);
   }
   if (!stats.isFile()) {
@@ -76,7 +72,7 @@ export async function readRegularFile(path: string, limits: FileLimits): Promise
   try {
     handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'unknown error';
+    const code = errorCode(error);
     throw new FileFormatError(path, `${path}: cannot open the ${limits.role}; expected a readable regular file. Received: ${code}.`);
   }
   try {
@@ -98,7 +94,7 @@ export async function readRegularFile(path: string, limits: FileLimits): Promise
     return bytes;
   } catch (error) {
     if (error instanceof FileFormatError) throw error;
-    const code = (error as { code?: string }).code ?? 'unknown error';
+    const code = errorCode(error);
     throw new FileFormatError(path, `${path}: could not read the ${limits.role}. Received: ${code}.`);
   } finally {
     await handle.close();

@@ -1,0 +1,8 @@
+/** `keras.layers`: the layers a Sequential is built from, and `Input`, as in Keras. */
+export { Layer, type LayerArgs, type BatchShape, type CallArgs } from '../layers/layer.js';
+export { Dense, type DenseArgs } from '../layers/dense.js';
+export { Flatten } from '../layers/flatten.js';
+export { Dropout, type DropoutArgs } from '../layers/dropout.js';
+export { Activation, ReLU, Softmax, type ActivationArgs, type ReLUArgs, type SoftmaxArgs } from '../layers/activation-layers.js';
+export { Input, InputLayer, type InputArgs } from '../layers/input-layer.js';
+export type { ActivationName } from '../layers/activations.js';
