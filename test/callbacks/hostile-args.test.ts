@@ -13,8 +13,8 @@ const model = () => {
   m.compile({ optimizer: 'sgd', loss: 'mse' });
   return m;
 };
-const x = () => keras.zeros([4, 3]);
-const y = () => keras.zeros([4, 2]);
+const x = () => keras.ops.zeros([4, 3]);
+const y = () => keras.ops.zeros([4, 2]);
 
 describe('callbacks', () => {
   const fit = (callbacks: unknown) => model().fit(x(), y(), { epochs: 1, verbose: 0, callbacks: callbacks as never });

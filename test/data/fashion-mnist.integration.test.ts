@@ -15,8 +15,8 @@ import { requireFashionMnist } from '../support/requirements.js';
 describe('Fashion-MNIST', () => {
   it('two epochs on 10,000 images reach ≥ 0.80 test accuracy', async () => {
     requireFashionMnist({ available: process.env.FASHION_MNIST_DIR !== undefined, how: 'set FASHION_MNIST_DIR to a directory holding its four files' });
-    keras.clearSession();
-    keras.setRandomSeed(42);
+    keras.utils.clearSession();
+    keras.utils.setRandomSeed(42);
     const [[trainImages, trainLabels], [testImages, testLabels]] = await keras.datasets.fashionMnist.loadData({ download: false });
     const x = trainImages.sliceRows(0, 10_000).div(255);
     const y = trainLabels.sliceRows(0, 10_000);

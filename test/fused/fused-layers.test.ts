@@ -101,8 +101,8 @@ describe('Dropout on the fused executor', () => {
     const [x, y] = data(90, 3);
     /** One more epoch from a's end weights, unshuffled, under `seed`: only the masks of the unseeded Dropout depend on it. */
     const epochFromA = async (seed: number) => {
-      keras.clearSession();
-      keras.setRandomSeed(seed);
+      keras.utils.clearSession();
+      keras.utils.setRandomSeed(seed);
       const m = dropoutModel();
       m.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.01 }), loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
       m.setWeights(a.model.getWeights());

@@ -20,7 +20,7 @@ describe("a layer's fused description", () => {
     return m;
   };
   const good = (d: Dense) => ({ kind: 'dense', name: d.name, trainable: true, units: 3, activation: 'softmax', useBias: true, kernel: d.kernel, bias: d.bias });
-  const fit = (spec: (layer: Dense) => unknown) => modelWith(spec).fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 });
+  const fit = (spec: (layer: Dense) => unknown) => modelWith(spec).fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 });
 
   it('a description that is not one is a ValueError naming the layer, before any step', async () => {
     for (const spec of [undefined, 42, 'dense', [], {}, { kind: 'conv', name: 'x' }]) {
@@ -32,9 +32,9 @@ describe("a layer's fused description", () => {
   it('weights that do not have the sizes the description states are rejected, not read past', async () => {
     const cases: [(d: Dense) => unknown, RegExp][] = [
       [(d) => ({ ...good(d), units: 5 }), /kernel must be null \(not built\) or a float32 tensor of shape \[inputs, 5\]/],
-      [(d) => ({ ...good(d), kernel: keras.zeros([4, 2]) }), /kernel must be .*Received: kernel=Tensor\(shape=\[4, 2\]\)/],
+      [(d) => ({ ...good(d), kernel: keras.ops.zeros([4, 2]) }), /kernel must be .*Received: kernel=Tensor\(shape=\[4, 2\]\)/],
       [(d) => ({ ...good(d), kernel: d.kernel!.data }), /kernel must be .*Received: kernel=Float32Array/],
-      [(d) => ({ ...good(d), bias: keras.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
+      [(d) => ({ ...good(d), bias: keras.ops.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
       [(d) => ({ ...good(d), useBias: false }), /bias must be null \(useBias is false\)/],
       [(d) => ({ ...good(d), activation: 'gelu' }), /activation must be one of linear, relu, sigmoid, tanh, softmax. Received: activation='gelu'/],
       [(d) => ({ ...good(d), activation: '__proto__' }), /activation must be one of/],
@@ -47,14 +47,14 @@ describe("a layer's fused description", () => {
     const a = new keras.layers.Dense(5, { inputShape: [4] });
     const b = new keras.layers.Dense(3, { activation: 'softmax' });
     const m = new keras.Sequential([a, b]);
-    const stranger = keras.zeros([2, 3]);
+    const stranger = keras.ops.zeros([2, 3]);
     (b as unknown as { fusedSpec: () => unknown }).fusedSpec = () => ({ ...good(b), kernel: stranger });
     m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', jitCompile: true });
-    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
+    expect((await failure(() => m.fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/takes 2 inputs but the layer before it gives 5/);
   });
   it('a nested description that holds itself is a ValueError, not an endless recursion', async () => {
     const m = modelWith((d) => ({ kind: 'nested', name: d.name, trainable: true, layers: [d] }));
-    expect((await failure(() => m.fit(keras.zeros([4, 4]), keras.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
+    expect((await failure(() => m.fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
     for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'gelu' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
       expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
     }

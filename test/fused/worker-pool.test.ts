@@ -21,12 +21,12 @@ afterEach(() => vi.restoreAllMocks());
 
 /** A compiled model and its training plan: a step big enough for threads, inference rows many times the step's batch. */
 function setup() {
-  keras.setRandomSeed(3);
+  keras.utils.setRandomSeed(3);
   const m = new keras.Sequential([new Dense(128, { activation: 'relu', inputShape: [64] }), new Dense(8, { activation: 'softmax' })]);
   m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
   const plan = planTraining(m.layers, m.compiled!, [64], [2048]);
   if (typeof plan === 'string') throw new Error(plan);
-  return { m, plan, x: keras.randomUniform([2048, 64]) };
+  return { m, plan, x: keras.random.uniform([2048, 64]) };
 }
 
 /** Sleeps the calling thread for `ms` (the pool's workers spin about 2 ms after a phase, then sleep). */

@@ -61,9 +61,9 @@ describe("a layer's config", () => {
     const orthogonal = { class_name: 'Orthogonal', config: { gain: 2, seed: 1 } };
     const layer = Dense.fromConfig({ units: 3, kernel_initializer: orthogonal, bias_initializer: null });
     expect(layer.getConfig()).toMatchObject({ kernel_initializer: orthogonal, bias_initializer: null });
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     layer.build([null, 4]);
-    keras.setRandomSeed(1);
+    keras.utils.setRandomSeed(1);
     const glorot = new Dense(3, { inputShape: [4] });
     glorot.build([null, 4]);
     expect(layer.kernel!.data).toEqual(glorot.kernel!.data);
@@ -88,12 +88,12 @@ describe("a layer's config", () => {
   });
 
   it('builds with zeros and draws no random number while weights are to be loaded', () => {
-    keras.setRandomSeed(5);
-    const expected = keras.randomUniform([3]).data;
-    keras.setRandomSeed(5);
+    keras.utils.setRandomSeed(5);
+    const expected = keras.random.uniform([3]).data;
+    keras.utils.setRandomSeed(5);
     const model = withWeightsToBeLoaded(() => new keras.Sequential([new L.Dense(8, { inputShape: [4] }), new L.Dense(2)]));
     expect(model.getWeights().every((w) => w.data.every((v) => v === 0))).toBe(true);
-    expect(keras.randomUniform([3]).data).toEqual(expected);
+    expect(keras.random.uniform([3]).data).toEqual(expected);
     // Outside it, the initializers draw again.
     expect(new keras.Sequential([new L.Dense(8, { inputShape: [4] })]).getWeights()[0]!.data.some((v) => v !== 0)).toBe(true);
   });

@@ -4,14 +4,14 @@ import { seedModel } from '../support/helpers.js';
 
 const { Dense, Flatten, Softmax, Activation, ReLU, InputLayer, Dropout } = keras.layers;
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) =>
   Array.from(a).every((v, i) => Math.abs(v - b[i]!) <= tol);
 
 describe('Softmax, Activation and ReLU layers', () => {
   it('Softmax sums to 1 along its axis', () => {
-    const x = keras.randomNormal([2, 3, 4]);
+    const x = keras.random.normal([2, 3, 4]);
     const last = new Softmax().apply(x);
     expect(close(last.sum(-1).data, new Float32Array(6).fill(1), 1e-6)).toBe(true);
     const middle = new Softmax({ axis: 1 }).apply(x);
@@ -34,7 +34,7 @@ describe('Softmax, Activation and ReLU layers', () => {
     expect(close(general, [-1.5, -0.75, -0.25, 3, 7])).toBe(true);
     const layer = new ReLU({ negativeSlope: 0.1, threshold: 0.3, maxValue: 2 });
     const input = keras.tensor([[-1.1, 0.05, 0.9, 1.4, 3.2]]);
-    expect(keras.checkGradients((t) => layer.apply(t).mul(t).sum(), [input], { step: 1e-3, rtol: 1e-2, atol: 1e-3 }).ok).toBe(true);
+    expect(keras.utils.checkGradients((t) => layer.apply(t).mul(t).sum(), [input], { step: 1e-3, rtol: 1e-2, atol: 1e-3 }).ok).toBe(true);
     expect(() => new ReLU({ maxValue: -1 })).toThrow(/maxValue must be a non-negative number/);
   });
 });
@@ -49,7 +49,7 @@ describe('keras.Input / InputLayer as the first entry of a Sequential', () => {
     model.summary((line) => lines.push(line));
     expect(lines.some((l) => l.includes('InputLayer'))).toBe(false);
     expect(lines).toContain('Total params: 7,850');
-    expect(model.predict(keras.ones([2, 28, 28]), { verbose: 0 }).shape).toEqual([2, 10]);
+    expect(model.predict(keras.ops.ones([2, 28, 28]), { verbose: 0 }).shape).toEqual([2, 10]);
   });
 
   it('only comes first, and then no layer may set inputShape again', () => {

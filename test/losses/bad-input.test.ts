@@ -36,7 +36,7 @@ describe('labels for the sparse and categorical losses', () => {
         const n = Math.max(1, labels.length + countOffset);
         const model = classifier([2], classes);
         const before = model.getWeights();
-        const error = await asyncErrorOf(() => model.fit(keras.ones([n, 2]), keras.tensor(labels), { ...quiet, epochs: 1 }));
+        const error = await asyncErrorOf(() => model.fit(keras.ops.ones([n, 2]), keras.tensor(labels), { ...quiet, epochs: 1 }));
         // Labels become float32, as in Keras: 5e-324 is 0 there.
         const stored = Array.from(Float32Array.from(labels));
         const firstNonFinite = stored.findIndex((v) => !Number.isFinite(v));
@@ -67,13 +67,13 @@ describe('labels for the sparse and categorical losses', () => {
       fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 6 }), async (classes, n) => {
         generatedCases++;
         const sparse = classifier([3], classes);
-        const oneHot = keras.ops.oneHot(keras.zeros([n]), classes);
-        const error = await asyncErrorOf(() => sparse.fit(keras.ones([n, 3]), oneHot, quiet));
+        const oneHot = keras.ops.oneHot(keras.ops.zeros([n]), classes);
+        const error = await asyncErrorOf(() => sparse.fit(keras.ops.ones([n, 3]), oneHot, quiet));
         expect(error).toBeInstanceOf(ShapeError);
         expect(error!.message).toMatch(/sparse_categorical_crossentropy.*look like one-hot labels.*Received: y\.shape=/);
 
         const categorical = classifier([3], classes, 'categorical_crossentropy');
-        const evalError = errorOf(() => categorical.evaluate(keras.ones([n, 3]), keras.zeros([n]), quiet));
+        const evalError = errorOf(() => categorical.evaluate(keras.ops.ones([n, 3]), keras.ops.zeros([n]), quiet));
         expect(evalError).toBeInstanceOf(ShapeError);
         expect(evalError!.message).toMatch(/categorical_crossentropy.*look like integer class labels/);
       }),

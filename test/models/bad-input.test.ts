@@ -29,7 +29,7 @@ describe('setWeights', () => {
         generatedCases++;
         const model = new keras.Sequential([new Dense(3, { inputShape: [2] })]);
         const before = model.getWeights();
-        const given = Array.from({ length: count }, () => keras.ones([width, 3]));
+        const given = Array.from({ length: count }, () => keras.ops.ones([width, 3]));
         const error = errorOf(() => model.setWeights(given));
         // Two weights (kernel [2, 3], bias [3]); a [width, 3] bias never fits.
         expect(error).toBeInstanceOf(count !== 2 ? ValueError : ShapeError);

@@ -15,11 +15,11 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) =>
 
 describe('Sequential', () => {
   it('get/setWeights round-trips and copies', () => {
-    keras.setRandomSeed(3);
+    keras.utils.setRandomSeed(3);
     const a = seedModel();
     const b = seedModel();
     b.setWeights(a.getWeights());
-    const x = keras.randomUniform([4, 28, 28]);
+    const x = keras.random.uniform([4, 28, 28]);
     expect(Array.from(b.predict(x, { verbose: 0 }).data)).toEqual(Array.from(a.predict(x, { verbose: 0 }).data));
     const copy = a.getWeights();
     copy[0]!.data[0] = 123;
@@ -29,16 +29,16 @@ describe('Sequential', () => {
   it('rejects setWeights with a wrong shape, naming the weight', () => {
     const model = seedModel();
     const weights = model.getWeights();
-    weights[2] = keras.zeros([10, 128]);
+    weights[2] = keras.ops.zeros([10, 128]);
     expect(() => model.setWeights(weights)).toThrow(/weight 2 \("dense_1\/kernel"\) has shape \[128, 10\]/);
   });
 
   it('builds lazily when first called on data, but will not predict before it is built', () => {
     const model = new keras.Sequential([new Dense(3), new Dense(2)]);
     expect(model.built).toBe(false);
-    expect(() => model.predict(keras.ones([5, 4]), { verbose: 0 })).toThrow(keras.RuntimeError);
-    expect(() => model.predict(keras.ones([5, 4]), { verbose: 0 })).toThrow(/has not been built.*inputShape/);
-    const y = model.apply(keras.ones([5, 4]));
+    expect(() => model.predict(keras.ops.ones([5, 4]), { verbose: 0 })).toThrow(keras.RuntimeError);
+    expect(() => model.predict(keras.ops.ones([5, 4]), { verbose: 0 })).toThrow(/has not been built.*inputShape/);
+    const y = model.apply(keras.ops.ones([5, 4]));
     expect(y.shape).toEqual([5, 2]);
     expect(model.countParams()).toBe(4 * 3 + 3 + 3 * 2 + 2);
   });

@@ -614,11 +614,11 @@ describe('nested models whose layers share names', () => {
   const dir = useTempDir('nested-names');
 
   it('save under nested weight paths where names collide, and load back with the same predictions and optimizer state', async () => {
-    keras.setRandomSeed(4);
+    keras.utils.setRandomSeed(4);
     const inner = (name: string, inputs: number) => new keras.Sequential([new keras.layers.Dense(3, { name: 'd', activation: 'relu', inputShape: [inputs] })], { name });
     const model = new keras.Sequential([inner('inner_a', 4), inner('inner_b', 3), new keras.layers.Dense(2, { activation: 'softmax' })]);
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
-    const x = keras.randomNormal([8, 4]);
+    const x = keras.random.normal([8, 4]);
     await model.fit(x, keras.tensor([0, 1, 0, 1, 1, 0, 1, 0]), { epochs: 1, verbose: 0 });
     await model.save(join(dir(), 'm'));
     const json = JSON.parse(await readFile(join(dir(), 'm', 'model.json'), 'utf8'));

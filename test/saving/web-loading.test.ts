@@ -14,7 +14,7 @@ let server: Awaited<ReturnType<typeof serveRoutes>>;
 let reference: { predictions: Float32Array; x: keras.Tensor };
 
 beforeAll(async () => {
-  keras.setRandomSeed(3);
+  keras.utils.setRandomSeed(3);
   const model = new keras.Sequential([new keras.layers.Dense(3, { activation: 'softmax', inputShape: [4] })]);
   const memory = keras.io.memory();
   await model.save(memory);
@@ -23,7 +23,7 @@ beforeAll(async () => {
   routes.set('/m/model.json', ['application/json', json(['w/weights.bin'])]);
   routes.set('/m/w/weights.bin', ['application/octet-stream', new Uint8Array(weightData as ArrayBuffer)]);
   routes.set('/m/missing.json', ['application/json', json(['nowhere.bin'])]);
-  const x = keras.randomNormal([5, 4]);
+  const x = keras.random.normal([5, 4]);
   reference = { predictions: model.predict(x, { verbose: 0 }).data, x };
   server = await serveRoutes(routes);
 });

@@ -26,8 +26,8 @@ describe('tensors and ops', () => {
     fc.assert(
       fc.property(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })), fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })), ([m, k], [k2, n]) => {
         generatedCases++;
-        const a = keras.ones([m, k]);
-        const b = keras.ones([k2, n]);
+        const a = keras.ops.ones([m, k]);
+        const b = keras.ops.ones([k2, n]);
         const error = errorOf(() => a.matmul(b));
         if (k === k2) expect(error).toBeNull();
         else {

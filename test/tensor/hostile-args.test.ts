@@ -21,8 +21,8 @@ describe('summary and tensors', () => {
   });
   it('tensor creation from values that are not numbers', async () => {
     expect((await failure(() => keras.tensor(null as never))).message).toMatch(/tensor: expected a number, nested arrays of numbers, or a typed array. Received: null/);
-    expect((await failure(() => keras.zeros('3' as never))).message).toMatch(/zeros: every dimension must be a non-negative integer/);
-    expect((await failure(() => keras.zeros([2, 3]).add({} as never))).message).toMatch(/expected a Tensor or a number/);
+    expect((await failure(() => keras.ops.zeros('3' as never))).message).toMatch(/zeros: every dimension must be a non-negative integer/);
+    expect((await failure(() => keras.ops.zeros([2, 3]).add({} as never))).message).toMatch(/expected a Tensor or a number/);
   });
   it('console output stays quiet', async () => {
     // The same bad calls as above: each must fail by its error alone, printing nothing.
@@ -30,8 +30,8 @@ describe('summary and tensors', () => {
     try {
       await failure(() => model().summary('console' as never));
       await failure(() => keras.tensor(null as never));
-      await failure(() => keras.zeros('3' as never));
-      await failure(() => keras.zeros([2, 3]).add({} as never));
+      await failure(() => keras.ops.zeros('3' as never));
+      await failure(() => keras.ops.zeros([2, 3]).add({} as never));
       for (const printer of printers) expect(printer).not.toHaveBeenCalled();
     } finally {
       for (const printer of printers) printer.mockRestore();

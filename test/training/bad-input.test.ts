@@ -31,7 +31,7 @@ describe('input shapes against the model', () => {
       fc.property(dims(3), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 4 }), (sample, xShape) => {
         generatedCases++;
         const model = classifier(sample, 3);
-        const x = keras.zeros(xShape);
+        const x = keras.ops.zeros(xShape);
         const error = errorOf(() => model.predict(x, quiet));
         const fits = xShape.length === sample.length + 1 && sample.every((d, i) => d === xShape[i + 1]);
         if (xShape.length === 0 || xShape[0] === 0) {
@@ -54,13 +54,13 @@ describe('input shapes against the model', () => {
       fc.property(fc.integer({ min: 2, max: 6 }), dims(2), (n, sample) => {
         generatedCases++;
         const counted = classifier([n, ...sample], 3);
-        const error = errorOf(() => counted.predict(keras.zeros([n, ...sample]), quiet));
+        const error = errorOf(() => counted.predict(keras.ops.zeros([n, ...sample]), quiet));
         expect(error).toBeInstanceOf(ShapeError);
         expect(error!.message).toMatch(/inputShape counts the batch/);
         const size = sample.reduce((a, b) => a * b, 1);
         if (sample.length > 1) {
           const flat = classifier(sample, 3);
-          const flatError = errorOf(() => flat.predict(keras.zeros([n, size]), quiet));
+          const flatError = errorOf(() => flat.predict(keras.ops.zeros([n, size]), quiet));
           expect(flatError!.message).toContain(`reshape x to [${n}, ${sample.join(', ')}]`);
         }
       }),
@@ -79,11 +79,11 @@ describe('data values', () => {
         async (n, poison, entry) => {
           generatedCases++;
           const model = classifier([2, 3], 3);
-          const x = keras.zeros([n, 2, 3]);
+          const x = keras.ops.zeros([n, 2, 3]);
           for (const [at, value] of poison) x.data[at % x.size] = value;
           const first = x.data.findIndex((v) => !Number.isFinite(v));
           const index = [Math.floor(first / 6), Math.floor((first % 6) / 3), first % 3];
-          const y = keras.zeros([n]);
+          const y = keras.ops.zeros([n]);
           const call = () =>
             entry === 'fit' ? model.fit(x, y, quiet) : entry === 'evaluate' ? Promise.resolve(model.evaluate(x, y, quiet)) : Promise.resolve(model.predict(x, quiet));
           const error = await asyncErrorOf(call);
@@ -103,7 +103,7 @@ describe('data values', () => {
           generatedCases++;
           warn.mockClear();
           const model = classifier([4], 2);
-          await model.fit(keras.full([3, 4], scale), keras.zeros([3]), quiet);
+          await model.fit(keras.ops.full([3, 4], scale), keras.ops.zeros([3]), quiet);
           expect(warn).toHaveBeenCalledWith(expect.stringMatching(/fit\(\): x has values in \[.*\].*Consider normalising x/));
         }),
         { numRuns: RUNS / 4 },
@@ -127,7 +127,7 @@ describe('arguments', () => {
         async (args) => {
           generatedCases++;
           const model = classifier([2], 2);
-          const error = await asyncErrorOf(() => model.fit(keras.ones([4, 2]), keras.zeros([4]), { verbose: 0, ...args }));
+          const error = await asyncErrorOf(() => model.fit(keras.ops.ones([4, 2]), keras.ops.zeros([4]), { verbose: 0, ...args }));
           expect(error).toBeInstanceOf(ValueError);
           const [name, value] = Object.entries(args)[0]!;
           expect(error!.message).toContain(`fit(): ${name} must`);
@@ -143,12 +143,12 @@ describe('arguments', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), async (n) => {
         generatedCases++;
         const uncompiled = new keras.Sequential([new Dense(2, { inputShape: [3] })]);
-        const fitError = await asyncErrorOf(() => uncompiled.fit(keras.ones([n, 3]), keras.zeros([n])));
+        const fitError = await asyncErrorOf(() => uncompiled.fit(keras.ops.ones([n, 3]), keras.ops.zeros([n])));
         expect(fitError).toBeInstanceOf(RuntimeError);
         expect(fitError!.message).toMatch(/must be compiled.*model\.compile/);
-        expect(errorOf(() => uncompiled.evaluate(keras.ones([n, 3]), keras.zeros([n])))).toBeInstanceOf(RuntimeError);
+        expect(errorOf(() => uncompiled.evaluate(keras.ops.ones([n, 3]), keras.ops.zeros([n])))).toBeInstanceOf(RuntimeError);
         const unbuilt = new keras.Sequential([new Dense(2)]);
-        const predictError = errorOf(() => unbuilt.predict(keras.ones([n, 3])));
+        const predictError = errorOf(() => unbuilt.predict(keras.ops.ones([n, 3])));
         expect(predictError).toBeInstanceOf(RuntimeError);
         expect(predictError!.message).toMatch(/has not been built.*inputShape/);
       }),

@@ -14,15 +14,15 @@ const model = () => {
   m.compile({ optimizer: 'sgd', loss: 'mse' });
   return m;
 };
-const x = () => keras.zeros([4, 3]);
-const y = () => keras.zeros([4, 2]);
+const x = () => keras.ops.zeros([4, 3]);
+const y = () => keras.ops.zeros([4, 2]);
 
 describe('validation data', () => {
   it('errors about the validation data say so', async () => {
-    const bad = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [keras.zeros([4, 5]), y()] }));
+    const bad = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [keras.ops.zeros([4, 5]), y()] }));
     expect(bad).toBeInstanceOf(ValueError);
     expect(bad.message).toMatch(/^fit\(\): in validationData: Input 0 of layer/);
-    const labels = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [x(), keras.zeros([3, 2])] }));
+    const labels = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [x(), keras.ops.zeros([3, 2])] }));
     expect(labels.message).toMatch(/^fit\(\): in validationData: /);
     const notPair = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: x() as never }));
     expect(notPair.message).toMatch(/validationData must be a pair \[x, y\]/);
@@ -53,6 +53,6 @@ describe('fit threads', () => {
     const keras = await import('../../src/index.js');
     const model = new keras.Sequential([new keras.layers.Dense(2, { inputShape: [3] })]);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    await expect(model.fit(keras.zeros([4, 3]), keras.zeros([4, 2]), { threads: 1000, verbose: 0 })).rejects.toThrow(/fit\(\): threads must be at most/);
+    await expect(model.fit(keras.ops.zeros([4, 3]), keras.ops.zeros([4, 2]), { threads: 1000, verbose: 0 })).rejects.toThrow(/fit\(\): threads must be at most/);
   });
 });

@@ -15,7 +15,7 @@ const model = () => new keras.Sequential([new keras.layers.Dense(2, { inputShape
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).sort();
 const before = prototypeKeys();
 
-beforeEach(() => keras.clearSession());
+beforeEach(() => keras.utils.clearSession());
 afterEach(() => {
   expect(prototypeKeys()).toEqual(before);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();

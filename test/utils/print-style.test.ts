@@ -13,7 +13,7 @@ const { Dense } = keras.layers;
 
 let columns: string | undefined;
 beforeEach(() => {
-  keras.clearSession();
+  keras.utils.clearSession();
   columns = process.env.COLUMNS;
   process.env.COLUMNS = '80';
 });
@@ -50,7 +50,7 @@ describe('summary() in the keras3 style', () => {
       '└─────────────────────────────────┴────────────────────────┴───────────────┘',
     ];
     expect(summaryOf(model)).toEqual([...table, ' Total params: 67 (268.00 B)', ' Trainable params: 67 (268.00 B)', ' Non-trainable params: 0 (0.00 B)']);
-    await model.fit(keras.ones([4, 4]), keras.tensor([0, 1, 2, 0]), { epochs: 1, verbose: 0 });
+    await model.fit(keras.ops.ones([4, 4]), keras.tensor([0, 1, 2, 0]), { epochs: 1, verbose: 0 });
     // Adam: m and v per weight, plus the step counter (int64) and the learning rate.
     expect(summaryOf(model)).toEqual([
       ...table,
