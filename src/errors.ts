@@ -51,9 +51,22 @@ for (const [errorClass, name] of ERROR_NAMES) {
   Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
+/**
+ * A string as a message shows it: quoted, control characters and quotes
+ * escaped, and cut to `max` characters (with the full length said), so that
+ * a name or value from a file or a server never fills a message or a
+ * terminal with its content.
+ */
+export function excerpt(text: string, max = 80, quote: "'" | '"' | '' = "'"): string {
+  const shown = text.slice(0, max).replace(/[\\'"\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\\' || c === quote ? `\\${c}` : c === "'" || c === '"' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return text.length > max ? `${quote}${shown}…${quote} (${text.length} characters)` : `${quote}${shown}${quote}`;
+}
+
 /** How a received value is shown in a message: short, and recognisable. */
 export function describeValue(value: unknown, depth = 0): string {
-  if (typeof value === 'string') return value.length > 200 ? `'${value.slice(0, 200)}…' (${value.length} characters)` : `'${value}'`;
+  if (typeof value === 'string') return excerpt(value);
   if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null || value === undefined) return String(value);

@@ -20,6 +20,9 @@ import { describeValue, ValueError } from '../errors.js';
 export class MalformedConfigError extends ValueError {}
 Object.defineProperty(MalformedConfigError.prototype, 'name', { value: 'MalformedConfigError', writable: true, configurable: true });
 
+/** The longest layer name read from a file: far beyond any real one, short enough to quote in every message that names the layer. */
+export const MAX_NAME_LENGTH = 256;
+
 /** A layer config as Keras writes it: snake_case keys. */
 export type LayerConfig = Readonly<Record<string, unknown>>;
 
@@ -31,8 +34,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The options of every layer (name, trainable, inputShape) from a config; checks dtype. */
 export function layerArgsFromConfig(config: LayerConfig): LayerArgs & { trainable: boolean } {
   const { name, trainable, dtype, batch_input_shape: batchShape } = config;
-  if (name !== undefined && (typeof name !== 'string' || name === '')) {
-    throw new MalformedConfigError(`name must be a non-empty string. Received: name=${describeValue(name)}`);
+  if (name !== undefined && (typeof name !== 'string' || name === '' || name.length > MAX_NAME_LENGTH)) {
+    throw new MalformedConfigError(`name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters. Received: name=${describeValue(name)}`);
   }
   if (trainable !== undefined && typeof trainable !== 'boolean') {
     throw new MalformedConfigError(`trainable must be true or false. Received: trainable=${describeValue(trainable)}`);

@@ -143,7 +143,9 @@ export function modelJSONFromArtifacts(artifacts: ModelArtifacts, weightPaths: s
 export function parseModelJSON(text: string, source: string): { artifacts: ModelArtifacts; groups: WeightsGroup[] } {
   const json = parseJSONFile(text, source, 'model.json');
   if (!isObject(json)) {
-    throw new FileFormatError(source, `${source}: expected a JSON object with modelTopology and weightsManifest. Received: ${describeValue(json)}`);
+    // Said by kind and size, never quoted: the file may be anything.
+    const kind = typeof json === 'string' ? `a JSON string of ${json.length} characters` : Array.isArray(json) ? `a JSON array of ${json.length} items` : json === null ? 'null' : `a JSON ${typeof json}`;
+    throw new FileFormatError(source, `${source}: expected a JSON object with modelTopology and weightsManifest. Received: ${kind}`);
   }
   if (json.format !== undefined && json.format !== 'layers-model') {
     throw new FileFormatError(

@@ -16,7 +16,7 @@
  * disk (weights paths relative to model.json, no '..'). Nothing here is
  * Node-specific; the HTTP handler also works in Node ≥ 18 (global fetch).
  */
-import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
+import { FileFormatError, RuntimeError, ValueError, describeValue, excerpt } from '../errors.js';
 import { weightPathProblem } from './weight-path-rules.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { MAX_JSON_DEPTH, parseJSONFile, valueDepth } from '../utils/json.js';
@@ -394,7 +394,7 @@ export class BrowserFilesHandler implements IOHandler {
     const { artifacts, groups } = parseModelJSON(await jsonFile.text(), jsonFile.name);
     const byName = new Map<string, File>();
     for (const file of weightFiles) {
-      if (byName.has(file.name)) throw new ValueError(`io.browserFiles: two weights files are named '${file.name}'. Received: ${weightFiles.map((f) => f.name).join(', ')}`);
+      if (byName.has(file.name)) throw new ValueError(`io.browserFiles: two weights files are named ${excerpt(file.name)}. Received: ${weightFiles.length} files`);
       byName.set(file.name, file);
     }
     const paths = weightPaths(groups, jsonFile.name);

@@ -24,7 +24,7 @@
  * before it changes anything: a corrupt or mismatched file throws, and leaves
  * no half-loaded model behind.
  */
-import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { describeValue, FileFormatError, RuntimeError, ShapeError, ValueError, excerpt } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Layer } from '../layers/layer.js';
@@ -200,7 +200,7 @@ export async function loadWeights(model: SavableModel, pathOrHandler: string | I
     if (!shapesEqual(weight.shape, entry.shape) || entry.dtype !== 'float32') {
       throw new ShapeError(
         `${where}: weight '${weight.name}' of model "${model.name}" has shape [${weight.shape.join(', ')}], but the ` +
-          `matching saved weight '${entry.name}' in ${jsonSource} is ${entry.dtype} [${entry.shape.join(', ')}]; the ` +
+          `matching saved weight ${excerpt(entry.name)} in ${jsonSource} is ${entry.dtype} [${entry.shape.join(', ')}]; the ` +
           `weights were saved from a model of another architecture. Received: shape=[${entry.shape.join(', ')}]`,
       );
     }
@@ -256,7 +256,7 @@ function checkModelWeights(model: SavableModel, entries: readonly NamedWeight[],
     if (!shapesEqual(weight.shape, entry.shape) || entry.dtype !== 'float32') {
       throw new FileFormatError(
         source,
-        `${source}: weightsManifest entry '${entry.name}' does not fit the layer that owns it: modelTopology builds ` +
+        `${source}: weightsManifest entry ${excerpt(entry.name)} does not fit the layer that owns it: modelTopology builds ` +
           `'${weight.name}' as float32 [${weight.shape.join(', ')}]. Received: dtype=${entry.dtype}, shape=[${entry.shape.join(', ')}]`,
       );
     }

@@ -28,7 +28,7 @@
  * the initializers named in the file as they were, so saving a loaded model
  * writes them back unchanged.
  */
-import { describeValue, FileFormatError, RuntimeError, ValueError } from '../errors.js';
+import { describeValue, excerpt, FileFormatError, RuntimeError, ValueError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { Dropout } from '../layers/dropout.js';
@@ -186,7 +186,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
       throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(entry)}`);
     }
     const cfg = entry.config;
-    const at = `${where} ("${typeof cfg.name === 'string' ? cfg.name : '?'}", ${entry.class_name})`;
+    const at = `${where} (${typeof cfg.name === 'string' ? excerpt(cfg.name, 80, '"') : '?'}, ${excerpt(entry.class_name, 80, '')})`;
     if (layers.length === 0) inputShape ??= readInputShape(cfg, at, source);
     if (entry.class_name === 'InputLayer') {
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
@@ -206,7 +206,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
     const layerClass = ownEntry(LAYER_CLASSES, entry.class_name);
     if (layerClass === undefined) {
       throw new ValueError(
-        `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name='${entry.class_name}'`,
+        `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name=${excerpt(entry.class_name)}`,
       );
     }
     layers.push(readAt(at, source, () => layerClass.fromConfig(config)));

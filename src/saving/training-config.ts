@@ -24,7 +24,7 @@
  * (learning_rate → learningRate, beta_1 → beta1), and files TF.js writes use
  * camelCase already; reading accepts both spellings.
  */
-import { describeValue, FileFormatError, ValueError } from '../errors.js';
+import { describeValue, FileFormatError, ValueError, excerpt } from '../errors.js';
 import { CategoricalCrossentropy, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
 import { toSnakeCase } from '../utils/registry.js';
 import type { Optimizer } from '../optim/index.js';
@@ -114,7 +114,7 @@ function optimizerFrom(optimizerConfig: unknown, where: string, source: string):
   if (optimizer === undefined) {
     throw new ValueError(
       `${where}: tinykeras can restore the ${OPTIMIZER_CLASS_NAMES} optimizers. Load with { compile: false } to get the ` +
-        `model without its optimizer. Received: class_name='${className}'`,
+        `model without its optimizer. Received: class_name=${excerpt(className)}`,
     );
   }
   try {

@@ -12,7 +12,7 @@
  * Values are read and written through a DataView with littleEndian = true, so
  * the file is the same on any machine.
  */
-import { describeValue, FileFormatError } from '../errors.js';
+import { describeValue, FileFormatError, excerpt } from '../errors.js';
 import { joinBuffers, type WeightSpec } from './artifacts.js';
 
 export type WeightDtype = 'float32' | 'int32';
@@ -113,7 +113,7 @@ function checkSpecs(specs: readonly WeightSpec[], manifestSource: string) {
   return specs.map((spec, i) => {
     const entry = checkSpec(spec, `${manifestSource}: weightsManifest entry ${i}`, manifestSource);
     if (seen.has(entry.name)) {
-      throw new FileFormatError(manifestSource, `${manifestSource}: the weight name '${entry.name}' appears twice in weightsManifest; names must be unique.`);
+      throw new FileFormatError(manifestSource, `${manifestSource}: the weight name ${excerpt(entry.name)} appears twice in weightsManifest; names must be unique.`);
     }
     seen.add(entry.name);
     return entry;
