@@ -418,7 +418,7 @@ describe('keras.config kernels', () => {
 
   it('stays on js and warns, without rejecting, when the SIMD tier fails to start', async () => {
     vi.resetModules();
-    vi.doMock('../src/tensor/kernels/simd/simd-table.js', () => ({
+    vi.doMock('../../src/tensor/kernels/simd/simd-table.js', () => ({
       processSimdTable: () => {
         throw new Error('out of memory');
       },
@@ -429,6 +429,6 @@ describe('keras.config kernels', () => {
     expect(kernels()).toBe('js');
     expect(String(warn.mock.calls[0]![0])).toMatch(/^setKernels\('simd'\): the SIMD tier could not start \(out of memory\); the kernels stay on 'js'\.$/);
     warn.mockRestore();
-    vi.doUnmock('../src/tensor/kernels/simd/simd-table.js');
+    vi.doUnmock('../../src/tensor/kernels/simd/simd-table.js');
   });
 });
