@@ -9,7 +9,7 @@
  * most `maxBytes` of memory.
  */
 import { FileFormatError, RuntimeError } from '../../errors.js';
-import { concatenate } from '../../data/bytes.js';
+import { concatenate } from '../../io/bytes.js';
 import { formatError } from './bytes.js';
 
 /** 'deflate' is a zlib stream (HDF5); 'deflate-raw' a bare deflate stream (zip). */
