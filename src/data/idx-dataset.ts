@@ -18,11 +18,13 @@ import { gunzipBytes } from '../io/node-gunzip.js';
 import { sha256Hex } from '../io/hash.js';
 import { messageOf } from '../io/messages.js';
 import { Progbar } from '../utils/progbar.js';
+import { checkDeadlineOptions, deadline } from '../utils/deadline.js';
 import { FileFormatError, RuntimeError, ValueError, describeValue } from '../errors.js';
 import {
   FILE_KEYS,
   FILE_NAMES,
   MAX_IMAGES_BYTES,
+  downloadByteLimit,
   MAX_LABELS_BYTES,
   checkDatasetArray,
   checkFileHashes,
@@ -72,7 +74,14 @@ export interface LoadDataOptions {
    * not total time, so a slow connection is fine. Default: 60000 (a minute).
    */
   downloadTimeoutMs?: number;
+  /** The most milliseconds the downloads may take in all (a server that drips a byte at a time is stopped too): 10 minutes by default, Infinity for none. */
+  timeoutMs?: number;
+  /** Aborts the downloads. */
+  signal?: AbortSignal;
 }
+
+/** 10 minutes: the 30 MB of Fashion-MNIST at 50 kB/s, a slow connection. */
+const DEFAULT_TOTAL_DOWNLOAD_MS = 600_000;
 
 /**
  * Every option name, so that a misspelt one (easy in plain JavaScript) is an
@@ -88,6 +97,8 @@ const OPTION_KINDS = {
   fileHashes: 'any',
   systemDir: 'string',
   downloadTimeoutMs: 'number',
+  timeoutMs: 'number',
+  signal: 'any',
 } satisfies Record<keyof LoadDataOptions, OptionKind>;
 
 /**
@@ -172,14 +183,18 @@ export async function loadIdxDataset(spec: IdxDatasetSpec, options: LoadDataOpti
     throw notFoundError(spec, tried, cacheDir);
   }
   const origin = downloadOrigin(spec, options);
+  const stop = deadline(options.timeoutMs ?? DEFAULT_TOTAL_DOWNLOAD_MS, [options.signal]);
   try {
-    await downloadMissingFiles(cacheDir, origin, hashes, {
+    await downloadMissingFiles(spec, cacheDir, origin, hashes, {
       verbose: options.verbose ?? true,
       idleTimeoutMs: options.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
+      stop,
     });
   } catch (error) {
     tried.push(`downloading from ${origin} into ${cacheDir}: ${messageOf(error)}`);
     throw notFoundError(spec, tried, error instanceof FileFormatError ? error.path : cacheDir, error);
+  } finally {
+    stop.done();
   }
   const downloaded = await findDatasetFiles(cacheDir);
   if (typeof downloaded === 'string') {
@@ -200,6 +215,7 @@ function checkOptions(spec: IdxDatasetSpec, options: LoadDataOptions): void {
   }
   checkTypedOptions(where, options, OPTION_KINDS);
   checkFileHashes(spec, options.fileHashes);
+  checkDeadlineOptions(options, where);
   const timeout = options.downloadTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ValueError(
@@ -351,10 +367,11 @@ async function checkSha256(bytes: Uint8Array, expected: string, path: string): P
 
 /** Downloads each file the cache lacks, printing Keras-style progress when verbose. */
 async function downloadMissingFiles(
+  spec: IdxDatasetSpec,
   cacheDir: string,
   origin: string,
   hashes: Readonly<Record<string, string>>,
-  settings: { verbose: boolean; idleTimeoutMs: number },
+  settings: { verbose: boolean; idleTimeoutMs: number; stop: ReturnType<typeof deadline> },
 ): Promise<void> {
   for (const key of FILE_KEYS) {
     const fileName = FILE_NAMES[key];
@@ -366,6 +383,8 @@ async function downloadMissingFiles(
       await downloadFile(url, cacheDir, fileName, {
         sha256: hashes[fileName]!,
         idleTimeoutMs: settings.idleTimeoutMs,
+        maxBytes: downloadByteLimit(spec, fileName, hashes[fileName]!),
+        stop: settings.stop,
         onProgress: progress?.update,
       });
     } finally {

@@ -1,7 +1,8 @@
 /**
  * Verified downloads for Node: streamed into a temporary file, hashed on
  * the way, renamed into place only once whole and verified, and given up on
- * when the server falls silent. Node modules are loaded inside the
+ * when the server falls silent, sends more than the file can be, or takes
+ * longer than the deadline in all. Node modules are loaded inside the
  * functions, as in node-files.ts.
  */
 import type { Hash } from 'node:crypto';
@@ -9,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { FileFormatError } from '../errors.js';
 import { messageOf } from './messages.js';
 import { joinPath, tempPathBeside } from './node-files.js';
+import { describeStop, type StopReason } from '../utils/deadline.js';
 
 /** Settings for `downloadFile`. */
 export interface DownloadOptions {
@@ -16,6 +18,10 @@ export interface DownloadOptions {
   sha256: string;
   /** Milliseconds the server may stay silent (before answering, or between two chunks) before we give up. */
   idleTimeoutMs: number;
+  /** The most bytes the file may have: a larger Content-Length is refused, a body that runs past it is cut off. */
+  maxBytes: number;
+  /** Ends the download early (a deadline for all the files, or the caller's signal); `stopReason` says why. */
+  stop?: { signal: AbortSignal; stopReason: () => StopReason | null };
   /** Called after each chunk; `totalBytes` is null when the server does not say. */
   onProgress?: (receivedBytes: number, totalBytes: number | null) => void;
 }
@@ -78,7 +84,8 @@ async function fetchToFile(
   let receivedBytes = 0;
   try {
     // identity: the hash is of the file as stored, so the transport must not re-encode it.
-    const response = await fetch(url, { headers: { 'accept-encoding': 'identity' }, signal: watchdog.signal });
+    const signal = options.stop ? anySignal([watchdog.signal, options.stop.signal]) : watchdog.signal;
+    const response = await fetch(url, { headers: { 'accept-encoding': 'identity' }, signal });
     if (!response.ok || response.body === null) {
       await response.body?.cancel();
       throw new FileFormatError(
@@ -89,10 +96,14 @@ async function fetchToFile(
     watchdog.reset();
     const lengthHeader = response.headers.get('content-length');
     const totalBytes = lengthHeader === null ? null : Number(lengthHeader);
+    if (totalBytes !== null && totalBytes > options.maxBytes) {
+      await response.body.cancel();
+      throw tooLarge(url, options.maxBytes, `Content-Length ${totalBytes}`);
+    }
     const hash = crypto.createHash('sha256');
     const file = await fs.open(path, 'wx');
     try {
-      await copyStream(response.body, file, hash, (received) => {
+      await copyStream(response.body, file, hash, options.maxBytes, url, (received) => {
         receivedBytes = received;
         watchdog.reset();
         options.onProgress?.(received, totalBytes);
@@ -109,6 +120,8 @@ async function fetchToFile(
     return { receivedBytes, sha256: hash.digest('hex') };
   } catch (error) {
     if (error instanceof FileFormatError) throw error;
+    const stopped = options.stop?.stopReason();
+    if (stopped) throw new FileFormatError(url, `${url}: the download was stopped after ${receivedBytes} bytes: ${describeStop(stopped)}.`, { cause: error });
     throw transferError(url, receivedBytes, watchdog.signal.aborted ? options.idleTimeoutMs : null, error);
   } finally {
     watchdog.stop();
@@ -147,11 +160,31 @@ function transferError(url: string, receivedBytes: number, stalledMs: number | n
   return new FileFormatError(url, message, { cause });
 }
 
-/** Writes a web stream into an open file, hashing as it goes; `onChunk` gets the running byte count. */
+/** One signal that fires when any of `signals` does. */
+function anySignal(signals: readonly AbortSignal[]): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort();
+    else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  }
+  return controller.signal;
+}
+
+function tooLarge(url: string, maxBytes: number, received: string): FileFormatError {
+  return new FileFormatError(url, `${url}: the file is larger than it can be; expected at most ${maxBytes} bytes. Received: ${received}`);
+}
+
+/**
+ * Writes a web stream into an open file, hashing as it goes, and never more
+ * than `maxBytes` (the stream is cancelled there); `onChunk` gets the
+ * running byte count.
+ */
 async function copyStream(
   body: ReadableStream<Uint8Array>,
   file: FileHandle,
   hash: Hash,
+  maxBytes: number,
+  url: string,
   onChunk: (receivedBytes: number) => void,
 ): Promise<void> {
   const reader = body.getReader();
@@ -159,6 +192,10 @@ async function copyStream(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
+    if (received + value.length > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(url, maxBytes, `more than ${maxBytes} bytes`);
+    }
     hash.update(value);
     await file.write(value);
     received += value.length;
