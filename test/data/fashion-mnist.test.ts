@@ -736,7 +736,7 @@ describe('fashionMnist.loadData options', () => {
     expect(error).toBeInstanceOf(ValueError);
     expect(error.message).toBe(
       "fashionMnist.loadData: unknown option 'cachedir'. Did you mean 'cacheDir'? Expected one of: dir, cacheDir, download, " +
-        "verbose, origin, fileHashes, systemDir, downloadTimeoutMs. Received: cachedir='/tmp/x'",
+        "verbose, origin, fileHashes, systemDir, downloadTimeoutMs, timeoutMs, signal. Received: cachedir='/tmp/x'",
     );
   });
 
