@@ -243,7 +243,7 @@ function downloadOrigin(spec: IdxDatasetSpec, options: LoadDataOptions): string 
  */
 async function findDatasetFiles(dir: string): Promise<Record<FileKey, string> | string> {
   const kind = await files.pathKind(dir);
-  if (kind === 'missing') return 'the directory does not exist';
+  if (kind === 'missing') return `the directory ${await files.whyMissing(dir)}`;
   if (kind !== 'directory') return 'not a directory';
 
   const found: Partial<Record<FileKey, string>> = {};

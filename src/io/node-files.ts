@@ -10,6 +10,7 @@
  * point loadable in a browser: a browser only fails if it actually calls one
  * of these functions.
  */
+import { errorCode } from './messages.js';
 
 /** Whether this code runs under Node.js, where these functions work. */
 export function isNode(): boolean {
@@ -36,6 +37,26 @@ export async function pathKind(path: string): Promise<PathKind> {
     return 'other';
   } catch {
     return 'missing';
+  }
+}
+
+/**
+ * Why `path` cannot be stat'ed, as the end of a sentence about it ("the
+ * directory …"): it does not exist, is a symbolic link loop, cannot be
+ * reached, or another reason by its code.
+ */
+export async function whyMissing(path: string): Promise<string> {
+  const fs = await import('node:fs/promises');
+  try {
+    await fs.stat(path);
+    return 'exists now';
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+    if (code === 'ELOOP') return 'is a symbolic link that leads back to itself (a loop)';
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot be reached (no permission)';
+    if (code === 'ENAMETOOLONG') return 'has a name too long for the file system';
+    return `cannot be read (${code})`;
   }
 }
 

@@ -98,3 +98,20 @@ describe('dataset files: bounded work, no hangs', () => {
     expect((await rejection(load(dir))).message).toMatch(/larger than expected; expected at most 102760464 bytes .*Received: 2147483648 bytes/);
   });
 });
+
+describe('a dataset directory that cannot be used', () => {
+  it('a symbolic link loop is said to be one, not "does not exist"', async () => {
+    const { mkdtemp, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'tinykeras-loop-'));
+    try {
+      const loop = join(root, 'loop');
+      await symlink(loop, loop);
+      const error = await rejection(loadData({ dir: loop, systemDir: join(root, 'none'), cacheDir: join(root, 'cache'), download: false, verbose: false }));
+      expect(error.message).toContain(`the \`dir\` option (${loop}): the directory is a symbolic link that leads back to itself (a loop)`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
