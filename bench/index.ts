@@ -11,12 +11,14 @@
  *    evaluate times for the 10,000 test images, peak resident memory, and a
  *    thread-scaling row: one more epoch on 1 thread and on 2
  *    (bench/jobs/tinykeras.ts).
- * 3. The same job on PyTorch's CPU backend with 1 and 2 threads, when
- *    `python3 -c "import torch"` works with python3 or /usr/bin/python3
- *    (bench/jobs/pytorch.ts, bench/peers/pytorch-seed-job.py; skipped, and
- *    said so, otherwise), and on TF.js's `wasm` and `cpu` backends
- *    (bench/jobs/tfjs.ts), with the ratios (their seconds ÷ ours) per epoch,
- *    for predict and for evaluate.
+ * 3. The same job on PyTorch's CPU backend with 1 and 2 threads, and on
+ *    real Keras 3 with TensorFlow and with JAX (its defaults: all cores, XLA),
+ *    with the Python of the real-Keras venv (`npm run test:keras` builds it),
+ *    else python3 or /usr/bin/python3 (bench/lib/python.ts; a peer whose
+ *    modules no Python imports is skipped, and said so): bench/jobs/pytorch.ts,
+ *    bench/jobs/keras.ts, bench/peers/*.py; and on TF.js's `wasm` and `cpu`
+ *    backends (bench/jobs/tfjs.ts); with the ratios (their seconds ÷ ours)
+ *    per epoch, for predict and for evaluate.
  * 4. The seed program as users run it, `npm run fashion-mnist`, on each tier:
  *    peak RSS of the whole program and its startup time to the first epoch
  *    (bench/jobs/program.ts); and the TensorFlow quickstart model (with
@@ -36,11 +38,11 @@
  * timestamp's colons become dashes, which every file system accepts.)
  *
  *     npm run bench                              # everything: ≈ 5-6 minutes on 2 cores
- *     npm run bench -- --only kernels            # kernels,ours,pytorch,tfjs-wasm,tfjs-cpu,program,quickstart (comma-separated)
+ *     npm run bench -- --only kernels            # kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart (comma-separated)
  *     npm run bench -- --epochs 1 --samples 10000
  *     npm run bench -- --peer-epochs 2 --threads 2
  *
- * Options: --epochs N (ours, default 5), --peer-epochs N (PyTorch and TF.js, default 1),
+ * Options: --epochs N (ours, default 5), --peer-epochs N (PyTorch, Keras and TF.js, default 1),
  * --samples N (first N training images, default 60000), --only LIST,
  * --threads N (passed to our fit as `threads: N`).
  *
@@ -53,7 +55,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ratio, sig3, table } from './lib/format.js';
-import { findTorchPython } from './lib/python.js';
+import { findKerasPython, findTorchPython, PYTHON_CANDIDATES } from './lib/python.js';
 import {
   JOB_NAMES,
   PROGRESS_PREFIX,
@@ -61,6 +63,7 @@ import {
   positiveInteger,
   type JobName,
   type JobResult,
+  type KerasJobResult,
   type KernelsJobResult,
   type ProgramJobResult,
   type PytorchJobResult,
@@ -115,6 +118,8 @@ interface Report {
     'tinykeras-simd': JobRun<TinykerasJobResult> | null;
     'pytorch-1': JobRun<PytorchJobResult> | null;
     'pytorch-2': JobRun<PytorchJobResult> | null;
+    'keras-tensorflow': JobRun<KerasJobResult> | null;
+    'keras-jax': JobRun<KerasJobResult> | null;
     'tfjs-wasm': JobRun<TfjsJobResult> | null;
     'tfjs-cpu': JobRun<TfjsJobResult> | null;
   };
@@ -127,10 +132,10 @@ interface Report {
   notes: string[];
 }
 
-type Peer = 'pytorch-1' | 'pytorch-2' | 'tfjs-wasm' | 'tfjs-cpu';
+type Peer = 'pytorch-1' | 'pytorch-2' | 'keras-tensorflow' | 'keras-jax' | 'tfjs-wasm' | 'tfjs-cpu';
 type Ours = 'tinykeras-js' | 'tinykeras-simd';
 const OURS: readonly Ours[] = ['tinykeras-js', 'tinykeras-simd'];
-const PEERS: readonly Peer[] = ['pytorch-1', 'pytorch-2', 'tfjs-wasm', 'tfjs-cpu'];
+const PEERS: readonly Peer[] = ['pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax', 'tfjs-wasm', 'tfjs-cpu'];
 
 const options = parseOptions();
 const startedAt = new Date();
@@ -143,7 +148,9 @@ const report: Report = {
   machine,
   options,
   kernels: null,
-  seedJob: { 'tinykeras-js': null, 'tinykeras-simd': null, 'pytorch-1': null, 'pytorch-2': null, 'tfjs-wasm': null, 'tfjs-cpu': null },
+  seedJob: {
+    'tinykeras-js': null, 'tinykeras-simd': null, 'pytorch-1': null, 'pytorch-2': null, 'keras-tensorflow': null, 'keras-jax': null, 'tfjs-wasm': null, 'tfjs-cpu': null,
+  },
   program: { js: null, simd: null },
   quickstart: null,
   speedups: {},
@@ -154,12 +161,18 @@ const report: Report = {
 const wantsPytorch = options.only.some((job) => job.startsWith('pytorch'));
 const torchPython = wantsPytorch ? findTorchPython() : null;
 if (wantsPytorch && torchPython === null) {
-  report.notes.push('PyTorch peer skipped: `python3 -c "import torch"` fails with python3 and /usr/bin/python3 (Debian: apt-get install python3-torch libopenblas0-pthread).');
+  report.notes.push(`PyTorch peer skipped: \`import torch\` fails with ${PYTHON_CANDIDATES.join(', ')} (npm run test:keras builds the venv; Debian: apt-get install python3-torch libopenblas0-pthread).`);
+}
+const wantsKeras = options.only.some((job) => job.startsWith('keras'));
+const kerasPython = wantsKeras ? findKerasPython() : null;
+if (wantsKeras && kerasPython === null) {
+  report.notes.push(`Keras peer skipped: \`import keras, tensorflow, jax\` fails with ${PYTHON_CANDIDATES.join(', ')} (npm run test:keras builds the venv from a wheel store).`);
 }
 
 for (const job of JOB_NAMES) {
   if (!options.only.includes(job)) continue;
   if (job.startsWith('pytorch') && torchPython === null) continue;
+  if (job.startsWith('keras') && kerasPython === null) continue;
   try {
     const run = await runJob(job, jobArguments(job));
     if (run.otherCoresBusy > NOISY_CORES) {
@@ -223,10 +236,13 @@ function parseOptions(): Options {
     pytorch: ['pytorch-1', 'pytorch-2'],
     'pytorch-1': ['pytorch-1'],
     'pytorch-2': ['pytorch-2'],
+    keras: ['keras-tensorflow', 'keras-jax'],
+    'keras-tensorflow': ['keras-tensorflow'],
+    'keras-jax': ['keras-jax'],
     'tfjs-wasm': ['tfjs-wasm'],
     'tfjs-cpu': ['tfjs-cpu'],
   };
-  const only = (values.only ?? 'kernels,ours,pytorch,tfjs-wasm,tfjs-cpu,program,quickstart').split(',').flatMap((name) => {
+  const only = (values.only ?? 'kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart').split(',').flatMap((name) => {
     const jobs = aliases[name.trim()];
     if (!jobs) throw new Error(`--only: unknown job '${name}'. Valid: ${Object.keys(aliases).join(', ')} (comma-separated).`);
     return jobs;
@@ -284,6 +300,9 @@ function jobArguments(job: JobName): string[] {
     case 'pytorch-1':
     case 'pytorch-2':
       return [join(BENCH_DIR, 'jobs/pytorch.ts'), '--threads', job.slice('pytorch-'.length), '--epochs', String(options.peerEpochs), ...samples];
+    case 'keras-tensorflow':
+    case 'keras-jax':
+      return [join(BENCH_DIR, 'jobs/keras.ts'), '--backend', job.slice('keras-'.length), '--epochs', String(options.peerEpochs), ...samples];
     case 'tfjs-wasm':
     case 'tfjs-cpu':
       return [join(BENCH_DIR, 'jobs/tfjs.ts'), '--backend', job.slice('tfjs-'.length), '--epochs', String(options.peerEpochs), ...samples];
@@ -366,6 +385,10 @@ function storeRun(r: Report, run: JobRun<JobResult>): void {
     case 'pytorch-2':
       r.seedJob[result.job] = { ...run, result };
       break;
+    case 'keras-tensorflow':
+    case 'keras-jax':
+      r.seedJob[result.job] = { ...run, result };
+      break;
     case 'tfjs-wasm':
     case 'tfjs-cpu':
       r.seedJob[result.job] = { ...run, result };
@@ -416,9 +439,10 @@ function formatReport(r: Report): string[] {
     const rows = [['', 'epochs', 's/epoch', 'best', 'ms/step', 'test loss', 'test acc', 'predict 10k', 'evaluate 10k', 'peak RSS', 'cores']];
     for (const { result: f } of jobs) rows.push(seedRow(f.job, f, f.peakRssMB));
     lines.push(...table(rows, ['left']));
-    lines.push('  s/epoch: mean over the epochs; best: fastest epoch (timed per epoch by tinykeras and PyTorch);');
-    lines.push('  predict: tinykeras and PyTorch best of 3, TF.js once; evaluate: best of 3 (PyTorch and tinykeras);');
-    lines.push('  pytorch-N: PyTorch on the CPU with torch.set_num_threads(N); peak RSS: whole process, data set included;');
+    lines.push('  s/epoch: mean over the epochs; best: fastest epoch (timed per epoch by tinykeras, PyTorch and Keras);');
+    lines.push('  predict: tinykeras, PyTorch and Keras best of 3, TF.js once; evaluate: best of 3 (all but TF.js);');
+    lines.push('  pytorch-N: PyTorch on the CPU with torch.set_num_threads(N); keras-B: Keras 3 on backend B with its defaults');
+    lines.push('  (every core, XLA), timed after one untimed step that compiles; peak RSS: whole process, data set included;');
     lines.push('  cores: CPU time ÷ wall time of training (TF.js: with evaluate and predict), every thread of the');
     lines.push('  process counted, V8\'s garbage collector and compiler included.');
   }

@@ -3,7 +3,8 @@
  * Makes sure the Python environment the real-Keras oracle suite runs in
  * exists: Keras 3, TensorFlow (CPU), JAX, h5py and numpy, installed offline
  * from the machine's wheel store (/opt/pypi/files), once, into a cache
- * folder outside the source tree:
+ * folder outside the source tree (with PyTorch too, which `npm run bench`
+ * runs from the same venv: bench/lib/python.ts):
  *
  *     $TINYKERAS_KERAS_VENV, or ~/.cache/tinykeras/keras-venv
  *
@@ -20,7 +21,7 @@ import { join } from 'node:path';
 export const WHEELS = process.env.TINYKERAS_WHEELS ?? '/opt/pypi/files';
 export const VENV = process.env.TINYKERAS_KERAS_VENV ?? join(homedir(), '.cache', 'tinykeras', 'keras-venv');
 export const PYTHON = join(VENV, 'bin', 'python');
-const PACKAGES = ['tensorflow-cpu', 'jax', 'jaxlib', 'h5py'];
+const PACKAGES = ['tensorflow-cpu', 'jax', 'jaxlib', 'h5py', 'torch'];
 const IMPORTS = 'import keras, tensorflow, jax, h5py, numpy';
 
 function ready() {

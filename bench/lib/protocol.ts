@@ -155,10 +155,22 @@ export interface PytorchJobResult extends SeedJobFigures, ProcessStats {
   evaluateSeconds: number;
 }
 
-export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult | ProgramJobResult | QuickstartJobResult;
+/** The seed job on real Keras 3 with its TensorFlow or JAX backend (bench/peers/keras-seed-job.py). */
+export interface KerasJobResult extends SeedJobFigures, ProcessStats {
+  job: 'keras-tensorflow' | 'keras-jax';
+  kerasVersion: string;
+  backend: 'tensorflow' | 'jax';
+  /** TensorFlow's or JAX's version. */
+  backendVersion: string;
+  /** Seconds of the untimed first step that compiles the training function. */
+  compileSeconds: number;
+  evaluateSeconds: number;
+}
+
+export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult | KerasJobResult | ProgramJobResult | QuickstartJobResult;
 export type JobName = JobResult['job'];
 export const JOB_NAMES: readonly JobName[] = [
-  'kernels', 'tinykeras-js', 'tinykeras-simd', 'pytorch-1', 'pytorch-2', 'tfjs-wasm', 'tfjs-cpu', 'program-js', 'program-simd', 'quickstart',
+  'kernels', 'tinykeras-js', 'tinykeras-simd', 'pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax', 'tfjs-wasm', 'tfjs-cpu', 'program-js', 'program-simd', 'quickstart',
 ];
 
 /** The options a job process accepts (each job uses the ones it needs). */

@@ -18,15 +18,15 @@ With --json the result is one line on stdout prefixed "@bench-result " and
 progress goes to stderr prefixed "@bench-progress " (bench/lib/protocol.ts).
 """
 import argparse
-import gzip
 import json
-import os
 import resource
 import sys
 import time
 
 import numpy as np
 import torch
+
+from fashion_mnist import data_dir, load_uint8
 
 RESULT_PREFIX = "@bench-result "
 PROGRESS_PREFIX = "@bench-progress "
@@ -50,33 +50,8 @@ def progress(args, message):
     sys.stderr.flush()
 
 
-def data_dir(explicit):
-    """The first directory holding the four files, searched as tinykeras's loader does."""
-    home = os.path.expanduser("~")
-    candidates = [
-        explicit,
-        os.environ.get("FASHION_MNIST_DIR"),
-        os.path.join(os.environ["KERAS_HOME"], "datasets", "fashion-mnist") if "KERAS_HOME" in os.environ else None,
-        os.path.join(home, ".keras", "datasets", "fashion-mnist"),
-        "/usr/share/datasets/fashion-mnist",
-    ]
-    for candidate in candidates:
-        if candidate and os.path.exists(os.path.join(candidate, "train-images-idx3-ubyte.gz")):
-            return candidate
-    raise SystemExit("Fashion-MNIST not found; tried: " + ", ".join(c for c in candidates if c))
-
-
-def read_idx(path, header_bytes):
-    """The raw uint8 payload of a gzipped IDX file (images: 16-byte header, labels: 8)."""
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=header_bytes)
-
-
 def load(directory, samples):
-    x = read_idx(os.path.join(directory, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 784)[:samples]
-    y = read_idx(os.path.join(directory, "train-labels-idx1-ubyte.gz"), 8)[:samples]
-    x_test = read_idx(os.path.join(directory, "t10k-images-idx3-ubyte.gz"), 16).reshape(-1, 784)
-    y_test = read_idx(os.path.join(directory, "t10k-labels-idx1-ubyte.gz"), 8)
+    x, y, x_test, y_test = load_uint8(directory, samples)
     as_float = lambda images: torch.from_numpy(images.astype(np.float32) / 255.0)
     as_long = lambda labels: torch.from_numpy(labels.astype(np.int64))
     return as_float(x), as_long(y), as_float(x_test), as_long(y_test)

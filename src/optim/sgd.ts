@@ -5,6 +5,9 @@
  *     no momentum:  θ ← θ − lr·g
  *     momentum μ:   m ← μm − lr·g;   θ ← θ + m
  *     Nesterov:     m ← μm − lr·g;   θ ← θ + μm − lr·g
+ *
+ * in float32, operation by operation, with lr and μ rounded to float32, as
+ * Keras computes it for float32 weights (src/tensor/kernels/optimizers.ts).
  */
 import { numberFromConfig, Optimizer, optimizerOptions } from './optimizer.js';
 import { kernels } from '../tensor/kernels/index.js';

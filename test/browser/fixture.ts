@@ -21,9 +21,14 @@ export interface RunResult {
   threads: number;
 }
 
-/** What must be equal between runs: everything but the time taken and the threads used. */
+/**
+ * What must be equal between runs: everything but the time taken and the
+ * threads used, with the training loss rounded to float32. That loss is a
+ * float64 sum of the threads' partial sums, so its last bit may depend on the
+ * thread count (fit's `threads` says so); the weights digest stays exact.
+ */
 export function comparable({ secondsPerEpoch: _seconds, threads: _threads, ...rest }: RunResult): Omit<RunResult, 'secondsPerEpoch' | 'threads'> {
-  return rest;
+  return { ...rest, loss: rest.loss.map(Math.fround) };
 }
 
 /** Images whose class lights a band of rows, plus seeded noise. */

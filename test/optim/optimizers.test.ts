@@ -13,20 +13,41 @@ function run(optimizer: keras.optimizers.Optimizer, theta0: number[], grads: num
 }
 
 describe('Adam', () => {
-  it("matches Keras's epsilon-hat update, computed by hand, for three steps", () => {
-    const lr = 0.001, b1 = 0.9, b2 = 0.999, eps = 1e-7;
-    const grads = [[0.5, -2, 1e-4], [0.1, -1, 0], [-0.3, 0.5, 2]];
-    let theta = [1, -1, 0.5];
-    let m = [0, 0, 0], v = [0, 0, 0];
+  it("computes the step size α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) in float32, giving Keras's values", () => {
+    // Keras 3.15.1's Adam, compiled (TensorFlow + XLA and JAX alike), and numpy in float32, for lr 0.001, β₁ 0.9, β₂ 0.999.
+    const keras3: [number, number][] = [
+      [1, 0.00031622566166333854], [2, 0.0002353143790969625], [10, 0.0001531880407128483],
+      [100, 0.000308563990984112], [1000, 0.0007951728766784072],
+    ];
+    const adam = new Adam();
+    for (const [t, alpha] of keras3) {
+      expect(adam.stepSize(t), `t=${t}`).toBe(alpha);
+      // The float64 formula is 6.5e-6 larger at t = 1: Keras's float32 β₂ is 0.99900001287…
+      const float64 = (0.001 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      expect(Math.abs(float64 - alpha) / alpha, `t=${t}`).toBeGreaterThan(1e-6);
+    }
+  });
+
+  it("matches Keras's update, each operation in float32 in Keras's order, bit for bit over five steps", () => {
+    const f = Math.fround;
+    const [lr, b1, b2, eps] = [0.001, 0.9, 0.999, 1e-7];
+    keras.setRandomSeed(4);
+    const theta0 = keras.randomNormal([50], 0, 0.01).data;
+    const grads = Array.from({ length: 5 }, (_, t) => Array.from(keras.randomNormal([50], 0, 10 ** -t).data));
+    // keras/src/optimizers/adam.py on float32 variables: lr, β₁, β₂, ε and t are float32 there.
+    const theta = Array.from(theta0), m = new Array<number>(50).fill(0), v = new Array<number>(50).fill(0);
+    const [c1, c2] = [f(1 - b1), f(1 - b2)];
     grads.forEach((g, step) => {
-      const t = step + 1;
-      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-      m = m.map((mi, i) => b1 * mi + (1 - b1) * g[i]!);
-      v = v.map((vi, i) => b2 * vi + (1 - b2) * g[i]! ** 2);
-      theta = theta.map((th, i) => th - (alpha * m[i]!) / (Math.sqrt(v[i]!) + eps));
+      const t = f(step + 1);
+      const alpha = f(f(f(lr) * f(Math.sqrt(f(1 - f(f(b2) ** t))))) / f(1 - f(f(b1) ** t)));
+      for (let i = 0; i < 50; i++) {
+        m[i] = f(m[i]! + f(f(g[i]! - m[i]!) * c1));
+        v[i] = f(v[i]! + f(f(f(g[i]! * g[i]!) - v[i]!) * c2));
+        theta[i] = f(theta[i]! - f(f(m[i]! * alpha) / f(f(Math.sqrt(v[i]!)) + f(eps))));
+      }
     });
-    const got = run(new Adam(), [1, -1, 0.5], grads);
-    theta.forEach((expected, i) => expect(got[i]).toBeCloseTo(expected, 6));
+    const got = run(new Adam(), Array.from(theta0), grads);
+    expect(Array.from(got)).toEqual(theta);
   });
 
   it('takes a first step of size lr in the direction of -sign(g)', () => {
@@ -61,17 +82,31 @@ describe('SGD', () => {
     expect(got[0]).toBeCloseTo(1 - 0.2 - 0.2, 6);
   });
 
-  it('momentum and Nesterov follow Keras', () => {
-    const mu = 0.9, lr = 0.1, grads = [[1], [2]];
-    let m = 0, th = 0, thN = 0, mN = 0;
-    for (const [g] of grads) {
-      m = mu * m - lr * g!;
-      th += m;
-      mN = mu * mN - lr * g!;
-      thN += mu * mN - lr * g!;
+  it('momentum and Nesterov follow Keras: lr and μ in float32, each operation rounded to float32, bit for bit', () => {
+    const f = Math.fround;
+    const [mu, lr] = [0.9, 0.01];
+    keras.setRandomSeed(5);
+    const theta0 = Array.from(keras.randomNormal([40], 0, 0.1).data);
+    const grads = Array.from({ length: 6 }, () => Array.from(keras.randomNormal([40]).data));
+    // keras/src/optimizers/sgd.py: m ← m·μ − g·lr; θ ← θ + m, or θ + (m·μ − g·lr) with Nesterov.
+    const reference = (nesterov: boolean, float32: boolean): number[] => {
+      const r = float32 ? f : (x: number) => x;
+      const th = [...theta0], m = theta0.map(() => 0);
+      for (const g of grads) {
+        for (let i = 0; i < th.length; i++) {
+          const lrg = r(g[i]! * r(lr));
+          m[i] = f(r(m[i]! * r(mu)) - lrg);
+          th[i] = f(th[i]! + (nesterov ? r(r(m[i]! * r(mu)) - lrg) : m[i]!));
+        }
+      }
+      return th;
+    };
+    for (const nesterov of [false, true]) {
+      const got = Array.from(run(new SGD({ learningRate: lr, momentum: mu, nesterov }), theta0, grads));
+      expect(got, `nesterov=${nesterov}`).toEqual(reference(nesterov, true));
+      // The float64 arithmetic tinykeras used before lands elsewhere on these numbers.
+      expect(got, `nesterov=${nesterov}`).not.toEqual(reference(nesterov, false));
     }
-    expect(run(new SGD({ learningRate: lr, momentum: mu }), [0], grads)[0]).toBeCloseTo(th, 6);
-    expect(run(new SGD({ learningRate: lr, momentum: mu, nesterov: true }), [0], grads)[0]).toBeCloseTo(thN, 6);
   });
 });
 

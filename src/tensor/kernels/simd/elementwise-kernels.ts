@@ -8,7 +8,7 @@
  *     reluBackward(pdZ, pA, start, end)                  dZ[i] = A[i] > 0 ? dZ[i] : 0
  *                                      (with pdZ = pA it is relu itself: A[i] = A[i] > 0 ? A[i] : 0)
  *     columnSums(pdZ, rows, units, colStart, colEnd, pOut)  out[j] = Σ_r dZ[r, j]
- *     adam(pG, pTheta, pM, pV, start, end, alpha, b1, b2, c1, c2, eps)
+ *     adam(pG, pTheta, pM, pV, start, end, alpha, c1, c2, eps)
  *     sgd(pG, pTheta, start, end, lr)                    θ −= lr·g
  *     sgdMomentum(pG, pTheta, pM, start, end, lr, mu, nesterov)
  *
@@ -18,8 +18,9 @@
  * SIMD exp here: the tier applies their JS formula (../activations.ts), so
  * each formula lives in one place.
  *
- * Adam and SGD compute in float32 lanes (the JS rules in float64, rounded
- * once), so they agree with JS to a few float32 roundings.
+ * Adam and SGD are the JS rules' float32 operations in the same order (the
+ * JS kernels round each operation to float32, as Keras computes), so the
+ * two tiers agree bit for bit.
  */
 import { forLanes } from './lanes.js';
 import { Code, F32, I32, type FunctionDefinition, type Local } from './wasm-emitter.js';
@@ -104,9 +105,9 @@ function columnSums(): Code {
 /**
  * Adam, Keras's form (../optimizers.ts), for elements [start, end):
  *
- *     m ← b1·m + c1·g          (c1 = 1 − b1; a subnormal m becomes 0, see below)
- *     v ← b2·v + c2·g·g        (c2 = 1 − b2)
- *     θ ← θ − alpha·m / (√v + eps)      alpha = lr·√(1 − b2ᵗ)/(1 − b1ᵗ), computed by the caller
+ *     m ← m + (g − m)·c1       (c1 = 1 − β₁; a subnormal m becomes 0, see below)
+ *     v ← v + (g·g − v)·c2     (c2 = 1 − β₂)
+ *     θ ← θ − (m·alpha) / (√v + eps)    alpha = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), computed by the caller
  *
  * m is flushed to 0 below 2⁻¹²⁶, as the JS kernel does (FLOAT32_MIN_NORMAL
  * in ../optimizers.ts says why: subnormals cost x86 ~100 cycles an
@@ -114,21 +115,25 @@ function columnSums(): Code {
  * does it itself).
  */
 function adam(): Code {
-  const { code, p } = signature(I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32);
-  const [pG, pTheta, pM, pV, start, end, alpha, b1, b2, c1, c2, eps] = p as Local[] as [
-    Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
+  const { code, p } = signature(I32, I32, I32, I32, I32, I32, F32, F32, F32, F32);
+  const [pG, pTheta, pM, pV, start, end, alpha, c1, c2, eps] = p as Local[] as [
+    Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
   ];
   forLanes(code, start, end, (L) => {
     const [g, m, v, theta] = [L.temp(), L.temp(), L.temp(), L.temp()];
     L.load(pG);
     code.set(g);
-    L.scalar(b1), L.load(pM), L.mul(), L.scalar(c1), code.get(g), L.mul(), L.add(); // b1·m + c1·g
+    L.load(pM);
     code.set(m);
-    L.flushSubnormal(m); // m of a weight whose gradient stays 0 decays by b1 a step into subnormals: stop at 0
+    code.get(m), code.get(g), code.get(m), L.sub(), L.scalar(c1), L.mul(), L.add(); // m + (g − m)·c1
     code.set(m);
-    L.scalar(b2), L.load(pV), L.mul(), L.scalar(c2), code.get(g), L.mul(), code.get(g), L.mul(), L.add(); // b2·v + c2·g·g
+    L.flushSubnormal(m); // m of a weight whose gradient stays 0 decays by β₁ a step into subnormals: stop at 0
+    code.set(m);
+    L.load(pV);
     code.set(v);
-    L.load(pTheta), L.scalar(alpha), code.get(m), L.mul(), code.get(v), L.sqrt(), L.scalar(eps), L.add(), L.div(), L.sub();
+    code.get(v), code.get(g), code.get(g), L.mul(), code.get(v), L.sub(), L.scalar(c2), L.mul(), L.add(); // v + (g·g − v)·c2
+    code.set(v);
+    L.load(pTheta), code.get(m), L.scalar(alpha), L.mul(), code.get(v), L.sqrt(), L.scalar(eps), L.add(), L.div(), L.sub();
     code.set(theta);
     L.store(pM, m);
     L.store(pV, v);
@@ -137,7 +142,7 @@ function adam(): Code {
   return code;
 }
 
-/** Plain SGD (../optimizers.ts): θ ← θ − lr·g for elements [start, end). */
+/** Plain SGD (../optimizers.ts): θ ← θ − g·lr for elements [start, end). */
 function sgd(): Code {
   const { code, p } = signature(I32, I32, I32, I32, F32);
   const [pG, pTheta, start, end, lr] = p as [Local, Local, Local, Local, Local];
@@ -153,8 +158,8 @@ function sgd(): Code {
 /**
  * SGD with momentum mu, for elements [start, end):
  *
- *     m ← mu·m − lr·g;   θ ← θ + m                 (nesterov = 0)
- *                        θ ← θ + mu·m − lr·g       (nesterov = 1)
+ *     m ← m·mu − g·lr;   θ ← θ + m                 (nesterov = 0)
+ *                        θ ← θ + (m·mu − g·lr)     (nesterov = 1)
  */
 function sgdMomentum(): Code {
   const { code, p } = signature(I32, I32, I32, I32, I32, F32, F32, I32);

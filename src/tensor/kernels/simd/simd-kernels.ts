@@ -80,7 +80,7 @@ interface Exports {
   reluBackward(pdZ: number, pA: number, start: number, end: number): void;
   columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
   adam(pG: number, pTheta: number, pM: number, pV: number, start: number, end: number,
-    alpha: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+    alpha: number, c1: number, c2: number, eps: number): void;
   sgd(pG: number, pTheta: number, start: number, end: number, lr: number): void;
   sgdMomentum(pG: number, pTheta: number, pM: number, start: number, end: number, lr: number, mu: number, nesterov: number): void;
   softmaxCrossEntropy(pZ: number, pLabels: number, rowStart: number, rowEnd: number, classes: number,
@@ -338,18 +338,18 @@ export class SimdKernels {
     );
   };
 
-  /** Adam on θ[start, end): `adamUpdate` of ../optimizers.ts, in float32 lanes. */
+  /** Adam on θ[start, end): `adamUpdate` of ../optimizers.ts, the same float32 operations in lanes. */
   readonly adamUpdate = (
     g: Float32Array, theta: Float32Array, m: Float32Array, v: Float32Array,
     start: number, end: number, alpha: number, beta1: number, beta2: number, epsilon: number,
   ): void => {
     this.raw.adam(
       this.at(g, 'the gradient'), this.at(theta, 'the variable'), this.at(m, 'm'), this.at(v, 'v'),
-      start, end, alpha, beta1, beta2, 1 - beta1, 1 - beta2, epsilon,
+      start, end, alpha, 1 - beta1, 1 - beta2, epsilon,
     );
   };
 
-  /** SGD on θ[start, end): `sgdUpdate` of ../optimizers.ts, in float32 lanes. */
+  /** SGD on θ[start, end): `sgdUpdate` of ../optimizers.ts, the same float32 operations in lanes. */
   readonly sgdUpdate = (
     g: Float32Array, theta: Float32Array, momentum: Float32Array | null,
     start: number, end: number, learningRate: number, mu: number, nesterov: boolean,
