@@ -279,7 +279,7 @@ describeKeras('training against real Keras: weights after 100 and 300 steps, his
       // CSVLogger: the same columns and, column by column, the same numbers.
       const csv = tf.callbacks[2] as Extract<CallbackOutcome, { kind: 'CSVLogger' }>;
       const jaxCsv = jax.callbacks[2] as typeof csv;
-      const [header, ...rows] = readFileSync(ours.csv!, 'utf8').trim().split('\n').map((line) => line.split(','));
+      const [header, ...rows] = readFileSync(ours.csv!, 'utf8').trim().split(/\r?\n/).map((line) => line.split(','));
       expect(header).toEqual(csv.header);
       csv.header.forEach((column, c) => {
         const col = (table: (string | number)[][]) => table.map((row) => Number(row[c]));
