@@ -10,6 +10,12 @@ import { Dropout } from './layers/dropout.js';
 import { Activation, ReLU, Softmax } from './layers/activation-layers.js';
 import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
+import { Conv2D } from './layers/conv2d.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './layers/pooling.js';
+import { ZeroPadding2D } from './layers/zero-padding.js';
+import { Reshape } from './layers/reshape.js';
+import { BatchNormalization } from './layers/batch-normalization.js';
+import { RandomFlip, RandomTranslation, Rescaling } from './layers/preprocessing.js';
 import { Sequential } from './models/sequential.js';
 import { loadModel, saveModel } from './models/load-model.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
@@ -26,13 +32,32 @@ export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
 
-export const layers = { Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer };
+export const layers = {
+  Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer,
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  ZeroPadding2D,
+  Reshape,
+  BatchNormalization,
+  Rescaling,
+  RandomFlip,
+  RandomTranslation,
+};
 export { Input };
 export type { LayerArgs, BatchShape, CallArgs } from './layers/layer.js';
 export type { DropoutArgs } from './layers/dropout.js';
 export type { SoftmaxArgs, ActivationArgs, ReLUArgs } from './layers/activation-layers.js';
 export type { InputArgs } from './layers/input-layer.js';
 export type { DenseArgs } from './layers/dense.js';
+export type { Conv2DArgs } from './layers/conv2d.js';
+export type { Pooling2DArgs, GlobalPooling2DArgs } from './layers/pooling.js';
+export type { ZeroPadding2DArgs } from './layers/zero-padding.js';
+export type { ReshapeArgs } from './layers/reshape.js';
+export type { BatchNormalizationArgs } from './layers/batch-normalization.js';
+export type { RescalingArgs, RandomFlipArgs, RandomTranslationArgs } from './layers/preprocessing.js';
 export type { ActivationName } from './layers/activations.js';
 
 export * as optimizers from './optim/index.js';

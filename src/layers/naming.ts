@@ -12,9 +12,13 @@ export function uniqueName(base: string): string {
   return count === 0 ? base : `${base}_${count}`;
 }
 
-/** "Dense" → "dense", "BatchNormalization" → "batch_normalization". */
+/**
+ * Keras's rule: "Dense" → "dense", "BatchNormalization" → "batch_normalization",
+ * "MaxPooling2D" → "max_pooling2d", "Conv2D" → "conv2d" (a capital after a
+ * digit starts no new word unless lower-case letters follow it).
+ */
 export function toSnakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return className.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Forgets every counter, so names start again at "dense" (Keras's `clear_session`). */

@@ -28,6 +28,12 @@ import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { Dropout } from '../layers/dropout.js';
 import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
+import { Conv2D } from '../layers/conv2d.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling.js';
+import { ZeroPadding2D } from '../layers/zero-padding.js';
+import { Reshape } from '../layers/reshape.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 import type { BatchShape, Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../layers/naming.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -46,7 +52,25 @@ export interface KerasObject {
   config: Record<string, unknown>;
 }
 
-const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
+/**
+ * The layers that read their own Keras config (`static fromConfig`) and write
+ * it (`getConfig()`), one line each.
+ */
+const OWN_CONFIG_LAYERS: Record<string, { fromConfig(config: Record<string, unknown>): Layer }> = {
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  ZeroPadding2D,
+  Reshape,
+  BatchNormalization,
+  Rescaling,
+  RandomFlip,
+  RandomTranslation,
+};
+
+const LOADABLE_LAYERS = ['Dense', 'Flatten', 'Dropout', 'Softmax', 'Activation', 'ReLU', ...Object.keys(OWN_CONFIG_LAYERS), 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
 
 /**
  * The weightless layers whose Keras config is their getConfig() (snake_case
@@ -71,6 +95,7 @@ const CONFIG_LAYERS: Record<string, (cfg: Record<string, unknown>, args: CommonA
       negativeSlope: (cfg.negative_slope ?? 0) as number,
       threshold: (cfg.threshold ?? 0) as number,
     }),
+  ...Object.fromEntries(Object.entries(OWN_CONFIG_LAYERS).map(([className, layerClass]) => [className, (cfg: Record<string, unknown>, args: CommonArgs) => fromOwnConfig(layerClass, cfg, args)])),
 };
 
 /**
@@ -91,6 +116,8 @@ const INITIALIZER_CLASSES: Record<string, KerasObject> = {
 
 /** The initializer configs read from a file, per loaded Dense layer, written back as they were. */
 const initializersFromFile = new WeakMap<Dense, { kernel: unknown; bias: unknown }>();
+/** The same for the layers of OWN_CONFIG_LAYERS: their `*_initializer` entries as the file had them. */
+const ownInitializersFromFile = new WeakMap<Layer, Record<string, unknown>>();
 
 // ---------------------------------------------------------------- writing
 
@@ -141,13 +168,27 @@ function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObj
   }
   if (Object.hasOwn(CONFIG_LAYERS, layer.className) && layer.constructor === LAYER_CLASSES[layer.className]) {
     const { name: _name, trainable: _trainable, batch_input_shape: _shape, ...own } = layer.getConfig();
-    return { class_name: layer.className, config: { ...common, ...own } };
+    return { class_name: layer.className, config: { ...common, ...own, ...initializerObjects(own, ownInitializersFromFile.get(layer)) } };
   }
   throw new ValueError(
     `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
       `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
       `Received: class_name='${layer.className}'`,
   );
+}
+
+/**
+ * A config's `*_initializer` names as Keras objects ({ class_name, config }),
+ * or as the file a loaded layer came from had them.
+ */
+function initializerObjects(config: Record<string, unknown>, fromFile: Record<string, unknown> | undefined): Record<string, unknown> {
+  const entries = Object.keys(config).filter((key) => key.endsWith('_initializer'));
+  return Object.fromEntries(entries.map((key) => {
+    if (fromFile && Object.hasOwn(fromFile, key)) return [key, fromFile[key]];
+    const name = config[key];
+    const known = typeof name === 'string' ? ownEntry(INITIALIZER_CLASSES, name) : undefined;
+    return [key, known ? structuredClone(known) : null];
+  }));
 }
 
 /** A Sequential model used as a layer (known by its class name: saving never imports the model class). */
@@ -190,7 +231,7 @@ function initializerConfigs(layer: Dense): { kernel: unknown; bias: unknown } {
  * which constructs the model class), built (weights allocated, as zeros)
  * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
- * something tinykeras does not have (a Conv2D layer, a gelu activation).
+ * something tinykeras does not have (an LSTM layer, a gelu activation).
  * `maxValues` bounds the weight values the topology may build (the count the
  * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
@@ -292,7 +333,26 @@ function sequentialFrom<M extends SavableModel & Layer>(
 }
 
 /** Exact classes: a subclass may compute something its config does not say. */
-const LAYER_CLASSES: Record<string, unknown> = { Dropout, Softmax, Activation, ReLU };
+const LAYER_CLASSES: Record<string, unknown> = { Dropout, Softmax, Activation, ReLU, ...OWN_CONFIG_LAYERS };
+
+/**
+ * A layer of OWN_CONFIG_LAYERS from its config, with initializers that draw
+ * no random numbers (weights.bin is about to fill the weights); the file's
+ * initializer entries are kept to be written back unchanged.
+ */
+function fromOwnConfig(layerClass: { fromConfig(config: Record<string, unknown>): Layer }, cfg: Record<string, unknown>, args: CommonArgs): Layer {
+  const initializers = Object.fromEntries(Object.keys(cfg).filter((key) => key.endsWith('_initializer')).map((key) => [key, cfg[key]]));
+  const { batch_input_shape: _old, batch_shape: _new, ...rest } = cfg;
+  const layer = layerClass.fromConfig({
+    ...rest,
+    ...Object.fromEntries(Object.keys(initializers).map((key) => [key, filledFromFile])),
+    name: args.name,
+    trainable: args.trainable,
+    ...(args.inputShape ? { batch_input_shape: [null, ...args.inputShape] } : {}),
+  });
+  ownInitializersFromFile.set(layer, initializers);
+  return layer;
+}
 
 /** A weightless layer from its config; a config its constructor rejects is an error naming the layer. */
 function configLayerFrom(className: string, cfg: Record<string, unknown>, args: CommonArgs, at: string): Layer {
@@ -315,6 +375,7 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
     }
     // A nested model is built already, its own count checked when it was read.
     if (isNestedSequential(layer)) count += layer.countParams();
+    if (layer instanceof Conv2D || layer instanceof BatchNormalization) count += layer.paramCountFor(shape);
     shape = layer.computeOutputShape(shape);
   }
   return count;

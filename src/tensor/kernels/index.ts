@@ -12,6 +12,9 @@ import { softmaxCrossEntropy, softmaxRows } from './softmax.js';
 export type { ActivationKind } from './activations.js';
 /** Dropout's mask and its product: element-wise loops every tier runs as they are (the arrays may be the tier's). */
 export { applyMask, fillDropoutMask } from './dropout.js';
+/** The image loops (autograd's conv2d and pooling; conv2d's product itself is `gemm`): every tier runs them as they are. */
+export { im2col, col2im, type WindowGeometry } from './conv.js';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
 export type { GemmArgs } from './matmul.js';
 
