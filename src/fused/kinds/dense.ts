@@ -10,7 +10,7 @@
  * (forward-block.ts) alike: written once, so the two cannot drift apart.
  */
 import { kernels, type GemmArgs } from '../../tensor/kernels/index.js';
-import type { ActivationKind } from '../../tensor/kernels/activations.js';
+import type { ActivationKind } from '../../tensor/kernels/index.js';
 import type { ActivationName } from '../../layers/activations.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
