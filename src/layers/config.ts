@@ -63,3 +63,31 @@ export function activationFromConfig(value: unknown, fallback?: ActivationName):
   }
   return name as ActivationName;
 }
+
+/**
+ * Regularizers and constraints (`kernel_regularizer`, `beta_constraint`, …)
+ * change training; tinykeras has none, so a config that sets one is refused
+ * rather than loaded into a model that would train differently.
+ */
+export function rejectRegularizers(config: LayerConfig): void {
+  const given = Object.keys(config).filter((key) => /_(regularizer|constraint)$/.test(key) && config[key] !== null && config[key] !== undefined);
+  if (given.length > 0) {
+    throw new ValueError(
+      'tinykeras has no regularizers or constraints yet, and training without them would differ. ' +
+        `Received: ${given.map((key) => `${key}=${JSON.stringify(config[key])}`).join(', ')}`,
+    );
+  }
+}
+
+/**
+ * The regularizer and constraint entries of a layer with a kernel and a bias
+ * (Dense, Conv2D), as getConfig() writes them: all null, as tinykeras has
+ * none (rejectRegularizers refuses them on reading); TF.js expects the keys.
+ */
+export const NO_KERNEL_REGULARIZERS = {
+  kernel_regularizer: null,
+  bias_regularizer: null,
+  activity_regularizer: null,
+  kernel_constraint: null,
+  bias_constraint: null,
+} as const;

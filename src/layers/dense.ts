@@ -16,8 +16,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { DenseSpec } from './fused-spec.js';
-import { activationFromConfig, layerArgsFromConfig, MalformedConfigError, type LayerConfig } from './config.js';
-import { getInitializer, initializerConfig, initializerFromConfig, type Initializer } from './initializers.js';
+import { activationFromConfig, layerArgsFromConfig, MalformedConfigError, NO_KERNEL_REGULARIZERS, rejectRegularizers, type LayerConfig } from './config.js';
+import { getInitializer, initializerEntry, initializerFromConfig, type Initializer } from './initializers.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions, optionalBoolean } from '../utils/options.js';
@@ -40,8 +40,8 @@ export class Dense extends Layer {
   private readonly biasInitializer: string | Initializer;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
-  /** The initializer configs of the config this layer was made from (fromConfig), written back unchanged. */
-  private initializerConfigs: { kernel: unknown; bias: unknown } | null = null;
+  /** The config this layer was made from (fromConfig): its initializer entries are written back unchanged. */
+  private readFrom: LayerConfig | null = null;
 
   constructor(units: number, args: DenseArgs = {}) {
     super(checkedOptions('Dense', args, [...LAYER_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']));
@@ -108,20 +108,14 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const initializers = this.initializerConfigs;
     return {
       ...super.getConfig(),
       units: this.units,
       activation: this.activationName,
       use_bias: this.useBias,
-      kernel_initializer: initializers ? structuredClone(initializers.kernel) : initializerConfig(this.kernelInitializer),
-      bias_initializer: initializers ? structuredClone(initializers.bias) : initializerConfig(this.biasInitializer),
-      // tinykeras has no regularizers or constraints; TF.js expects the keys.
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      kernel_initializer: initializerEntry(this.kernelInitializer, this.readFrom, 'kernel_initializer'),
+      bias_initializer: initializerEntry(this.biasInitializer, this.readFrom, 'bias_initializer'),
+      ...NO_KERNEL_REGULARIZERS,
     };
   }
 
@@ -140,15 +134,7 @@ export class Dense extends Layer {
     if (useBias !== undefined && typeof useBias !== 'boolean') {
       throw new MalformedConfigError(`use_bias must be true or false. Received: use_bias=${describeValue(useBias)}`);
     }
-    const unsupported = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'].filter(
-      (key) => config[key] !== undefined && config[key] !== null,
-    );
-    if (unsupported.length > 0) {
-      throw new ValueError(
-        `tinykeras has no regularizers or constraints yet, and training without them would differ. ` +
-          `Received: ${unsupported.map((key) => `${key}=${JSON.stringify(config[key])}`).join(', ')}`,
-      );
-    }
+    rejectRegularizers(config);
     const layer = new Dense(units as number, {
       ...args,
       activation,
@@ -156,7 +142,7 @@ export class Dense extends Layer {
       kernelInitializer: initializerFromConfig(config.kernel_initializer, 'glorot_uniform'),
       biasInitializer: initializerFromConfig(config.bias_initializer, 'zeros'),
     });
-    layer.initializerConfigs = { kernel: config.kernel_initializer ?? null, bias: config.bias_initializer ?? null };
+    layer.readFrom = config;
     return layer;
   }
 }

@@ -116,6 +116,17 @@ export function initializerConfig(identifier: string | Initializer): { class_nam
 }
 
 /**
+ * A layer's config entry for an initializer (`kernel_initializer`, …):
+ * initializerConfig(identifier), or, for a layer made by fromConfig, the
+ * entry `key` as the config it was read from (`readFrom`) had it, so that
+ * saving a loaded model writes back unchanged even an initializer tinykeras
+ * does not have.
+ */
+export function initializerEntry(identifier: string | Initializer, readFrom: Readonly<Record<string, unknown>> | null, key: string): unknown {
+  return readFrom === null ? initializerConfig(identifier) : structuredClone(readFrom[key] ?? null);
+}
+
+/**
  * The initializer a Keras config names, by its class ('GlorotUniform',
  * Keras's 'LecunNormal' too), or `fallback` for null and for one tinykeras
  * does not have.

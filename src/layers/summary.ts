@@ -103,7 +103,7 @@ function tfKeras2Lines(modelName: string, rows: readonly SummaryRow[]): string[]
   });
   if (rows.length === 0) lines.push('='.repeat(LINE_LENGTH));
   const total = rows.reduce((n, r) => n + r.layer.countParams(), 0);
-  const trainable = rows.reduce((n, r) => n + (r.layer.trainable ? r.layer.countParams() : 0), 0);
+  const trainable = rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
   lines.push(`Total params: ${withThousands(total)}`);
   lines.push(`Trainable params: ${withThousands(trainable)}`);
   lines.push(`Non-trainable params: ${withThousands(total - trainable)}`);

@@ -24,15 +24,21 @@
  * Reading builds the layers without drawing a single random number
  * (`withWeightsToBeLoaded`): their weights are about to be overwritten from
  * weights.bin, and leaving the random stream untouched is what lets a
- * resumed `fit` shuffle exactly as an uninterrupted one would. Dense keeps
- * the initializers named in the file as they were, so saving a loaded model
- * writes them back unchanged.
+ * resumed `fit` shuffle exactly as an uninterrupted one would. A layer with
+ * initializers (Dense, Conv2D, BatchNormalization) keeps them as the file
+ * named them, so saving a loaded model writes them back unchanged.
  */
 import { describeValue, excerpt, FileFormatError, RuntimeError, ValueError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { Dropout } from '../layers/dropout.js';
 import { Activation, ReLU, Softmax } from '../layers/activation-layers.js';
+import { Conv2D } from '../layers/conv2d.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from '../layers/pooling.js';
+import { ZeroPadding2D } from '../layers/zero-padding.js';
+import { Reshape } from '../layers/reshape.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
 import { toSnakeCase } from '../utils/registry.js';
@@ -67,6 +73,17 @@ const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
     Softmax,
     Activation,
     ReLU,
+    Conv2D,
+    MaxPooling2D,
+    AveragePooling2D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    ZeroPadding2D,
+    Reshape,
+    BatchNormalization,
+    Rescaling,
+    RandomFlip,
+    RandomTranslation,
   ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
 );
 
@@ -135,7 +152,7 @@ function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
  * which constructs the model class), built (weights allocated, as zeros)
  * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
- * something tinykeras does not have (a Conv2D layer, a gelu activation).
+ * something tinykeras does not have (an LSTM layer, a gelu activation).
  * `maxValues` bounds the weight values the topology may build (the count the
  * manifest declares): a topology of a few bytes cannot make us allocate more.
  */

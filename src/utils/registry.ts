@@ -12,7 +12,13 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, name: string): T
   return typeof name === 'string' && Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** "Dense" → "dense", "BatchNormalization" → "batch_normalization", "sparseCategoricalCrossentropy" → "sparse_categorical_crossentropy". */
+/**
+ * Keras's rule (keras/src/utils/naming.py): "Dense" → "dense",
+ * "BatchNormalization" → "batch_normalization", "MaxPooling2D" →
+ * "max_pooling2d", "Conv2D" → "conv2d" (a capital after a digit starts no
+ * new word unless lower-case letters follow it),
+ * "sparseCategoricalCrossentropy" → "sparse_categorical_crossentropy".
+ */
 export function toSnakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return name.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }

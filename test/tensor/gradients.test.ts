@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/tensor/autograd.js';
 import { tensor } from '../../src/tensor/creation.js';
-import { checkGradients, type GradCheckOptions } from '../../src/tensor/gradcheck.js';
+import { distinct, expectGradientsMatch, normal, weighted } from '../support/gradients.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
 import { sizeOf, type Shape } from '../../src/tensor/shape.js';
 import * as ops from '../../src/api/ops.js';
@@ -34,14 +34,6 @@ function uniform(shape: Shape, lo: number, hi: number, seed: number): Tensor {
   return new Tensor(data, shape);
 }
 
-/** Normal values with the given scale from a fixed seed. */
-function normal(shape: Shape, seed: number, scale = 1): Tensor {
-  const g = new RandomGenerator(seed);
-  const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = scale * g.normal();
-  return new Tensor(data, shape);
-}
-
 /** Normal values pushed away from 0: |x| ≥ margin (for relu and the like). */
 function awayFromZero(shape: Shape, seed: number, margin = 0.1): Tensor {
   const t = normal(shape, seed);
@@ -58,41 +50,6 @@ function grid(shape: Shape, seed: number, offset: number): Tensor {
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = (g.int(21) - 10) * 0.2 + offset;
   return new Tensor(data, shape);
-}
-
-/** A shuffled copy of 0.1·(0, 1, …, n-1): distinct values 0.1 apart (for max). */
-function distinct(shape: Shape, seed: number): Tensor {
-  const n = sizeOf(shape);
-  const perm = new Int32Array(n);
-  new RandomGenerator(seed).permutation(perm);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = 0.1 * perm[i]! - 0.05 * n;
-  return new Tensor(data, shape);
-}
-
-/** Σ wᵢ yᵢ with fixed random weights of y's shape: a scalar whose gradient is w. */
-function weighted(y: Tensor, seed = 999): Tensor {
-  return y.mul(normal(y.shape, seed)).sum();
-}
-
-/** Runs checkGradients and fails with the mismatching elements when they disagree. */
-function expectGradientsMatch(
-  f: (...inputs: Tensor[]) => Tensor,
-  inputs: Tensor[],
-  options: GradCheckOptions = {},
-): void {
-  const before = inputs.map((x) => x.data.slice());
-  const result = checkGradients(f, inputs, { step: 1e-2, rtol: 1e-2, atol: 1e-3, ...options });
-  const detail = result.mismatches
-    .slice(0, 8)
-    .map((m) => `input ${m.input}[${m.index}]: analytic ${m.analytic}, numeric ${m.numeric}`)
-    .join('\n');
-  expect(result.ok, `worst ratio ${result.worstRatio}\n${detail}`).toBe(true);
-  // The check must not be vacuous: some gradient should be clearly non-zero.
-  const largest = Math.max(...result.analytic.map((g) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
-  expect(largest).toBeGreaterThan(1e-3);
-  // checkGradients restores its inputs.
-  inputs.forEach((x, k) => expect(x.data).toEqual(before[k]));
 }
 
 const shapeName = (s: Shape | 'number') => (s === 'number' ? 'number' : `[${s.join(',')}]`);

@@ -21,6 +21,9 @@ import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
 
 export { ACTIVATION_KINDS, type ActivationKind } from './activations.js';
+/** The image loops (autograd's conv2d and pooling; conv2d's product itself is `kernels.gemm`): plain loops every tier runs as they are. */
+export { im2col, col2im, type WindowGeometry } from './conv.js';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
 export type { GemmArgs } from './matmul.js';
 

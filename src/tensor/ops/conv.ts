@@ -1,0 +1,75 @@
+/**
+ * 2-D convolution (a cross-correlation, as in every deep-learning library)
+ * of channels-last images x [N, H, W, C] with a kernel [KH, KW, C, F]:
+ *
+ *     y[n, oh, ow, f] = Σ_{kh, kw, c} x[n, oh·sH − padTop + kh·dH, ow·sW − padLeft + kw·dW, c] · kernel[kh, kw, c, f]
+ *
+ * written the readable way, as one matrix product over the patches of x
+ * (kernels/conv.ts's im2col), with M = N·OH·OW output positions and
+ * K = KH·KW·C values per patch:
+ *
+ *     patches [M, K] = im2col(x)
+ *     y [M, F]       = patches [M, K] · kernel [K, F]         (then seen as [N, OH, OW, F])
+ *
+ * so the backward pass is matmul's, plus col2im to put the patch gradients
+ * back where their values came from:
+ *
+ *     dKernel [K, F]  += patchesᵀ · dY                          (gemm TN)
+ *     dPatches [M, K]  = dY · kernelᵀ                           (gemm NT)
+ *     dx              += col2im(dPatches)                       (overlapping windows add up)
+ *
+ * The bias and the activation are separate ops (the Conv2D layer adds them).
+ */
+import { gradBuffer, record } from '../autograd.js';
+import { col2im, im2col, kernels } from '../kernels/index.js';
+import { requireTensor, Tensor } from '../tensor.js';
+import { checkValueCount, windowGeometry, type Padding } from './window.js';
+import { ShapeError } from '../../errors.js';
+
+export interface Conv2dOptions {
+  /** [strideHeight, strideWidth]; [1, 1] by default. */
+  strides?: readonly [number, number];
+  /** 'valid' (default) or 'same'. */
+  padding?: Padding;
+  /** [dilationHeight, dilationWidth]: the gap between the kernel's taps; [1, 1] by default. */
+  dilationRate?: readonly [number, number];
+}
+
+/** The cross-correlation of x [N, H, W, C] with kernel [KH, KW, C, F]: y [N, OH, OW, F]. */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  requireTensor(x, 'conv2d');
+  requireTensor(kernel, 'conv2d');
+  if (kernel.rank !== 4) {
+    throw new ShapeError(`conv2d: the kernel must have shape [kernelHeight, kernelWidth, inChannels, filters]. Received: shape=[${kernel.shape.join(', ')}]`);
+  }
+  const [KH, KW, C, F] = kernel.shape as [number, number, number, number];
+  const g = windowGeometry(x.shape, {
+    kernel: [KH, KW],
+    strides: options.strides ?? [1, 1],
+    dilation: options.dilationRate ?? [1, 1],
+    padding: options.padding ?? 'valid',
+  }, 'conv2d');
+  if (g.channels !== C) {
+    throw new ShapeError(`conv2d: the input has ${g.channels} channels but the kernel expects ${C}. Received: input shape=[${x.shape.join(', ')}], kernel shape=[${kernel.shape.join(', ')}]`);
+  }
+  const M = g.batch * g.outHeight * g.outWidth;
+  const K = KH * KW * C;
+  // The patch matrix repeats each input value up to KH·KW times.
+  checkValueCount(M * K, 'conv2d', `the patch matrix [${M}, ${K}] of this batch`);
+  checkValueCount(M * F, 'conv2d', `the output [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${F}]`);
+  const patches = new Float32Array(M * K);
+  im2col(x.data, g, patches);
+  const Y = new Float32Array(M * F);
+  kernels.gemm({ transposeA: false, transposeB: false, m: M, n: F, k: K, a: patches, b: kernel.data, c: Y, accumulate: false });
+
+  return record(new Tensor(Y, [g.batch, g.outHeight, g.outWidth, F]), 'conv2d', [x, kernel], (dY) => {
+    if (kernel.requiresGrad) {
+      kernels.gemm({ transposeA: true, transposeB: false, m: K, n: F, k: M, a: patches, b: dY, c: gradBuffer(kernel), accumulate: true });
+    }
+    if (x.requiresGrad) {
+      const dPatches = new Float32Array(M * K);
+      kernels.gemm({ transposeA: false, transposeB: true, m: M, n: K, k: F, a: dY, b: kernel.data, c: dPatches, accumulate: false });
+      col2im(dPatches, g, gradBuffer(x));
+    }
+  });
+}
