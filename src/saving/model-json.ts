@@ -41,7 +41,6 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
 import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
-import { toSnakeCase } from '../utils/registry.js';
 import type { ModelFactory, SavableModel } from './savable.js';
 import { sizeOf } from '../tensor/shape.js';
 import { ownEntry } from '../utils/registry.js';
