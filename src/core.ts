@@ -11,6 +11,8 @@ import { Activation, ReLU, Softmax } from './layers/activation-layers.js';
 import { Input, InputLayer } from './layers/input-layer.js';
 import { Layer } from './layers/layer.js';
 import { Sequential } from './models/sequential.js';
+import { Model } from './models/functional.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from './layers/merge.js';
 import { loadModel, saveModel } from './models/load-model.js';
 import { RandomGenerator, setRandomSeed } from './tensor/random.js';
 import { checkGradients } from './tensor/gradcheck.js';
@@ -18,7 +20,10 @@ import { resetNameCounters } from './layers/naming.js';
 import { io } from './saving/index.js';
 import { toCategorical } from './data/to-categorical.js';
 
-export { Sequential };
+export { Sequential, Model };
+export type { ModelArgs } from './models/functional.js';
+export { KerasTensor } from './layers/graph.js';
+export type { ConcatenateArgs } from './layers/merge.js';
 export { TinykerasError, ValueError, ShapeError, RuntimeError, FileFormatError } from './errors.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
 export type { TensorInput } from './tensor/convert.js';
@@ -26,7 +31,7 @@ export { tensor, zeros, ones, full, randomUniform, randomNormal } from './tensor
 export { noGrad } from './tensor/autograd.js';
 export * as ops from './ops.js';
 
-export const layers = { Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer };
+export const layers = { Layer, Dense, Flatten, Dropout, Softmax, Activation, ReLU, InputLayer, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum };
 export { Input };
 export type { LayerArgs, BatchShape, CallArgs } from './layers/layer.js';
 export type { DropoutArgs } from './layers/dropout.js';
@@ -56,7 +61,7 @@ export { config, type KernelTier } from './config.js';
  * model saved by `model.save('my-model')` (or by TF.js) in TF.js's
  * layers-model format. `io` holds the storage handlers (memory, downloads, files).
  */
-export const models = { Sequential, loadModel, saveModel };
+export const models = { Sequential, Model, loadModel, saveModel };
 export { io };
 export type { IOHandler, ModelArtifacts, SaveResult, SaveOptions, LoadOptions } from './saving/index.js';
 
