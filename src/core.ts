@@ -31,6 +31,8 @@ export { io } from './saving/index.js';
 
 // Keras's top-level names.
 export { Sequential } from './models/sequential.js';
+export { Model, type ModelArgs } from './models/functional.js';
+export { KerasTensor } from './layers/graph.js';
 export { Input } from './layers/input-layer.js';
 /** Makes a tensor from values: nested arrays, a typed array, or a flat array with a shape. */
 export { tensor } from './tensor/creation.js';
@@ -52,6 +54,7 @@ export type { ReshapeArgs } from './layers/reshape.js';
 export type { BatchNormalizationArgs } from './layers/batch-normalization.js';
 export type { RescalingArgs, RandomFlipArgs, RandomTranslationArgs } from './layers/preprocessing.js';
 export type { ActivationName } from './layers/activations.js';
+export type { ConcatenateArgs } from './layers/merge.js';
 export type { TrainingProgress } from './callbacks/progress-callback.js';
 export type { TrainingParams } from './callbacks/callbacks.js';
 export type { NonFiniteReport, NonFiniteFinding } from './callbacks/non-finite.js';

@@ -138,6 +138,26 @@ describe('every public entry point, any value', () => {
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.Sequential([keras.Input({ shape: [2, 2] }), a, b] as never));
     await everyOutcome(anyValue, (v) => new keras.Sequential([built(), v] as never));
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => keras.utils.toCategorical(a as never, b as never));
+    // The Functional API: a model from any inputs/outputs, merge layers on any list, a two-input model fed anything.
+    const twoInputs = () => {
+      const [p, q] = [keras.Input({ shape: [2] }), keras.Input({ shape: [2] })];
+      const model = new keras.Model({ inputs: [p, q], outputs: [new keras.layers.Dense(2, { activation: 'softmax' }).apply(new keras.layers.Concatenate().apply([p, q])), new keras.layers.Add().apply([p, q])] });
+      model.compile({ optimizer: 'sgd', loss: ['sparse_categorical_crossentropy', 'mse'] });
+      return model;
+    };
+    await everyOutcome(anyValue, (v) => new keras.Model(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.Model({ inputs: a, outputs: b } as never));
+    await everyOutcome(anyValue, (v) => new keras.Model({ inputs: keras.Input({ shape: [2] }), outputs: v } as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.layers.Concatenate(a as never).apply(b as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Add().apply(v as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Maximum().apply([keras.ones([2, 3]), v] as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Dense(2).apply([keras.Input({ shape: [2] }), v] as never));
+    await everyOutcome(anyValue, (v) => keras.ops.concatenate(v as never));
+    await everyOutcome(anyValue, (v) => twoInputs().predict(v as never, { verbose: 0 }));
+    await everyOutcome(anyValue, (v) => twoInputs().compile(v as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => twoInputs().compile({ optimizer: 'sgd', loss: a, lossWeights: b, metrics: a } as never));
+    await everyOutcome(fc.tuple(anyValue, anyValue), async ([a, b]) => twoInputs().fit([keras.ones([2, 2]), keras.ones([2, 2])], a as never, { verbose: 0, ...(typeof b === 'object' && b !== null && !Array.isArray(b) ? b : {}) } as never), 60);
+    await everyOutcome(anyValue, (v) => twoInputs().evaluate(v as never, [keras.zeros([2]), keras.ones([2, 2])], { verbose: 0 }));
   });
 
   it('models with every layer kind, on both executors', async () => {

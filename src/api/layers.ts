@@ -12,3 +12,4 @@ export { ZeroPadding2D } from '../layers/zero-padding.js';
 export { Reshape } from '../layers/reshape.js';
 export { BatchNormalization } from '../layers/batch-normalization.js';
 export { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
+export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';

@@ -4,4 +4,5 @@
  * layers-model format; `saveModel(model, path)` is `model.save(path)`.
  */
 export { Sequential } from '../models/sequential.js';
+export { Model } from '../models/functional.js';
 export { loadModel, saveModel } from '../models/load-model.js';

@@ -34,6 +34,7 @@ export const mul = binaryOp('mul', elementwise.mul);
 export const div = binaryOp('div', elementwise.div);
 export const pow = binaryOp('pow', elementwise.pow);
 export const maximum = binaryOp('maximum', elementwise.maximum);
+export const minimum = binaryOp('minimum', elementwise.minimum);
 
 export const neg = unaryOp('neg', unary.neg);
 export const exp = unaryOp('exp', unary.exp);
@@ -53,6 +54,11 @@ export const reshape = unaryOp('reshape', shape.reshape);
 export const sliceRows = unaryOp('sliceRows', shape.sliceRows);
 export const gather = unaryOp('gather', shape.gather);
 export const oneHot = unaryOp('oneHot', shape.oneHot);
+/** The tensors joined along `axis` (default: the last), as NumPy's concatenate. */
+export const concatenate = (tensors: readonly TensorInput[], axis: number = -1): Tensor => {
+  if (!Array.isArray(tensors)) return shape.concat(tensors as never, axis);
+  return shape.concat(tensors.map((t, i) => toTensorInput(t, `tensors[${i}]`, 'ops.concatenate')), axis);
+};
 /** A new axis of size 1 at `axis`: `expandDims(img, 0)` makes a batch of one image (NumPy's expand_dims). */
 export const expandDims = unaryOp('expandDims', shape.expandDims);
 /** Drops the axes of size 1 (all, or those in `axis`). */

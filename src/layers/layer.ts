@@ -1,7 +1,9 @@
 /**
  * The Layer base, shaped as Keras's: configuration in the constructor,
  * weights created lazily by `build` once the first input shape is known,
- * the math in `call`, and `computeOutputShape` for summaries.
+ * the math in `call`, and `computeOutputShape` for summaries. `apply`
+ * on tensors computes; on symbolic tensors (keras.Input) it records the
+ * call as a node of a Functional graph instead (graph.ts).
  *
  * Shapes here include the batch dimension as `null` (Keras's None):
  * [null, 28, 28] is "any number of 28×28 images".
@@ -15,7 +17,8 @@ import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
 import { uniqueName } from './naming.js';
 import { toSnakeCase } from '../utils/registry.js';
-import { describeValue, ShapeError, ValueError } from '../errors.js';
+import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
+import { isSymbolic, KerasTensor, Node } from './graph.js';
 import { optionalBoolean } from '../utils/options.js';
 
 /** The options every layer takes (see LayerArgs); a layer's own are added to these. */
@@ -73,6 +76,8 @@ export abstract class Layer {
   /** The input shape the layer was built for, batch dimension included. */
   builtInputShape: BatchShape | null = null;
   private readonly ownWeights: Tensor[] = [];
+  /** Each call on symbolic tensors (KerasTensors), in order: the layer's places in Functional graphs (graph.ts). */
+  readonly inboundNodes: Node[] = [];
 
   constructor(args: LayerArgs = {}) {
     if (typeof args !== 'object' || args === null) {
@@ -132,11 +137,82 @@ export abstract class Layer {
     return [];
   }
 
-  /** Builds on first use, then calls: what `layer(x)` does in Keras. */
-  apply(inputs: Tensor, args: CallArgs = {}): Tensor {
+  /**
+   * Builds on first use, then calls: what `layer(x)` does in Keras. On
+   * symbolic tensors (from keras.Input) it computes nothing and records the
+   * call instead, returning the symbolic output (see graph.ts). A list of
+   * tensors goes to `applyToList` (merge layers, models with several inputs).
+   */
+  apply(inputs: Tensor, args?: CallArgs): Tensor;
+  apply(inputs: readonly Tensor[], args?: CallArgs): Tensor;
+  apply(inputs: KerasTensor | readonly KerasTensor[], args?: CallArgs): KerasTensor;
+  apply(inputs: Tensor | readonly Tensor[] | KerasTensor | readonly KerasTensor[], args: CallArgs = {}): Tensor | KerasTensor {
+    if (isSymbolic(inputs)) return this.applySymbolic(inputs as KerasTensor | readonly KerasTensor[]);
+    if (Array.isArray(inputs)) return this.applyToList(inputs as readonly Tensor[], args);
     requireTensor(inputs, `Layer "${this.name}"`);
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
     return this.call(inputs, args);
+  }
+
+  /** The layer called on a list of tensors; layers that take one tensor refuse it. */
+  applyToList(inputs: readonly Tensor[], _args: CallArgs = {}): Tensor {
+    throw this.notAListLayer(inputs.length);
+  }
+
+  /** The output shape for a call on a list of inputs of these shapes (building the layer if needed); see applyToList. */
+  outputShapeForList(inputShapes: readonly BatchShape[]): BatchShape {
+    throw this.notAListLayer(inputShapes.length);
+  }
+
+  private notAListLayer(count: number): ValueError {
+    return new ValueError(`Layer "${this.name}" (${this.className}) takes one input tensor, not a list. Received: a list of ${count}`);
+  }
+
+  /** Records a call on symbolic tensors as a Node, building the layer from their shapes; returns its symbolic output. */
+  private applySymbolic(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor {
+    const list = Array.isArray(inputs) ? (inputs as readonly KerasTensor[]) : [inputs as KerasTensor];
+    const notSymbolic = list.findIndex((t) => !(t instanceof KerasTensor));
+    if (notSymbolic >= 0) {
+      throw new ValueError(
+        `Layer "${this.name}": a list of inputs must be all symbolic tensors (from keras.Input or layer calls) or all Tensors. ` +
+          `Received: input ${notSymbolic} = ${describeValue(list[notSymbolic])}`,
+      );
+    }
+    let outputShape: BatchShape;
+    if (Array.isArray(inputs)) {
+      outputShape = this.outputShapeForList(list.map((t) => t.shape));
+    } else {
+      const shape = list[0]!.shape;
+      if (!this.built) this.build(shape);
+      // A layer built before (a shared layer, or one called on data) must be called on the shape it was built for.
+      if (this.builtInputShape !== null) this.checkInputShape(shape, [null, ...this.builtInputShape.slice(1)]);
+      outputShape = this.computeOutputShape(shape);
+    }
+    const node = new Node(this, list, outputShape, Array.isArray(inputs));
+    this.inboundNodes.push(node);
+    return node.output;
+  }
+
+  /** The symbolic tensor(s) the layer's first call was given (Keras's `layer.input`). */
+  get input(): KerasTensor | KerasTensor[] {
+    const node = this.firstNode('input');
+    return node.calledOnList ? [...node.inputs] : node.inputs[0] ?? node.output;
+  }
+
+  /** The symbolic tensor the layer's first call produced (Keras's `layer.output`; as Keras 3, the first call's for a shared layer). */
+  get output(): KerasTensor {
+    return this.firstNode('output').output;
+  }
+
+  private firstNode(property: string): Node {
+    const node = this.inboundNodes[0];
+    if (node === undefined) {
+      throw new RuntimeError(
+        `The layer ${this.name} has never been called on symbolic tensors and thus has no defined ${property}. ` +
+          'Call it on keras.Input(...) or on another layer\'s output first.',
+      );
+    }
+    return node;
   }
 
   /** Creates a weight named `${layer}/${name}`, initialised and marked to receive gradients. */

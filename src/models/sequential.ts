@@ -18,6 +18,7 @@ import { Layer, type BatchShape, type CallArgs, type LayerArgs } from '../layers
 import { summaryLines } from '../layers/summary.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
+import { KerasTensor } from '../layers/graph.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predict, predictAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
@@ -38,7 +39,7 @@ export class Sequential extends Layer {
   /** Set to true (by a callback such as EarlyStopping) to end fit after the current batch. */
   stopTraining = false;
 
-  constructor(layers: readonly Layer[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
+  constructor(layers: readonly (Layer | KerasTensor)[] = [], args: Omit<LayerArgs, 'inputShape'> = {}) {
     super(checkedOptions('Sequential', args, ['name', 'trainable']));
     if (!Array.isArray(layers)) throw new ValueError(`Sequential: the first argument is the list of layers. Received: ${describeValue(layers)}`);
     for (const layer of layers) this.add(layer);
@@ -47,9 +48,17 @@ export class Sequential extends Layer {
   /**
    * Appends a layer; builds the model as soon as its input shape is known:
    * from an InputLayer (`keras.Input`) given first, the first layer's
-   * inputShape, or a built model used as the first layer.
+   * inputShape, or a built model used as the first layer. A symbolic
+   * tensor from keras.Input stands for its InputLayer, as in Keras 3.
    */
-  add(layer: Layer): void {
+  add(entry: Layer | KerasTensor): void {
+    if (entry instanceof KerasTensor && !(entry.node.layer instanceof InputLayer)) {
+      throw new ValueError(
+        `Sequential.add: ${entry.name} is the output of layer "${entry.node.layer.name}", not of keras.Input; ` +
+          'a Sequential takes layers. To build a model from layer calls, use new keras.Model({ inputs, outputs }).',
+      );
+    }
+    const layer = entry instanceof KerasTensor ? entry.node.layer : entry;
     if (!(layer instanceof Layer)) {
       throw new ValueError(`Sequential.add: only Layer instances can be added. Received: ${describeValue(layer)}`);
     }
@@ -105,6 +114,7 @@ export class Sequential extends Layer {
 
   /** Builds every layer from the input shape, feeding each its predecessor's output shape. */
   override build(inputShape: BatchShape): void {
+    this.requireLayers();
     let shape = inputShape;
     for (const layer of this.stack) {
       if (!layer.built) layer.build(shape);
@@ -115,20 +125,20 @@ export class Sequential extends Layer {
 
   /** Runs the layers in order, passing `args` (the training flag) to each. */
   call(inputs: Tensor, args: CallArgs = {}): Tensor {
+    this.requireLayers();
     let x = inputs;
     for (const layer of this.stack) x = layer.apply(x, args);
     return x;
+  }
+
+  private requireLayers(): void {
+    if (this.stack.length === 0) throw new RuntimeError(`Model "${this.name}" has no layers yet; add some before calling it.`);
   }
 
   /** Used as a layer of another model, its layers run fused as if they were the parent's. */
   override fusedSpec(): NestedSpec | null {
     if (this.call !== Sequential.prototype.call) return null;
     return { kind: 'nested', name: this.name, trainable: this.trainable, layers: this.stack };
-  }
-
-  override apply(inputs: Tensor, args: CallArgs = {}): Tensor {
-    if (this.stack.length === 0) throw new RuntimeError(`Model "${this.name}" has no layers yet; add some before calling it.`);
-    return super.apply(inputs, args);
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

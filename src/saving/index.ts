@@ -155,7 +155,7 @@ export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: s
  */
 export async function saveWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<SaveResult> {
   const where = 'saveWeights()';
-  requireSequential(model, where);
+  requireModel(model, where);
   if (typeof pathOrHandler === 'string' && !pathOrHandler.startsWith('downloads://') && !pathOrHandler.endsWith('.weights.json')) {
     throw new ValueError(
       `${where}: the file name must end in \`.weights.json\` (the values go beside it, in \`.weights.bin\`). ` +
@@ -179,7 +179,7 @@ export async function saveWeights(model: SavableModel, pathOrHandler: string | I
  */
 export async function loadWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<void> {
   const where = 'loadWeights()';
-  requireSequential(model, where);
+  requireModel(model, where);
   const handler = resolveHandler(pathOrHandler, 'load', where);
   requireBuilt(model, where);
   const artifacts = checkArtifacts(await handler.load!(), `${where}: the handler's artifacts`);
@@ -276,6 +276,13 @@ function requireSequential(model: unknown, where: string): asserts model is Sava
   const m = model as Partial<SavableModel> | null;
   const isModel = typeof m === 'object' && m !== null && m.className === 'Sequential' && Array.isArray(m.layers) && Array.isArray(m.weights);
   if (!isModel) throw new ValueError(`${where}: expected a Sequential model. Received: ${describeValue(model)}`);
+}
+
+/** A Sequential or a Functional model (keras.Model): what saveWeights and loadWeights take, since they read only the weights. */
+function requireModel(model: unknown, where: string): asserts model is SavableModel {
+  const m = model as Partial<SavableModel> | null;
+  if (typeof m === 'object' && m !== null && m.className === 'Functional' && Array.isArray(m.weights)) return;
+  requireSequential(model, where);
 }
 
 function requireBuilt(model: SavableModel, where: string): void {

@@ -21,8 +21,8 @@ import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils
 import { Progbar } from '../utils/progbar.js';
 import type { CompileSettings } from './compile.js';
 import { chooseForward, chooseTraining } from './executor.js';
-import { prepareData, type DataLike } from './inputs.js';
-import type { RunnableModel } from './model-interface.js';
+import { prepareLists, type DataStructure } from './inputs.js';
+import { forward, type RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
 import { runToEnd, runYielding } from './yielding.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
@@ -48,28 +48,30 @@ export interface PredictArgs {
  */
 export function* evaluateBatches(
   model: RunnableModel,
-  x: Tensor,
-  y: Tensor,
+  x: readonly Tensor[],
+  y: readonly Tensor[],
   args: { batchSize: number; verbose: 0 | 1 | 2 },
   prefix = '',
 ): Generator<void, Logs, void> {
   const compiled = model.compiled!;
-  const n = x.shape[0]!;
+  const n = x[0]!.shape[0]!;
   const steps = stepsPerEpoch(n, args.batchSize);
   const means = new RunningMeans(compiled.logNames);
   const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
-  const fused = evaluateFused(model, compiled, x, y, args.batchSize, means, bar, steps);
+  const fused = evaluateFused(model, compiled, x[0]!, y[0]!, args.batchSize, means, bar, steps);
   if (fused) {
     yield* fused;
     return means.results(prefix);
   }
+  const values = compiled.logNames.map(() => 0);
   for (let b = 0; b < steps; b++) {
     const [start, end] = batchRange(b, args.batchSize, n);
-    const yTrue = y.sliceRows(start, end);
+    const yTrue = y.map((t) => t.sliceRows(start, end));
     // Per batch, so that no other code runs without gradients while the loop yields.
     noGrad(() => {
-      const yPred = model.apply(x.sliceRows(start, end));
-      means.update([compiled.loss.call(yTrue, yPred).item(), ...compiled.metricValues(yTrue, yPred)], end - start);
+      const yPred = forward(model, x.map((t) => t.sliceRows(start, end)));
+      compiled.lossAndLogs(yTrue, yPred, values);
+      means.update(values, end - start);
     });
     bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
     yield;
@@ -113,68 +115,74 @@ function evaluateFused(
  * is always an array ([loss]), so that the return type does not depend on
  * how the model was compiled.
  */
-export function evaluate(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): number[] | Logs {
+export function evaluate(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: EvaluateArgs = {}): number[] | Logs {
   return runToEnd(evaluation(model, xLike, yLike, args, 'evaluate()'));
 }
 
 /** `evaluate`, letting the event loop run every few tens of milliseconds; resolves to the same values. */
-export async function evaluateAsync(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs = {}): Promise<number[] | Logs> {
+export async function evaluateAsync(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: EvaluateArgs = {}): Promise<number[] | Logs> {
   await kernelsSettled(); // a tier switch under way (setKernels without await), as in fit
   return runYielding(evaluation(model, xLike, yLike, args, 'evaluateAsync()'));
 }
 
-function* evaluation(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: EvaluateArgs, where: string): Generator<void, number[] | Logs, void> {
+function* evaluation(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: EvaluateArgs, where: string): Generator<void, number[] | Logs, void> {
   checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean' } satisfies Record<keyof EvaluateArgs, OptionKind>);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
-  const [x, y] = prepareData(model, xLike, yLike, where, { loss: model.compiled.loss, requireBuilt: true });
+  const [x, y] = prepareLists(model, xLike, yLike, where, { losses: model.compiled.losses, requireBuilt: true });
   const logs = yield* evaluateBatches(model, x, y!, { batchSize, verbose: resolveVerbose(args.verbose, where) });
   return args.returnDict ? logs : Object.values(logs);
 }
 
 /** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */
-export function predict(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Tensor {
+export function predict(model: RunnableModel, xLike: DataStructure, args: PredictArgs = {}): Tensor {
+  return runToEnd(prediction(model, xLike, args, 'predict()'))[0]!;
+}
+
+/** `predict` for a model of several outputs: one tensor per output. */
+export function predictOutputs(model: RunnableModel, xLike: DataStructure, args: PredictArgs = {}): Tensor[] {
   return runToEnd(prediction(model, xLike, args, 'predict()'));
 }
 
-/** `predict`, letting the event loop run every few tens of milliseconds; resolves to the same tensor. */
-export async function predictAsync(model: RunnableModel, xLike: DataLike, args: PredictArgs = {}): Promise<Tensor> {
+/** `predictOutputs`, letting the event loop run every few tens of milliseconds; resolves to the same tensors. */
+export async function predictOutputsAsync(model: RunnableModel, xLike: DataStructure, args: PredictArgs = {}): Promise<Tensor[]> {
   await kernelsSettled(); // a tier switch under way (setKernels without await), as in fit
   return runYielding(prediction(model, xLike, args, 'predictAsync()'));
 }
 
-function* prediction(model: RunnableModel, xLike: DataLike, args: PredictArgs, where: string): Generator<void, Tensor, void> {
+/** `predict`, letting the event loop run every few tens of milliseconds; resolves to the same tensor. */
+export function predictAsync(model: RunnableModel, xLike: DataStructure, args: PredictArgs = {}): Promise<Tensor> {
+  return predictOutputsAsync(model, xLike, args).then((outputs) => outputs[0]!);
+}
+
+function* prediction(model: RunnableModel, xLike: DataStructure, args: PredictArgs, where: string): Generator<void, Tensor[], void> {
   checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any' } satisfies Record<keyof PredictArgs, OptionKind>);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
-  const [x] = prepareData(model, xLike, null, where, { requireBuilt: true });
+  const [xs] = prepareLists(model, xLike, null, where, { requireBuilt: true });
   const verbose = resolveVerbose(args.verbose, where);
-  const n = x.shape[0]!;
+  const n = xs[0]!.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const bar = verbose === 0 ? null : new Progbar(steps, { verbose });
-  const { plan } = chooseForward(model, x.shape.slice(1), where);
+  const { plan } = chooseForward(model, xs[0]!.shape.slice(1), where);
   if (plan) {
+    const x = xs[0]!;
     // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
     const units = plan[plan.length - 1]!.units;
     const out = new Float32Array(n * units);
     yield* predictForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
-    return new Tensor(out, [n, units]);
+    return [new Tensor(out, [n, units])];
   }
-  let out: Float32Array | null = null;
-  let rowShape: readonly number[] = [];
+  // One array per output; each output's size per sample is known after the first batch.
+  let outs: { data: Float32Array; rowShape: readonly number[] }[] | null = null;
   for (let b = 0; b < steps; b++) {
     const [start, end] = batchRange(b, batchSize, n);
-    const yBatch = noGrad(() => model.apply(x.sliceRows(start, end)));
-    const rowSize = yBatch.size / (end - start);
-    // The output size per sample is known after the first batch.
-    if (out === null) {
-      rowShape = yBatch.shape.slice(1);
-      out = new Float32Array(n * rowSize);
-    }
-    out.set(yBatch.data, start * rowSize);
+    const yBatch = noGrad(() => forward(model, xs.map((x) => x.sliceRows(start, end))));
+    outs ??= yBatch.map((t) => ({ data: new Float32Array(n * (t.size / (end - start))), rowShape: t.shape.slice(1) }));
+    yBatch.forEach((t, k) => outs![k]!.data.set(t.data, start * (t.size / (end - start))));
     bar?.update(b + 1, [], b + 1 === steps);
     yield;
   }
-  return new Tensor(out!, [n, ...rowShape]);
+  return outs!.map(({ data, rowShape }) => new Tensor(data, [n, ...rowShape]));
 }

@@ -20,7 +20,8 @@ export type Choice<Plan> = { plan: Plan; reason: null } | { plan: null; reason: 
 function choose<Plan>(model: RunnableModel, settings: CompileSettings | null, where: string, plan: () => Plan | string): Choice<Plan> {
   if (settings?.runEagerly) return { plan: null, reason: 'runEagerly is true' };
   if (settings?.jitCompile === false) return { plan: null, reason: 'jitCompile is false' };
-  const planned = plan();
+  // A graph that is not a chain is refused before its layers are read, with the graph's own reason.
+  const planned = model.whyNotFused?.() ?? plan();
   if (typeof planned !== 'string') return { plan: planned, reason: null };
   if (settings?.jitCompile === true) {
     throw new ValueError(
@@ -33,7 +34,11 @@ function choose<Plan>(model: RunnableModel, settings: CompileSettings | null, wh
 
 /** The executor for training on samples of `sampleShape` with labels of `labelShape`. */
 export function chooseTraining(model: RunnableModel, settings: CompileSettings, sampleShape: readonly number[], labelShape: readonly number[], where: string): Choice<TrainingPlan> {
-  return choose(model, settings, where, () => planTraining([model], settings, sampleShape, labelShape));
+  return choose(model, settings, where, () => {
+    // The fused loss kernel computes the plain loss; weighting it is autograd's.
+    if (settings.lossWeights?.some((w) => w !== 1)) return 'lossWeights scale the loss';
+    return planTraining([model], settings, sampleShape, labelShape);
+  });
 }
 
 /** The executor for predict on samples of `sampleShape`: the ops it runs (Dropout is the identity outside training). */

@@ -36,8 +36,8 @@ import { evaluateBatches } from './evaluate.js';
 import { runYielding, YieldClock } from './yielding.js';
 import { startTrainingExecutor } from './executor.js';
 import { platformCores } from '../fused/runner.js';
-import { aboutValidationData, prepareData, type DataLike } from './inputs.js';
-import type { RunnableModel } from './model-interface.js';
+import { aboutValidationData, prepareLists, type DataStructure } from './inputs.js';
+import { forward, type RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { checkThreadCount } from '../utils/thread-count.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
@@ -55,7 +55,7 @@ export interface FitArgs {
   /** Fraction of the samples, taken from the end before shuffling, to validate on. */
   validationSplit?: number;
   /** [x, y] to validate on after each epoch; overrides validationSplit. */
-  validationData?: readonly [DataLike, DataLike];
+  validationData?: readonly [DataStructure, DataStructure];
   /** Callbacks, each a Callback instance or an object with onEpochEnd etc. */
   callbacks?: CallbackHooks | readonly CallbackHooks[];
   /** The epoch to start from (for resuming); 0 by default. */
@@ -82,7 +82,7 @@ const FIT_OPTIONS = {
   epochs: 'any', batchSize: 'any', verbose: 'any', shuffle: 'boolean', validationSplit: 'any', validationData: 'any', callbacks: 'any', initialEpoch: 'any', threads: 'any', terminateOnNaN: 'boolean',
 } satisfies Record<keyof FitArgs, OptionKind>;
 
-export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: DataLike, args: FitArgs = {}): Promise<History> {
+export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: FitArgs = {}): Promise<History> {
   const where = 'fit()';
   // A kernel-tier switch still under way (setKernels('simd') without await) decides where the weights live: wait for it.
   await kernelsSettled();
@@ -105,27 +105,28 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
     throw new ValueError(`${where}: validationSplit must be a number in [0, 1), the fraction of samples to hold out. Received: validationSplit=${describeValue(split)}`);
   }
 
-  const dataChecks = { loss: compiled.loss };
-  const [xAll, yAll] = prepareData(model, xLike, yLike, where, dataChecks);
+  const dataChecks = { losses: compiled.losses };
+  const [xAll, yAll] = prepareLists(model, xLike, yLike, where, dataChecks);
   let [x, y] = [xAll, yAll!];
-  let validation: [Tensor, Tensor] | null = null;
+  let validation: [Tensor[], Tensor[]] | null = null;
   if (args.validationData) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
       throw new ValueError(`${where}: validationData must be a pair [x, y]. Received: validationData=${describeValue(args.validationData)}`);
     }
     const names = { xName: 'validationData[0]', yName: 'validationData[1]' };
-    const [xv, yv] = aboutValidationData(where, () => prepareData(model, args.validationData![0], args.validationData![1], where, { ...dataChecks, ...names }));
+    const [xv, yv] = aboutValidationData(where, () => prepareLists(model, args.validationData![0], args.validationData![1], where, { ...dataChecks, ...names }));
     validation = [xv, yv!];
   } else if (split > 0) {
-    const cut = validationSplitIndex(x.shape[0]!, split);
-    if (cut === 0 || cut === x.shape[0]) {
-      throw new ValueError(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${x.shape[0]}.`);
+    const total = x[0]!.shape[0]!;
+    const cut = validationSplitIndex(total, split);
+    if (cut === 0 || cut === total) {
+      throw new ValueError(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${total}.`);
     }
-    validation = [x.sliceRows(cut, x.shape[0]!), y.sliceRows(cut, y.shape[0]!)];
-    [x, y] = [x.sliceRows(0, cut), y.sliceRows(0, cut)];
+    validation = [x.map((t) => t.sliceRows(cut, total)), y.map((t) => t.sliceRows(cut, total))];
+    [x, y] = [x.map((t) => t.sliceRows(0, cut)), y.map((t) => t.sliceRows(0, cut))];
   }
 
-  const n = x.shape[0]!;
+  const n = x[0]!.shape[0]!;
   const steps = stepsPerEpoch(n, batchSize);
   const history = new History();
   const userCallbacks = checkCallbacks<CallbackHooks>(args.callbacks, where);
@@ -135,7 +136,8 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
   if (args.threads !== undefined) checkThreadCount(args.threads, where, await platformCores());
   // Checking and splitting large data takes a while: let a page have its turn before training starts.
   if (clock.due()) await clock.yield();
-  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x, y, batchSize, args.threads, where);
+  // The fused executor runs models of one input and one output (chooseTraining refuses others first).
+  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x[0]!, y[0]!, batchSize, args.threads, where);
   const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };
   for (const c of all) {
     (c as Partial<Callback>).setModel?.(model);
@@ -153,17 +155,17 @@ export async function fitLoop(model: RunnableModel, xLike: DataLike, yLike: Data
 async function trainEpochs(
   model: RunnableModel,
   compiled: CompileSettings,
-  x: Tensor,
-  y: Tensor,
+  x: Tensor[],
+  y: Tensor[],
   args: FitArgs & { epochs: number; batchSize: number; initialEpoch: number; steps: number },
   runner: StepRunner | null,
-  validation: [Tensor, Tensor] | null,
+  validation: [Tensor[], Tensor[]] | null,
   callbacks: CallbackList,
   history: History,
   clock: YieldClock,
 ): Promise<History> {
   const { epochs, batchSize, initialEpoch, steps } = args;
-  const n = x.shape[0]!;
+  const n = x[0]!.shape[0]!;
   const weights = model.trainableWeights;
   const order = new Int32Array(n);
   const generator = getGlobalGenerator();
@@ -182,7 +184,7 @@ async function trainEpochs(
     for (let b = 0; b < steps && !model.stopTraining; b++) {
       const [start, end] = batchRange(b, batchSize, n);
       await callbacks.call('onBatchBegin', b, {});
-      if (runner) fusedStep(runner, x, y, order, start, end, batchValues);
+      if (runner) fusedStep(runner, x[0]!, y[0]!, order, start, end, batchValues);
       else autogradStep(model, compiled, weights, x, y, order.subarray(start, end), batchValues);
       means.update(batchValues, end - start);
       const loss = batchValues[0]!;
@@ -211,28 +213,26 @@ async function trainEpochs(
 
 /**
  * One step through autograd: forward, loss, backward, optimizer update. Works
- * for any model; writes [loss, ...metrics] of the batch into `values`.
+ * for any model, with one tensor per input and per output; writes the
+ * batch's values, in compiled.logNames order, into `values`.
  */
 function autogradStep(
   model: RunnableModel,
   compiled: CompileSettings,
   weights: Tensor[],
-  x: Tensor,
-  y: Tensor,
+  x: readonly Tensor[],
+  y: readonly Tensor[],
   indices: Int32Array,
   values: number[],
 ): void {
-  const xBatch = x.gather(indices);
-  const yBatch = y.gather(indices);
-  const yPred = model.apply(xBatch, { training: true });
-  const loss = compiled.loss.call(yBatch, yPred);
+  const xBatch = x.map((t) => t.gather(indices));
+  const yBatch = y.map((t) => t.gather(indices));
+  const yPred = forward(model, xBatch, { training: true });
+  const loss = compiled.lossAndLogs(yBatch, yPred, values);
   // Zeroed before, not after, the backward pass: the gradients stay readable until the next step (for diagnosis).
   for (const w of weights) w.grad?.data.fill(0);
   loss.backward();
   compiled.optimizer.applyGradients(weights.filter((w) => w.grad !== null).map((w) => [w.grad!, w] as const));
-  values[0] = loss.item();
-  const metrics = noGrad(() => compiled.metricValues(yBatch, yPred));
-  for (let i = 0; i < metrics.length; i++) values[i + 1] = metrics[i]!;
 }
 
 /**

@@ -214,3 +214,95 @@ export function aboutValidationData<T>(where: string, check: () => T): T {
     throw new ErrorClass(`${where}: in validationData: ${inner}`, { cause: error });
   }
 }
+
+/** Data for a model of several inputs or outputs: one tensor (or nested array) per input, as a list or a dict by name. */
+export type DataStructure = DataLike | readonly DataLike[] | { readonly [name: string]: DataLike };
+
+/** What `prepareLists` needs of the model: prepareData's, and a Functional model's inputs and outputs. */
+interface ModelForLists extends ModelForData {
+  readonly graphIO?: {
+    readonly inputNames: readonly string[];
+    readonly inputShapes: readonly BatchShape[];
+    readonly outputNames: readonly string[];
+    readonly outputShapes: readonly BatchShape[];
+  };
+}
+
+/**
+ * prepareData for any model: the data as one tensor per input (x) and per
+ * output (y). A Sequential takes one of each, checked by prepareData; a
+ * Functional model takes a list in input (output) order or a dict by name,
+ * and each tensor gets the same checks, named ("x.image", "y[1]").
+ */
+export function prepareLists(
+  model: ModelForLists,
+  xLike: DataStructure,
+  yLike: DataStructure | null,
+  where: string,
+  options: { losses?: readonly { name: string; checkTargets?(y: Tensor, outputShape: BatchShape): void }[]; requireBuilt?: boolean; xName?: string; yName?: string } = {},
+): [Tensor[], Tensor[] | null] {
+  const io = model.graphIO;
+  if (!io) {
+    const loss = options.losses?.[0];
+    const [x, y] = prepareData(model, xLike as DataLike, yLike as DataLike | null, where, { ...options, ...(loss ? { loss } : {}) });
+    return [[x], y === null ? null : [y]];
+  }
+  const [xName, yName] = [options.xName ?? 'x', options.yName ?? 'y'];
+  const xs = splitByName(xLike, io.inputNames, 'input', xName, where);
+  if (options.losses && (yLike === null || yLike === undefined)) {
+    throw new ValueError(`${where}: ${yName} is required: the targets the loss compares the predictions with. Received: ${yName}=${describeValue(yLike)}`);
+  }
+  const ys = yLike === null ? null : splitByName(yLike, io.outputNames, 'output', yName, where);
+  const x = xs.map(({ value, label }) => toTensor(value, label, where));
+  x.forEach((t, i) => requireSamples(t, xs[i]!.label, where));
+  const y = ys?.map(({ value, label }) => toTensor(value, label, where)) ?? null;
+  const n = x[0]!.shape[0]!;
+  [...x.map((t, i) => [t, xs[i]!.label] as const), ...(y ?? []).map((t, i) => [t, ys![i]!.label] as const)].forEach(([t, label]) => {
+    if (t.rank === 0 || t.shape[0] !== n) {
+      throw new ShapeError(
+        `${where}: ${xs[0]!.label} has ${n} samples but ${label} has ${t.rank === 0 ? 'no batch dimension' : t.shape[0]}; ` +
+          `every input and target must have the same number of samples (first dimension). Received: ${label}.shape=[${t.shape.join(', ')}]`,
+      );
+    }
+  });
+  x.forEach((t, i) => {
+    checkModelInput(model.name, io.inputNames[i]!, io.inputShapes[i]!, t, where);
+    checkValues(t, xs[i]!.label, where);
+  });
+  y?.forEach((t, k) => {
+    checkValues(t, ys![k]!.label, where, () => {});
+    options.losses?.[k]?.checkTargets?.(t, io.outputShapes[k]!);
+  });
+  return [x, y];
+}
+
+/** The data for each of `names`, from a list in order, a dict by name, or (one name) the data itself. */
+function splitByName(value: DataStructure, names: readonly string[], kind: 'input' | 'output', argName: string, where: string): { value: DataLike; label: string }[] {
+  const listed = `${names.length} ${kind}${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+  // With one input, a nested array is that input's data; a list of tensors is a list of one per input.
+  if (names.length === 1 && (value instanceof Tensor || (Array.isArray(value) && !isListOfData(value)))) return [{ value: value as DataLike, label: argName }];
+  if (Array.isArray(value)) {
+    if (value.length !== names.length) {
+      throw new ValueError(
+        `${where}: the model has ${listed}, so ${argName} must be a list of ${names.length} tensors (or a dict by name). ` +
+          `Received: a list of ${value.length}`,
+      );
+    }
+    // Array.from visits a sparse list's holes (map would skip them), so that each is checked as data.
+    return Array.from(value, (v, i) => ({ value: v as DataLike, label: `${argName}[${i}]` }));
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Tensor) && !ArrayBuffer.isView(value)) {
+    const dict = value as Record<string, DataLike>;
+    const unknownKey = Object.keys(dict).find((k) => !names.includes(k));
+    if (unknownKey !== undefined) throw new ValueError(`${where}: ${argName} names ${kind} "${unknownKey}", which the model does not have; it has ${listed}.`);
+    const missing = names.find((name) => !Object.hasOwn(dict, name));
+    if (missing !== undefined) throw new ValueError(`${where}: ${argName} gives no data for ${kind} "${missing}"; the model has ${listed}.`);
+    return names.map((name) => ({ value: dict[name]!, label: `${argName}.${name}` }));
+  }
+  throw new ValueError(`${where}: the model has ${listed}; ${argName} must be a list of ${names.length} tensors or a dict by name. Received: ${argName}=${describeValue(value)}`);
+}
+
+/** Whether a list holds tensors (one per input), rather than being one nested array of numbers. */
+function isListOfData(value: readonly unknown[]): boolean {
+  return value.length > 0 && Array.from(value).every((v) => v instanceof Tensor);
+}

@@ -29,4 +29,26 @@ export interface RunnableModel extends TrainableModel {
   readonly builtInputShape: BatchShape | null;
   /** The output shape for inputs of `inputShape`. */
   computeOutputShape(inputShape: BatchShape): BatchShape;
+  /** A Functional model's inputs and outputs; absent for a Sequential (one input, one output). */
+  readonly graphIO?: GraphIO;
+  /** Why the fused executor cannot run the model, said before any layer is read (a graph that is not a chain); null when it may. */
+  whyNotFused?(): string | null;
+}
+
+/**
+ * A model with named inputs and outputs (Functional): the data for it comes
+ * as one tensor per input and per output, in a list or a dict by name.
+ */
+export interface GraphIO {
+  readonly inputNames: readonly string[];
+  readonly inputShapes: readonly BatchShape[];
+  readonly outputNames: readonly string[];
+  readonly outputShapes: readonly BatchShape[];
+  /** The forward pass: one tensor per input, in order; returns one per output. */
+  run(inputs: readonly Tensor[], args?: CallArgs): Tensor[];
+}
+
+/** The forward pass on one tensor per input, one per output: a Functional model's run, or a Sequential's apply. */
+export function forward(model: RunnableModel, inputs: readonly Tensor[], args: CallArgs = {}): Tensor[] {
+  return model.graphIO ? model.graphIO.run(inputs, args) : [model.apply(inputs[0]!, args)];
 }

@@ -1,6 +1,6 @@
 /**
  * Element-wise binary ops with NumPy broadcasting: add, sub, mul, div, pow,
- * maximum. Each is one entry: its forward value f(a, b) and the partial
+ * maximum, minimum. Each is one entry: its forward value f(a, b) and the partial
  * derivatives ∂f/∂a and ∂f/∂b, which the shared backward multiplies by the
  * output gradient and sums back onto each input's shape:
  *
@@ -67,6 +67,14 @@ const maximumRule: BinaryRule = {
   db: (a, b) => (a >= b ? 0 : 1),
 };
 
+/** The gradient goes to a where a ≤ b, else to b (the mirror of maximum's tie rule). */
+const minimumRule: BinaryRule = {
+  name: 'minimum',
+  forward: (a, b) => (a <= b ? a : b),
+  da: (a, b) => (a <= b ? 1 : 0),
+  db: (a, b) => (a <= b ? 0 : 1),
+};
+
 /**
  * out[o] = f(A[o], b): a tensor and a number, the commonest case
  * (`images.div(255)`). The loop is the rule's own forward, specialised per
@@ -129,3 +137,5 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => binary(divRule, a, 
 export const pow = (a: TensorLike, b: TensorLike): Tensor => binary(powRule, a, b);
 /** max(a, b) element-wise, broadcasting. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary(maximumRule, a, b);
+/** min(a, b) element-wise, broadcasting. */
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary(minimumRule, a, b);

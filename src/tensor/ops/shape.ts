@@ -1,10 +1,10 @@
 /**
  * Ops that move values without arithmetic: reshape, row slicing, gathering
- * rows by index, and one-hot encoding. Their backward passes route each
+ * rows by index, concatenation, and one-hot encoding. Their backward passes route each
  * gradient back to the element it came from.
  */
 import { gradBuffer, record } from '../autograd.js';
-import { checkShape, sizeOf, type Shape } from '../shape.js';
+import { checkShape, normalizeAxis, sizeOf, splitAtAxis, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { describeValue, ShapeError, ValueError } from '../../errors.js';
 
@@ -91,6 +91,57 @@ export function gather(x: Tensor, indices: ArrayLike<number>): Tensor {
       const base = indices[r]! * rowSize;
       for (let j = 0; j < rowSize; j++) dX[base + j]! += dOut[r * rowSize + j]!;
     }
+  });
+}
+
+/**
+ * concat([a, b], axis): the tensors side by side along `axis`, which may
+ * differ in size; every other dimension must match. Seen as [outer, n, inner]
+ * around the axis (splitAtAxis), each output row of outer index o is a's
+ * n_a·inner values followed by b's n_b·inner values, and so on. Backward
+ * hands each input back its own block of every output row.
+ */
+export function concat(tensors: readonly Tensor[], axis = -1): Tensor {
+  // Array.from visits a sparse list's holes, which every() would skip.
+  const given: unknown = tensors;
+  if (!Array.isArray(given) || given.length === 0 || !Array.from(given).every((t) => t instanceof Tensor)) {
+    throw new ValueError(`concat: expected a non-empty list of Tensors. Received: ${describeValue(tensors)}`);
+  }
+  const first = tensors[0]!;
+  const ax = normalizeAxis(axis, first.rank, 'concat');
+  for (const [i, t] of tensors.entries()) {
+    if (t.rank !== first.rank || t.shape.some((d, k) => k !== ax && d !== first.shape[k])) {
+      throw new ShapeError(
+        `concat: every input must have the shape of the first except along axis ${axis}. ` +
+          `Received: input 0 shape=[${first.shape.join(', ')}], input ${i} shape=[${t.shape.join(', ')}]`,
+      );
+    }
+  }
+  const { outer, inner } = splitAtAxis(first.shape, ax);
+  const widths = tensors.map((t) => t.shape[ax]! * inner);
+  const rowWidth = widths.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(outer * rowWidth);
+  let offset = 0;
+  tensors.forEach((t, i) => {
+    const src = t.values;
+    const w = widths[i]!;
+    for (let o = 0; o < outer; o++) out.set(src.subarray(o * w, (o + 1) * w), o * rowWidth + offset);
+    offset += w;
+  });
+  const shape = [...first.shape];
+  shape[ax] = tensors.reduce((n, t) => n + t.shape[ax]!, 0);
+  return record(new Tensor(out, shape), 'concat', tensors, (dOut) => {
+    let start = 0;
+    tensors.forEach((t, i) => {
+      const w = widths[i]!;
+      if (t.requiresGrad) {
+        const dX = gradBuffer(t);
+        for (let o = 0; o < outer; o++) {
+          for (let j = 0; j < w; j++) dX[o * w + j]! += dOut[o * rowWidth + start + j]!;
+        }
+      }
+      start += w;
+    });
   });
 }
 
