@@ -4,56 +4,21 @@
  * a Content-Length beyond it is refused before the body is read, and the
  * downloads have one deadline and stop on the caller's signal.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnist } from '../../src/data/idx-dataset-web.js';
 import { FILE_SIZES } from '../../src/data/dataset-specs.js';
 import { FileFormatError, ValueError } from '../../src/errors.js';
+import { serveHostileDownloads } from '../support/http-fixtures.js';
 import { failure } from '../support/helpers.js';
 
 let origin = '';
+let sent: Map<string, number>;
 let close: () => Promise<void>;
-/** Bytes the server wrote, per path. */
-const sent = new Map<string, number>();
-const timers = new Set<NodeJS.Timeout>();
 
 beforeAll(async () => {
-  const chunk = new Uint8Array(64 << 10);
-  const endless = (res: ServerResponse, path: string) => {
-    res.writeHead(200, { 'Content-Type': 'application/gzip' });
-    const pump = () => {
-      while (res.write(chunk)) {
-        sent.set(path, (sent.get(path) ?? 0) + chunk.length);
-        if ((sent.get(path) ?? 0) > 1 << 30) return void res.end(); // a bound for the test itself
-      }
-      res.once('drain', pump);
-    };
-    res.on('close', () => res.removeAllListeners('drain'));
-    pump();
-  };
-  const server = createServer((req, res) => {
-    const [, folder] = req.url!.split('/');
-    if (folder === 'endless') return endless(res, req.url!);
-    if (folder === 'declared') return void res.writeHead(200, { 'Content-Length': String(2 ** 40) }).end();
-    if (folder === 'drip') {
-      res.writeHead(200, { 'Content-Type': 'application/gzip' });
-      const timer = setInterval(() => res.write(new Uint8Array(1)), 200);
-      timers.add(timer);
-      res.on('close', () => clearInterval(timer));
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  ({ origin, sent, close } = await serveHostileDownloads(200));
 });
-
-afterAll(async () => {
-  for (const timer of timers) clearInterval(timer);
-  await close();
-});
+afterAll(() => close());
 
 describe('web dataset downloads are bounded', () => {
   it('cuts an endless body off at the published size of the file, with a FileFormatError', async () => {

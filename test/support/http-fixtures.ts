@@ -4,7 +4,7 @@
  * the four gzipped IDX files with their sha256s.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { FILE_NAMES } from '../../src/data/fashion-mnist.js';
@@ -57,4 +57,46 @@ export function addFakeDataset(routes: Routes, prefix: string): { hashes: Record
     hashes[name] = createHash('sha256').update(bytes).digest('hex');
   }
   return { hashes, trainLabels: Array.from(labels(30)) };
+}
+
+/**
+ * A server that misbehaves the ways a dataset download must survive, under
+ * three folders: `/endless/<file>` streams zeros without end (stopping itself
+ * at 1 GiB), `/declared/<file>` announces a Content-Length of 2^40 bytes,
+ * `/drip/<file>` sends one byte every `dripMs`. `sent` counts the bytes
+ * written per path.
+ */
+export async function serveHostileDownloads(dripMs: number): Promise<{ origin: string; sent: Map<string, number>; close: () => Promise<void> }> {
+  const sent = new Map<string, number>();
+  const chunk = new Uint8Array(64 << 10);
+  const endless = (res: ServerResponse, path: string) => {
+    res.writeHead(200, { 'Content-Type': 'application/gzip' });
+    const pump = () => {
+      while (res.write(chunk)) {
+        sent.set(path, (sent.get(path) ?? 0) + chunk.length);
+        if ((sent.get(path) ?? 0) > 1 << 30) return void res.end(); // a bound for the test itself
+      }
+      res.once('drain', pump);
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
+  };
+  const server = createServer((req, res) => {
+    const [, folder] = req.url!.split('/');
+    if (folder === 'endless') return endless(res, req.url!);
+    if (folder === 'declared') return void res.writeHead(200, { 'Content-Length': String(2 ** 40) }).end();
+    if (folder === 'drip') {
+      res.writeHead(200, { 'Content-Type': 'application/gzip' });
+      const timer = setInterval(() => res.write(new Uint8Array(1)), dripMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sent,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
