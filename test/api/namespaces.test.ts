@@ -6,9 +6,9 @@
  * same names.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import * as keras from '../src/index.js';
-import type * as browser from '../src/browser.js';
-import { parseIdx } from '../src/data/idx.js';
+import * as keras from '../../src/index.js';
+import type * as browser from '../../src/browser.js';
+import { parseIdx } from '../../src/data/idx.js';
 
 describe('the public namespaces', () => {
   it('are the Keras namespaces, each an object of what Keras keeps there', () => {
