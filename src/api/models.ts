@@ -5,4 +5,4 @@
  */
 export { Sequential } from '../models/sequential.js';
 export { Model } from '../models/functional.js';
-export { loadModel, saveModel } from '../models/load-model.js';
+export { loadModel, modelFromJSON, saveModel } from '../models/load-model.js';

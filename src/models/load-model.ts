@@ -4,6 +4,9 @@
  */
 import { loadModel as loadSaved, saveModel, type IOHandler, type LoadOptions } from '../saving/index.js';
 import { Sequential } from './sequential.js';
+import { modelFromTopology } from '../saving/model-json.js';
+import { parseJSONFile } from '../utils/json.js';
+import { describeValue, ValueError } from '../errors.js';
 
 /**
  * Rebuilds a model saved by `model.save(path)` (or by TF.js) in TF.js's
@@ -11,6 +14,22 @@ import { Sequential } from './sequential.js';
  */
 export function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
   return loadSaved(pathOrHandler, options, (layers, args) => new Sequential(layers, args));
+}
+
+/**
+ * Keras's `keras.models.model_from_json`: a model built from the JSON
+ * `model.toJSON()` gives (a model.json's `modelTopology`, as text or
+ * parsed), with fresh weights drawn from the layers' initializers (those
+ * tinykeras has; another falls back to the layer's default, as on load); not
+ * compiled.
+ */
+export function modelFromJSON(json: string | object): Sequential {
+  const where = 'modelFromJSON()';
+  const topology = typeof json === 'string' ? parseJSONFile(json, where, 'model JSON') : json;
+  if (typeof topology !== 'object' || topology === null) {
+    throw new ValueError(`${where}: expected the JSON text of model.toJSON(), or its parsed object. Received: ${describeValue(json)}`);
+  }
+  return modelFromTopology(topology, where, (layers, args) => new Sequential(layers, args), Infinity, 'fresh');
 }
 
 export { saveModel };

@@ -20,6 +20,7 @@ import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { KerasTensor } from '../layers/graph.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
+import { modelTopology } from '../saving/model-json.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predict, predictAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
@@ -84,6 +85,27 @@ export class Sequential extends Layer {
     // A built model used as a layer brings its own input shape (the tutorial's Sequential([model, Softmax()])).
     const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential ? first.builtInputShape : null);
     if (inputShape) this.build(inputShape);
+  }
+
+  /**
+   * Keras's `pop()`: removes the last layer and returns it. The model keeps
+   * its input shape, so what it now outputs is the layer before's output
+   * (a feature extractor from a trained classifier).
+   */
+  pop(): Layer {
+    const layer = this.stack.pop();
+    if (layer === undefined) throw new ValueError(`pop(): model "${this.name}" has no layers to remove.`);
+    return layer;
+  }
+
+  /**
+   * The model's architecture as JSON, without its weights: the
+   * `modelTopology` a saved model.json holds, which TF.js's and Keras's
+   * converters read. `keras.models.modelFromJSON(json)` builds it again, with
+   * fresh weights.
+   */
+  toJSON(): string {
+    return JSON.stringify(modelTopology(this));
   }
 
   /** A layer by name or by index in `layers` (Keras's get_layer). */

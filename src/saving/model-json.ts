@@ -155,7 +155,13 @@ function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
  * `maxValues` bounds the weight values the topology may build (the count the
  * manifest declares): a topology of a few bytes cannot make us allocate more.
  */
-export function modelFromTopology<M extends SavableModel & Layer>(topology: unknown, source: string, make: ModelFactory<M>, maxValues = Infinity): M {
+export function modelFromTopology<M extends SavableModel & Layer>(
+  topology: unknown,
+  source: string,
+  make: ModelFactory<M>,
+  maxValues = Infinity,
+  weights: 'to be loaded' | 'fresh' = 'to be loaded',
+): M {
   if (topology === undefined || topology === null) {
     throw new FileFormatError(
       source,
@@ -174,6 +180,8 @@ export function modelFromTopology<M extends SavableModel & Layer>(topology: unkn
         `Received: modelTopology.class_name=${describeValue(model.class_name)}`,
     );
   }
+  // Fresh weights (modelFromJSON) are drawn from the layers' initializers, as building in code draws them.
+  if (weights === 'fresh') return sequentialFrom(model, 'modelTopology', source, make, maxValues);
   return withWeightsToBeLoaded(() => sequentialFrom(model, 'modelTopology', source, make, maxValues));
 }
 

@@ -23,7 +23,7 @@ describe('the public namespaces', () => {
     expect(Object.keys(keras.callbacks).sort()).toEqual(
       ['CSVLogger', 'Callback', 'EarlyStopping', 'History', 'ModelCheckpoint', 'ProgbarLogger', 'ProgressCallback', 'TerminateOnNaN'],
     );
-    expect(Object.keys(keras.models).sort()).toEqual(['Model', 'Sequential', 'loadModel', 'saveModel']);
+    expect(Object.keys(keras.models).sort()).toEqual(['Model', 'Sequential', 'loadModel', 'modelFromJSON', 'saveModel']);
     expect(Object.keys(keras.layers).sort()).toEqual([
       'Activation', 'Add', 'Average', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
       'Input', 'InputLayer', 'Layer', 'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'RandomFlip', 'RandomTranslation', 'ReLU', 'Rescaling', 'Reshape', 'Softmax', 'Subtract', 'ZeroPadding2D',

@@ -133,3 +133,33 @@ describe('aliases', () => {
     expect(typeof keras.models.loadModel).toBe('function');
   });
 });
+
+describe('pop, toJSON and modelFromJSON', () => {
+  it('pop removes the last layer and returns it; the model then outputs the layer before', () => {
+    keras.utils.setRandomSeed(2);
+    const model = seedModel();
+    const last = model.pop();
+    expect(last.name).toBe('dense_1');
+    expect(model.layers.map((l) => l.name)).toEqual(['flatten', 'dense']);
+    expect(model.predict(keras.random.uniform([3, 28, 28]), { verbose: 0 }).shape).toEqual([3, 128]);
+    model.pop();
+    model.pop();
+    expect(() => model.pop()).toThrow(/pop\(\): model "sequential(_\d+)?" has no layers to remove/);
+  });
+
+  it('toJSON gives the architecture that modelFromJSON builds again, with fresh weights', () => {
+    keras.utils.setRandomSeed(3);
+    const model = seedModel();
+    const json = model.toJSON();
+    expect(JSON.parse(json).class_name).toBe('Sequential');
+    const again = keras.models.modelFromJSON(json);
+    expect(again.layers.map((l) => [l.className, l.getConfig()])).toEqual(model.layers.map((l) => [l.className, l.getConfig()]));
+    expect(keras.models.modelFromJSON(JSON.parse(json)).countParams()).toBe(101_770);
+    // Fresh weights: initialised as the layers say (glorot-uniform kernels), not the original's and not zeros.
+    const kernel = again.layers[1]!.getWeights()[0]!.data;
+    expect(kernel.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(kernel)).not.toEqual(Array.from(model.layers[1]!.getWeights()[0]!.data));
+    expect(() => keras.models.modelFromJSON('{"class_name":')).toThrow(keras.FileFormatError);
+    expect(() => keras.models.modelFromJSON(42 as never)).toThrow(keras.ValueError);
+  });
+});
