@@ -6,8 +6,9 @@
  * Activation, ReLU or Softmax layer right after a Dense layer without
  * activation becomes that layer's activation (the same op on the same
  * numbers). Training also needs sparse categorical crossentropy on a softmax
- * output (or on logits with fromLogits), hidden activations
- * relu/sigmoid/tanh/linear, and accuracy as the only metric. Anything else
+ * output (or on logits with fromLogits), hidden activations whose derivative
+ * is a function of their output (not swish or gelu: hasOutputDerivative), and
+ * accuracy as the only metric. Anything else
  * runs through autograd, which handles every model: the fused executor is a
  * second executor of the same math, never a different answer.
  *
@@ -18,7 +19,7 @@ import type { DenseSpec, FusedLayerSpec, SpecSource } from '../layers/fused-spec
 import type { ActivationName } from '../layers/activations.js';
 import { SparseCategoricalCrossentropy, type Loss } from '../losses/losses.js';
 import { resolveMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
-import { ACTIVATION_KINDS, type ActivationKind } from '../tensor/kernels/index.js';
+import { OUTPUT_DERIVATIVE_KINDS, type OutputDerivativeKind } from '../tensor/kernels/index.js';
 import { sizeOf } from '../tensor/shape.js';
 import { checkFusedSpec } from './check-spec.js';
 import { ValueError } from '../errors.js';
@@ -145,12 +146,16 @@ export function planTraining(
       return `metric '${name}' is not sparse categorical accuracy`;
     }
   }
-  const hidden = dense.slice(0, -1).find((d) => !isElementwise(d.activation));
+  const hidden = dense.slice(0, -1).find((d) => !hasOutputDerivative(d.activation));
   if (hidden) return `layer "${hidden.name}" has activation '${hidden.activation}'`;
   return { ops, classes };
 }
 
-/** Whether an activation is one of the element-wise kernels (softmax is not: it reads a whole row). */
-export function isElementwise(activation: ActivationName): activation is ActivationKind {
-  return (ACTIVATION_KINDS as readonly string[]).includes(activation);
+/**
+ * Whether an activation's derivative is a function of its output alone, as
+ * the fused backward pass needs (it keeps only the output): not softmax, which
+ * reads a whole row, nor swish or gelu, whose derivatives need the input.
+ */
+export function hasOutputDerivative(activation: ActivationName): activation is OutputDerivativeKind {
+  return (OUTPUT_DERIVATIVE_KINDS as readonly string[]).includes(activation);
 }

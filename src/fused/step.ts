@@ -13,7 +13,7 @@
  *   every row's forward and backward pass is independent of the others':
  *     Zₗ[r] = Aₗ[r] · Wₗ                gemm                  ← x.matmul(kernel)       (layers/dense.ts)
  *     Zₗ[r] += bₗ                       addBias               ← .add(bias)
- *     Aₗ₊₁[r] = fₗ(Zₗ[r])               activate              ← .relu() / .sigmoid() / .tanh()  (ops/unary.ts)
+ *     Aₗ₊₁[r] = fₗ(Zₗ[r])               activate              ← .relu(), .tanh(), … (ops/unary.ts)
  *     Dₗ₊₁[r] = Aₗ₊₁[r] ⊙ Mₗ[r]         applyMask             ← multiplyByMask  (layers/dropout.ts; when a Dropout follows)
  *     loss, dZ_L[r] = (softmax(z_r) − onehot(y_r)) / batch
  *                                        softmaxCrossEntropy   ← sparseSoftmaxCrossEntropyWithLogits + mean

@@ -7,7 +7,9 @@ import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, ValueError } from '../errors.js';
 
-export type ActivationName = 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear';
+export type ActivationName =
+  | 'relu' | 'softmax' | 'sigmoid' | 'tanh' | 'linear'
+  | 'elu' | 'selu' | 'leaky_relu' | 'softplus' | 'swish' | 'silu' | 'gelu';
 export type Activation = (x: Tensor) => Tensor;
 
 const ACTIVATIONS: Record<ActivationName, Activation> = {
@@ -16,6 +18,13 @@ const ACTIVATIONS: Record<ActivationName, Activation> = {
   sigmoid: (x) => x.sigmoid(),
   tanh: (x) => x.tanh(),
   linear: (x) => x,
+  elu: (x) => x.elu(),
+  selu: (x) => x.selu(),
+  leaky_relu: (x) => x.leakyRelu(),
+  softplus: (x) => x.softplus(),
+  swish: (x) => x.swish(),
+  silu: (x) => x.swish(),
+  gelu: (x) => x.gelu(),
 };
 
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as ActivationName[];

@@ -35,7 +35,7 @@ export interface Conv2DArgs extends LayerArgs {
   dataFormat?: 'channels_last' | null;
   /** The gap between kernel taps; 1 by default. Not together with strides > 1, as in Keras. */
   dilationRate?: IntPair;
-  /** 'relu', 'softmax', 'sigmoid', 'tanh' or 'linear'; none means linear. */
+  /** An activation's name (ActivationName: 'relu', 'gelu', …); none means linear. */
   activation?: ActivationName | null;
   useBias?: boolean;
   kernelInitializer?: string | Initializer;

@@ -23,7 +23,7 @@ import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions, optionalBoolean } from '../utils/options.js';
 
 export interface DenseArgs extends LayerArgs {
-  /** 'relu', 'softmax', 'sigmoid', 'tanh' or 'linear'; none means linear. */
+  /** An activation's name (ActivationName: 'relu', 'gelu', …); none means linear. */
   activation?: ActivationName | null;
   useBias?: boolean;
   kernelInitializer?: string | Initializer;

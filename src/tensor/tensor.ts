@@ -109,6 +109,12 @@ export class Tensor {
   relu(): Tensor { return unary.relu(this); }
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
+  elu(): Tensor { return unary.elu(this); }
+  selu(): Tensor { return unary.selu(this); }
+  leakyRelu(): Tensor { return unary.leakyRelu(this); }
+  softplus(): Tensor { return unary.softplus(this); }
+  swish(): Tensor { return unary.swish(this); }
+  gelu(): Tensor { return unary.gelu(this); }
   clip(min: number, max: number): Tensor { return unary.clip(this, min, max); }
 
   // Linear algebra and normalisation.

@@ -11,7 +11,7 @@ import * as keras from '../../src/index.js';
 import { planTraining } from '../../src/fused/plan.js';
 import { SingleThreadRunner, startFusedTraining } from '../../src/fused/runner.js';
 import type { StepRunner } from '../../src/fused/step.js';
-import { activate, activationGradient } from '../../src/tensor/kernels/activations.js';
+import { ACTIVATION_KINDS, activate, activationGradient } from '../../src/tensor/kernels/activations.js';
 import { columnSums, addBias } from '../../src/tensor/kernels/bias.js';
 import { softmaxCrossEntropy } from '../../src/tensor/kernels/softmax.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from '../../src/losses/sparse-softmax-crossentropy.js';
@@ -128,23 +128,33 @@ describe('the fused executor', () => {
     Adam: () => new keras.optimizers.Adam({ learningRate: 0.01 }),
     SGD: () => new keras.optimizers.SGD({ learningRate: 0.1, momentum: 0.9 }),
   };
-  for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
-    for (const useBias of [true, false]) {
-      for (const [optimizerName, optimizer] of Object.entries(optimizers)) {
-        it(`trains like autograd (${hidden} hidden layers, ${useBias ? 'with' : 'without'} bias, ${optimizerName}), on one thread and on two`, async () => {
-          const options = { hidden, optimizer, useBias };
-          const reference = await train({ runEagerly: true }, options);
-          expect(reference.params).toMatchObject({ executor: 'autograd', threads: 1, reason: 'runEagerly is true' });
-          const oneThread = await train({ threads: 1, jitCompile: 'auto' }, options);
-          expect(oneThread.params).toMatchObject({ executor: 'fused', threads: 1 });
-          expect(oneThread.params.reason).toBeUndefined();
-          expectSameTraining(oneThread, reference);
-          const twoThreads = await train({ threads: 2, jitCompile: true }, options);
-          expect(twoThreads.params).toMatchObject({ executor: 'fused', threads: 2 });
-          expectSameTraining(twoThreads, reference);
-        });
-      }
-    }
+  // Every activation the fused backward runs: the first four with and without bias and under both optimizers, the rest once.
+  const trainingCases = [
+    ...(['relu', 'tanh', 'sigmoid', 'linear'] as const).flatMap((hidden) => [true, false].flatMap((useBias) => (['Adam', 'SGD'] as const).map((o) => [hidden, useBias, o] as const))),
+    ...(['elu', 'selu', 'leaky_relu', 'softplus'] as const).map((hidden) => [hidden, true, 'Adam' as const] as const),
+  ];
+  for (const [hidden, useBias, optimizerName] of trainingCases) {
+    it(`trains like autograd (${hidden} hidden layers, ${useBias ? 'with' : 'without'} bias, ${optimizerName}), on one thread and on two`, async () => {
+      const options = { hidden, optimizer: optimizers[optimizerName], useBias };
+      const reference = await train({ runEagerly: true }, options);
+      expect(reference.params).toMatchObject({ executor: 'autograd', threads: 1, reason: 'runEagerly is true' });
+      const oneThread = await train({ threads: 1, jitCompile: 'auto' }, options);
+      expect(oneThread.params).toMatchObject({ executor: 'fused', threads: 1 });
+      expect(oneThread.params.reason).toBeUndefined();
+      expectSameTraining(oneThread, reference);
+      const twoThreads = await train({ threads: 2, jitCompile: true }, options);
+      expect(twoThreads.params).toMatchObject({ executor: 'fused', threads: 2 });
+      expectSameTraining(twoThreads, reference);
+    });
+  }
+
+  for (const hidden of ['swish', 'silu', 'gelu'] as const) {
+    it(`trains ${hidden} hidden layers through autograd under jitCompile auto (their derivative needs the input), and says why`, async () => {
+      const trained = await train({ threads: 1, jitCompile: 'auto' }, { hidden, optimizer: optimizers.Adam });
+      expect(trained.params).toMatchObject({ executor: 'autograd' });
+      expect(trained.params.reason).toMatch(new RegExp(`has activation '${hidden}'`));
+      expectSameTraining(trained, await train({ runEagerly: true }, { hidden, optimizer: optimizers.Adam }));
+    });
   }
 
   it('trains a loss given as a function through autograd under jitCompile auto, and says why', async () => {
@@ -318,7 +328,7 @@ describe('the kernels the executor and the ops share agree with plain formulas a
 
 describe('predict through the fused kernels', () => {
   it('equals the layer-by-layer forward pass, for every activation and batch size', () => {
-    for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
+    for (const hidden of ACTIVATION_KINDS) {
       for (const output of ['softmax', 'linear', 'sigmoid'] as const) {
         keras.utils.setRandomSeed(3);
         const m = model(hidden, output);

@@ -36,7 +36,7 @@ describe("a layer's fused description", () => {
       [(d) => ({ ...good(d), kernel: d.kernel!.data }), /kernel must be .*Received: kernel=Float32Array/],
       [(d) => ({ ...good(d), bias: keras.ops.zeros([2]) }), /bias must be a float32 tensor of shape \[3\] \(useBias is true\)/],
       [(d) => ({ ...good(d), useBias: false }), /bias must be null \(useBias is false\)/],
-      [(d) => ({ ...good(d), activation: 'gelu' }), /activation must be one of linear, relu, sigmoid, tanh, softmax. Received: activation='gelu'/],
+      [(d) => ({ ...good(d), activation: 'mish' }), /activation must be one of linear, relu, sigmoid, tanh, elu, selu, leaky_relu, softplus, swish, silu, gelu, softmax. Received: activation='mish'/],
       [(d) => ({ ...good(d), activation: '__proto__' }), /activation must be one of/],
       [(d) => ({ ...good(d), units: -1 }), /units must be a positive integer/],
       [(d) => ({ ...good(d), trainable: 'yes' }), /trainable must be true or false/],
@@ -55,7 +55,7 @@ describe("a layer's fused description", () => {
   it('a nested description that holds itself is a ValueError, not an endless recursion', async () => {
     const m = modelWith((d) => ({ kind: 'nested', name: d.name, trainable: true, layers: [d] }));
     expect((await failure(() => m.fit(keras.ops.zeros([4, 4]), keras.ops.zeros([4]), { epochs: 1, verbose: 0 }))).message).toMatch(/describes a nested model that contains itself/);
-    for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'gelu' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
+    for (const spec of [{ kind: 'dropout', name: 'd', rate: 2, generator: null }, { kind: 'activation', name: 'a', activation: 'mish' }, { kind: 'nested', name: 'n', trainable: true, layers: [1] }]) {
       expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
     }
   });

@@ -19,7 +19,7 @@ interface Output {
   gradients: Record<string, { loss: number; grads: Packed[] }>;
 }
 
-const ACTIVATIONS: keras.ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+const ACTIVATIONS: keras.ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', 'elu', 'selu', 'leaky_relu', 'softplus', 'swish', 'silu', 'gelu'];
 const TIERS: keras.KernelTier[] = ['js', 'simd'];
 
 /** A forward case: the model built in tinykeras under a seed, its weights and a normal input. */
@@ -80,6 +80,11 @@ const gradientCases = [
   gradientCase('seed model, sparse CE', SEED_LAYERS, 'probs'),
   gradientCase('logits model, sparse CE fromLogits', LOGITS_LAYERS, 'logits'),
   gradientCase('Dense(6, tanh) → Dense(10, sigmoid) → Softmax', [{ kind: 'Flatten' }, { kind: 'Dense', units: 6, activation: 'tanh' }, { kind: 'Dense', units: 10, activation: 'sigmoid' }, { kind: 'Softmax' }], 'probs'),
+  gradientCase(
+    'Dense(8, elu) → selu → leaky_relu → softplus → swish → gelu → Dense(10)',
+    [{ kind: 'Flatten' }, ...(['elu', 'selu', 'leaky_relu', 'softplus', 'swish', 'gelu'] as const).map((activation) => ({ kind: 'Dense' as const, units: 8, activation })), { kind: 'Dense', units: 10 }],
+    'logits',
+  ),
 ];
 
 const strip = <T extends { name: string }>(c: T, keys: (keyof T)[]) => Object.fromEntries(Object.entries(c).filter(([k]) => !keys.includes(k as keyof T)));

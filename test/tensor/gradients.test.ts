@@ -137,6 +137,12 @@ describe('gradients of unary ops', () => {
     ['relu', awayFromZero(shape, 6), (x) => x.relu()],
     ['sigmoid', normal(shape, 7, 2), (x) => x.sigmoid()],
     ['tanh', normal(shape, 8), (x) => x.tanh()],
+    ['elu', awayFromZero(shape, 10), (x) => x.elu()],
+    ['selu', awayFromZero(shape, 11), (x) => x.selu()],
+    ['leaky_relu', awayFromZero(shape, 12), (x) => x.leakyRelu()],
+    ['softplus', normal(shape, 13, 3), (x) => x.softplus()],
+    ['swish', normal(shape, 14, 3), (x) => x.swish()],
+    ['gelu', normal(shape, 15, 3), (x) => x.gelu()],
     // Grid values 0.2·k + 0.1 are at least 0.1 from the bounds -0.6 and 0.4; some are clipped, some not.
     ['clip', grid(shape, 9, 0.1), (x) => x.clip(-0.6, 0.4)],
   ];

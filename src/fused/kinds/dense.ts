@@ -10,7 +10,7 @@
  * (forward-block.ts) alike: written once, so the two cannot drift apart.
  */
 import { kernels, type GemmArgs } from '../../tensor/kernels/index.js';
-import type { ActivationKind } from '../../tensor/kernels/index.js';
+import type { OutputDerivativeKind } from '../../tensor/kernels/index.js';
 import type { ActivationName } from '../../layers/activations.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -109,7 +109,7 @@ class DenseRows implements OpRows {
     // The loss wrote dZ of the output layer itself.
     if (!this.at.isOutput) {
       const dA = this.at.gradient;
-      kernels.activationGradient(activation as ActivationKind, this.at.output, dA, dA, r0 * units, (r0 + rows) * units);
+      kernels.activationGradient(activation as OutputDerivativeKind, this.at.output, dA, dA, r0 * units, (r0 + rows) * units);
     }
     if (this.backwardArgs) {
       this.backwardArgs.m = rows;

@@ -13,14 +13,14 @@
  * program that never asks never loads it), and by worker-tier.ts in a pool
  * worker. Each thread has its own copy of this module, so its own `kernels`.
  */
-import { activate, activationGradient } from './activations.js';
+import { activate, activationGradient, activationGradientFromInput } from './activations.js';
 import { addBias, columnSums } from './bias.js';
 import { applyMask, fillDropoutMask } from './dropout.js';
 import { gemm } from './matmul.js';
 import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
 
-export { ACTIVATION_KINDS, type ActivationKind } from './activations.js';
+export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type InputDerivativeKind, type OutputDerivativeKind } from './activations.js';
 /** The image loops (autograd's conv2d and pooling; conv2d's product itself is `kernels.gemm`): plain loops every tier runs as they are. */
 export { im2col, col2im, type WindowGeometry } from './conv.js';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
@@ -63,6 +63,8 @@ export interface Kernels {
   readonly addBias: typeof addBias;
   readonly activate: typeof activate;
   readonly activationGradient: typeof activationGradient;
+  /** swish's and gelu's derivative, from the input: autograd only (the fused executor does not train them), the same loop on every tier. */
+  readonly activationGradientFromInput: typeof activationGradientFromInput;
   readonly columnSums: typeof columnSums;
   readonly softmaxRows: typeof softmaxRows;
   readonly softmaxSlice: typeof softmaxSlice;
@@ -82,6 +84,7 @@ export const jsKernels: Kernels = Object.freeze({
   addBias,
   activate,
   activationGradient,
+  activationGradientFromInput,
   columnSums,
   softmaxRows,
   softmaxSlice,

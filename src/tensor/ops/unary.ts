@@ -8,7 +8,7 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { kernels, type ActivationKind } from '../kernels/index.js';
+import { kernels, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type OutputDerivativeKind } from '../kernels/index.js';
 import { describeValue, ValueError } from '../../errors.js';
 
 interface UnaryRule {
@@ -49,19 +49,25 @@ const squareRule: UnaryRule = { name: 'square', forward: (v) => v * v, derivativ
 export const square = (x: Tensor): Tensor => unary(squareRule, x);
 
 /**
- * The activations relu, sigmoid and tanh: forward and derivative are the
- * kernels in kernels/activations.ts (the fused executor runs the same ones),
- * here wrapped as ops that record their backward.
+ * The activations: forward and derivative are the kernels in
+ * kernels/activations.ts (the fused executor runs the same ones), here
+ * wrapped as ops that record their backward. Most derivatives are functions
+ * of the output Y; swish's and gelu's need the input X.
  */
 function activationOp(kind: ActivationKind, x: Tensor): Tensor {
   const Y = new Float32Array(x.size);
   kernels.activate(kind, x.data, Y, 0, Y.length);
   return record(new Tensor(Y, x.shape), kind, [x], (dOut) => {
     const local = new Float32Array(dOut.length);
-    kernels.activationGradient(kind, Y, dOut, local, 0, local.length);
+    if (isOutputDerivative(kind)) kernels.activationGradient(kind, Y, dOut, local, 0, local.length);
+    else kernels.activationGradientFromInput(kind, x.data, dOut, local, 0, local.length);
     const dX = gradBuffer(x);
     for (let i = 0; i < local.length; i++) dX[i]! += local[i]!;
   });
+}
+
+function isOutputDerivative(kind: ActivationKind): kind is OutputDerivativeKind {
+  return (OUTPUT_DERIVATIVE_KINDS as readonly string[]).includes(kind);
 }
 
 /** max(x, 0); derivative 1 where x > 0, else 0. */
@@ -72,6 +78,24 @@ export const sigmoid = (x: Tensor): Tensor => activationOp('sigmoid', x);
 
 /** tanh x; derivative 1 − tanh²x. */
 export const tanh = (x: Tensor): Tensor => activationOp('tanh', x);
+
+/** x if x > 0, else eˣ − 1 (Keras's elu, α = 1); derivative 1, or eˣ. */
+export const elu = (x: Tensor): Tensor => activationOp('elu', x);
+
+/** λx if x > 0, else λα(eˣ − 1), with Keras's fixed α ≈ 1.6733 and λ ≈ 1.0507; derivative λ, or λαeˣ. */
+export const selu = (x: Tensor): Tensor => activationOp('selu', x);
+
+/** x if x > 0, else 0.2x (Keras's default negative slope); derivative 1, or 0.2. */
+export const leakyRelu = (x: Tensor): Tensor => activationOp('leaky_relu', x);
+
+/** ln(1 + eˣ); derivative σ(x). */
+export const softplus = (x: Tensor): Tensor => activationOp('softplus', x);
+
+/** x·σ(x) (Keras's swish, also called silu); derivative σ(x) + x·σ(x)(1 − σ(x)). */
+export const swish = (x: Tensor): Tensor => activationOp('swish', x);
+
+/** x·Φ(x) = ½x(1 + erf(x/√2)), Keras's exact gelu; derivative Φ(x) + x·φ(x). */
+export const gelu = (x: Tensor): Tensor => activationOp('gelu', x);
 
 /**
  * min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi and is 0 where

@@ -14,9 +14,9 @@
  *
  * relu is pmax-like: NaN and −0 become +0, as in the JS kernel, and the bias
  * sum agrees with it bit for bit (an f32 sum of two f32s is the same whether
- * computed in float32 or in float64 and rounded). Sigmoid and tanh have no
- * SIMD exp here: the tier applies their JS formula (../activations.ts), so
- * each formula lives in one place.
+ * computed in float32 or in float64 and rounded). The other activations
+ * have no SIMD exp here: the tier applies their JS formula (../activations.ts),
+ * so each formula lives in one place.
  *
  * Adam and SGD are the JS rules' float32 operations in the same order (the
  * JS kernels round each operation to float32, as Keras computes), so the

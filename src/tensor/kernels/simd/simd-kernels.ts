@@ -28,7 +28,7 @@
  * memory `reserve` the total first: `allocate` refuses to grow an unshared
  * memory once it has handed out a view.
  */
-import { activate as jsActivate, activationGradient as jsActivationGradient, type ActivationKind } from '../activations.js';
+import { activate as jsActivate, activationGradient as jsActivationGradient, type ActivationKind, type OutputDerivativeKind } from '../activations.js';
 import { checkGemmArgs, type GemmArgs } from '../matmul.js';
 import { softmaxRows as jsSoftmaxRows, type SoftmaxCrossEntropyArgs } from '../softmax.js';
 import { RuntimeError, ValueError } from '../../../errors.js';
@@ -304,8 +304,8 @@ export class SimdKernels {
 
   /**
    * y[i] = f(z[i]) for i in [start, end): `activate` of ../activations.ts.
-   * relu in place is z masked by itself; sigmoid and tanh (no SIMD exp here)
-   * and relu into another array are the JS formula.
+   * relu in place is z masked by itself; the others (no SIMD exp here) and
+   * relu into another array are the JS formula.
    */
   readonly activate = (kind: ActivationKind, z: Float32Array, y: Float32Array, start: number, end: number): void => {
     if (kind === 'relu' && y === z) this.raw.reluBackward(this.at(z, 'z'), this.at(z, 'z'), start, end);
@@ -313,7 +313,7 @@ export class SimdKernels {
   };
 
   /** into[i] = grad[i]·f'(y[i]) for i in [start, end): `activationGradient` of ../activations.ts (SIMD for relu in place). */
-  readonly activationGradient = (kind: ActivationKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void => {
+  readonly activationGradient = (kind: OutputDerivativeKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void => {
     if (kind === 'relu' && into === grad) this.raw.reluBackward(this.at(grad, 'grad'), this.at(y, 'y'), start, end);
     else jsActivationGradient(kind, y, grad, into, start, end);
   };

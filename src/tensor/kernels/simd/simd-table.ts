@@ -15,7 +15,7 @@
 import { jsKernels, type Kernels } from '../index.js';
 import type { GemmArgs } from '../matmul.js';
 import type { SoftmaxCrossEntropyArgs } from '../softmax.js';
-import type { ActivationKind } from '../activations.js';
+import type { ActivationKind, OutputDerivativeKind } from '../activations.js';
 import { SimdKernels, simdSupported } from './simd-kernels.js';
 
 /** The process's SIMD table, made on first use and kept (buffers may still live in its memory). */
@@ -52,13 +52,14 @@ function simdTable(tier: SimdKernels): Kernels {
     activate(kind: ActivationKind, z: Float32Array, y: Float32Array, start: number, end: number): void {
       (has(z) && has(y) ? tier : jsKernels).activate(kind, z, y, start, end);
     },
-    activationGradient(kind: ActivationKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void {
+    activationGradient(kind: OutputDerivativeKind, y: Float32Array, grad: Float32Array, into: Float32Array, start: number, end: number): void {
       (has(y) && has(grad) && has(into) ? tier : jsKernels).activationGradient(kind, y, grad, into, start, end);
     },
     columnSums(dZ: Float32Array, rows: number, units: number, colStart: number, colEnd: number, out: Float32Array): void {
       (has(dZ) && has(out) ? tier : jsKernels).columnSums(dZ, rows, units, colStart, colEnd, out);
     },
     softmaxRows: jsKernels.softmaxRows,
+    activationGradientFromInput: jsKernels.activationGradientFromInput,
     softmaxSlice: jsKernels.softmaxSlice,
     softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
       const inside = has(args.logits) && has(args.labels) && has(args.grad) && has(args.totals) && (args.rowLosses === null || has(args.rowLosses));
