@@ -3,5 +3,8 @@
  * Keras strings, 'sparse_categorical_crossentropy', or a function
  * (yTrue, yPred) => loss). Accuracy functions are in `keras.metrics`.
  */
-export { SparseCategoricalCrossentropy, CategoricalCrossentropy, MeanSquaredError, type Loss, type CrossentropyOptions } from '../losses/losses.js';
+export {
+  SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError, Huber,
+  type Loss, type CrossentropyOptions, type SmoothedCrossentropyOptions, type HuberOptions,
+} from '../losses/losses.js';
 export type { LossFn, LossIdentifier } from '../losses/index.js';

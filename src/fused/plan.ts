@@ -18,7 +18,7 @@
 import type { DenseSpec, FusedLayerSpec, SpecSource } from '../layers/fused-spec.js';
 import type { ActivationName } from '../layers/activations.js';
 import { SparseCategoricalCrossentropy, type Loss } from '../losses/losses.js';
-import { resolveMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
+import { resolveMetric, sparseCategoricalAccuracy, type Metric } from '../losses/metrics.js';
 import { OUTPUT_DERIVATIVE_KINDS, type OutputDerivativeKind } from '../tensor/kernels/index.js';
 import { sizeOf } from '../tensor/shape.js';
 import { checkFusedSpec } from './check-spec.js';
@@ -33,7 +33,8 @@ export type { DenseOp, DropoutOp, FusedOp } from './kinds/index.js';
 /** The loss and metrics `compile()` settled, as the training planner reads them. */
 export interface LossAndMetrics {
   readonly loss: Loss;
-  readonly metricNames: readonly string[];
+  /** The metrics: Keras strings, or metric objects (none of which the fused executor computes). */
+  readonly metricEntries: readonly (string | Metric)[];
 }
 
 /** The training plan: the ops, and the number of classes of the fused loss. */
@@ -141,9 +142,9 @@ export function planTraining(
   const classes = output.units;
   if (classes < 2) return 'fewer than two classes';
   if (!(labelShape.length === 1 || (labelShape.length === 2 && labelShape[1] === 1))) return 'labels are not one integer per sample';
-  for (const name of settings.metricNames) {
-    if (resolveMetric(name, [labelShape[0]!], [labelShape[0]!, classes]).fn !== sparseCategoricalAccuracy) {
-      return `metric '${name}' is not sparse categorical accuracy`;
+  for (const metric of settings.metricEntries) {
+    if (typeof metric !== 'string' || resolveMetric(metric, [labelShape[0]!], [labelShape[0]!, classes]).fn !== sparseCategoricalAccuracy) {
+      return `metric '${typeof metric === 'string' ? metric : metric.name}' is not sparse categorical accuracy`;
     }
   }
   const hidden = dense.slice(0, -1).find((d) => !hasOutputDerivative(d.activation));

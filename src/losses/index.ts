@@ -3,7 +3,7 @@
  * camelCase, a Loss instance, or a plain function (yTrue, yPred) → scalar.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { CategoricalCrossentropy, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
+import { BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
 import { ownEntry, toSnakeCase } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, ValueError } from '../errors.js';
@@ -18,8 +18,14 @@ export type LossIdentifier = string | Loss | LossFn;
 const LOSS_FACTORIES: Record<string, () => Loss> = {
   sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
   categorical_crossentropy: () => new CategoricalCrossentropy(),
+  binary_crossentropy: () => new BinaryCrossentropy(),
   mean_squared_error: () => new MeanSquaredError(),
+  mean_absolute_error: () => new MeanAbsoluteError(),
+  huber: () => new Huber(),
+  // Keras's short aliases.
   mse: () => new MeanSquaredError(),
+  mae: () => new MeanAbsoluteError(),
+  bce: () => new BinaryCrossentropy(),
 };
 
 /** The loss strings `compile` accepts (camelCase spellings are accepted too). */

@@ -8,7 +8,8 @@
  *
  *     SGD:  { class_name: 'SGD', config: { learning_rate, momentum, nesterov } }
  *
- * A crossentropy on logits (`fromLogits: true`) is more than its name. Keras
+ * A loss with options away from their defaults (a crossentropy on logits or
+ * with label smoothing, a Huber loss with another delta) is more than its name. Keras
  * writes such a loss as a serialized object, which TF.js's loader cannot
  * read; so the name stays in `loss` (TF.js reads it) and the object goes in
  * `loss_config` beside it (TF.js and Keras ignore the key):
@@ -16,6 +17,8 @@
  *     loss: 'sparse_categorical_crossentropy',
  *     loss_config: { class_name: 'SparseCategoricalCrossentropy',
  *                    config: { name: 'sparse_categorical_crossentropy', from_logits: true, reduction: 'sum_over_batch_size' } }
+ *
+ *     (BinaryCrossentropy and CategoricalCrossentropy add label_smoothing, Huber delta.)
  *
  * Reading takes `loss_config` first, then `loss` as a name or as Keras's
  * object (files converted from Keras).
@@ -25,7 +28,8 @@
  * camelCase already; reading accepts both spellings.
  */
 import { describeValue, FileFormatError, ValueError, excerpt } from '../errors.js';
-import { CategoricalCrossentropy, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
+import { BinaryCrossentropy, CategoricalCrossentropy, Huber, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
+import { BinaryAccuracy, CategoricalAccuracy, MeanAbsoluteErrorMetric, type Metric } from '../losses/metrics.js';
 import { toSnakeCase } from '../utils/registry.js';
 import type { Optimizer } from '../optim/index.js';
 import { OPTIMIZER_CLASS_NAMES, optimizerClass, serializeOptimizer } from '../optim/registry.js';
@@ -41,33 +45,79 @@ export function trainingConfigOf(compiled: CompileSettings): TrainingConfig {
         `{ includeOptimizer: false } and compile the loaded model yourself. Received: loss=${describeValue(loss)}`,
     );
   }
+  compiled.metricEntries.forEach(requireSavableMetric);
   const config: TrainingConfig = { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
   const lossObject = serializedLoss(compiled.loss);
   if (lossObject !== null) config.loss_config = lossObject;
   return config;
 }
 
-/** The crossentropy classes a file names by class, with their from_logits flag. */
-const LOSS_CLASSES = { SparseCategoricalCrossentropy, CategoricalCrossentropy } as const;
+/** The metric classes with their Keras names: at its defaults, each is the same as its name. */
+const METRIC_CLASSES = new Map<unknown, string>([
+  [BinaryAccuracy, 'binary_accuracy'], [CategoricalAccuracy, 'categorical_accuracy'], [MeanAbsoluteErrorMetric, 'mean_absolute_error'],
+]);
 
-/** Keras's serialized object for a crossentropy on logits (its name alone would lose that), else null. */
-function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
-  const entry = Object.entries(LOSS_CLASSES).find(([, kind]) => loss.constructor === kind);
-  if (!entry || !(loss as SparseCategoricalCrossentropy).fromLogits) return null;
-  return { class_name: entry[0], config: { name: loss.name, from_logits: true, reduction: 'sum_over_batch_size' } };
+/**
+ * Metrics are saved by name; a metric object is, when its name reads back as
+ * the same metric: one of the metric classes, under its own Keras name, at its
+ * default options.
+ */
+function requireSavableMetric(metric: string | Metric): void {
+  if (typeof metric === 'string') return;
+  const byName = METRIC_CLASSES.get(metric.constructor) === metric.name && !(metric instanceof BinaryAccuracy && metric.threshold !== 0.5);
+  if (!byName) {
+    throw new ValueError(
+      `save(): the metric '${metric.name}' cannot be written as a Keras metric name (a custom metric, name or threshold). Save with ` +
+        `{ includeOptimizer: false } and compile the loaded model yourself. Received: metric=${metric.constructor.name}('${metric.name}')`,
+    );
+  }
 }
 
-/** The loss a trainingConfig names: a string, or a serialized crossentropy { class_name, config: { from_logits } }. */
+/** The loss classes a file names by class, when their options make them more than their name. */
+const LOSS_CLASSES = { SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy, Huber } as const;
+type LossClassName = keyof typeof LOSS_CLASSES;
+
+/** Keras's config keys of a loss's options, with each option's default (a loss at its defaults is saved by name). */
+function lossOptions(loss: Loss): Record<string, number | boolean> {
+  const options: Record<string, number | boolean> = {};
+  if (loss instanceof SparseCategoricalCrossentropy || loss instanceof CategoricalCrossentropy || loss instanceof BinaryCrossentropy) {
+    if (loss.fromLogits) options.from_logits = true;
+  }
+  if ((loss instanceof CategoricalCrossentropy || loss instanceof BinaryCrossentropy) && loss.labelSmoothing !== 0) {
+    options.label_smoothing = loss.labelSmoothing;
+  }
+  if (loss instanceof Huber && loss.delta !== 1) options.delta = loss.delta;
+  return options;
+}
+
+/** Keras's serialized object for a loss whose options differ from the defaults (its name alone would lose them), else null. */
+function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
+  // The exact class: a subclass may compute something else.
+  const entry = Object.entries(LOSS_CLASSES).find(([, kind]) => loss.constructor === kind);
+  const options = lossOptions(loss);
+  if (!entry || Object.keys(options).length === 0) return null;
+  return { class_name: entry[0], config: { name: loss.name, ...options, reduction: 'sum_over_batch_size' } };
+}
+
+/** The loss a trainingConfig names: a string, or a serialized loss { class_name, config: { from_logits, label_smoothing, delta } }. */
 function lossFrom(loss: unknown, where: string): string | Loss {
   // TF.js writes 'sparseCategoricalCrossentropy' where Keras writes 'sparse_categorical_crossentropy'.
   if (typeof loss === 'string') return toSnakeCase(loss);
-  if (isObject(loss) && typeof loss.class_name === 'string' && loss.class_name in LOSS_CLASSES && isObject(loss.config ?? {})) {
+  if (isObject(loss) && typeof loss.class_name === 'string' && Object.hasOwn(LOSS_CLASSES, loss.class_name) && isObject(loss.config ?? {})) {
     const config = (loss.config ?? {}) as Record<string, unknown>;
-    return new LOSS_CLASSES[loss.class_name as keyof typeof LOSS_CLASSES]({ fromLogits: config.from_logits === true });
+    const className = loss.class_name as LossClassName;
+    try {
+      if (className === 'Huber') return new Huber({ delta: (config.delta ?? 1) as number });
+      if (className === 'SparseCategoricalCrossentropy') return new SparseCategoricalCrossentropy({ fromLogits: config.from_logits === true });
+      return new LOSS_CLASSES[className]({ fromLogits: config.from_logits === true, labelSmoothing: (config.label_smoothing ?? 0) as number });
+    } catch (error) {
+      if (error instanceof ValueError) throw new ValueError(`${where}.loss: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
   throw new ValueError(
     `${where}.loss: tinykeras models have one output and one loss, named by a string or a serialized ` +
-      `${Object.keys(LOSS_CLASSES).join(' or ')}. Received: loss=${describeValue(loss)}`,
+      `${Object.keys(LOSS_CLASSES).join(', ')}. Received: loss=${describeValue(loss)}`,
   );
 }
 

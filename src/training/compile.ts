@@ -11,7 +11,7 @@
  * logged as `loss`, then `<output>_loss` for each output, then
  * `<output>_<metric>` for each output's metrics (Keras 3's names and order).
  */
-import { getLoss, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
+import { getLoss, isMetric, requireKnownMetric, resolveMetric, type LossIdentifier, type Loss, type Metric } from '../losses/index.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../tensor/ops/elementwise.js';
@@ -23,17 +23,18 @@ export interface CompileArgs {
   /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
   optimizer: string | Optimizer;
   /**
-   * 'sparse_categorical_crossentropy', 'categorical_crossentropy', 'mse', a Loss, or a function.
+   * 'sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae', 'huber', a Loss, or a function.
    * With several outputs: one for all, a list with one per output, or a dict by output name.
    */
   loss: LossIdentifier | readonly LossIdentifier[] | { readonly [output: string]: LossIdentifier };
   /** With several outputs, each output's share of the total loss: a list in output order or a dict by name; 1 each by default. */
   lossWeights?: readonly number[] | { readonly [output: string]: number };
   /**
-   * Metric names, such as ['accuracy']. With several outputs: a list with one
-   * entry (a name or a list of names) per output, or a dict by output name.
+   * Metric names, such as ['accuracy'], or metric objects (new BinaryAccuracy({ threshold })).
+   * With several outputs: a list with one entry (a metric or a list of them)
+   * per output, or a dict by output name.
    */
-  metrics?: readonly (string | readonly string[])[] | { readonly [output: string]: string | readonly string[] };
+  metrics?: readonly (MetricEntry | readonly MetricEntry[])[] | { readonly [output: string]: MetricEntry | readonly MetricEntry[] };
   /**
    * true: fit, evaluate and predict run op by op through autograd, the
    * executor that runs any model (Keras's run_eagerly, for debugging). False by default.
@@ -47,6 +48,9 @@ export interface CompileArgs {
   jitCompile?: boolean | 'auto';
 }
 
+/** A metric as `compile` takes it: a Keras string, or a metric object. */
+export type MetricEntry = string | Metric;
+
 export class CompileSettings {
   readonly optimizer: Optimizer;
   /** The loss of the first (for most models, the only) output: what the fused executor reads. */
@@ -57,8 +61,12 @@ export class CompileSettings {
   readonly lossWeights: readonly number[] | null;
   /** The user's metric strings for a one-output model (the log names); for several outputs, every output's, in order. */
   readonly metricNames: readonly string[];
-  /** Per output, its metric strings. */
+  /** Per output, its metric strings (a metric object's name). */
   readonly outputMetricNames: readonly (readonly string[])[];
+  /** Every output's metrics as given, in order: strings and metric objects. */
+  readonly metricEntries: readonly MetricEntry[];
+  /** Per output, its metrics as given. */
+  private readonly outputMetrics: readonly (readonly MetricEntry[])[];
   /** The output names of a model with several outputs, which prefix its log names; null for one output. */
   readonly outputNames: readonly string[] | null;
   readonly runEagerly: boolean;
@@ -94,12 +102,14 @@ export class CompileSettings {
     if (metrics !== undefined && (metrics === null || typeof metrics !== 'object')) {
       throw new ValueError(`compile(): metrics must be an array of names, such as ['accuracy']. Received: metrics=${describeValue(metrics)}`);
     }
-    if (metrics === undefined) this.outputMetricNames = outputs.map(() => []);
+    if (metrics === undefined) this.outputMetrics = outputs.map(() => []);
     // One output: a flat list of its metrics. Several: one entry per output, or a dict by output name.
-    else if (outputs.length === 1 && Array.isArray(metrics)) this.outputMetricNames = [metricList(metrics)];
-    else this.outputMetricNames = perOutput('metrics', metrics, outputs, () => false).map(metricList);
+    else if (outputs.length === 1 && Array.isArray(metrics)) this.outputMetrics = [metricList(metrics)];
+    else this.outputMetrics = perOutput('metrics', metrics, outputs, () => false).map(metricList);
+    this.metricEntries = this.outputMetrics.flat();
+    this.metricEntries.forEach((m) => { if (typeof m === 'string') requireKnownMetric(m); });
+    this.outputMetricNames = this.outputMetrics.map((ms) => ms.map((m) => (typeof m === 'string' ? m : m.name)));
     this.metricNames = this.outputMetricNames.flat();
-    this.metricNames.forEach(requireKnownMetric);
     const runEagerly = args.runEagerly ?? false;
     if (typeof runEagerly !== 'boolean') throw new ValueError(`compile(): runEagerly must be true or false. Received: runEagerly=${describeValue(runEagerly)}`);
     const jitCompile = args.jitCompile ?? 'auto';
@@ -139,16 +149,19 @@ export class CompileSettings {
 
   /** Each metric's value on one batch, output by output. */
   metricValues(yTrue: readonly Tensor[], yPred: readonly Tensor[]): number[] {
-    this.metrics ??= this.outputMetricNames.map((names, k) => names.map((name) => resolveMetric(name, yTrue[k]!.shape, yPred[k]!.shape)));
+    this.metrics ??= this.outputMetrics.map((entries, k) => entries.map((m) => resolveMetric(m, yTrue[k]!.shape, yPred[k]!.shape)));
     return this.metrics.flatMap((ms, k) => ms.map((m) => m.fn(yTrue[k]!, yPred[k]!)));
   }
 }
 
-/** A metrics entry, one name or a list, as a list of names. */
-function metricList(entry: unknown): string[] {
-  if (typeof entry === 'string') return [entry];
-  if (Array.isArray(entry) && Array.from(entry).every((m) => typeof m === 'string')) return [...entry];
-  throw new ValueError(`compile(): metrics are given by name, such as 'accuracy' or ['accuracy']. Received: ${describeValue(entry)}`);
+/** A metrics entry, one metric (a name or a metric object) or a list of them, as a list. */
+function metricList(entry: unknown): MetricEntry[] {
+  const isEntry = (m: unknown) => typeof m === 'string' || isMetric(m);
+  if (isEntry(entry)) return [entry as MetricEntry];
+  if (Array.isArray(entry) && Array.from(entry).every(isEntry)) return [...entry] as MetricEntry[];
+  throw new ValueError(
+    `compile(): metrics are given by name or as metric objects, such as 'accuracy', ['accuracy'] or [new BinaryAccuracy()]. Received: ${describeValue(entry)}`,
+  );
 }
 
 /**

@@ -15,8 +15,12 @@ describe('the public namespaces', () => {
     for (const name of ['layers', 'models', 'optimizers', 'losses', 'metrics', 'callbacks', 'utils', 'datasets', 'ops', 'random', 'config', 'io'] as const) {
       expect(typeof keras[name], name).toBe('object');
     }
-    expect(Object.keys(keras.metrics).sort()).toEqual(['binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy']);
-    expect(Object.keys(keras.losses).sort()).toEqual(['CategoricalCrossentropy', 'MeanSquaredError', 'SparseCategoricalCrossentropy']);
+    expect(Object.keys(keras.metrics).sort()).toEqual(
+      ['BinaryAccuracy', 'CategoricalAccuracy', 'MeanAbsoluteError', 'binaryAccuracy', 'categoricalAccuracy', 'meanAbsoluteError', 'sparseCategoricalAccuracy'],
+    );
+    expect(Object.keys(keras.losses).sort()).toEqual(
+      ['BinaryCrossentropy', 'CategoricalCrossentropy', 'Huber', 'MeanAbsoluteError', 'MeanSquaredError', 'SparseCategoricalCrossentropy'],
+    );
     expect(Object.keys(keras.optimizers).sort()).toEqual(['Adam', 'Optimizer', 'SGD']);
     expect(Object.keys(keras.random).sort()).toEqual(['RandomGenerator', 'normal', 'uniform']);
     expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'setRandomSeed', 'toCategorical']);

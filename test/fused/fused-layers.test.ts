@@ -192,7 +192,7 @@ describe('Activation, ReLU and Softmax layers and nested models on the fused exe
   });
 
   it('says why for what it cannot fuse', () => {
-    const settings = { loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metricNames: [] };
+    const settings = { loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metricEntries: [] };
     const reason = (layers: InstanceType<typeof keras.layers.Layer>[]) => planTraining(new keras.Sequential([new Flatten({ inputShape: [4, 5] }), ...layers]).layers, settings, [4, 5], [10]);
     expect(reason([new Dropout(0.2), new Dense(3)])).toMatch(/"dropout(_\d+)?" \(Dropout\) does not come right after a Dense layer/);
     expect(reason([new Dense(3), new Dropout(0.2)])).toMatch(/a Dropout layer comes after the output layer/);
