@@ -16,11 +16,7 @@ every timed epoch is warm (tinykeras has no compile step; PyTorch none either).
 
     KERAS_BACKEND=jax python bench/peers/keras-seed-job.py --epochs 1 [--samples N] [--json]
 """
-import argparse
-import json
 import os
-import resource
-import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -29,35 +25,12 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from fashion_mnist import data_dir, load_uint8  # noqa: E402
-
-RESULT_PREFIX = "@bench-result "
-PROGRESS_PREFIX = "@bench-progress "
-BATCH = 32
-SEED = 1
-REPEATS = 3
+from peer_job import BATCH, REPEATS, SEED, best_of, parser, progress, report  # noqa: E402
 
 
 def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--samples", type=int, default=60000)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--json", action="store_true")
-    return parser.parse_args()
-
-
-def progress(args, message):
-    sys.stderr.write((PROGRESS_PREFIX if args.json else "") + message + "\n")
-    sys.stderr.flush()
-
-
-def best_of(repeats, fn):
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+    p = parser()
+    return p.parse_args()
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -101,7 +74,6 @@ def main():
 
     predict_seconds, _ = best_of(REPEATS, lambda: model.predict(x_test, batch_size=BATCH, verbose=0))
     evaluate_seconds, (test_loss, test_accuracy) = best_of(REPEATS, lambda: model.evaluate(x_test, y_test, batch_size=BATCH, verbose=0))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
     steps = (x.shape[0] + BATCH - 1) // BATCH
     mean_epoch = sum(timer.seconds) / len(timer.seconds)
     backend = keras.backend.backend()
@@ -133,17 +105,9 @@ def main():
         "predictTiming": f"best of {REPEATS}",
         "evaluateSeconds": evaluate_seconds,
         "coresUsed": cores_used,
-        "maxRssKiB": usage.ru_maxrss,  # Linux reports kibibytes
-        "peakRssMB": usage.ru_maxrss * 1024 / 1e6,
-        "cpuSeconds": usage.ru_utime + usage.ru_stime,
-        "wallSeconds": time.perf_counter() - START,
     }
-    if args.json:
-        print(RESULT_PREFIX + json.dumps(result), flush=True)
-    else:
-        print(json.dumps(result, indent=2))
+    report(args, result)
 
 
-START = time.perf_counter()
 if __name__ == "__main__":
     main()

@@ -17,37 +17,20 @@ whole process.
 With --json the result is one line on stdout prefixed "@bench-result " and
 progress goes to stderr prefixed "@bench-progress " (bench/lib/protocol.ts).
 """
-import argparse
-import json
-import resource
-import sys
 import time
 
 import numpy as np
 import torch
 
 from fashion_mnist import data_dir, load_uint8
-
-RESULT_PREFIX = "@bench-result "
-PROGRESS_PREFIX = "@bench-progress "
-BATCH = 32
-SEED = 1
-REPEATS = 3
+from peer_job import BATCH, REPEATS, SEED, best_of, parser, progress, report
 
 
 def parse_args():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--samples", type=int, default=60000)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--json", action="store_true")
-    return parser.parse_args()
+    p = parser()
+    p.add_argument("--threads", type=int, default=1)
+    return p.parse_args()
 
-
-def progress(args, message):
-    sys.stderr.write((PROGRESS_PREFIX if args.json else "") + message + "\n")
-    sys.stderr.flush()
 
 
 def load(directory, samples):
@@ -62,15 +45,6 @@ def glorot_dense(fan_in, fan_out):
     torch.nn.init.xavier_uniform_(layer.weight)  # Glorot uniform: limit sqrt(6 / (fan_in + fan_out))
     torch.nn.init.zeros_(layer.bias)
     return layer
-
-
-def best_of(repeats, fn):
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - started)
-    return best, result
 
 
 def main():
@@ -115,7 +89,6 @@ def main():
 
     predict_seconds, _ = best_of(REPEATS, predict)
     evaluate_seconds, (test_loss, test_accuracy) = best_of(REPEATS, evaluate)
-    usage = resource.getrusage(resource.RUSAGE_SELF)
     mean_epoch = sum(epoch_seconds) / len(epoch_seconds)
     result = {
         "job": f"pytorch-{args.threads}",
@@ -135,17 +108,9 @@ def main():
         "predictTiming": f"best of {REPEATS}",
         "evaluateSeconds": evaluate_seconds,
         "coresUsed": cores_used,
-        "maxRssKiB": usage.ru_maxrss,  # Linux reports kibibytes
-        "peakRssMB": usage.ru_maxrss * 1024 / 1e6,
-        "cpuSeconds": usage.ru_utime + usage.ru_stime,
-        "wallSeconds": time.perf_counter() - START,
     }
-    if args.json:
-        print(RESULT_PREFIX + json.dumps(result), flush=True)
-    else:
-        print(json.dumps(result, indent=2))
+    report(args, result)
 
 
-START = time.perf_counter()
 if __name__ == "__main__":
     main()
