@@ -8,21 +8,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnist, mnist } from '../../src/data/idx-dataset-web.js';
 import { TinykerasError } from '../../src/errors.js';
-import { serveRoutes } from '../support/http-fixtures.js';
+import { serveRoutes, recordFetches } from '../support/http-fixtures.js';
 
 let server: Awaited<ReturnType<typeof serveRoutes>>;
 const fetched: string[] = [];
 
 beforeAll(async () => {
   server = await serveRoutes(new Map());
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-    fetched.push(String(input));
-    return realFetch(input, init);
-  }) as typeof fetch;
-  afterAll(() => {
-    globalThis.fetch = realFetch;
-  });
+  afterAll(recordFetches(fetched));
 });
 afterAll(() => server.close());
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
 import { failure } from '../support/helpers.js';
 import { FileFormatError, ValueError } from '../../src/errors.js';
-import { serveRoutes, type Routes } from '../support/http-fixtures.js';
+import { serveRoutes, type Routes, recordFetches } from '../support/http-fixtures.js';
 
 const routes: Routes = new Map();
 let server: Awaited<ReturnType<typeof serveRoutes>>;
@@ -40,14 +40,7 @@ beforeAll(async () => {
   routes.set('/models/m/large.bin', ['application/octet-stream', new Uint8Array(8 << 20)]);
   routes.set('/models/m/huge.json', ['application/json', ' '.repeat((64 << 20) + 1)]);
   server = await serveRoutes(routes);
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-    fetched.push(String(input));
-    return realFetch(input, init);
-  }) as typeof fetch;
-  afterAll(() => {
-    globalThis.fetch = realFetch;
-  });
+  afterAll(recordFetches(fetched));
 });
 afterAll(() => server.close());
 

@@ -100,3 +100,15 @@ export async function serveHostileDownloads(dripMs: number): Promise<{ origin: s
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
+
+/** Wraps the global fetch so that every URL fetched is pushed to `fetched`; returns the undo. Call it in a beforeAll. */
+export function recordFetches(fetched: string[]): () => void {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    fetched.push(String(input));
+    return realFetch(input, init);
+  }) as typeof fetch;
+  return () => {
+    globalThis.fetch = realFetch;
+  };
+}
