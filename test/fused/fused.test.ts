@@ -2,8 +2,8 @@
  * The fused executor against autograd: the same model, data and seed
  * trained both ways must give the same weights bit for bit (and losses to
  * float rounding, summed in another order), on one thread and on two,
- * chosen by compile()'s runEagerly and jitCompile; and the kernels it
- * shares with the autograd ops must agree with them.
+ * chosen by compile()'s runEagerly and jitCompile, on both kernel tiers;
+ * and the kernels it shares with the autograd ops must agree with them.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,10 +15,12 @@ import { ACTIVATION_KINDS, activate, activationGradient } from '../../src/tensor
 import { columnSums, addBias } from '../../src/tensor/kernels/bias.js';
 import { softmaxCrossEntropy } from '../../src/tensor/kernels/softmax.js';
 import { sparseSoftmaxCrossEntropyWithLogits } from '../../src/losses/sparse-softmax-crossentropy.js';
+import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 
 const { Dense, Flatten } = keras.layers;
 
 beforeEach(() => keras.utils.clearSession());
+afterEach(() => keras.config.setKernels('js'));
 
 /** Image-like data: 4×5 "pictures" with about half exact zeros, 3 classes. */
 function data(n: number, seed: number): [keras.Tensor, keras.Tensor] {
@@ -73,10 +75,13 @@ interface TrainOptions {
   hidden: keras.ActivationName;
   optimizer: () => keras.optimizers.Optimizer;
   useBias?: boolean;
+  /** The kernel tier, selected before the model is built (default 'js'). */
+  tier?: keras.KernelTier;
 }
 
 /** Trains under `executor` and returns the loss history, final weights and history.params. */
-async function train(executor: Executor, { hidden, optimizer, useBias = true }: TrainOptions) {
+async function train(executor: Executor, { hidden, optimizer, useBias = true, tier = 'js' }: TrainOptions) {
+  await keras.config.setKernels(tier);
   keras.utils.clearSession();
   keras.utils.setRandomSeed(11);
   const [x, y] = data(90, 5);
@@ -145,6 +150,26 @@ describe('the fused executor', () => {
       const twoThreads = await train({ threads: 2, jitCompile: true }, options);
       expect(twoThreads.params).toMatchObject({ executor: 'fused', threads: 2 });
       expectSameTraining(twoThreads, reference);
+    });
+  }
+
+  // The SIMD tier's kernels give the tier's result wherever autograd's arrays live (simd/simd-table.ts
+  // copies a product's or the loss's operands into its memory), so there too the executors agree bit for bit.
+  // 90 rows in batches of 16: the last batch of 10 has a mean whose 1/batch is not a power of 2.
+  const simdCases = simdSupported() ? (['relu', 'tanh'] as const).flatMap((hidden) => (['Adam', 'SGD'] as const).map((o) => [hidden, o] as const)) : [];
+  for (const [hidden, optimizerName] of simdCases) {
+    it(`trains like autograd on the SIMD tier too, bit for bit (${hidden} hidden layers, ${optimizerName}), on one thread and on two`, async () => {
+      const options = { hidden, optimizer: optimizers[optimizerName], tier: 'simd' as const };
+      const reference = await train({ runEagerly: true }, options);
+      expect(reference.params).toMatchObject({ executor: 'autograd' });
+      const oneThread = await train({ threads: 1, jitCompile: true }, options);
+      expect(oneThread.params).toMatchObject({ executor: 'fused', threads: 1 });
+      expectSameTraining(oneThread, reference);
+      const twoThreads = await train({ threads: 2, jitCompile: true }, options);
+      expect(twoThreads.params).toMatchObject({ executor: 'fused', threads: 2 });
+      expectSameTraining(twoThreads, reference);
+      // The tier really ran: its float32 lanes and polynomial exp round otherwise than the JS kernels.
+      expect(reference.weights).not.toEqual((await train({ runEagerly: true }, { ...options, tier: 'js' })).weights);
     });
   }
 

@@ -12,6 +12,10 @@
  *   of order 1 (θ + μm − lr·g), each rounded to float32.
  * - bias + activation and the activation backward: equal bit for bit (the
  *   SIMD relu is the same comparison; sigmoid and tanh are the JS formula).
+ *
+ * And the tier's kernel table (what `kernels` is after setKernels('simd'))
+ * gives the tier's bits on arrays outside its memory too, as autograd
+ * passes them: no tolerance there.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
@@ -22,6 +26,7 @@ import { softmaxCrossEntropy } from '../../src/tensor/kernels/softmax.js';
 import { SimdKernels, kernelModuleBytes, simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { Code, I32, emitModule, writeSigned, writeUnsigned } from '../../src/tensor/kernels/simd/wasm-emitter.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
+import { kernels } from '../../src/tensor/kernels/index.js';
 import * as keras from '../../src/index.js';
 
 const tier = SimdKernels.create();
@@ -225,6 +230,72 @@ describe('SIMD element-wise kernels', () => {
         expectWithin(lossesGot, lossesWant, (w) => 1e-5 * (1 + Math.abs(w)), `${what} row losses`);
         expectWithin(totalsGot.subarray(0, 1), totalsWant.subarray(0, 1), (w) => 1e-5 * (1 + Math.abs(w)), `${what} loss sum`);
         expect(totalsGot[1]).toBe(totalsWant[1]); // the same argmax
+        tier.reset();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the SIMD kernel table on arrays outside its memory (autograd\'s)', () => {
+  afterEach(() => keras.config.setKernels('js'));
+  const rowsArb = fc.record({ rows: dim, classes: fc.integer({ min: 1, max: 37 }), spread: fc.constantFrom(1, 5, 30), withLosses: fc.boolean(), seed });
+
+  it('gives a matrix product the bits of the tier, whatever its size (property)', async () => {
+    await keras.config.setKernels('simd');
+    fc.assert(
+      fc.property(dim, dim, dim, fc.boolean(), fc.boolean(), fc.boolean(), seed, (M, N, K, transA, transB, accumulate, s) => {
+        const args = { transposeA: transA, transposeB: transB, m: M, n: N, k: K, accumulate };
+        const [A, B, C0] = [values(M * K, s, -1, 1, 0.3), values(K * N, s + 1), values(M * N, s + 2)];
+        const want = inMemory(C0);
+        tier.gemm({ ...args, a: inMemory(A), b: inMemory(B), c: want });
+        const got = C0.slice();
+        kernels.gemm({ ...args, a: A, b: B, c: got });
+        expectBits(got, want, `M=${M} N=${N} K=${K} tA=${transA} tB=${transB} acc=${accumulate}`);
+        tier.reset();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives softmax crossentropy the bits of the tier for any rows, with or without row losses (property)', async () => {
+    await keras.config.setKernels('simd');
+    fc.assert(
+      fc.property(rowsArb, ({ rows, classes, spread, withLosses, seed: s }) => {
+        const Z = values(rows * classes, s, -spread, spread);
+        const g = new RandomGenerator(s + 1);
+        const labels = Float32Array.from({ length: rows }, () => Math.floor(g.uniform() * classes));
+        const rowStart = rows === 0 ? 0 : s % rows;
+        const common = { classes, rowStart, rowEnd: rows, scale: 1 / Math.max(1, rows) };
+        const want = { grad: inMemory(new Float32Array(rows * classes).fill(3)), totals: tier.allocateFloat64(2), losses: inMemory(new Float32Array(rows).fill(3)) };
+        want.totals.set([0.5, 2]);
+        tier.softmaxCrossEntropy({ ...common, logits: inMemory(Z), labels: inMemory(labels), grad: want.grad, totals: want.totals, rowLosses: withLosses ? want.losses : null });
+        const got = { grad: new Float32Array(rows * classes).fill(3), totals: new Float64Array([0.5, 2]), losses: new Float32Array(rows).fill(3) };
+        kernels.softmaxCrossEntropy({ ...common, logits: Z, labels, grad: got.grad, totals: got.totals, rowLosses: withLosses ? got.losses : null });
+        const what = `rows=${rows} from ${rowStart} classes=${classes}`;
+        expectBits(got.grad, want.grad, `${what} dZ`);
+        expectBits(got.losses, want.losses, `${what} row losses`);
+        expect(Array.from(got.totals), what).toEqual(Array.from(want.totals));
+        tier.reset();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scales softmax crossentropy\'s gradient last, as autograd\'s mean does: scale s gives scale 1 times float32(s), bit for bit (property)', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.integer({ min: 1, max: 100 }), ({ rows, classes, spread, seed: s }, batch) => {
+        const Z = inMemory(values(rows * classes, s, -spread, spread));
+        const g = new RandomGenerator(s + 1);
+        const labels = inMemory(Float32Array.from({ length: rows }, () => Math.floor(g.uniform() * classes)));
+        const run = (scale: number) => {
+          const grad = tier.allocate(rows * classes);
+          tier.softmaxCrossEntropy({ logits: Z, labels, classes, rowStart: 0, rowEnd: rows, scale, grad, totals: tier.allocateFloat64(2), rowLosses: null });
+          return grad;
+        };
+        const scaled = run(1 / batch);
+        const thenScaled = run(1).map((v) => Math.fround(v * Math.fround(1 / batch)));
+        expectBits(scaled, thenScaled, `rows=${rows} classes=${classes} batch=${batch}`);
         tier.reset();
       }),
       { numRuns: 200 },

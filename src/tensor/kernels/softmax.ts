@@ -83,7 +83,8 @@ export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
     if (argmax === label) correct++;
     // softmax − onehot first, then the scale, each rounded to float32 as the
     // autograd path rounds them (the op's G, then the mean's 1/batch times G),
-    // so that the fused executor and autograd agree bit for bit.
+    // so that the fused executor and autograd agree bit for bit (the SIMD
+    // kernel, simd/softmax-kernels.ts, rounds in this order too).
     const norm = 1 / sum;
     for (let j = 0; j < classes; j++) dZ[row + j]! *= norm;
     dZ[row + label]! -= 1;

@@ -6,14 +6,25 @@
  * The SIMD kernels read and write only their own memory. So while 'simd' is
  * in use, long-lived buffers (weights, optimizer slots, the fused
  * executor's step and inference buffers: ../../storage.ts) are allocated
- * there, and the kernels run on them with no copy. An array from elsewhere
- * (a gradient made by autograd, a user's input) goes to the JS kernel
- * instead, except in a large matrix product, which copies its operands into
- * a scratch block of the memory first: copying is O(mk + kn + mn), the
- * product O(mnk).
+ * there, and the kernels run on them with no copy.
+ *
+ * A kernel gives the tier's result wherever its arrays are: an array from
+ * elsewhere (a value made by an autograd op, a user's input) is no reason
+ * for other arithmetic. The matrix product and softmax crossentropy, whose
+ * SIMD arithmetic differs from the JS kernels' (float32 lanes, a polynomial
+ * exp), copy such operands into a scratch block of the memory, run there
+ * and copy their results back (`Staging`): copying is O(mk + kn + mn), the
+ * product O(mnk). So autograd on this tier does the fused executor's
+ * arithmetic, and the two agree bit for bit, as on the JS tier
+ * (test/fused/simd-executor.test.ts). The other kernels are the JS kernels'
+ * float32 operations lane for lane (bias add, relu, column sums in row
+ * order, Adam, SGD: equal bit for bit, test/tensor/simd-kernels.test.ts),
+ * so for arrays elsewhere they run the JS kernel itself. Only where the
+ * memory cannot give a scratch block (an unshared memory that may not grow
+ * any more) does a product or a loss fall back to the JS kernel.
  */
 import { jsKernels, type Kernels } from '../index.js';
-import type { GemmArgs } from '../matmul.js';
+import { checkGemmArgs, type GemmArgs } from '../matmul.js';
 import type { SoftmaxCrossEntropyArgs } from '../softmax.js';
 import type { ActivationKind, OutputDerivativeKind } from '../activations.js';
 import { SimdKernels, simdSupported } from './simd-kernels.js';
@@ -32,19 +43,16 @@ export function attachedSimdTable(module: WebAssembly.Module, memory: WebAssembl
   return simdTable(SimdKernels.attach(module, memory));
 }
 
-/** Multiply-adds from which a product with operands outside the memory is worth copying in. */
-const STAGING_MIN_WORK = 1 << 16;
-
 /** The kernels of `tier`, each falling back to the JS kernel for arrays outside its memory. */
 function simdTable(tier: SimdKernels): Kernels {
   const has = (a: Float32Array | Float64Array) => tier.holds(a);
-  const staging = new GemmStaging(tier);
+  const staging = new Staging(tier);
   return Object.freeze({
     tier: 'simd',
     memory: tier,
     gemm(args: GemmArgs): void {
       if (has(args.a) && has(args.b) && has(args.c)) tier.gemm(args);
-      else if (args.m * args.n * args.k < STAGING_MIN_WORK || !staging.run(args)) jsKernels.gemm(args);
+      else if (!staging.gemm(args)) jsKernels.gemm(args);
     },
     addBias(A: Float32Array, bias: Float32Array, rowStart: number, rowEnd: number, units: number): void {
       (has(A) && has(bias) ? tier : jsKernels).addBias(A, bias, rowStart, rowEnd, units);
@@ -63,7 +71,8 @@ function simdTable(tier: SimdKernels): Kernels {
     softmaxSlice: jsKernels.softmaxSlice,
     softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): void {
       const inside = has(args.logits) && has(args.labels) && has(args.grad) && has(args.totals) && (args.rowLosses === null || has(args.rowLosses));
-      (inside ? tier : jsKernels).softmaxCrossEntropy(args);
+      if (inside) tier.softmaxCrossEntropy(args);
+      else if (!staging.softmaxCrossEntropy(args)) jsKernels.softmaxCrossEntropy(args);
     },
     adamUpdate(g, theta, m, v, start, end, alpha, beta1, beta2, epsilon): void {
       (has(g) && has(theta) && has(m) && has(v) ? tier : jsKernels).adamUpdate(g, theta, m, v, start, end, alpha, beta1, beta2, epsilon);
@@ -78,38 +87,71 @@ function simdTable(tier: SimdKernels): Kernels {
 }
 
 /**
- * A matrix product on operands outside the memory: copy A, B (and C when
- * accumulating) into one scratch block, multiply there, copy C back. The
- * block is kept and grows by doubling. Main thread only (autograd).
+ * Runs the tier's matrix product or softmax crossentropy on arrays outside
+ * the memory: copies the inputs (and C when accumulating, the loss totals)
+ * into one scratch block, runs the kernel there, copies the results back.
+ * The block is kept and grows by doubling. Main thread only (autograd).
  */
-class GemmStaging {
+class Staging {
   private scratch: Float32Array | null = null;
+  /** The loss's [loss sum, correct] pair, in the memory (float64). */
+  private totals: Float64Array | null = null;
   private readonly staged: GemmArgs = {
     transposeA: false, transposeB: false, m: 0, n: 0, k: 0,
     a: new Float32Array(0), b: new Float32Array(0), c: new Float32Array(0), accumulate: false,
   };
+  private readonly stagedLoss: SoftmaxCrossEntropyArgs = {
+    logits: new Float32Array(0), labels: new Float32Array(0), classes: 0, rowStart: 0, rowEnd: 0,
+    scale: 1, grad: new Float32Array(0), totals: new Float64Array(0), rowLosses: null,
+  };
 
   constructor(private readonly tier: SimdKernels) {}
 
-  /** Runs the product through the scratch block; false when the memory cannot give one (then the caller uses JS). */
-  run(args: GemmArgs): boolean {
+  /** C = op(A)·op(B) through the scratch block; false when the memory cannot give one (then the caller uses JS). */
+  gemm(args: GemmArgs): boolean {
     const { transposeA, m, n, k } = args;
     const lda = args.lda ?? (transposeA ? m : k);
-    const aLength = transposeA ? (k - 1) * lda + m : (m - 1) * lda + k;
-    const bLength = k * n;
-    const cLength = m * n;
-    const scratch = this.scratchOf(aLength + bLength + cLength);
-    if (scratch === null) return false;
-    const a = scratch.subarray(0, aLength);
-    const b = scratch.subarray(aLength, aLength + bLength);
-    const c = scratch.subarray(aLength + bLength, aLength + bLength + cLength);
-    a.set(args.a.subarray(0, aLength));
-    b.set(args.b.subarray(0, bLength));
-    if (args.accumulate) c.set(args.c.subarray(0, cLength));
+    checkGemmArgs(m, n, k, args.a, args.b, args.c, transposeA, lda); // the JS kernel's errors, before copying
+    const [storedRows, usedWidth] = transposeA ? [k, m] : [m, k];
+    const aLength = storedRows === 0 || usedWidth === 0 ? 0 : (storedRows - 1) * lda + usedWidth;
+    const parts = this.parts(aLength, k * n, m * n);
+    if (parts === null) return false;
+    const [a, b, c] = parts;
+    a.set(args.a.subarray(0, a.length));
+    b.set(args.b.subarray(0, b.length));
+    if (args.accumulate) c.set(args.c.subarray(0, c.length));
     Object.assign(this.staged, args, { a, b, c, lda });
     this.tier.gemm(this.staged);
     args.c.set(c);
     return true;
+  }
+
+  /** Softmax crossentropy of rows [rowStart, rowEnd) through the scratch block (as rows 0 …); false when there is none. */
+  softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): boolean {
+    const { classes, rowStart, rowEnd, rowLosses } = args;
+    const rows = Math.max(0, rowEnd - rowStart);
+    const parts = this.parts(rows * classes, rows, rows * classes, rowLosses === null ? 0 : rows);
+    if (parts === null || (this.totals ??= this.float64Pair()) === null) return false;
+    const [logits, labels, grad, losses] = parts;
+    const first = rowStart * classes;
+    logits.set(args.logits.subarray(first, first + logits.length));
+    labels.set(args.labels.subarray(rowStart, rowStart + rows));
+    this.totals.set(args.totals.subarray(0, 2));
+    Object.assign(this.stagedLoss, args, { logits, labels, rowStart: 0, rowEnd: rows, grad, totals: this.totals, rowLosses: rowLosses === null ? null : losses });
+    this.tier.softmaxCrossEntropy(this.stagedLoss);
+    args.grad.set(grad, first);
+    rowLosses?.set(losses!, rowStart);
+    args.totals.set(this.totals);
+    return true;
+  }
+
+  /** Consecutive views of the given lengths in the scratch block, or null when the memory cannot give one. */
+  private parts(...lengths: number[]): Float32Array[] | null {
+    const total = lengths.reduce((sum, length) => sum + length, 0);
+    const scratch = this.scratchOf(total);
+    if (scratch === null) return null;
+    let offset = 0;
+    return lengths.map((length) => scratch.subarray(offset, (offset += length)));
   }
 
   private scratchOf(length: number): Float32Array | null {
@@ -121,6 +163,14 @@ class GemmStaging {
       return grown;
     } catch {
       return null; // an unshared memory that may not grow any more
+    }
+  }
+
+  private float64Pair(): Float64Array | null {
+    try {
+      return this.tier.allocateFloat64(2);
+    } catch {
+      return null;
     }
   }
 }

@@ -7,7 +7,12 @@
  *     e_j  = exp(z_j − max)                      (four at a time)
  *     sum  = Σⱼ e_j
  *     loss = max + log(sum) − z_y                (float64, as in JS)
- *     dZ_j = scale · e_j / sum − scale·[j = y]
+ *     dZ_j = (e_j · (1/sum) − [j = y]) · scale   (each operation rounded to float32)
+ *
+ * The gradient rounds in the JS kernel's order: softmax − onehot first, then
+ * the scale, as autograd computes it (the loss op's gradient at scale 1, then
+ * the mean's 1/batch times it). So on this tier too the fused executor
+ * (scale 1/batch) and autograd (scale 1, then the mean) agree bit for bit.
  *
  *     softmaxCrossEntropy(pZ, pLabels, rowStart, rowEnd, classes, scale, pdZ, pTotals, pRowLosses)
  *
@@ -46,6 +51,18 @@ function expF32x4(code: Code, x: Local, n: Local): void {
   // × 2ⁿ: the float32 whose exponent field is n + 127 and mantissa 0.
   code.get(n).i32x4TruncSatF32x4S().i32Const(127).i32x4Splat().i32x4Add().i32Const(23).i32x4Shl();
   code.f32x4Mul();
+}
+
+/** row[j] ·= factor for j < classes (row a byte address): four lanes at a time, then one at a time. j and j4 are scratch locals. */
+function multiplyRow(code: Code, row: Local, classes: Local, factor: Local, j: Local, j4: Local): void {
+  code.forStep(j, 'zero', classes, 4, () => {
+    code.get(j).i32Const(2).i32Shl().get(row).i32Add().set(j4);
+    code.get(j4).get(j4).v128Load().get(factor).f32x4Splat().f32x4Mul().v128Store();
+  });
+  code.forStep(j, j, classes, 1, () => {
+    code.get(j).i32Const(2).i32Shl().get(row).i32Add().tee(j4);
+    code.get(j4).f32Load().get(factor).f32Mul().f32Store();
+  });
 }
 
 function softmaxCrossEntropy(): Code {
@@ -99,18 +116,12 @@ function softmaxCrossEntropy(): Code {
     code.get(pRowLosses).if(() => void code.get(r).i32Const(2).i32Shl().get(pRowLosses).i32Add().get(loss).f32DemoteF64().f32Store());
     code.get(argmax).get(label).i32Eq().get(correct).i32Add().set(correct);
 
-    // dZ_j = e_j · (scale / sum), then dZ_y −= scale
-    code.get(scale).get(sum).f32Div().set(norm);
-    code.forStep(j, 'zero', classes, 4, () => {
-      code.get(j).i32Const(2).i32Shl().get(drow).i32Add().set(j4);
-      code.get(j4).get(j4).v128Load().get(norm).f32x4Splat().f32x4Mul().v128Store();
-    });
-    code.forStep(j, j, classes, 1, () => {
-      code.get(j).i32Const(2).i32Shl().get(drow).i32Add().tee(j4);
-      code.get(j4).f32Load().get(norm).f32Mul().f32Store();
-    });
+    // dZ_j = e_j · (1 / sum), then dZ_y −= 1, then dZ_j ·= scale (exact when scale is 1)
+    code.f32Const(1).get(sum).f32Div().set(norm);
+    multiplyRow(code, drow, classes, norm, j, j4);
     code.get(label).i32Const(2).i32Shl().get(drow).i32Add().tee(j4);
-    code.get(j4).f32Load().get(scale).f32Sub().f32Store();
+    code.get(j4).f32Load().f32Const(1).f32Sub().f32Store();
+    multiplyRow(code, drow, classes, scale, j, j4);
   });
 
   // totals[0] += loss sum; totals[1] += correct
