@@ -22,7 +22,7 @@ export function checkFusedSpec(spec: unknown, layer: { readonly name: string; re
   const bad = (field: string, expected: string, value: unknown) =>
     new ValueError(`${where} returned a description whose ${field} must be ${expected}. Received: ${field}=${describeValue(value)}`);
   if (typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ValueError(`${where} must return null or a description { kind: 'dense' | 'flatten' | 'activation' | 'dropout' | 'nested', … }. Received: ${describeValue(spec)}`);
+    throw new ValueError(`${where} must return null or a description { kind: 'dense' | 'conv2d' | 'pool2d' | 'flatten' | 'activation' | 'dropout' | 'nested', … }. Received: ${describeValue(spec)}`);
   }
   const s = spec as Record<string, unknown>;
   if (typeof s.name !== 'string') throw bad('name', 'a string', s.name);
@@ -31,6 +31,13 @@ export function checkFusedSpec(spec: unknown, layer: { readonly name: string; re
       return spec as FusedLayerSpec;
     case 'dense':
       checkDense(s, bad);
+      return spec as FusedLayerSpec;
+    case 'conv2d':
+      checkConv2D(s, bad);
+      return spec as FusedLayerSpec;
+    case 'pool2d':
+      if (s.mode !== 'max' && s.mode !== 'avg') throw bad('mode', "'max' or 'avg'", s.mode);
+      checkWindow(s, ['poolSize', 'strides'], bad);
       return spec as FusedLayerSpec;
     case 'activation':
       if (typeof s.activation !== 'string' || !FUSED_ACTIVATIONS.includes(s.activation)) throw bad('activation', `one of ${FUSED_ACTIVATIONS.join(', ')}`, s.activation);
@@ -48,7 +55,7 @@ export function checkFusedSpec(spec: unknown, layer: { readonly name: string; re
       return spec as FusedLayerSpec;
     }
     default:
-      throw bad('kind', "one of 'dense', 'flatten', 'activation', 'dropout', 'nested'", s.kind);
+      throw bad('kind', "one of 'dense', 'conv2d', 'pool2d', 'flatten', 'activation', 'dropout', 'nested'", s.kind);
   }
 }
 
@@ -58,14 +65,36 @@ function checkDense(s: Record<string, unknown>, bad: (field: string, expected: s
   if (typeof s.useBias !== 'boolean') throw bad('useBias', 'true or false', s.useBias);
   if (!Number.isInteger(s.units) || (s.units as number) <= 0) throw bad('units', 'a positive integer', s.units);
   if (typeof s.activation !== 'string' || !FUSED_ACTIVATIONS.includes(s.activation)) throw bad('activation', `one of ${FUSED_ACTIVATIONS.join(', ')}`, s.activation);
-  const units = s.units as number;
-  if (s.kernel !== null) {
-    const kernel = s.kernel;
-    if (!(kernel instanceof Tensor) || kernel.dtype !== 'float32' || kernel.rank !== 2 || kernel.shape[1] !== units) {
-      throw bad('kernel', `null (not built) or a float32 tensor of shape [inputs, ${units}]`, kernel);
-    }
-    const bias = s.bias;
-    const biasOk = s.useBias ? bias instanceof Tensor && bias.dtype === 'float32' && bias.rank === 1 && bias.shape[0] === units : bias === null;
-    if (!biasOk) throw bad('bias', s.useBias ? `a float32 tensor of shape [${units}] (useBias is true)` : 'null (useBias is false)', bias);
+  checkWeights(s, 2, 'inputs', s.units as number, bad);
+}
+
+/** A Conv2D description: its sizes, window, flags and weights agree. */
+function checkConv2D(s: Record<string, unknown>, bad: (field: string, expected: string, value: unknown) => ValueError): void {
+  if (typeof s.trainable !== 'boolean') throw bad('trainable', 'true or false', s.trainable);
+  if (typeof s.useBias !== 'boolean') throw bad('useBias', 'true or false', s.useBias);
+  if (!Number.isInteger(s.filters) || (s.filters as number) <= 0) throw bad('filters', 'a positive integer', s.filters);
+  if (typeof s.activation !== 'string' || !FUSED_ACTIVATIONS.includes(s.activation)) throw bad('activation', `one of ${FUSED_ACTIVATIONS.join(', ')}`, s.activation);
+  checkWindow(s, ['strides', 'dilationRate'], bad);
+  checkWeights(s, 4, 'kernelHeight, kernelWidth, inChannels', s.filters as number, bad);
+}
+
+/** The window's [height, width] pairs (`pairs`) of positive integers, and its padding. */
+function checkWindow(s: Record<string, unknown>, pairs: readonly string[], bad: (field: string, expected: string, value: unknown) => ValueError): void {
+  for (const field of pairs) {
+    const pair = s[field];
+    if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((d) => Number.isInteger(d) && d > 0)) throw bad(field, '[height, width] of positive integers', pair);
   }
+  if (s.padding !== 'valid' && s.padding !== 'same') throw bad('padding', "'valid' or 'same'", s.padding);
+}
+
+/** kernel: null (not built) or float32 of rank `rank` ending in `units`; bias: [units] when useBias, else null. */
+function checkWeights(s: Record<string, unknown>, rank: number, leading: string, units: number, bad: (field: string, expected: string, value: unknown) => ValueError): void {
+  if (s.kernel === null) return;
+  const kernel = s.kernel;
+  if (!(kernel instanceof Tensor) || kernel.dtype !== 'float32' || kernel.rank !== rank || kernel.shape[rank - 1] !== units) {
+    throw bad('kernel', `null (not built) or a float32 tensor of shape [${leading}, ${units}]`, kernel);
+  }
+  const bias = s.bias;
+  const biasOk = s.useBias ? bias instanceof Tensor && bias.dtype === 'float32' && bias.rank === 1 && bias.shape[0] === units : bias === null;
+  if (!biasOk) throw bad('bias', s.useBias ? `a float32 tensor of shape [${units}] (useBias is true)` : 'null (useBias is false)', bias);
 }

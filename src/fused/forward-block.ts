@@ -23,6 +23,8 @@ export interface ForwardBuffers {
   /** The round's input rows (threads · blockRows × inputDim), and every op's outputs. */
   readonly input: Float32Array;
   readonly outputs: readonly Float32Array[];
+  /** Per thread, each op's scratch buffers (kinds' forwardScratch: Conv2D's patch matrix). */
+  readonly scratch: readonly (readonly (readonly Float32Array[])[])[];
   /** Stop a softmax output layer before its softmax (evaluate works from the logits). */
   readonly logits: boolean;
 }
@@ -37,9 +39,9 @@ export class ForwardBlock {
   private readonly ops: readonly ForwardRows[];
 
   constructor(readonly buffers: ForwardBuffers, readonly thread: number) {
-    const { ops, blockRows, input, outputs } = buffers;
+    const { ops, blockRows, input, outputs, scratch } = buffers;
     const r0 = thread * blockRows;
-    this.ops = ops.map((op, i) => kindOf(op).forward(op, i === 0 ? input : outputs[i - 1]!, outputs[i]!, r0));
+    this.ops = ops.map((op, i) => kindOf(op).forward(op, i === 0 ? input : outputs[i - 1]!, outputs[i]!, r0, blockRows, scratch[thread]![i]!));
   }
 
   /** This thread's block of a round of `roundRows` rows. */

@@ -86,12 +86,13 @@ function forwardBuffers(ops: readonly FusedOp[], threads: number, blockRows: num
     blockRows,
     input: allocateFloat32(rows * kindOf(ops[0]!).inputWidth(ops[0]!)),
     outputs: ops.map((op) => allocateFloat32(rows * kindOf(op).width(op))),
+    scratch: Array.from({ length: threads }, () => ops.map((op) => kindOf(op).forwardScratch(op, blockRows))),
     logits,
   };
 }
 
 /** The width of the last op's outputs: the model's outputs (the classes, for evaluate). */
-function outputWidth(ops: readonly FusedOp[]): number {
+export function outputWidth(ops: readonly FusedOp[]): number {
   const last = ops[ops.length - 1]!;
   return kindOf(last).width(last);
 }

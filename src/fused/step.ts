@@ -7,7 +7,8 @@
  * For Dense layers l = 0 … L−1 with input A₀ = X (the batch), kernel Wₗ,
  * bias bₗ, each line below and the autograd op it replaces
  * (kernels from src/tensor/kernels/, reached through `kernels`; each kind's
- * lines are written once, in its file of kinds/: dense.ts, dropout.ts):
+ * lines are written once, in its file of kinds/: dense.ts, dropout.ts, and
+ * for images conv2d.ts and pool.ts, whose rows are whole images):
  *
  *   rows phase: each thread takes its own rows r of the batch, because
  *   every row's forward and backward pass is independent of the others':
@@ -158,6 +159,7 @@ export class FusedStep {
         inputGradient: i === 0 ? null : buffers[i - 1]!.gradient,
         isOutput: i === last,
         r0: this.rowStart,
+        rowCapacity: this.rowCapacity,
         thread,
         threads,
       }, optimizer),

@@ -15,6 +15,7 @@ import { conv2d } from '../tensor/ops/conv.js';
 import { outputLength, type Padding } from '../tensor/ops/window.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
+import type { Conv2DSpec } from './fused-spec.js';
 import { checkChannelsLast, intPair, paddingName, type IntPair } from './conv-args.js';
 import { activationFromConfig, layerArgsFromConfig, NO_KERNEL_REGULARIZERS, rejectRegularizers, type LayerConfig } from './config.js';
 import { getInitializer, initializerEntry, initializerFromConfig, type Initializer } from './initializers.js';
@@ -123,6 +124,13 @@ export class Conv2D extends Layer {
     // [N, OH, OW, F] + [F]: broadcasting adds the bias at every position.
     if (this.bias) outputs = outputs.add(this.bias);
     return this.activation(outputs);
+  }
+
+  /** Null for a subclass with its own call(): that is not this math. */
+  override fusedSpec(): Conv2DSpec | null {
+    if (this.call !== Conv2D.prototype.call) return null;
+    const { name, trainable, filters, strides, padding, dilationRate, useBias, kernel, bias } = this;
+    return { kind: 'conv2d', name, trainable, filters, strides, padding, dilationRate, activation: this.activationName, useBias, kernel, bias };
   }
 
   computeOutputShape(inputShape: BatchShape): BatchShape {

@@ -10,6 +10,7 @@
  * over rows), and where it may stand in a chain in src/fused/plan.ts
  * (docs/adding-a-layer.md).
  */
+import type { Padding } from '../tensor/ops/window.js';
 import type { RandomGenerator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ActivationName } from './activations.js';
@@ -25,6 +26,36 @@ export interface DenseSpec {
   /** The layer's own weights (null until built); the executor updates them in place. */
   readonly kernel: Tensor | null;
   readonly bias: Tensor | null;
+}
+
+/**
+ * Conv2D: outputs = activation(conv2d(inputs, kernel) + bias) on
+ * channels-last images, kernel [kernelHeight, kernelWidth, inChannels, filters]
+ * (the op: src/tensor/ops/conv.ts).
+ */
+export interface Conv2DSpec {
+  readonly kind: 'conv2d';
+  readonly name: string;
+  readonly trainable: boolean;
+  readonly filters: number;
+  readonly strides: readonly [number, number];
+  readonly padding: Padding;
+  readonly dilationRate: readonly [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  /** The layer's own weights (null until built); the executor updates them in place. */
+  readonly kernel: Tensor | null;
+  readonly bias: Tensor | null;
+}
+
+/** MaxPooling2D ('max') and AveragePooling2D ('avg') on channels-last images (the ops: src/tensor/ops/pool.ts). */
+export interface Pooling2DSpec {
+  readonly kind: 'pool2d';
+  readonly name: string;
+  readonly mode: 'max' | 'avg';
+  readonly poolSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: Padding;
 }
 
 /** Flatten: each sample becomes a vector (row-major data is already one). */
@@ -68,4 +99,4 @@ export interface NestedSpec {
   readonly layers: readonly SpecSource[];
 }
 
-export type FusedLayerSpec = DenseSpec | FlattenSpec | DropoutSpec | ActivationSpec | NestedSpec;
+export type FusedLayerSpec = DenseSpec | Conv2DSpec | Pooling2DSpec | FlattenSpec | DropoutSpec | ActivationSpec | NestedSpec;

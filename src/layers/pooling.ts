@@ -14,6 +14,7 @@
 import { avgPool2d, maxPool2d } from '../tensor/ops/pool.js';
 import { outputLength, type Padding } from '../tensor/ops/window.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Pooling2DSpec } from './fused-spec.js';
 import { checkChannelsLast, intPair, paddingName, type IntPair } from './conv-args.js';
 import { layerArgsFromConfig, type LayerConfig } from './config.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
@@ -47,6 +48,11 @@ abstract class Pooling2D extends Layer {
     this.strides = intPair(options.strides ?? this.poolSize, 'strides', where);
     this.padding = paddingName(options.padding ?? 'valid', where);
     checkChannelsLast(options.dataFormat, where);
+  }
+
+  /** The description the fused executor plans from (src/layers/fused-spec.ts). */
+  protected poolingSpec(mode: 'max' | 'avg'): Pooling2DSpec {
+    return { kind: 'pool2d', name: this.name, mode, poolSize: this.poolSize, strides: this.strides, padding: this.padding };
   }
 
   override build(inputShape: BatchShape): void {
@@ -102,6 +108,10 @@ export class MaxPooling2D extends Pooling2D {
     return maxPool2d(inputs, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
 
+  override fusedSpec(): Pooling2DSpec | null {
+    return this.call === MaxPooling2D.prototype.call ? this.poolingSpec('max') : null;
+  }
+
   static fromConfig(config: LayerConfig): MaxPooling2D {
     return new MaxPooling2D(Pooling2D.argsFromConfig(config));
   }
@@ -117,6 +127,10 @@ export class AveragePooling2D extends Pooling2D {
   call(inputs: Tensor): Tensor {
     this.checkImages(inputs.shape);
     return avgPool2d(inputs, { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
+  }
+
+  override fusedSpec(): Pooling2DSpec | null {
+    return this.call === AveragePooling2D.prototype.call ? this.poolingSpec('avg') : null;
   }
 
   static fromConfig(config: LayerConfig): AveragePooling2D {

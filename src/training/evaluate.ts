@@ -14,7 +14,7 @@ import { kernelsSettled } from '../tensor/kernels/tier.js';
 import { Tensor } from '../tensor/tensor.js';
 import { batchRange, stepsPerEpoch } from '../data/batches.js';
 import { RunningMeans, type Logs } from '../callbacks/logs.js';
-import { evaluateForward, predictForward } from '../fused/inference.js';
+import { evaluateForward, outputWidth, predictForward } from '../fused/inference.js';
 import { inferenceOps } from '../fused/plan.js';
 import { checkClassIndices } from '../losses/labels.js';
 import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils/checks.js';
@@ -169,7 +169,7 @@ function* prediction(model: RunnableModel, xLike: DataStructure, args: PredictAr
   if (plan) {
     const x = xs[0]!;
     // Flatten/Dense stacks run through the fused kernels: same numbers, far fewer tensors.
-    const units = plan[plan.length - 1]!.units;
+    const units = outputWidth(plan);
     const out = new Float32Array(n * units);
     yield* predictForward(plan, x.data, n, batchSize, out, (b) => bar?.update(b + 1, [], b + 1 === steps));
     return [new Tensor(out, [n, units])];

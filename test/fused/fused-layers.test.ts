@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
 import { imageLikeData } from '../support/helpers.js';
+import { trainUnderSeed, type SeededRun } from '../support/seeded-training.js';
 import { planForward, planTraining } from '../../src/fused/plan.js';
 import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 
@@ -37,35 +38,8 @@ function layeredModel(): keras.Sequential {
   return new keras.Sequential([inner, new Dense(8), new Activation('tanh'), new Dropout(0.25, { seed: 5 }), new Dense(3), new Softmax()]);
 }
 
-interface Run {
-  make: () => keras.Sequential;
-  fromLogits: boolean;
-  runEagerly?: boolean;
-  threads?: number;
-  tier?: keras.KernelTier;
-  epochs?: number;
-}
-
-async function train({ make, fromLogits, runEagerly = false, threads = 1, tier = 'js', epochs = 3 }: Run) {
-  await keras.config.setKernels(tier);
-  keras.utils.clearSession();
-  const [x, y] = data(90, 3);
-  keras.utils.setRandomSeed(11);
-  const m = make();
-  const loss = new keras.losses.SparseCategoricalCrossentropy({ fromLogits });
-  m.compile({ optimizer: new keras.optimizers.Adam({ learningRate: 0.01 }), loss, metrics: ['accuracy'], runEagerly, jitCompile: runEagerly ? 'auto' : true });
-  const history = await m.fit(x, y, { epochs, batchSize: 16, verbose: 0, threads });
-  return {
-    loss: history.history.loss!,
-    weights: m.getWeights().map((w) => Array.from(w.data)),
-    params: history.params,
-    // The next draw of the global generator: equal only if both executors drew the same number of uniforms.
-    nextDraw: keras.random.uniform([1]).data[0],
-    model: m,
-    x,
-    y,
-  };
-}
+/** A run of trainUnderSeed (test/support/seeded-training.ts) on 90 samples of `data`. */
+const train = (run: Omit<SeededRun, 'data'>) => trainUnderSeed({ ...run, data: () => data(90, 3) });
 
 describe('Dropout on the fused executor', () => {
   it('trains like autograd bit for bit under a seed, on one thread and on two', async () => {

@@ -59,6 +59,25 @@ describe("a layer's fused description", () => {
       expect(await failure(() => fit(() => spec))).toBeInstanceOf(ValueError);
     }
   });
+  it('a Conv2D or pooling description whose window or weights are not what it states is rejected the same way', async () => {
+    const conv = { kind: 'conv2d', name: 'c', trainable: true, filters: 2, strides: [1, 1], padding: 'valid', dilationRate: [1, 1], activation: 'relu', useBias: false, kernel: null, bias: null };
+    const pool = { kind: 'pool2d', name: 'p', mode: 'max', poolSize: [2, 2], strides: [2, 2], padding: 'same' };
+    const cases: [unknown, RegExp][] = [
+      [{ ...conv, kernel: keras.ops.zeros([3, 3, 1, 5]) }, /kernel must be null \(not built\) or a float32 tensor of shape \[kernelHeight, kernelWidth, inChannels, 2\]/],
+      [{ ...conv, kernel: keras.ops.zeros([3, 3, 1, 2]), useBias: true }, /bias must be a float32 tensor of shape \[2\] \(useBias is true\)/],
+      [{ ...conv, filters: 0 }, /filters must be a positive integer/],
+      [{ ...conv, strides: [0, 1] }, /strides must be \[height, width\] of positive integers. Received: strides=\[0, 1\]/],
+      [{ ...conv, dilationRate: 2 }, /dilationRate must be \[height, width\] of positive integers/],
+      [{ ...conv, padding: 'full' }, /padding must be 'valid' or 'same'. Received: padding='full'/],
+      [{ ...pool, mode: 'min' }, /mode must be 'max' or 'avg'/],
+      [{ ...pool, poolSize: [2] }, /poolSize must be \[height, width\] of positive integers/],
+    ];
+    for (const [spec, message] of cases) {
+      const error = await failure(() => fit(() => spec));
+      expect(error).toBeInstanceOf(ValueError);
+      expect(error.message).toMatch(message);
+    }
+  });
   it('a correct description still trains fused', async () => {
     const history = await fit(good);
     expect(history.params.executor).toBe('fused');

@@ -5,7 +5,9 @@
  * sum in float32 where JS sums in float64); weights made under the JS tier
  * move into the tier's memory and stay the model's own; autograd's matrix
  * products go through the tier too. And neither tier allocates a typed array
- * per training step, per evaluated batch or per predicted batch.
+ * (nor a view: subarray, slice) per training step, per evaluated batch or
+ * per predicted batch, on the calling thread or in a worker thread, for the
+ * MLP and for the CNN tutorial's model.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
@@ -14,7 +16,12 @@ import { planTraining } from '../../src/fused/plan.js';
 import { gatherBatch, startFusedTraining } from '../../src/fused/runner.js';
 import { kernels } from '../../src/tensor/kernels/index.js';
 import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
-import { WorkerPool } from '../../src/fused/threads/pool.js';
+import { processPool, WorkerPool } from '../../src/fused/threads/pool.js';
+import { nodePlatform } from '../../src/fused/threads/node-platform.js';
+import { typedArraysMadeBy, workerTypedArraysMadeBy } from '../support/allocations.js';
+
+// Workers start through a bootstrap that counts the typed arrays they make (test/support/allocations.ts).
+vi.mock('node:worker_threads', async (original) => (await import('../support/allocations.js')).countingWorkerThreads(await original()));
 
 const { Dense, Flatten } = keras.layers;
 const describeSimd = simdSupported() ? describe : describe.skip;
@@ -124,70 +131,68 @@ describeSimd('the fused executor on the SIMD tier', () => {
   });
 });
 
-/** How many typed arrays `body` constructs (or views it makes with subarray). */
-function typedArraysMadeBy(body: () => void): number {
-  const constructors = [Float32Array, Float64Array, Int32Array, Uint8Array] as const;
-  let made = 0;
-  const g = globalThis as Record<string, unknown>;
-  const counting = constructors.map((C) => new Proxy(C, { construct: (target, args) => (made++, Reflect.construct(target, args)) }));
-  constructors.forEach((C, i) => (g[C.name] = counting[i]));
-  const subarray = Float32Array.prototype.subarray;
-  Float32Array.prototype.subarray = function (...a) {
-    made++;
-    return subarray.apply(this, a);
-  };
-  try {
-    body();
-  } finally {
-    constructors.forEach((C) => (g[C.name] = C));
-    Float32Array.prototype.subarray = subarray;
-  }
-  return made;
-}
-
 const tiers: keras.KernelTier[] = simdSupported() ? ['js', 'simd'] : ['js'];
 
 describe.each(tiers)('no typed array per step or batch (%s tier)', (tier) => {
+  /** The CNN tutorial's model on 18×18 images (the smallest it fits), with a Dropout on its feature maps. */
+  const cnn = () => {
+    const L = keras.layers;
+    return new keras.Sequential([
+      new L.Conv2D(32, 3, { activation: 'relu', inputShape: [18, 18, 1] }), new L.MaxPooling2D(2),
+      new L.Conv2D(64, 3, { activation: 'relu' }), new L.AveragePooling2D(2), new L.Dropout(0.1),
+      new L.Conv2D(64, 3, { activation: 'relu' }), new L.Flatten(), new L.Dense(64, { activation: 'relu' }), new L.Dense(10),
+    ]);
+  };
+  const dropoutMlp = () => new keras.Sequential([new Flatten({ inputShape: [6, 6] }), new Dense(24, { activation: 'relu' }), new keras.layers.Dropout(0.2), new Dense(4, { activation: 'softmax' })]);
+
   it.each([
-    [1, false],
-    [2, false],
-    [1, true],
-    [2, true],
-  ])('fit steps allocate none in steady state (%i thread(s), Dropout: %s)', async (threads, dropout) => {
+    [1, 'mlp'],
+    [2, 'mlp'],
+    [1, 'mlp with Dropout'],
+    [2, 'mlp with Dropout'],
+    [1, 'cnn'],
+    [2, 'cnn'],
+  ] as const)('fit steps allocate none in steady state on any thread (%i thread(s), %s)', async (threads, which) => {
     await keras.config.setKernels(tier);
-    const [x, y] = data(64, 2);
-    // With a Dropout after the first hidden layer, a mask is drawn and applied every step.
-    const m = dropout
-      ? new keras.Sequential([new Flatten({ inputShape: [6, 6] }), new Dense(24, { activation: 'relu' }), new keras.layers.Dropout(0.2), new Dense(4, { activation: 'softmax' })])
-      : model();
-    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const [x, y] = which === 'cnn' ? [keras.random.uniform([64, 18, 18, 1]), new keras.Tensor(Float32Array.from({ length: 64 }, (_, i) => i % 10), [64])] : data(64, 2);
+    // With a Dropout, a mask is drawn and applied every step.
+    const m = which === 'cnn' ? cnn() : which === 'mlp' ? model() : dropoutMlp();
+    m.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: which === 'cnn' }), metrics: ['accuracy'] });
     const plan = planTraining(m.layers, m.compiled!, x.shape.slice(1), y.shape);
     if (typeof plan === 'string') throw new Error(plan);
-    const { runner } = await startFusedTraining(plan, m.compiled!.optimizer, 32, threads);
+    let started: Awaited<ReturnType<typeof startFusedTraining>> | null = null;
+    // The counter sees the workers: building their part of the step makes views.
+    const atStart = await workerTypedArraysMadeBy(async () => (started = await startFusedTraining(plan, m.compiled!.optimizer, 32, threads)));
+    const { runner } = started!;
     expect(runner.threads).toBe(threads);
+    expect(atStart > 0).toBe(threads > 1);
     const order = Int32Array.from({ length: 64 }, (_, i) => i);
     const step = (t: number) => {
       gatherBatch(runner.state, x.data, y.data, order, (t % 2) * 32, (t % 2) * 32 + 32);
       runner.run(32);
     };
     step(1); // warm-up: optimizer slots are created on first use
-    expect(typedArraysMadeBy(() => { for (let t = 2; t < 12; t++) step(t); })).toBe(0);
-    expect(m.compiled!.optimizer.iterations).toBe(11);
+    expect(typedArraysMadeBy(() => { for (let t = 2; t < 8; t++) step(t); })).toEqual({ thisThread: 0, workers: 0 });
+    expect(m.compiled!.optimizer.iterations).toBe(7);
     await runner.close();
   });
 
-  it('predict and evaluate allocate the same whether they run 2 batches or 20', async () => {
+  it.each(['mlp', 'cnn'] as const)('predict and evaluate allocate the same whether they run 2 batches or 16 (%s)', async (which) => {
     await keras.config.setKernels(tier);
-    const [x, y] = data(320, 3);
-    const m = model();
-    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const n = which === 'cnn' ? 64 : 320;
+    const [x, y] = which === 'cnn' ? [keras.random.uniform([n, 18, 18, 1]), new keras.Tensor(Float32Array.from({ length: n }, (_, i) => i % 10), [n])] : data(n, 3);
+    const m = which === 'cnn' ? cnn() : model();
+    m.compile({ optimizer: 'adam', loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: which === 'cnn' }), metrics: ['accuracy'], jitCompile: true });
+    // The pool's workers up before counting (predict starts them in the background, and a worker booting makes arrays).
+    const pool = processPool(nodePlatform);
+    await pool.grow(pool.cores() - 1);
     m.predict(x, { verbose: 0 }); // warm-up (first calls may build what is cached)
     const per = (batchSize: number) => ({
       predict: typedArraysMadeBy(() => m.predict(x, { batchSize, verbose: 0 })),
       evaluate: typedArraysMadeBy(() => m.evaluate(x, y, { batchSize, verbose: 0 })),
     });
-    const few = per(160);
-    const many = per(16);
+    const few = per(n / 2);
+    const many = per(n / 16);
     expect(many).toEqual(few);
   });
 });

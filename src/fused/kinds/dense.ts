@@ -4,7 +4,7 @@
  *
  *     forward    Z[r] = A[r] · W + b;   A'[r] = f(Z[r])
  *     backward   dZ[r] = dA'[r] ⊙ f'(A'[r]);   dA[r] = dZ[r] · Wᵀ
- *     weights    dW[p] = A[:, p]ᵀ · dZ;   db = Σ_r dZ[r];   θ ← rule(θ, dθ)
+ *     weights    dW[p] = A[:, p]ᵀ · dZ;   db = Σ_r dZ[r];   θ ← rule(θ, dθ)   (weight-shares.ts, as Conv2D's)
  *
  * The forward rows (DenseForward) serve training (step.ts) and inference
  * (forward-block.ts) alike: written once, so the two cannot drift apart.
@@ -14,7 +14,8 @@ import type { OutputDerivativeKind } from '../../tensor/kernels/index.js';
 import type { ActivationName } from '../../layers/activations.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { shareOf, type ForwardRows, type OpKind, type OpRows, type RowsContext } from './kind.js';
+import type { ForwardRows, OpKind, OpRows, RowsContext } from './kind.js';
+import { KernelAndBiasShares } from './weight-shares.js';
 
 /**
  * One Dense layer as the executor runs it. `W` is how its weights are held:
@@ -73,30 +74,22 @@ class DenseRows implements OpRows {
   private readonly forwardRows: DenseForward;
   /** dA = dZ · Wᵀ into the input's gradient; null for the first layer (the batch needs no gradient). */
   private readonly backwardArgs: GemmArgs | null;
-  /** dW[p0..p1) = A[:, p0..p1)ᵀ · dZ: this thread's kernel rows, reading its columns of the input in place. */
-  private readonly kernelGradArgs: GemmArgs;
-  private readonly kernelRows: [number, number];
-  private readonly biasColumns: [number, number];
+  /** dW = Aᵀ · dZ and db = Σ dZ: this thread's shares of them, and their update. */
+  private readonly shares: KernelAndBiasShares;
 
   constructor(
     private readonly op: DenseOp<Float32Array>,
     private readonly at: RowsContext,
-    private readonly optimizer: Optimizer,
+    optimizer: Optimizer,
   ) {
-    const { input, inputGradient, output, gradient, r0, thread, threads } = at;
+    const { input, inputGradient, output, gradient, r0 } = at;
     const { inputDim, units, kernel } = op;
     this.forwardRows = new DenseForward(op, input, output, r0);
     this.backwardArgs = inputGradient === null ? null : {
       transposeA: false, transposeB: true, m: 0, n: inputDim, k: units,
       a: gradient.subarray(r0 * units), b: kernel, c: inputGradient.subarray(r0 * inputDim), accumulate: false,
     };
-    this.kernelRows = shareOf(inputDim, thread, threads);
-    const [p0, p1] = this.kernelRows;
-    this.kernelGradArgs = {
-      transposeA: true, transposeB: false, m: p1 - p0, n: units, k: 0,
-      a: input.subarray(p0), b: gradient, c: at.weightGradients[0]!.subarray(p0 * units), accumulate: false, lda: inputDim,
-    };
-    this.biasColumns = shareOf(units, thread, threads);
+    this.shares = new KernelAndBiasShares(input, inputDim, units, kernel, op.bias, at, optimizer);
   }
 
   forward(_r0: number, rows: number): void {
@@ -118,19 +111,7 @@ class DenseRows implements OpRows {
   }
 
   weights(batchSize: number, t: number): void {
-    const { kernel, bias, units } = this.op;
-    const { weightGradients, slots, gradient } = this.at;
-    const p0 = this.kernelRows[0];
-    const p1 = this.kernelRows[1];
-    this.kernelGradArgs.k = batchSize;
-    kernels.gemm(this.kernelGradArgs);
-    this.optimizer.updateRange(weightGradients[0]!, kernel, slots[0]!, t, p0 * units, p1 * units);
-    if (bias) {
-      const c0 = this.biasColumns[0];
-      const c1 = this.biasColumns[1];
-      kernels.columnSums(gradient, batchSize, units, c0, c1, weightGradients[1]!);
-      this.optimizer.updateRange(weightGradients[1]!, bias, slots[1]!, t, c0, c1);
-    }
+    this.shares.update(batchSize, t);
   }
 }
 
@@ -142,6 +123,7 @@ export const denseKind: OpKind<DenseOp<Float32Array>, DenseOp> = {
   onThreads: (op) => ({ ...op, kernel: op.kernel.data, bias: op.bias?.data ?? null }),
   inPlace: false,
   ownBuffers: () => [],
+  forwardScratch: () => [],
   rows: (op, at, optimizer) => new DenseRows(op, at, optimizer),
   inInference: true,
   forward: (op, input, output, r0) => new DenseForward(op, input, output, r0),

@@ -56,6 +56,7 @@ export const dropoutKind: OpKind<DropoutOp, DropoutOp> = {
   onThreads: (op) => ({ ...op, generator: null }),
   inPlace: true,
   ownBuffers: (op, maxBatch) => [allocateFloat32(maxBatch * op.units)],
+  forwardScratch: () => [],
   rows: (op, at) => new DropoutRows(op.units, at),
   inInference: false,
   forward: () => {

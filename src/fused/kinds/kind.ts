@@ -1,6 +1,6 @@
 /**
  * What the fused executor needs of each kind of op (one file per kind in
- * this folder: dense.ts, dropout.ts), so that the step (step.ts), the forward
+ * this folder: dense.ts, conv2d.ts, pool.ts, dropout.ts), so that the step (step.ts), the forward
  * pass (forward-block.ts) and the planner handle every kind the same way.
  * A kind is a record (its plain-data op, as the plan holds it and as worker
  * threads receive it) and the three parts of its training math, each over a
@@ -14,6 +14,11 @@
  * threads split the batch by rows; a weight's gradient sums over every row,
  * so threads split each weight instead. Predict and evaluate run the same
  * forward rows (`forward`), on blocks of rows per thread (forward-block.ts).
+ * A row is one sample: an op on images sees it as the image, channels last.
+ *
+ * Whatever a kind needs beyond its outputs and gradients (Dropout's mask,
+ * Conv2D's patch matrix) is allocated once, with the step or the forward
+ * pass (`ownBuffers`, `forwardScratch`), never per step.
  */
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -45,8 +50,9 @@ export interface RowsContext extends OpBuffers {
   readonly inputGradient: Float32Array | null;
   /** Whether this op's outputs are the model's, which the loss reads (their softmax belongs to the loss). */
   readonly isOutput: boolean;
-  /** This thread's first row, and which of how many threads it is. */
+  /** This thread's first row, the most rows it is given, and which of how many threads it is. */
   readonly r0: number;
+  readonly rowCapacity: number;
   readonly thread: number;
   readonly threads: number;
 }
@@ -78,12 +84,17 @@ export interface OpKind<ThreadOp, PlanOp> {
   onThreads(op: PlanOp): ThreadOp;
   /** Whether its backward works in place on the gradient at its outputs, which is then its input's too. */
   readonly inPlace: boolean;
-  /** Its own buffers for a batch of up to maxBatch rows. */
+  /** Its own buffers in the training step, for a batch of up to maxBatch rows (shared by the threads). */
   ownBuffers(op: PlanOp, maxBatch: number): Float32Array[];
+  /** One thread's scratch buffers in predict and evaluate, for up to `rows` rows at a time. */
+  forwardScratch(op: PlanOp, rows: number): Float32Array[];
   /** One thread's part of it in the step. */
   rows(op: ThreadOp, at: RowsContext, optimizer: Optimizer): OpRows;
   /** Whether predict and evaluate run it (Dropout is the identity there, so they leave it out). */
   readonly inInference: boolean;
-  /** One thread's forward rows of it in predict and evaluate, from row r0 of `input` into `output`. */
-  forward(op: ThreadOp, input: Float32Array, output: Float32Array, r0: number): ForwardRows;
+  /**
+   * One thread's forward rows of it in predict and evaluate, from row r0 of
+   * `input` into `output`, up to `rows` rows a call, with its `scratch` (forwardScratch's).
+   */
+  forward(op: ThreadOp, input: Float32Array, output: Float32Array, r0: number, rows: number, scratch: readonly Float32Array[]): ForwardRows;
 }

@@ -68,7 +68,7 @@ export function waitWhileEqual(control: Int32Array, slot: number, value: number,
     for (let i = 0; i < 256; i++) if (Atomics.load(control, slot) !== value) return;
   }
   const deadline = Date.now() + timeoutMs;
-  const sleeps = canSleep();
+  const sleeps = canSleep(control);
   while (Atomics.load(control, slot) === value) {
     if (Date.now() > deadline) throw new RuntimeError(`A training worker thread stopped responding for ${timeoutMs / 1000} s.`);
     if (sleeps) Atomics.wait(control, slot, value, 100);
@@ -77,11 +77,16 @@ export function waitWhileEqual(control: Int32Array, slot: number, value: number,
 
 let sleepAllowed: boolean | null = null;
 
-/** Whether this thread may block in Atomics.wait (checked once: the check throws before comparing where it may not). */
-function canSleep(): boolean {
+/**
+ * Whether this thread may block in Atomics.wait (checked once: the check
+ * throws before comparing where it may not). It probes the slots it is
+ * given, with a value they do not hold and no timeout, so it never blocks
+ * and allocates nothing: a first sleep can come in the middle of a step.
+ */
+function canSleep(probe: Int32Array): boolean {
   if (sleepAllowed === null) {
     try {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      Atomics.wait(probe, 0, Atomics.load(probe, 0) ^ 1, 0);
       sleepAllowed = true;
     } catch {
       sleepAllowed = false;

@@ -35,12 +35,16 @@ export interface WindowGeometry {
   outWidth: number;
 }
 
-/** Fills `patches` [N·OH·OW, KH·KW·C] from `x` [N, H, W, C], zeros where the window leaves the image. */
-export function im2col(x: Float32Array, g: WindowGeometry, patches: Float32Array): void {
+/**
+ * Fills `patches` [N·OH·OW, KH·KW·C] from `x` [N, H, W, C], zeros where the
+ * window leaves the image; N = g.batch images from image `firstImage` of x
+ * on (so a caller can walk a larger batch a few images at a time).
+ */
+export function im2col(x: Float32Array, g: WindowGeometry, patches: Float32Array, firstImage = 0): void {
   const { batch, inHeight: H, inWidth: W, channels: C, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
   const rowLength = KH * KW * C;
   let row = 0;
-  for (let n = 0; n < batch; n++) {
+  for (let n = firstImage; n < firstImage + batch; n++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++, row++) {
         let p = row * rowLength;

@@ -23,7 +23,8 @@ export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, win
   for (let n = 0; n < batch; n++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++, out += C) {
-        for (let c = 0; c < C; c++) winners[out + c] = -1;
+        // y holds the best value so far (so the loop reads no index back); the window's first position inside the image starts it.
+        let first = true;
         for (let kh = 0; kh < g.kernelHeight; kh++) {
           const ih = oh * g.strideHeight - g.padTop + kh;
           if (ih < 0 || ih >= H) continue;
@@ -31,22 +32,33 @@ export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, win
             const iw = ow * g.strideWidth - g.padLeft + kw;
             if (iw < 0 || iw >= W) continue;
             const from = ((n * H + ih) * W + iw) * C;
+            if (first) {
+              for (let c = 0; c < C; c++) {
+                y[out + c] = x[from + c]!;
+                winners[out + c] = from + c;
+              }
+              first = false;
+              continue;
+            }
             for (let c = 0; c < C; c++) {
-              const best = winners[out + c]!;
               const v = x[from + c]!;
-              if (best < 0 || v > x[best]! || (Number.isNaN(v) && !Number.isNaN(x[best]!))) winners[out + c] = from + c;
+              const best = y[out + c]!;
+              // v !== v: v is NaN, which wins over any number (best === best), as in argmax.
+              if (v > best || (v !== v && best === best)) {
+                y[out + c] = v;
+                winners[out + c] = from + c;
+              }
             }
           }
         }
-        for (let c = 0; c < C; c++) y[out + c] = x[winners[out + c]!]!;
       }
     }
   }
 }
 
-/** dX += dY routed to each output's winning input position. */
-export function maxPoolBackward(dY: Float32Array, winners: Int32Array, dX: Float32Array): void {
-  for (let i = 0; i < winners.length; i++) dX[winners[i]!]! += dY[i]!;
+/** dX += dY routed to each output's winning input position, for the first `count` outputs (all by default). */
+export function maxPoolBackward(dY: Float32Array, winners: Int32Array, dX: Float32Array, count = winners.length): void {
+  for (let i = 0; i < count; i++) dX[winners[i]!]! += dY[i]!;
 }
 
 /** The inclusive-exclusive range of window offsets [k0, k1) that land inside an axis of `size`. */
