@@ -23,6 +23,14 @@
  *    peak RSS of the whole program and its startup time to the first epoch
  *    (bench/jobs/program.ts); and the TensorFlow quickstart model (with
  *    Dropout, bench/jobs/quickstart.ts) beside the seed model.
+ * 5. The CNN job (`--only cnn`): TensorFlow's CNN tutorial model
+ *    (bench/lib/models.ts), batch 32, one epoch of the first 10,000 images
+ *    and predict of the 10,000 test images, on tinykeras's two tiers (with
+ *    the same thread-scaling row, and the executor fit chose), PyTorch on 1
+ *    and 2 threads (BLAS pinned to them) and Keras 3 on TensorFlow and JAX,
+ *    with the ratios; and its conv kernels in GFLOP/s per pass and tier
+ *    (forward, input gradient, kernel gradient: bench/jobs/conv-kernels.ts)
+ *    beside the WebAssembly-SIMD limit.
  *
  * Every job runs in a child process of its own (`node --import tsx
  * bench/jobs/<job>.ts --json`), one after the other, so that peak memory and
@@ -38,13 +46,17 @@
  * timestamp's colons become dashes, which every file system accepts.)
  *
  *     npm run bench                              # everything: ≈ 5-6 minutes on 2 cores
- *     npm run bench -- --only kernels            # kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart (comma-separated)
+ *     npm run bench -- --only kernels            # kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart,cnn (comma-separated)
+ *     npm run bench -- --only cnn --cnn-samples 10000
+ *     npm run bench -- --only cnn --cnn-samples 64 --cnn-test-samples 64    # a smoke run
  *     npm run bench -- --epochs 1 --samples 10000
  *     npm run bench -- --peer-epochs 2 --threads 2
  *
  * Options: --epochs N (ours, default 5), --peer-epochs N (PyTorch, Keras and TF.js, default 1),
  * --samples N (first N training images, default 60000), --only LIST,
- * --threads N (passed to our fit as `threads: N`).
+ * --threads N (passed to our fit as `threads: N`), --cnn-samples N (the CNN job's training
+ * images, default 10000), --cnn-epochs N (everyone's, default 1), --cnn-test-samples N (the test
+ * images it evaluates and predicts, default all 10000; fewer only for smoke runs).
  *
  * Nothing here asserts anything about speed: it measures and reports.
  */
@@ -65,6 +77,7 @@ import {
   type JobResult,
   type KerasJobResult,
   type KernelsJobResult,
+  type ConvKernelsJobResult,
   type ProgramJobResult,
   type PytorchJobResult,
   type QuickstartJobResult,
@@ -85,6 +98,9 @@ interface Options {
   samples: number;
   only: JobName[];
   threads: number | null;
+  cnnSamples: number;
+  cnnEpochs: number;
+  cnnTestSamples: number;
 }
 
 interface Machine {
@@ -127,15 +143,26 @@ interface Report {
   program: { js: JobRun<ProgramJobResult> | null; simd: JobRun<ProgramJobResult> | null };
   quickstart: JobRun<QuickstartJobResult> | null;
   /** Per tier of ours, their seconds ÷ ours: above 1 means tinykeras is faster. evaluate only where the peer times it. */
-  speedups: Partial<Record<Ours, Partial<Record<Peer, { perEpoch: number; predict: number; evaluate?: number }>>>>;
+  speedups: Speedups;
+  /** The CNN tutorial's model: the same figures as the seed job's, by implementation. */
+  cnnJob: Record<Ours | CnnPeer, JobRun<TinykerasJobResult | PytorchJobResult | KerasJobResult> | null>;
+  cnnSpeedups: Speedups;
+  cnnKernels: JobRun<ConvKernelsJobResult> | null;
   failures: { job: JobName; message: string }[];
   notes: string[];
 }
 
 type Peer = 'pytorch-1' | 'pytorch-2' | 'keras-tensorflow' | 'keras-jax' | 'tfjs-wasm' | 'tfjs-cpu';
+type CnnPeer = Exclude<Peer, 'tfjs-wasm' | 'tfjs-cpu'>;
 type Ours = 'tinykeras-js' | 'tinykeras-simd';
+type Speedups = Partial<Record<Ours, Partial<Record<Peer, { perEpoch: number; predict: number; evaluate?: number }>>>>;
 const OURS: readonly Ours[] = ['tinykeras-js', 'tinykeras-simd'];
 const PEERS: readonly Peer[] = ['pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax', 'tfjs-wasm', 'tfjs-cpu'];
+const CNN_PEERS: readonly CnnPeer[] = ['pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax'];
+/** The flags (each followed by its value) that jobArguments sets per job size. */
+const SIZE_FLAGS = ['--epochs', '--samples'];
+/** WebAssembly SIMD's ceiling per core: 4 float32 lanes × a multiply and an add per cycle at ≈ 3 GHz. */
+const SIMD_LIMIT_GFLOPS_PER_CORE = 25;
 
 const options = parseOptions();
 const startedAt = new Date();
@@ -154,16 +181,19 @@ const report: Report = {
   program: { js: null, simd: null },
   quickstart: null,
   speedups: {},
+  cnnJob: { 'tinykeras-js': null, 'tinykeras-simd': null, 'pytorch-1': null, 'pytorch-2': null, 'keras-tensorflow': null, 'keras-jax': null },
+  cnnSpeedups: {},
+  cnnKernels: null,
   failures: [],
   notes: [],
 };
 
-const wantsPytorch = options.only.some((job) => job.startsWith('pytorch'));
+const wantsPytorch = options.only.some((job) => job.includes('pytorch'));
 const torchPython = wantsPytorch ? findTorchPython() : null;
 if (wantsPytorch && torchPython === null) {
   report.notes.push(`PyTorch peer skipped: \`import torch\` fails with ${PYTHON_CANDIDATES.join(', ')} (npm run test:keras builds the venv; Debian: apt-get install python3-torch libopenblas0-pthread).`);
 }
-const wantsKeras = options.only.some((job) => job.startsWith('keras'));
+const wantsKeras = options.only.some((job) => job.includes('keras'));
 const kerasPython = wantsKeras ? findKerasPython() : null;
 if (wantsKeras && kerasPython === null) {
   report.notes.push(`Keras peer skipped: \`import keras, tensorflow, jax\` fails with ${PYTHON_CANDIDATES.join(', ')} (npm run test:keras builds the venv from a wheel store).`);
@@ -171,8 +201,8 @@ if (wantsKeras && kerasPython === null) {
 
 for (const job of JOB_NAMES) {
   if (!options.only.includes(job)) continue;
-  if (job.startsWith('pytorch') && torchPython === null) continue;
-  if (job.startsWith('keras') && kerasPython === null) continue;
+  if (job.includes('pytorch') && torchPython === null) continue;
+  if (job.includes('keras') && kerasPython === null) continue;
   try {
     const run = await runJob(job, jobArguments(job));
     if (run.otherCoresBusy > NOISY_CORES) {
@@ -188,19 +218,8 @@ for (const job of JOB_NAMES) {
   }
 }
 
-for (const tier of OURS) {
-  const ours = report.seedJob[tier]?.result;
-  for (const peer of PEERS) {
-    const theirs = report.seedJob[peer]?.result;
-    if (ours && theirs) {
-      (report.speedups[tier] ??= {})[peer] = {
-        perEpoch: theirs.secondsPerEpoch / ours.secondsPerEpoch,
-        predict: theirs.predictSeconds / ours.predictSeconds,
-        ...('evaluateSeconds' in theirs ? { evaluate: theirs.evaluateSeconds / ours.evaluateSeconds } : {}),
-      };
-    }
-  }
-}
+report.speedups = speedupsOf(report.seedJob, PEERS);
+report.cnnSpeedups = speedupsOf(report.cnnJob, CNN_PEERS);
 report.finishedAt = new Date().toISOString();
 
 console.log(formatReport(report).join('\n'));
@@ -210,6 +229,25 @@ process.exitCode = report.failures.length > 0 ? 1 : 0;
 
 // ---------------------------------------------------------------------------
 
+/** Per tier of ours and per peer, their seconds ÷ ours (per epoch, predict, and evaluate where the peer times it). */
+function speedupsOf<P extends Peer>(runs: Partial<Record<Ours | P, { result: SeedJobFigures & { evaluateSeconds?: number } } | null>>, peers: readonly P[]): Speedups {
+  const speedups: Speedups = {};
+  for (const tier of OURS) {
+    const ours = runs[tier]?.result;
+    for (const peer of peers) {
+      const theirs = runs[peer]?.result;
+      if (ours && theirs) {
+        (speedups[tier] ??= {})[peer] = {
+          perEpoch: theirs.secondsPerEpoch / ours.secondsPerEpoch,
+          predict: theirs.predictSeconds / ours.predictSeconds,
+          ...(theirs.evaluateSeconds !== undefined && ours.evaluateSeconds !== undefined ? { evaluate: theirs.evaluateSeconds / ours.evaluateSeconds } : {}),
+        };
+      }
+    }
+  }
+  return speedups;
+}
+
 function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
@@ -218,6 +256,9 @@ function parseOptions(): Options {
       samples: { type: 'string' },
       only: { type: 'string' },
       threads: { type: 'string' },
+      'cnn-samples': { type: 'string' },
+      'cnn-epochs': { type: 'string' },
+      'cnn-test-samples': { type: 'string' },
     },
     strict: true,
   });
@@ -241,8 +282,17 @@ function parseOptions(): Options {
     'keras-jax': ['keras-jax'],
     'tfjs-wasm': ['tfjs-wasm'],
     'tfjs-cpu': ['tfjs-cpu'],
+    cnn: ['cnn-kernels', 'cnn-tinykeras-js', 'cnn-tinykeras-simd', 'cnn-pytorch-1', 'cnn-pytorch-2', 'cnn-keras-tensorflow', 'cnn-keras-jax'],
+    'cnn-kernels': ['cnn-kernels'],
+    'cnn-ours': ['cnn-tinykeras-js', 'cnn-tinykeras-simd'],
+    'cnn-tinykeras-js': ['cnn-tinykeras-js'],
+    'cnn-tinykeras-simd': ['cnn-tinykeras-simd'],
+    'cnn-pytorch': ['cnn-pytorch-1', 'cnn-pytorch-2'],
+    'cnn-keras': ['cnn-keras-tensorflow', 'cnn-keras-jax'],
+    'cnn-keras-tensorflow': ['cnn-keras-tensorflow'],
+    'cnn-keras-jax': ['cnn-keras-jax'],
   };
-  const only = (values.only ?? 'kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart').split(',').flatMap((name) => {
+  const only = (values.only ?? 'kernels,ours,pytorch,keras,tfjs-wasm,tfjs-cpu,program,quickstart,cnn').split(',').flatMap((name) => {
     const jobs = aliases[name.trim()];
     if (!jobs) throw new Error(`--only: unknown job '${name}'. Valid: ${Object.keys(aliases).join(', ')} (comma-separated).`);
     return jobs;
@@ -253,6 +303,9 @@ function parseOptions(): Options {
     samples,
     only: [...new Set(only)],
     threads: positiveInteger('--threads', values.threads) ?? null,
+    cnnSamples: Math.min(positiveInteger('--cnn-samples', values['cnn-samples']) ?? 10_000, 60_000),
+    cnnEpochs: positiveInteger('--cnn-epochs', values['cnn-epochs']) ?? 1,
+    cnnTestSamples: Math.min(positiveInteger('--cnn-test-samples', values['cnn-test-samples']) ?? 10_000, 10_000),
   };
 }
 
@@ -306,6 +359,19 @@ function jobArguments(job: JobName): string[] {
     case 'tfjs-wasm':
     case 'tfjs-cpu':
       return [join(BENCH_DIR, 'jobs/tfjs.ts'), '--backend', job.slice('tfjs-'.length), '--epochs', String(options.peerEpochs), ...samples];
+    case 'cnn-kernels':
+      return [join(BENCH_DIR, 'jobs/conv-kernels.ts')];
+    case 'cnn-tinykeras-js':
+    case 'cnn-tinykeras-simd':
+    case 'cnn-pytorch-1':
+    case 'cnn-pytorch-2':
+    case 'cnn-keras-tensorflow':
+    case 'cnn-keras-jax': {
+      // The seed job's script and settings (tier, threads, backend), on the CNN's model and sizes.
+      const [script, ...rest] = jobArguments(job.slice('cnn-'.length) as JobName);
+      const kept = rest.filter((arg, i) => !SIZE_FLAGS.includes(arg) && !SIZE_FLAGS.includes(rest[i - 1]!));
+      return [script!, ...kept, '--model', 'cnn', '--epochs', String(options.cnnEpochs), '--samples', String(options.cnnSamples), '--test-samples', String(options.cnnTestSamples)];
+    }
   }
 }
 
@@ -393,6 +459,17 @@ function storeRun(r: Report, run: JobRun<JobResult>): void {
     case 'tfjs-cpu':
       r.seedJob[result.job] = { ...run, result };
       break;
+    case 'cnn-kernels':
+      r.cnnKernels = { ...run, result };
+      break;
+    case 'cnn-tinykeras-js':
+    case 'cnn-tinykeras-simd':
+    case 'cnn-pytorch-1':
+    case 'cnn-pytorch-2':
+    case 'cnn-keras-tensorflow':
+    case 'cnn-keras-jax':
+      r.cnnJob[result.job.slice('cnn-'.length) as Ours | CnnPeer] = { ...run, result };
+      break;
   }
 }
 
@@ -447,16 +524,7 @@ function formatReport(r: Report): string[] {
     lines.push('  process counted, V8\'s garbage collector and compiler included.');
   }
 
-  const scalingRows = OURS.flatMap((tier) => {
-    const scaling = r.seedJob[tier]?.result.scaling;
-    if (!scaling || scaling.length < 2) return [];
-    const [one, two] = [scaling.find((s) => s.threads === 1)!, scaling.find((s) => s.threads === 2)!];
-    return [[tier, sig3(one.secondsPerEpoch), sig3(two.secondsPerEpoch), ratio(one.secondsPerEpoch / two.secondsPerEpoch)]];
-  });
-  if (scalingRows.length > 0) {
-    lines.push('', 'Thread scaling (one more epoch each, after the timed ones; fit threads: 1 and 2)');
-    lines.push(...table([['', '1 thread s', '2 threads s', 'speed-up'], ...scalingRows], ['left']));
-  }
+  lines.push(...scalingLines(OURS.map((tier) => [tier, r.seedJob[tier]?.result.scaling ?? null]), ''));
 
   const programs = [r.program.js, r.program.simd].filter((run) => run !== null);
   if (programs.length > 0) {
@@ -480,15 +548,76 @@ function formatReport(r: Report): string[] {
     if (seed) lines.push(`  quickstart ÷ seed time per epoch: ${ratio(quick.secondsPerEpoch / seed.secondsPerEpoch)} (the target: at most 1.11×, 90% of the seed model's speed)`);
   }
 
-  for (const [tier, byPeer] of Object.entries(r.speedups)) {
-    const parts = Object.entries(byPeer).map(
-      ([peer, s]) => `${peer} ${ratio(s.perEpoch)} per epoch, ${ratio(s.predict)} predict${s.evaluate === undefined ? '' : `, ${ratio(s.evaluate)} evaluate`}`,
-    );
-    lines.push('', `Their time ÷ ${tier}'s (above 1×: tinykeras is faster):`, ...parts.map((part) => `  ${part}`));
-  }
+  lines.push(...speedupLines(r.speedups, ''));
+  lines.push(...cnnLines(r));
 
   const notes = [...r.notes, ...r.failures.map((f) => `${f.job} FAILED: ${f.message.split('\n')[0]}`)];
   if (notes.length > 0) lines.push('', 'Notes:', ...notes.map((note) => `  - ${note}`));
+  return lines;
+}
+
+/** The thread-scaling table of the runs that timed an epoch on 1 thread and on 2. */
+function scalingLines(runs: [string, TinykerasJobResult['scaling']][], what: string): string[] {
+  const rows = runs.flatMap(([name, scaling]) => {
+    if (!scaling || scaling.length < 2) return [];
+    const [one, two] = [scaling.find((s) => s.threads === 1)!, scaling.find((s) => s.threads === 2)!];
+    return [[name, sig3(one.secondsPerEpoch), sig3(two.secondsPerEpoch), ratio(one.secondsPerEpoch / two.secondsPerEpoch)]];
+  });
+  if (rows.length === 0) return [];
+  return ['', `${what}Thread scaling (one more epoch each, after the timed ones; fit threads: 1 and 2)`, ...table([['', '1 thread s', '2 threads s', 'speed-up'], ...rows], ['left'])];
+}
+
+/** "Their time ÷ ours" lines, per tier of ours. */
+function speedupLines(speedups: Speedups, what: string): string[] {
+  return Object.entries(speedups).flatMap(([tier, byPeer]) => {
+    const parts = Object.entries(byPeer).map(
+      ([peer, s]) => `${peer} ${ratio(s.perEpoch)} per epoch, ${ratio(s.predict)} predict${s.evaluate === undefined ? '' : `, ${ratio(s.evaluate)} evaluate`}`,
+    );
+    return ['', `${what}Their time ÷ ${tier}'s (above 1×: tinykeras is faster):`, ...parts.map((part) => `  ${part}`)];
+  });
+}
+
+/** The CNN job's sections: its conv kernels by pass and tier, the training table, thread scaling and ratios. */
+function cnnLines(r: Report): string[] {
+  const lines: string[] = [];
+  const k = r.cnnKernels?.result;
+  if (k) {
+    const tiers = k.simdAvailable ? ['js', 'simd'] : ['js'];
+    lines.push('', `CNN conv kernels at batch 32 (median of 9 timed runs after warm-up; GFLOP/s = 2·M·K·F per pass; limit: WebAssembly SIMD ≈ ${SIMD_LIMIT_GFLOPS_PER_CORE} GFLOP/s per core)`);
+    const rows = [['layer', 'pass', 'M×K·K×F', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js', 'simd ÷ limit'] : [])]];
+    const keys = [...new Set(k.conv.map((c) => `${c.layer}|${c.pass}`))];
+    for (const key of keys) {
+      const byTier = tiers.map((t) => k.conv.find((c) => `${c.layer}|${c.pass}` === key && c.tier === t)!);
+      const c = byTier[0]!;
+      rows.push([
+        c.layer, c.pass, `${c.M}×${c.K}·${c.K}×${c.F}`,
+        ...byTier.map((x) => x.gflops.toFixed(2)), ...byTier.map((x) => sig3(x.microsecondsPerCall)),
+        ...(k.simdAvailable ? [ratio(byTier[1]!.gflops / byTier[0]!.gflops), `${Math.round((100 * byTier[1]!.gflops) / SIMD_LIMIT_GFLOPS_PER_CORE)}%`] : []),
+      ]);
+    }
+    lines.push(...table(rows, ['left', 'left']));
+    lines.push('  forward: im2col + gemm; input gradient: gemm + col2im (none for the first layer); kernel gradient: gemm;');
+    lines.push('  im2col and col2im are the plain loops on both tiers, the gemm the tier\'s; one thread.');
+  }
+  const jobs = [...OURS, ...CNN_PEERS].map((name) => r.cnnJob[name]).filter((run) => run !== null);
+  if (jobs.length > 0) {
+    const threadsNote = r.options.threads === null ? '' : `, fit threads ${r.options.threads}`;
+    const test = r.options.cnnTestSamples === 10_000 ? '10k' : String(r.options.cnnTestSamples);
+    lines.push('', `CNN job (TensorFlow's CNN tutorial model, ${r.options.cnnEpochs} epoch${r.options.cnnEpochs === 1 ? '' : 's'}, ${r.options.cnnSamples} samples, batch 32${threadsNote})`);
+    const rows = [['', 'epochs', 's/epoch', 'best', 'ms/step', 'test loss', 'test acc', `predict ${test}`, `evaluate ${test}`, 'peak RSS', 'cores']];
+    for (const { result: f } of jobs) rows.push(seedRow(f.job, f, f.peakRssMB));
+    lines.push(...table(rows, ['left']));
+    for (const tier of OURS) {
+      const ours = r.cnnJob[tier]?.result;
+      if (ours && 'executor' in ours) lines.push(`  cnn-${tier} trained by: ${ours.executor}`);
+    }
+    lines.push('  timed as the seed job; pytorch-N: OPENBLAS/OMP/MKL_NUM_THREADS=N besides torch.set_num_threads(N).');
+  }
+  lines.push(...scalingLines(OURS.map((tier) => {
+    const ours = r.cnnJob[tier]?.result;
+    return [`cnn-${tier}`, ours && 'scaling' in ours ? ours.scaling : null];
+  }), 'CNN '));
+  lines.push(...speedupLines(r.cnnSpeedups, 'CNN: '));
   return lines;
 }
 

@@ -5,7 +5,11 @@
  *   predictions.svg        the first test images with predicted class and probability bars
  *   confusion-matrix.svg   the confusion matrix over the test set, with per-class accuracy
  *
- * The same specs (specs.ts) draw the playground's charts.
+ * The same specs (specs.ts) draw the playground's charts. A CNN's figures
+ * (`writeCnnFigures`, examples/cnn.ts) are the curves and:
+ *
+ *   conv-filters.svg       the first conv layer's filters, each a small heat map of its weights
+ *   feature-maps.svg       what those filters make of one test image
  *
  *     const history = await model.fit(x, y, { epochs: 5 });
  *     const probabilities = model.predict(xTest);
@@ -13,7 +17,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { argmax, confusionMatrixSpec, predictionGridSpec, trainingCurvesSpec, type CurveRow, type GridItem } from './specs.js';
+import { argmax, channelGridSpec, confusionMatrixSpec, predictionGridSpec, trainingCurvesSpec, type ChannelStack, type CurveRow, type GridItem } from './specs.js';
 import { renderSvg } from './render.js';
 
 /** A tensor or anything with the same two fields. */
@@ -44,14 +48,7 @@ export const FIGURE_FILES = ['training-curves.svg', 'predictions.svg', 'confusio
 /** Writes the three figures into `dir` (created if missing) and returns their paths. */
 export async function writeFigures(dir: string, figures: FigureData): Promise<string[]> {
   const svgs = await figureSvgs(figures);
-  await mkdir(dir, { recursive: true });
-  const paths: string[] = [];
-  for (const name of FIGURE_FILES) {
-    const path = join(dir, name);
-    await writeFile(path, svgs[name]);
-    paths.push(path);
-  }
-  return paths;
+  return writeSvgs(dir, Object.fromEntries(FIGURE_FILES.map((name) => [name, svgs[name]])));
 }
 
 /** The three figures as SVG text, by file name. */
@@ -67,10 +64,7 @@ export async function figureSvgs(figures: FigureData): Promise<Record<(typeof FI
     );
   }
 
-  const { history } = figures.history;
-  const rows = (prefix: string): CurveRow[] =>
-    (history[`${prefix}loss`] ?? []).map((loss, e) => ({ epoch: e + 1, loss, accuracy: history[`${prefix}accuracy`]?.[e] ?? NaN }));
-  const curves = trainingCurvesSpec({ width: 300, height: 220 }, { training: rows(''), validation: rows('val_'), trainingLabel: 'training' });
+  const curves = historyCurvesSpec(figures.history);
 
   const imageValues = images.values ?? images.data;
   const pixelsPerImage = imageValues.length / n;
@@ -94,4 +88,53 @@ export async function figureSvgs(figures: FigureData): Promise<Record<(typeof FI
     'predictions.svg': await renderSvg(predictionGridSpec(items, classNames)),
     'confusion-matrix.svg': await renderSvg(confusionMatrixSpec(counts, classNames, 360)),
   };
+}
+
+/** fit's History as the training-curves figure: loss and accuracy per epoch, and validation's when fit had it. */
+function historyCurvesSpec(fitHistory: FigureData['history']) {
+  const { history } = fitHistory;
+  const rows = (prefix: string): CurveRow[] =>
+    (history[`${prefix}loss`] ?? []).map((loss, e) => ({ epoch: e + 1, loss, accuracy: history[`${prefix}accuracy`]?.[e] ?? NaN }));
+  return trainingCurvesSpec({ width: 300, height: 220 }, { training: rows(''), validation: rows('val_'), trainingLabel: 'training' });
+}
+
+export interface CnnFigureData {
+  /** What fit returned. */
+  history: FigureData['history'];
+  /** The first Conv2D layer's kernel, [kh, kw, 1, filters] (one input channel: grey images). */
+  kernel: ChannelStack;
+  /** That layer's output for one image, [1, height, width, filters] or [height, width, filters]. */
+  featureMaps: ChannelStack;
+  /** Which image the feature maps are of, for the title ("test image 0: Ankle boot"). */
+  imageCaption: string;
+}
+
+export const CNN_FIGURE_FILES = ['training-curves.svg', 'conv-filters.svg', 'feature-maps.svg'] as const;
+
+/** Writes a CNN's three figures into `dir` (created if missing) and returns their paths. */
+export async function writeCnnFigures(dir: string, figures: CnnFigureData): Promise<string[]> {
+  const { kernel, featureMaps } = figures;
+  if (kernel.shape.length !== 4 || kernel.shape[2] !== 1) {
+    throw new Error(`writeCnnFigures: expected the kernel of a conv layer on one-channel images, [kh, kw, 1, filters]. Received: shape [${kernel.shape.join(', ')}]`);
+  }
+  const maps = featureMaps.shape.length === 4 ? { data: featureMaps.data, shape: featureMaps.shape.slice(1) } : featureMaps;
+  const filters = kernel.shape[3]!;
+  const svgs: Record<(typeof CNN_FIGURE_FILES)[number], string> = {
+    'training-curves.svg': await renderSvg(historyCurvesSpec(figures.history)),
+    'conv-filters.svg': await renderSvg(channelGridSpec(kernel, `The first conv layer's ${filters} filters (${kernel.shape[0]}×${kernel.shape[1]} weights each)`, 'weights', 40)),
+    'feature-maps.svg': await renderSvg(channelGridSpec(maps, `What the ${filters} filters make of ${figures.imageCaption} (after relu)`, 'activations', 64)),
+  };
+  return writeSvgs(dir, svgs);
+}
+
+/** Writes each SVG into `dir` (created if missing), in order; returns the paths. */
+async function writeSvgs(dir: string, svgs: Record<string, string>): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const [name, svg] of Object.entries(svgs)) {
+    const path = join(dir, name);
+    await writeFile(path, svg);
+    paths.push(path);
+  }
+  return paths;
 }

@@ -294,3 +294,59 @@ export function confusionMatrixSpec(counts: ArrayLike<number>, classNames: reado
     spacing: 8,
   });
 }
+
+/** Channels-last values [height, width, channels] (a conv kernel [kh, kw, 1, filters], or one image's feature maps). */
+export interface ChannelStack {
+  data: ArrayLike<number>;
+  /** [height, width, channels], or [height, width, 1, channels] for a kernel with one input channel. */
+  shape: readonly number[];
+}
+
+/**
+ * Each channel of a stack as a small heat map, `columns` to a row, numbered
+ * from 1: a conv layer's filters, or the feature maps it makes of one image.
+ *
+ *   'weights'      one colour scale for all, blue below zero, red above,
+ *                  symmetric about 0 (how strongly each pixel counts, and which way)
+ *   'activations'  each map scaled to its own largest value, white 0 to black
+ *                  (where in the image that filter responds); zeros left out
+ */
+export function channelGridSpec(stack: ChannelStack, title: string, kind: 'weights' | 'activations', side: number, columns = 8): Spec {
+  const [height, width] = stack.shape as [number, number];
+  const channels = stack.shape[stack.shape.length - 1]!;
+  if (stack.data.length !== height * width * channels) {
+    throw new Error(`channelGridSpec: expected ${height}×${width}×${channels} values for shape [${stack.shape.join(', ')}]. Received: ${stack.data.length} values`);
+  }
+  const values: { channel: number; row: number; col: number; value: number }[] = [];
+  let largest = 0;
+  for (let i = 0; i < stack.data.length; i++) largest = Math.max(largest, Math.abs(stack.data[i]!));
+  for (let c = 0; c < channels; c++) {
+    let channelLargest = 0;
+    for (let p = 0; p < height * width; p++) channelLargest = Math.max(channelLargest, Math.abs(stack.data[p * channels + c]!));
+    for (let p = 0; p < height * width; p++) {
+      const v = stack.data[p * channels + c]!;
+      if (kind === 'activations' && v === 0) continue;
+      values.push({ channel: c + 1, row: Math.floor(p / width), col: p % width, value: kind === 'weights' ? v : v / channelLargest });
+    }
+  }
+  const color =
+    kind === 'weights'
+      ? { field: 'value', type: 'quantitative', scale: { scheme: 'redblue', reverse: true, domain: [-largest, largest] }, title: 'Weight', legend: { orient: 'bottom', gradientLength: 160, format: '.2f' } }
+      : { field: 'value', type: 'quantitative', scale: { domain: [0, 1], range: ['#ffffff', '#000000'] }, title: 'Activation ÷ its map’s largest', legend: { orient: 'bottom', gradientLength: 160, format: '.1f', titleLimit: 320 } };
+  const cells = (size: number) => ({ field: '', type: 'ordinal', scale: { domain: Array.from({ length: size }, (_, i) => i), paddingInner: 0, paddingOuter: 0 }, axis: null });
+  return asSpec({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { ...CONFIG, facet: { spacing: 6 }, header: { labelFontSize: 10, labelPadding: 2 } },
+    title,
+    data: { values },
+    columns,
+    facet: { field: 'channel', type: 'ordinal', title: null },
+    spec: {
+      width: side,
+      height: Math.round((side * height) / width),
+      view: { stroke: '#c9d3df' },
+      mark: { type: 'rect' },
+      encoding: { x: { ...cells(width), field: 'col' }, y: { ...cells(height), field: 'row' }, color },
+    },
+  });
+}

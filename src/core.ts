@@ -53,6 +53,7 @@ export type { ZeroPadding2DArgs } from './layers/zero-padding.js';
 export type { ReshapeArgs } from './layers/reshape.js';
 export type { BatchNormalizationArgs } from './layers/batch-normalization.js';
 export type { RescalingArgs, RandomFlipArgs, RandomTranslationArgs } from './layers/preprocessing.js';
+export type { RandomRotationArgs, RandomZoomArgs } from './layers/random-affine.js';
 export type { ActivationName } from './layers/activations.js';
 export type { ConcatenateArgs } from './layers/merge.js';
 export type { TrainingProgress } from './callbacks/progress-callback.js';

@@ -29,11 +29,11 @@
  */
 import * as keras from '../../src/index.js';
 import { jsKernels } from '../../src/tensor/kernels/index.js';
-import { SimdKernels, simdSupported, type SimdKernelSet } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { loadSeedData } from '../lib/seed-data.js';
+import { kernelTiers, medianMsPerCall, warmUp, type Timed } from '../lib/kernel-timing.js';
 import {
-  emitResult, median, parseJobOptions, processStats, progress,
-  type ElementwiseKernelResult, type KernelResult, type KernelsJobResult, type KernelTier,
+  emitResult, parseJobOptions, processStats, progress,
+  type ElementwiseKernelResult, type KernelResult, type KernelsJobResult,
 } from '../lib/protocol.js';
 
 interface Shape {
@@ -47,13 +47,6 @@ interface Shape {
   B: Float32Array;
 }
 
-/** One timed call of a kernel on one tier, its operands already in place. */
-interface Timed {
-  tier: KernelTier;
-  call: () => void;
-}
-
-const REPETITIONS = 9;
 const WARM_UP_MS = 2000;
 
 const options = parseJobOptions(1);
@@ -80,14 +73,7 @@ const shapes: Shape[] = [
   { name: 'layer 2 dX (transB)', transA: false, transB: true, M: batch, N: hidden, K: classes, A: dY, B: W2 },
 ];
 
-const simdAvailable = simdSupported();
-const simd = simdAvailable ? SimdKernels.create() : null;
-/** The tiers to time: their kernels, and a way to place an operand where those kernels read it. */
-const tiers: { tier: KernelTier; k: SimdKernelSet; place: (values: Float32Array) => Float32Array; totals: () => Float64Array }[] = [
-  { tier: 'js', k: jsKernels, place: (values) => values.slice(), totals: () => new Float64Array(2) },
-  ...(simd ? [{ tier: 'simd' as const, k: simd, place: (values: Float32Array) => copyInto(simd, values), totals: () => simd.allocateFloat64(2) }] : []),
-];
-if (!simd) progress(options, 'WebAssembly SIMD is unavailable here: timing the JS tier only');
+const { tiers, simdAvailable } = kernelTiers(options);
 
 const gemmCalls = shapes.map((s) =>
   tiers.map(({ tier, k, place }): Timed => {
@@ -165,9 +151,7 @@ const elementwise: Elementwise[] = [
 ];
 
 progress(options, `warming up for ${WARM_UP_MS / 1000} s`);
-const everything = [...gemmCalls.flat(), ...elementwise.flatMap((e) => e.calls)];
-const warmEnd = performance.now() + WARM_UP_MS;
-while (performance.now() < warmEnd) for (const timed of everything) timed.call();
+warmUp([...gemmCalls.flat(), ...elementwise.flatMap((e) => e.calls)], WARM_UP_MS);
 
 const gemmResults: KernelResult[] = shapes.flatMap((s, index) =>
   gemmCalls[index]!.map(({ tier, call }) => {
@@ -204,28 +188,6 @@ const result: KernelsJobResult = {
   ...processStats(),
 };
 emitResult(options, result);
-
-/** A copy of `values` in the SIMD tier's memory. */
-function copyInto(tier: SimdKernels, values: Float32Array): Float32Array {
-  const out = tier.allocate(values.length);
-  out.set(values);
-  return out;
-}
-
-/** Median milliseconds per call over REPETITIONS runs of back-to-back calls, each ≥ minMs long. */
-function medianMsPerCall(call: () => void, minMs: number): number {
-  let t0 = performance.now();
-  call();
-  const one = Math.max(performance.now() - t0, 1e-3);
-  const calls = Math.max(1, Math.ceil(minMs / one));
-  const perCall: number[] = [];
-  for (let rep = 0; rep < REPETITIONS; rep++) {
-    t0 = performance.now();
-    for (let c = 0; c < calls; c++) call();
-    perCall.push((performance.now() - t0) / calls);
-  }
-  return median(perCall);
-}
 
 /** A fan-in × fan-out matrix drawn as Keras's default Dense kernel is. */
 function glorotUniform(fanIn: number, fanOut: number): Float32Array {

@@ -16,16 +16,22 @@
  * - peak resident memory of the whole process (data set included) and its
  *   CPU time.
  *
+ * `--model cnn` trains TensorFlow's CNN tutorial model instead (bench/lib/models.ts) on
+ * [n, 28, 28, 1] images, as the job `cnn-tinykeras-<tier>`. fit chooses the
+ * executor itself; the result says which (history.params).
+ *
  * `--threads N` is passed to fit as `threads: N` (by default fit uses every
  * core). `--kernels simd` selects the WebAssembly SIMD tier
  * (keras.config.setKernels) before the model is built. `--scaling` then
  * times one more epoch with `threads: 1` and one with `threads: 2`.
  *
  *     npx tsx bench/jobs/tinykeras.ts --epochs 1 --samples 10000 --kernels simd --scaling
+ *     npx tsx bench/jobs/tinykeras.ts --model cnn --epochs 1 --samples 10000
  */
 import * as keras from '../../src/index.js';
 import { loadSeedData } from '../lib/seed-data.js';
-import { emitResult, parseJobOptions, processStats, progress, type TinykerasJobResult } from '../lib/protocol.js';
+import { compiledModel } from '../lib/models.js';
+import { emitResult, jobName, parseJobOptions, processStats, progress, type TinykerasJobResult } from '../lib/protocol.js';
 
 const SEED = 1;
 const BATCH_SIZE = 32;
@@ -33,15 +39,10 @@ const PREDICT_REPEATS = 3;
 
 const options = parseJobOptions(5);
 await keras.config.setKernels(options.kernels);
-const { x, y, xTest, yTest } = await loadSeedData(options.samples);
+const { x, y, xTest, yTest } = await loadSeedData(options.samples, options.model === 'cnn', options.testSamples);
 
 keras.utils.setRandomSeed(SEED);
-const model = new keras.Sequential([
-  new keras.layers.Flatten({ inputShape: [28, 28] }),
-  new keras.layers.Dense(128, { activation: 'relu' }),
-  new keras.layers.Dense(10, { activation: 'softmax' }),
-]);
-model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+const model = compiledModel(options.model);
 
 const epochSeconds: number[] = [];
 let epochStarted = 0;
@@ -60,7 +61,9 @@ const fitArgs: keras.FitArgs = { epochs: options.epochs, batchSize: BATCH_SIZE, 
 if (options.threads !== null) fitArgs.threads = options.threads;
 const cpuBefore = process.cpuUsage();
 const fitStarted = performance.now();
-await model.fit(x, y, fitArgs);
+const { params } = await model.fit(x, y, fitArgs);
+const executor = `${params.executor}, ${params.threads} thread${params.threads === 1 ? '' : 's'}${params.reason ? ` (${params.reason})` : ''}`;
+progress(options, `trained by: ${executor}`);
 const fitCpu = process.cpuUsage(cpuBefore);
 const coresUsed = (fitCpu.user + fitCpu.system) / 1000 / (performance.now() - fitStarted);
 
@@ -97,7 +100,8 @@ const samples = x.shape[0]!;
 const stepsPerEpoch = Math.ceil(samples / BATCH_SIZE);
 const secondsPerEpoch = epochSeconds.reduce((s, v) => s + v, 0) / epochSeconds.length;
 const result: TinykerasJobResult = {
-  job: `tinykeras-${options.kernels}`,
+  job: jobName(options.model, `tinykeras-${options.kernels}` as const),
+  executor,
   kernels: keras.config.kernels(),
   seed: SEED,
   epochs: options.epochs,

@@ -64,6 +64,29 @@ export interface ElementwiseKernelResult {
   microsecondsPerCall: number;
 }
 
+/** One pass of one of the CNN's conv layers at batch 32, on one tier: im2col + gemm, or gemm + col2im. */
+export interface ConvKernelResult {
+  /** 'conv2d', 'conv2d_1', 'conv2d_2'. */
+  layer: string;
+  /** forward: im2col + patches·kernel; input gradient: dY·kernelᵀ + col2im; kernel gradient: patchesᵀ·dY. */
+  pass: 'forward' | 'input gradient' | 'kernel gradient';
+  tier: KernelTier;
+  /** The gemm's sizes: M output positions (batch·OH·OW), K values per patch (KH·KW·C), F filters. */
+  M: number;
+  K: number;
+  F: number;
+  /** 2·M·K·F / median seconds per call / 10⁹. */
+  gflops: number;
+  microsecondsPerCall: number;
+}
+
+/** The CNN tutorial's conv kernels on both tiers (bench/jobs/conv-kernels.ts). */
+export interface ConvKernelsJobResult extends ProcessStats {
+  job: 'cnn-kernels';
+  simdAvailable: boolean;
+  conv: ConvKernelResult[];
+}
+
 export interface KernelsJobResult extends ProcessStats {
   job: 'kernels';
   /** False where WebAssembly SIMD is unavailable: then only the JS tier was timed. */
@@ -101,7 +124,9 @@ export interface SeedJobFigures {
 }
 
 export interface TinykerasJobResult extends SeedJobFigures, ProcessStats {
-  job: 'tinykeras-js' | 'tinykeras-simd';
+  job: 'tinykeras-js' | 'tinykeras-simd' | 'cnn-tinykeras-js' | 'cnn-tinykeras-simd';
+  /** Which executor fit chose, on how many threads, and why (history.params): "fused, 2 threads". */
+  executor: string;
   /** The kernel tier that ran (keras.config.kernels() after setKernels). */
   kernels: KernelTier;
   seed: number;
@@ -149,7 +174,7 @@ export interface TfjsJobResult extends SeedJobFigures, ProcessStats {
 
 /** The seed job on PyTorch's CPU backend with 1 or 2 threads (bench/peers/pytorch-seed-job.py). */
 export interface PytorchJobResult extends SeedJobFigures, ProcessStats {
-  job: 'pytorch-1' | 'pytorch-2';
+  job: 'pytorch-1' | 'pytorch-2' | 'cnn-pytorch-1' | 'cnn-pytorch-2';
   torchVersion: string;
   threads: number;
   evaluateSeconds: number;
@@ -157,7 +182,7 @@ export interface PytorchJobResult extends SeedJobFigures, ProcessStats {
 
 /** The seed job on real Keras 3 with its TensorFlow or JAX backend (bench/peers/keras-seed-job.py). */
 export interface KerasJobResult extends SeedJobFigures, ProcessStats {
-  job: 'keras-tensorflow' | 'keras-jax';
+  job: 'keras-tensorflow' | 'keras-jax' | 'cnn-keras-tensorflow' | 'cnn-keras-jax';
   kerasVersion: string;
   backend: 'tensorflow' | 'jax';
   /** TensorFlow's or JAX's version. */
@@ -167,11 +192,16 @@ export interface KerasJobResult extends SeedJobFigures, ProcessStats {
   evaluateSeconds: number;
 }
 
-export type JobResult = KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult | KerasJobResult | ProgramJobResult | QuickstartJobResult;
+export type JobResult =
+  | KernelsJobResult | TinykerasJobResult | TfjsJobResult | PytorchJobResult | KerasJobResult | ProgramJobResult | QuickstartJobResult | ConvKernelsJobResult;
 export type JobName = JobResult['job'];
 export const JOB_NAMES: readonly JobName[] = [
   'kernels', 'tinykeras-js', 'tinykeras-simd', 'pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax', 'tfjs-wasm', 'tfjs-cpu', 'program-js', 'program-simd', 'quickstart',
+  'cnn-kernels', 'cnn-tinykeras-js', 'cnn-tinykeras-simd', 'cnn-pytorch-1', 'cnn-pytorch-2', 'cnn-keras-tensorflow', 'cnn-keras-jax',
 ];
+
+/** Which model a training job runs: the seed model (784-128-10) or TensorFlow's CNN tutorial model. */
+export type BenchModel = 'seed' | 'cnn';
 
 /** The options a job process accepts (each job uses the ones it needs). */
 export interface JobOptions {
@@ -184,6 +214,10 @@ export interface JobOptions {
   kernels: KernelTier;
   /** --scaling: also time an epoch on 1 thread and on 2. */
   scaling: boolean;
+  /** --model seed|cnn: which model to train (job names of the CNN start with 'cnn-'). */
+  model: BenchModel;
+  /** --test-samples N: the first N test images for evaluate and predict (default all 10,000; fewer for smoke runs). */
+  testSamples: number;
 }
 
 /** Parses a job's command line; `defaultEpochs` differs between ours (5) and the peers (1). */
@@ -196,11 +230,16 @@ export function parseJobOptions(defaultEpochs: number): JobOptions {
       threads: { type: 'string' },
       kernels: { type: 'string', default: 'js' },
       scaling: { type: 'boolean', default: false },
+      model: { type: 'string', default: 'seed' },
+      'test-samples': { type: 'string' },
     },
     strict: true,
   });
   if (values.kernels !== 'js' && values.kernels !== 'simd') throw new Error(`--kernels takes js or simd. Received: ${values.kernels}`);
+  if (values.model !== 'seed' && values.model !== 'cnn') throw new Error(`--model takes seed or cnn. Received: ${values.model}`);
   return {
+    model: values.model,
+    testSamples: positiveInteger('--test-samples', values['test-samples']) ?? 10_000,
     json: values.json ?? false,
     kernels: values.kernels,
     scaling: values.scaling ?? false,
@@ -246,4 +285,9 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A job's name in the report: 'keras-jax' for the seed model, 'cnn-keras-jax' for the CNN. */
+export function jobName<T extends string>(model: BenchModel, name: T): T {
+  return (model === 'seed' ? name : `${model}-${name}`) as T;
 }

@@ -1,7 +1,9 @@
 /**
  * The seed job's data, the same for every implementation benchmarked:
  * Fashion-MNIST through tinykeras's loader, the first `samples` training
- * images, and every pixel divided by 255 (as the Keras tutorial does).
+ * images, and every pixel divided by 255 (as the Keras tutorial does);
+ * [n, 28, 28] for the seed model, [n, 28, 28, 1] for the CNN (`channels`);
+ * the first `testSamples` test images (all 10,000 but in smoke runs).
  */
 import * as keras from '../../src/index.js';
 
@@ -16,14 +18,15 @@ export interface SeedData {
   yTest: keras.Tensor;
 }
 
-export async function loadSeedData(samples: number): Promise<SeedData> {
+export async function loadSeedData(samples: number, channels = false, testSamples = 10_000): Promise<SeedData> {
   const [[trainImages, trainLabels], [testImages, testLabels]] = await keras.datasets.fashionMnist.loadData({ verbose: false });
   const available = trainImages.shape[0]!;
   if (samples > available) throw new Error(`--samples ${samples}: the training set has only ${available} images.`);
+  const images = (t: keras.Tensor) => (channels ? t.div(255).reshape([t.shape[0]!, 28, 28, 1]) : t.div(255));
   return {
-    x: trainImages.sliceRows(0, samples).div(255),
+    x: images(trainImages.sliceRows(0, samples)),
     y: trainLabels.sliceRows(0, samples),
-    xTest: testImages.div(255),
-    yTest: testLabels,
+    xTest: images(testImages.sliceRows(0, Math.min(testSamples, testImages.shape[0]!))),
+    yTest: testLabels.sliceRows(0, Math.min(testSamples, testLabels.shape[0]!)),
   };
 }

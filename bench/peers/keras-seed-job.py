@@ -7,6 +7,11 @@ Dense(10, softmax); adam, sparse categorical crossentropy, accuracy; batch
 TensorFlow as `jit_compile="auto"` chooses, all cores). The backend is
 KERAS_BACKEND's (bench/jobs/keras.ts sets it).
 
+With --model cnn, the same job on TensorFlow's CNN tutorial model instead
+(28×28×1 images): Conv2D 32 3×3 relu, MaxPooling2D 2, Conv2D 64 3×3 relu,
+MaxPooling2D 2, Conv2D 64 3×3 relu, Flatten, Dense 64 relu, Dense 10 logits;
+adam, sparse categorical crossentropy from logits.
+
 Measured as for PyTorch (bench/peers/pytorch-seed-job.py): seconds of each
 epoch, ms per step, test loss and accuracy, predict and evaluate of the 10,000
 test images (best of 3 each, batch 32), cores used while training (process CPU
@@ -14,7 +19,7 @@ time / wall time) and the whole process's peak resident memory. Before the
 timed epochs, one step on the first batch compiles the training function, so
 every timed epoch is warm (tinykeras has no compile step; PyTorch none either).
 
-    KERAS_BACKEND=jax python bench/peers/keras-seed-job.py --epochs 1 [--samples N] [--json]
+    KERAS_BACKEND=jax python bench/peers/keras-seed-job.py --epochs 1 [--samples N] [--model cnn] [--json]
 """
 import os
 import time
@@ -24,8 +29,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from fashion_mnist import data_dir, load_uint8  # noqa: E402
-from peer_job import BATCH, REPEATS, SEED, best_of, parser, progress, report  # noqa: E402
+from fashion_mnist import data_dir, load_scaled  # noqa: E402
+from peer_job import BATCH, REPEATS, SEED, best_of, job_name, parser, progress, report  # noqa: E402
 
 
 def parse_args():
@@ -48,20 +53,37 @@ class EpochTimer(keras.callbacks.Callback):
         progress(self.args, f"epoch {epoch + 1}/{self.epochs}: {self.seconds[-1]:.2f} s, loss {logs['loss']:.4f}")
 
 
+def build(model):
+    """The model and its loss: the seed model (softmax output), or the CNN tutorial's (logits)."""
+    layers = keras.layers
+    if model == "seed":
+        return keras.Sequential([
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]), "sparse_categorical_crossentropy"
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.Flatten(),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(10),
+    ]), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+
 def main():
     args = parse_args()
     keras.utils.set_random_seed(SEED)
-    x, y, x_test, y_test = load_uint8(data_dir(args.data_dir), args.samples)
-    images = lambda a: (a.astype(np.float32) / 255.0).reshape(-1, 28, 28)
-    x, x_test = images(x), images(x_test)
+    image_shape = (28, 28) if args.model == "seed" else (28, 28, 1)
+    x, y, x_test, y_test = load_scaled(data_dir(args.data_dir), args.samples, image_shape, args.test_samples)
     y, y_test = y.astype(np.int32), y_test.astype(np.int32)
-    model = keras.Sequential([
-        keras.Input(shape=(28, 28)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model, loss = build(args.model)
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
 
     compile_started = time.perf_counter()
     model.fit(x[:BATCH], y[:BATCH], batch_size=BATCH, epochs=1, verbose=0)  # compiles the training step
@@ -86,7 +108,7 @@ def main():
 
         backend_version = jax.__version__
     result = {
-        "job": f"keras-{backend}",
+        "job": job_name(args, f"keras-{backend}"),
         "kerasVersion": keras.__version__,
         "backend": backend,
         "backendVersion": backend_version,

@@ -20,9 +20,16 @@ def parser():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--samples", type=int, default=60000)
+    p.add_argument("--test-samples", type=int, default=10000, help="the first N test images for evaluate and predict")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--model", choices=["seed", "cnn"], default="seed", help="the seed model or the CNN tutorial's (job names cnn-...)")
     return p
+
+
+def job_name(args, name):
+    """The job's name in the report: "keras-jax" for the seed model, "cnn-keras-jax" for the CNN."""
+    return name if args.model == "seed" else f"{args.model}-{name}"
 
 
 def progress(args, message):

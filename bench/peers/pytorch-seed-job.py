@@ -7,23 +7,32 @@ computes), Adam(lr 1e-3, eps 1e-7), Glorot-uniform weights and zero biases
 (Keras's Dense defaults), batch 32, a torch.randperm shuffle every epoch.
 Predict and evaluate run in batches of 32 under torch.no_grad().
 
+With --model cnn, TensorFlow's CNN tutorial model instead, channels first:
+Conv2d(1, 32, 3), ReLU, MaxPool2d(2), Conv2d(32, 64, 3), ReLU, MaxPool2d(2),
+Conv2d(64, 64, 3), ReLU, Flatten, Linear(576, 64), ReLU, Linear(64, 10), with
+Keras's initialisation (Glorot-uniform kernels, zero biases).
+
+--threads N is torch.set_num_threads(N); BLAS's own threads are pinned by
+the caller (bench/jobs/pytorch.ts sets OPENBLAS_NUM_THREADS, OMP_NUM_THREADS
+and MKL_NUM_THREADS to N), since set_num_threads alone leaves OpenBLAS on
+every core.
+
 Measured: seconds of each epoch, ms per step, test loss and accuracy, predict
 and evaluate on the 10,000 test images (best of 3 each), the cores used while
 training (process CPU time / wall time), and the peak resident memory of the
 whole process.
 
-    /usr/bin/python3 bench/peers/pytorch-seed-job.py --threads 1 --epochs 1 [--samples N] [--json]
+    /usr/bin/python3 bench/peers/pytorch-seed-job.py --threads 1 --epochs 1 [--samples N] [--model cnn] [--json]
 
 With --json the result is one line on stdout prefixed "@bench-result " and
 progress goes to stderr prefixed "@bench-progress " (bench/lib/protocol.ts).
 """
 import time
 
-import numpy as np
 import torch
 
-from fashion_mnist import data_dir, load_uint8
-from peer_job import BATCH, REPEATS, SEED, best_of, parser, progress, report
+from fashion_mnist import data_dir, load_scaled
+from peer_job import BATCH, REPEATS, SEED, best_of, job_name, parser, progress, report
 
 
 def parse_args():
@@ -32,27 +41,36 @@ def parse_args():
     return p.parse_args()
 
 
-
-def load(directory, samples):
-    x, y, x_test, y_test = load_uint8(directory, samples)
-    as_float = lambda images: torch.from_numpy(images.astype(np.float32) / 255.0)
-    as_long = lambda labels: torch.from_numpy(labels.astype(np.int64))
-    return as_float(x), as_long(y), as_float(x_test), as_long(y_test)
+def load(directory, samples, model, test_samples):
+    image_shape = (784,) if model == "seed" else (1, 28, 28)
+    return [torch.from_numpy(a) for a in load_scaled(directory, samples, image_shape, test_samples)]
 
 
-def glorot_dense(fan_in, fan_out):
-    layer = torch.nn.Linear(fan_in, fan_out)
-    torch.nn.init.xavier_uniform_(layer.weight)  # Glorot uniform: limit sqrt(6 / (fan_in + fan_out))
+def glorot(layer):
+    """Keras's defaults: Glorot uniform, limit sqrt(6 / (fan_in + fan_out)) (a conv's fans count its window), zero bias."""
+    torch.nn.init.xavier_uniform_(layer.weight)
     torch.nn.init.zeros_(layer.bias)
     return layer
+
+
+def build(model):
+    nn = torch.nn
+    if model == "seed":
+        return nn.Sequential(glorot(nn.Linear(784, 128)), nn.ReLU(), glorot(nn.Linear(128, 10)))
+    return nn.Sequential(
+        glorot(nn.Conv2d(1, 32, 3)), nn.ReLU(), nn.MaxPool2d(2),
+        glorot(nn.Conv2d(32, 64, 3)), nn.ReLU(), nn.MaxPool2d(2),
+        glorot(nn.Conv2d(64, 64, 3)), nn.ReLU(), nn.Flatten(),
+        glorot(nn.Linear(576, 64)), nn.ReLU(), glorot(nn.Linear(64, 10)),
+    )
 
 
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
-    x, y, x_test, y_test = load(data_dir(args.data_dir), args.samples)
-    model = torch.nn.Sequential(glorot_dense(784, 128), torch.nn.ReLU(), glorot_dense(128, 10))
+    x, y, x_test, y_test = load(data_dir(args.data_dir), args.samples, args.model, args.test_samples)
+    model = build(args.model)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 
@@ -91,7 +109,7 @@ def main():
     evaluate_seconds, (test_loss, test_accuracy) = best_of(REPEATS, evaluate)
     mean_epoch = sum(epoch_seconds) / len(epoch_seconds)
     result = {
-        "job": f"pytorch-{args.threads}",
+        "job": job_name(args, f"pytorch-{args.threads}"),
         "torchVersion": torch.__version__,
         "threads": args.threads,
         "epochs": args.epochs,

@@ -12,4 +12,5 @@ export { ZeroPadding2D } from '../layers/zero-padding.js';
 export { Reshape } from '../layers/reshape.js';
 export { BatchNormalization } from '../layers/batch-normalization.js';
 export { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
+export { RandomRotation, RandomZoom } from '../layers/random-affine.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';

@@ -5,6 +5,9 @@
  *     RandomFlip:         in training, each image mirrored with probability ½; otherwise y = x
  *     RandomTranslation:  in training, each image shifted by a random fraction of its size; otherwise y = x
  *
+ * (RandomRotation and RandomZoom, the other resampling layers, are in
+ * random-affine.ts; the options the three share are read here.)
+ *
  * RandomFlip draws one uniform u per image and flips it when u ≤ ½, along
  * the axes its mode names ('horizontal', 'vertical' or
  * 'horizontal_and_vertical'); as in Keras 3, under 'horizontal_and_vertical'
@@ -14,7 +17,7 @@
  * RandomTranslation draws, per image, a height fraction in [lower, upper] of
  * heightFactor, then (for all images) a width fraction from widthFactor, as
  * Keras 3 does; the image moves by that fraction of its height and width
- * (whole pixels or not: see ops/translate.ts for the interpolation and the
+ * (whole pixels or not: see ops/affine.ts for the interpolation and the
  * fill modes).
  */
 import { flipImages } from '../tensor/ops/flip.js';
@@ -127,27 +130,18 @@ export class RandomFlip extends Layer {
 /** A factor f (meaning [−f, f]) or [lower, upper], each in [−1, 1]: fractions of the image's size. */
 export type TranslationFactor = number | readonly [number, number];
 
-export interface RandomTranslationArgs extends LayerArgs {
+export interface RandomTranslationArgs extends LayerArgs, ResamplingArgs {
   /** The range of vertical shifts, as fractions of the height (given here or as the first argument). */
   heightFactor?: TranslationFactor;
   /** The range of horizontal shifts, as fractions of the width (given here or as the second argument). */
   widthFactor?: TranslationFactor;
-  /** How pixels shifted in from outside are filled: 'reflect' (default), 'wrap', 'nearest' or 'constant'. */
-  fillMode?: FillMode;
-  /** 'bilinear' (default) or 'nearest'. */
-  interpolation?: Interpolation;
   /** A seed for this layer's own generator; without one the draws come from the global generator. */
   seed?: number | null;
-  /** The value of the pixels filled in under fillMode 'constant'; 0 by default. */
-  fillValue?: number;
-  /** 'channels_last' only. */
-  dataFormat?: 'channels_last' | null;
 }
 
-const TRANSLATION_OPTIONS = [
-  ...LAYER_OPTIONS, 'heightFactor', 'widthFactor', 'fillMode', 'interpolation', 'seed', 'fillValue', 'dataFormat',
-] as const satisfies readonly (keyof RandomTranslationArgs)[];
-const TRANSLATION_FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+/** The option names of every resampling layer, besides its factors. */
+export const RESAMPLING_OPTIONS = [...LAYER_OPTIONS, 'fillMode', 'interpolation', 'seed', 'fillValue', 'dataFormat'] as const;
+const TRANSLATION_OPTIONS = [...RESAMPLING_OPTIONS, 'heightFactor', 'widthFactor'] as const satisfies readonly (keyof RandomTranslationArgs)[];
 
 export class RandomTranslation extends Layer {
   static override readonly className = 'RandomTranslation';
@@ -163,38 +157,14 @@ export class RandomTranslation extends Layer {
 
   /** `new RandomTranslation(0.1, 0.2)` or `new RandomTranslation({ heightFactor: 0.1, widthFactor: [-0.2, 0], fillMode: 'constant' })`. */
   constructor(heightFactor: TranslationFactor | RandomTranslationArgs, widthFactor?: TranslationFactor, args: RandomTranslationArgs = {}) {
-    let options: RandomTranslationArgs;
-    if (isPlainObject(heightFactor)) {
-      checkOptions('RandomTranslation', heightFactor, TRANSLATION_OPTIONS);
-      if (widthFactor !== undefined) throw new ValueError(`RandomTranslation: the options come once, as the first argument or after the two factors, not both. Received: a second argument ${describeValue(widthFactor)}`);
-      options = heightFactor;
-    } else {
-      checkOptions('RandomTranslation', args, TRANSLATION_OPTIONS);
-      for (const [name, value] of [['heightFactor', heightFactor], ['widthFactor', widthFactor]] as const) {
-        if (value !== undefined && (args as Record<string, unknown>)[name] !== undefined) throw new ValueError(`RandomTranslation: ${name} is given twice, as an argument and in the options; give it once. Received: ${describeValue(value)} and ${name}=${describeValue((args as Record<string, unknown>)[name])}`);
-      }
-      options = { ...args, ...(heightFactor === undefined ? {} : { heightFactor: heightFactor as TranslationFactor }), ...(widthFactor === undefined ? {} : { widthFactor }) };
-    }
+    const options = twoFactorOptions<RandomTranslationArgs>('RandomTranslation', ['heightFactor', 'widthFactor'], heightFactor, widthFactor, args, TRANSLATION_OPTIONS);
     super(options);
     const where = `Layer "${this.name}"`;
     this.heightRange = factorRange(options.heightFactor, 'heightFactor', where);
     this.widthRange = factorRange(options.widthFactor, 'widthFactor', where);
     this.heightFactor = options.heightFactor!;
     this.widthFactor = options.widthFactor!;
-    const fillMode = options.fillMode ?? 'reflect';
-    if (!TRANSLATION_FILL_MODES.includes(fillMode)) {
-      throw new ValueError(`${where}: fillMode must be one of ${TRANSLATION_FILL_MODES.map((m) => `'${m}'`).join(', ')}. Received: fillMode=${describeValue(fillMode)}`);
-    }
-    this.fillMode = fillMode;
-    const interpolation = options.interpolation ?? 'bilinear';
-    if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
-      throw new ValueError(`${where}: interpolation must be 'bilinear' or 'nearest'. Received: interpolation=${describeValue(interpolation)}`);
-    }
-    this.interpolation = interpolation;
-    const fillValue = options.fillValue ?? 0;
-    if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) throw new ValueError(`${where}: fillValue must be a finite number. Received: fillValue=${describeValue(fillValue)}`);
-    this.fillValue = fillValue;
-    checkChannelsLast(options.dataFormat, where);
+    ({ fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue } = fillOptions(options, where));
     this.seed = seedOption(options.seed, where);
     this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
   }
@@ -223,11 +193,8 @@ export class RandomTranslation extends Layer {
       ...super.getConfig(),
       height_factor: factor(this.heightFactor),
       width_factor: factor(this.widthFactor),
-      fill_mode: this.fillMode,
-      interpolation: this.interpolation,
+      ...fillConfig(this),
       seed: this.seed,
-      fill_value: this.fillValue,
-      data_format: 'channels_last',
     };
   }
 
@@ -236,38 +203,105 @@ export class RandomTranslation extends Layer {
       ...layerArgsFromConfig(config),
       heightFactor: config.height_factor as TranslationFactor,
       widthFactor: config.width_factor as TranslationFactor,
-      fillMode: (config.fill_mode ?? 'reflect') as FillMode,
-      interpolation: (config.interpolation ?? 'bilinear') as Interpolation,
+      ...fillArgsFromConfig(config),
       seed: (config.seed ?? null) as number | null,
-      fillValue: (config.fill_value ?? 0) as number,
-      dataFormat: (config.data_format ?? null) as 'channels_last' | null,
     });
   }
 }
 
+/** The options every resampling layer (RandomTranslation, RandomRotation, RandomZoom) shares, as Keras names and defaults them. */
+export interface ResamplingArgs {
+  /** How pixels brought in from outside are filled: 'reflect' (default), 'wrap', 'nearest' or 'constant'. */
+  fillMode?: FillMode;
+  /** 'bilinear' (default) or 'nearest'. */
+  interpolation?: Interpolation;
+  /** The value of the pixels filled in under fillMode 'constant'; 0 by default. */
+  fillValue?: number;
+  /** 'channels_last' only. */
+  dataFormat?: 'channels_last' | null;
+}
+
+const RESAMPLING_FILL_MODES: readonly FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+
+/** fillMode, interpolation and fillValue checked, with Keras's defaults; dataFormat must be channels-last. */
+export function fillOptions(options: ResamplingArgs, where: string): { fillMode: FillMode; interpolation: Interpolation; fillValue: number } {
+  const fillMode = options.fillMode ?? 'reflect';
+  if (!RESAMPLING_FILL_MODES.includes(fillMode)) {
+    throw new ValueError(`${where}: fillMode must be one of ${RESAMPLING_FILL_MODES.map((m) => `'${m}'`).join(', ')}. Received: fillMode=${describeValue(fillMode)}`);
+  }
+  const interpolation = options.interpolation ?? 'bilinear';
+  if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
+    throw new ValueError(`${where}: interpolation must be 'bilinear' or 'nearest'. Received: interpolation=${describeValue(interpolation)}`);
+  }
+  const fillValue = options.fillValue ?? 0;
+  if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) throw new ValueError(`${where}: fillValue must be a finite number. Received: fillValue=${describeValue(fillValue)}`);
+  checkChannelsLast(options.dataFormat, where);
+  return { fillMode, interpolation, fillValue };
+}
+
+/** The Keras config keys of `fillOptions`'s options, for getConfig. */
+export function fillConfig(layer: { fillMode: FillMode; interpolation: Interpolation; fillValue: number }): Record<string, unknown> {
+  return { fill_mode: layer.fillMode, interpolation: layer.interpolation, fill_value: layer.fillValue, data_format: 'channels_last' };
+}
+
+/** `fillOptions`'s options read back from a Keras config. */
+export function fillArgsFromConfig(config: LayerConfig): ResamplingArgs {
+  return {
+    fillMode: (config.fill_mode ?? 'reflect') as FillMode,
+    interpolation: (config.interpolation ?? 'bilinear') as Interpolation,
+    fillValue: (config.fill_value ?? 0) as number,
+    dataFormat: (config.data_format ?? null) as 'channels_last' | null,
+  };
+}
+
+/**
+ * The options of a layer made as `new Layer(first, second?, options?)` or
+ * `new Layer(options)`, where `names` are what the two positional arguments
+ * are called in the options: each given once.
+ */
+export function twoFactorOptions<T extends object>(className: string, names: readonly [string, string], first: unknown, second: unknown, args: T, allowed: readonly string[]): T {
+  if (isPlainObject(first)) {
+    checkOptions(className, first, allowed);
+    if (second !== undefined) throw new ValueError(`${className}: the options come once, as the first argument or after the two factors, not both. Received: a second argument ${describeValue(second)}`);
+    return first as T;
+  }
+  checkOptions(className, args, allowed);
+  const given = args as Record<string, unknown>;
+  for (const [name, value] of [[names[0], first], [names[1], second]] as const) {
+    if (value !== undefined && given[name] !== undefined) throw new ValueError(`${className}: ${name} is given twice, as an argument and in the options; give it once. Received: ${describeValue(value)} and ${name}=${describeValue(given[name])}`);
+  }
+  return { ...args, ...(first === undefined ? {} : { [names[0]]: first }), ...(second === undefined ? {} : { [names[1]]: second }) };
+}
+
 /** A random layer's seed option: an integer (the layer's own generator), or null or absent (the global one). */
-function seedOption(seed: unknown, where: string): number | null {
+export function seedOption(seed: unknown, where: string): number | null {
   if (seed === undefined || seed === null) return null;
   if (!Number.isInteger(seed)) throw new ValueError(`${where}: seed must be an integer. Received: seed=${describeValue(seed)}`);
   return seed as number;
 }
 
 /** A ShapeError naming the layer unless `inputs` are images [batch, height, width, channels]. */
-function requireImages(inputs: Tensor, where: string): void {
+export function requireImages(inputs: Tensor, where: string): void {
   if (inputs.rank !== 4) {
     throw new ShapeError(`${where}: expects images of shape [batch, height, width, channels]. Received: shape=[${inputs.shape.join(', ')}]`);
   }
 }
 
-/** [lower, upper] from a factor f (→ [−|f|, |f|]) or a pair (sorted), each in [−1, 1], as Keras reads it. */
-function factorRange(factor: unknown, name: string, where: string): [number, number] {
-  const inRange = (v: unknown): v is number => typeof v === 'number' && v >= -1 && v <= 1;
-  if (inRange(factor)) return [-Math.abs(factor), Math.abs(factor)];
-  if (Array.isArray(factor) && factor.length === 2 && factor.every(inRange)) {
+/**
+ * [lower, upper] from a factor f (→ [−|f|, |f|]) or a pair (sorted), as Keras
+ * reads its augmentation factors; `inBounds` says which numbers may appear
+ * (for translations [−1, 1], fractions of the size), `expected` says it in words.
+ */
+export function factorRange(
+  factor: unknown, name: string, where: string,
+  inBounds: (v: number) => boolean = (v) => v >= -1 && v <= 1,
+  expected = 'a number in [-1, 1] (shifts up to that fraction of the size either way)',
+): [number, number] {
+  const ok = (v: unknown): v is number => typeof v === 'number' && inBounds(v);
+  if (ok(factor)) return [-Math.abs(factor), Math.abs(factor)];
+  if (Array.isArray(factor) && factor.length === 2 && factor.every(ok)) {
     const [a, b] = factor as [number, number];
     return a <= b ? [a, b] : [b, a];
   }
-  throw new ValueError(
-    `${where}: ${name} must be a number in [-1, 1] (shifts up to that fraction of the size either way) or a pair [lower, upper] of such numbers. Received: ${name}=${describeValue(factor)}`,
-  );
+  throw new ValueError(`${where}: ${name} must be ${expected} or a pair [lower, upper] of such numbers. Received: ${name}=${describeValue(factor)}`);
 }

@@ -30,7 +30,7 @@ describe('the public namespaces', () => {
     expect(Object.keys(keras.models).sort()).toEqual(['Model', 'Sequential', 'loadModel', 'modelFromJSON', 'saveModel']);
     expect(Object.keys(keras.layers).sort()).toEqual([
       'Activation', 'Add', 'Average', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-      'Input', 'InputLayer', 'Layer', 'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'RandomFlip', 'RandomTranslation', 'ReLU', 'Rescaling', 'Reshape', 'Softmax', 'Subtract', 'ZeroPadding2D',
+      'Input', 'InputLayer', 'Layer', 'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'RandomFlip', 'RandomRotation', 'RandomTranslation', 'RandomZoom', 'ReLU', 'Rescaling', 'Reshape', 'Softmax', 'Subtract', 'ZeroPadding2D',
     ]);
     expect(Object.keys(keras.datasets).sort()).toEqual(['fashionMnist', 'mnist', 'parseIdx']);
     for (const name of ['zeros', 'ones', 'full', 'argmax', 'matmul']) expect(typeof (keras.ops as Record<string, unknown>)[name], name).toBe('function');

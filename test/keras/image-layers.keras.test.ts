@@ -3,7 +3,9 @@
  * both of Keras's backends: forward outputs across paddings, strides,
  * dilations and odd sizes (each Keras layer made by `from_config` from the
  * config tinykeras writes), and one SGD step of a small CNN with
- * BatchNormalization (weights and moving statistics after the step).
+ * BatchNormalization (weights and moving statistics after the step); and the
+ * resampling layers in training (RandomRotation, RandomZoom,
+ * RandomTranslation), Keras's layer given tinykeras's uniform draws.
  *
  * Tolerance: Keras's own TensorFlow-vs-JAX spread, measured in the same run,
  * times 4, with a floor of a few float32 ulps (1e-6 relative): when both
@@ -58,6 +60,8 @@ const cases: Case[] = [
   { label: 'Rescaling 1/127.5 offset -1', layer: new L.Rescaling(1 / 127.5, { offset: -1 }), shape: [2, 3, 3, 1] },
   { label: 'RandomFlip at inference (the identity)', layer: new L.RandomFlip('horizontal'), shape: [2, 3, 3, 1] },
   { label: 'RandomTranslation at inference (the identity)', layer: new L.RandomTranslation(0.2, [-0.1, 0.3], { fillMode: 'constant' }), shape: [2, 3, 3, 1] },
+  { label: 'RandomRotation at inference (the identity)', layer: new L.RandomRotation(0.2, { fillMode: 'constant' }), shape: [2, 3, 3, 1] },
+  { label: 'RandomZoom at inference (the identity)', layer: new L.RandomZoom(0.2, [-0.1, 0.3]), shape: [2, 3, 3, 1] },
   {
     label: 'BatchNormalization at inference (moving statistics)',
     layer: new L.BatchNormalization(),
@@ -157,6 +161,43 @@ describe("RandomTranslation's shift against Keras's affine_transform", () => {
       const want = flat(jax.ys[i]!);
       const spread = backends.includes('tensorflow') ? relativeL2(flat(tf.ys[i]!), want) : 0;
       expect(relativeL2(ours, want)).toBeLessThanOrEqual(Math.max(4 * spread, FLOOR));
+    });
+  });
+});
+
+describe('RandomRotation, RandomZoom and RandomTranslation in training against Keras, on the same draws', () => {
+  keras.utils.setRandomSeed(12);
+  // Each layer seeded: its draws are those of a fresh generator with its seed, in the order the layer uses them
+  // (per call of Keras's random.uniform, one value per image), handed to Keras in place of its own.
+  const randomCases: Array<{ layer: Layer & { seed: number | null }; shape: [number, number, number, number]; calls: number }> = [
+    { layer: new L.RandomRotation(0.2, { seed: 1 }), shape: [3, 5, 6, 2], calls: 1 },
+    { layer: new L.RandomRotation([-0.5, 0.5], { fillMode: 'constant', fillValue: 0.5, seed: 2 }), shape: [3, 6, 6, 1], calls: 1 },
+    { layer: new L.RandomRotation(0.3, { fillMode: 'nearest', seed: 3 }), shape: [2, 7, 5, 2], calls: 1 },
+    { layer: new L.RandomRotation(0.1, { interpolation: 'nearest', seed: 4 }), shape: [3, 5, 5, 1], calls: 1 },
+    { layer: new L.RandomZoom(0.3, null, { seed: 5 }), shape: [3, 5, 6, 2], calls: 1 },
+    { layer: new L.RandomZoom([-0.5, -0.1], [0.2, 0.6], { fillMode: 'constant', fillValue: -1, seed: 6 }), shape: [3, 6, 5, 1], calls: 2 },
+    { layer: new L.RandomZoom(0.4, 0.2, { fillMode: 'nearest', interpolation: 'nearest', seed: 7 }), shape: [2, 7, 7, 2], calls: 2 },
+    { layer: new L.RandomTranslation(0.3, [-0.2, 0.4], { seed: 8 }), shape: [3, 5, 6, 2], calls: 2 },
+  ];
+  const inputs = randomCases.map(({ layer, shape, calls }) => {
+    const x = uniformTensor(shape, -1, 1);
+    const y = layer.apply(x, { training: true });
+    const generator = new keras.random.RandomGenerator(layer.seed!);
+    const draws = Array.from({ length: calls }, () => Array.from({ length: shape[0] }, () => generator.uniform()));
+    const { batch_input_shape: _shape, ...config } = layer.getConfig();
+    return { ours: Array.from(y.data), keras: { class_name: layer.className, config, x: x.toArray(), draws } };
+  });
+  const run = (backend: KerasBackend) => runKeras<{ ys: Nested[]; backend: string }>('random_layer_draws', { cases: inputs.map((i) => i.keras) }, { backend });
+  const tf = run('tensorflow');
+  const jax = run('jax');
+  randomCases.forEach(({ layer }, i) => {
+    it(`${layer.className} ${JSON.stringify(inputs[i]!.keras.config, ['factor', 'height_factor', 'width_factor', 'fill_mode', 'interpolation'])}: within Keras's TensorFlow-vs-JAX spread`, () => {
+      const want = flat(tf.ys[i]!);
+      expect(inputs[i]!.ours.length).toBe(want.length);
+      // The layer did move the pixels: the comparison is about the transform, not the identity.
+      expect(relativeL2(flat(inputs[i]!.keras.x as Nested), want)).toBeGreaterThan(1e-3);
+      const spread = relativeL2(flat(jax.ys[i]!), want);
+      expect(relativeL2(inputs[i]!.ours, want)).toBeLessThanOrEqual(Math.max(4 * spread, FLOOR));
     });
   });
 });

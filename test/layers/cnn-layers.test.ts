@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import * as keras from '../../src/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { ShapeError, TinykerasError, ValueError } from '../../src/errors.js';
+import { affineTransformImages, rotationTransform, zoomTransform } from '../../src/tensor/ops/affine.js';
 
 const L = keras.layers;
 beforeEach(() => keras.utils.clearSession());
@@ -57,6 +58,20 @@ describe('constructors', () => {
     expect(() => new L.RandomTranslation(0.1, undefined as never)).toThrow(/widthFactor must be/);
     expect(() => new L.RandomTranslation(0.1, 0.1, { fillMode: 'mirror' as never })).toThrow(/fillMode must be one of 'reflect', 'wrap', 'constant', 'nearest'/);
     expect(() => new L.RandomTranslation(0.1, 0.1, { fill_mode: 'constant' } as never)).toThrow(/Did you mean fillMode\?/);
+    const rotation = new L.RandomRotation(0.2);
+    expect([rotation.factor, rotation.fillMode, rotation.interpolation, rotation.fillValue, rotation.seed, rotation.name]).toEqual([[-0.2, 0.2], 'reflect', 'bilinear', 0, null, 'random_rotation']);
+    expect(new L.RandomRotation([0.3, -0.1]).factor).toEqual([-0.1, 0.3]);
+    const zoom = new L.RandomZoom(-0.2);
+    expect([zoom.heightFactor, zoom.widthFactor, zoom.fillMode, zoom.interpolation, zoom.fillValue, zoom.name]).toEqual([-0.2, null, 'reflect', 'bilinear', 0, 'random_zoom']);
+    expect(new L.RandomZoom({ heightFactor: 0.1, widthFactor: [0, 0.3], seed: 2 }).widthFactor).toEqual([0, 0.3]);
+    expect(() => new L.RandomRotation(1.5)).toThrow(/factor must be a number in \[-1, 1\]/);
+    expect(() => new L.RandomRotation(0.1, { fillMode: 'mirror' as never })).toThrow(/fillMode must be one of/);
+    expect(() => new L.RandomRotation(0.1, { fill_value: 1 } as never)).toThrow(/Did you mean fillValue\?/);
+    expect(() => new L.RandomRotation(0.1, { factor: 0.2 })).toThrow(/factor is given twice/);
+    expect(() => new L.RandomZoom(-1)).toThrow(/heightFactor must be a number in \(-1, 1\]/);
+    expect(() => new L.RandomZoom(0.1, [0.2, 1.1])).toThrow(/widthFactor must be a number in \(-1, 1\]/);
+    expect(() => new L.RandomZoom(0.1, 0.1, { interpolation: 'bicubic' as never })).toThrow(/interpolation must be 'bilinear' or 'nearest'/);
+    expect(() => new L.RandomZoom(0.1, null, { heightFactor: 0.2 })).toThrow(/heightFactor is given twice/);
   });
 
   it('reject inputs that are not images, or too small for a valid window, with a ShapeError naming the layer', () => {
@@ -98,12 +113,14 @@ describe('any value in any argument', () => {
     Rescaling: (a, b) => new L.Rescaling(a as never, b as never),
     RandomFlip: (a, b) => new L.RandomFlip(a as never, b as never),
     RandomTranslation: (a, b, c) => new L.RandomTranslation(a as never, b as never, c as never),
+    RandomRotation: (a, b) => new L.RandomRotation(a as never, b as never),
+    RandomZoom: (a, b, c) => new L.RandomZoom(a as never, b as never, c as never),
   };
   for (const [name, make] of Object.entries(makers)) {
     it(`${name}: constructed from any arguments, or from any config values, only TinykerasErrors`, () => {
       fc.assert(fc.property(anyValue, anyValue, anyValue, (a, b, c) => outcome(() => make(a, b, c))), { numRuns: 150 });
       const cls = (L as unknown as Record<string, { fromConfig(c: unknown): unknown }>)[name]!;
-      const keys = ['filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'target_shape', 'scale', 'offset', 'mode', 'seed', 'axis', 'momentum', 'epsilon', 'height_factor', 'width_factor', 'fill_mode', 'keepdims', 'kernel_initializer', 'groups', 'data_format'];
+      const keys = ['filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'target_shape', 'scale', 'offset', 'mode', 'seed', 'axis', 'momentum', 'epsilon', 'height_factor', 'width_factor', 'factor', 'fill_value', 'interpolation', 'fill_mode', 'keepdims', 'kernel_initializer', 'groups', 'data_format'];
       fc.assert(fc.property(fc.dictionary(fc.constantFrom(...keys), anyValue), (config) => outcome(() => cls.fromConfig(config))), { numRuns: 150 });
     });
   }
@@ -127,7 +144,7 @@ describe('output shapes', () => {
             new L.AveragePooling2D([k, 1], { padding }),
             new L.GlobalAveragePooling2D(), new L.GlobalMaxPooling2D({ keepdims: true }),
             new L.ZeroPadding2D([[k, 0], [1, s]]), new L.Reshape([-1]), new L.BatchNormalization(),
-            new L.Rescaling(2), new L.RandomFlip(), new L.RandomTranslation(0.2, 0.3),
+            new L.Rescaling(2), new L.RandomFlip(), new L.RandomTranslation(0.2, 0.3), new L.RandomRotation(0.1), new L.RandomZoom(0.2),
           ];
           for (const layer of layers) {
             expect(layer.computeOutputShape([null, h, w, c])).toEqual([null, ...layer.apply(x).shape.slice(1)]);
@@ -175,6 +192,8 @@ describe('configs', () => {
       new L.BatchNormalization({ momentum: 0.9, epsilon: 1e-5, center: false }),
       new L.Rescaling(1 / 255, { offset: 0.5 }), new L.RandomFlip('vertical', { seed: 4 }),
       new L.RandomTranslation([-0.2, 0.1], 0.3, { fillMode: 'constant', fillValue: 1, interpolation: 'nearest', seed: 2 }),
+      new L.RandomRotation([-0.2, 0.1], { fillMode: 'wrap', fillValue: 1, interpolation: 'nearest', seed: 2 }), new L.RandomZoom(0.2),
+      new L.RandomZoom([-0.3, 0.1], 0.2, { fillMode: 'constant', fillValue: -1, seed: 8 }),
     ];
     for (const layer of layers) {
       const cls = layer.constructor as unknown as { fromConfig(c: Record<string, unknown>): Layer };
@@ -313,6 +332,58 @@ describe('RandomTranslation', () => {
     });
     expect(moved).toBeGreaterThan(0);
     expect(new L.RandomTranslation({ heightFactor: 0.5, widthFactor: [0, 0], fillMode: 'constant', interpolation: 'nearest', seed: 3 }).apply(x, { training: true }).toArray()).toEqual(y.toArray());
+  });
+});
+
+describe('RandomRotation', () => {
+  it('is the identity at inference and turns each image about its centre by a seeded angle in training', () => {
+    const x = keras.random.uniform([4, 5, 5, 1], 0, 1);
+    const layer = new L.RandomRotation({ factor: [0.25, 0.25], interpolation: 'nearest', seed: 3 });
+    expect(layer.apply(x)).toBe(x);
+    // A quarter turn counter-clockwise: y[i][j] = x[j][4 − i], for every image.
+    const xs = x.toArray() as number[][][][];
+    const ys = layer.apply(x, { training: true }).toArray() as number[][][][];
+    ys.forEach((image, n) => image.forEach((row, i) => row.forEach((v, j) => expect(v[0]).toBe(xs[n]![j]![4 - i]![0]))));
+  });
+
+  it('draws one angle per image from its seed, in degrees lower·360 + (upper − lower)·360·u', () => {
+    const x = keras.random.uniform([3, 4, 6, 2], 0, 1);
+    const y = new L.RandomRotation([-0.1, 0.2], { fillMode: 'constant', seed: 11 }).apply(x, { training: true });
+    const generator = new keras.random.RandomGenerator(11);
+    const transforms = new Float32Array(18);
+    for (let n = 0; n < 3; n++) rotationTransform(-36 + 108 * generator.uniform(), 4, 6, transforms, 6 * n);
+    expect(Array.from(y.data)).toEqual(Array.from(affineTransformImages(x, transforms, 'constant', 0, 'bilinear').data));
+    expect(Array.from(y.data)).not.toEqual(Array.from(x.data));
+    // Unseeded, the draws come from the global generator: setRandomSeed repeats them.
+    const unseeded = new L.RandomRotation(0.3);
+    keras.utils.setRandomSeed(4);
+    const first = unseeded.apply(x, { training: true });
+    keras.utils.setRandomSeed(4);
+    expect(unseeded.apply(x, { training: true }).toArray()).toEqual(first.toArray());
+  });
+});
+
+describe('RandomZoom', () => {
+  it('is the identity at inference, and at zoom 1 in training', () => {
+    const x = keras.random.uniform([2, 4, 5, 3], 0, 1);
+    expect(new L.RandomZoom(0.5).apply(x)).toBe(x);
+    expect(Array.from(new L.RandomZoom([0, 0], [0, 0]).apply(x, { training: true }).data)).toEqual(Array.from(x.data));
+  });
+
+  it('draws every height zoom, then every width zoom (or reuses the height zoom without a widthFactor), from its seed', () => {
+    const x = keras.random.uniform([3, 5, 4, 1], 0, 1);
+    const expected = (heights: number[], widths: number[], mode: 'reflect' | 'nearest') => {
+      const transforms = new Float32Array(18);
+      for (let n = 0; n < 3; n++) zoomTransform(Math.fround(heights[n]!), Math.fround(widths[n]!), 5, 4, transforms, 6 * n);
+      return Array.from(affineTransformImages(x, transforms, mode, 0, 'bilinear').data);
+    };
+    const g = new keras.random.RandomGenerator(6);
+    const heights = [0, 1, 2].map(() => 1 - 0.3 + 0.4 * g.uniform());
+    const widths = [0, 1, 2].map(() => 1 - 0.5 + 1 * g.uniform());
+    expect(Array.from(new L.RandomZoom([-0.3, 0.1], 0.5, { fillMode: 'nearest', seed: 6 }).apply(x, { training: true }).data)).toEqual(expected(heights, widths, 'nearest'));
+    const h = new keras.random.RandomGenerator(6);
+    const same = [0, 1, 2].map(() => 1 - 0.2 + 0.4 * h.uniform());
+    expect(Array.from(new L.RandomZoom(0.2, null, { seed: 6 }).apply(x, { training: true }).data)).toEqual(expected(same, same, 'reflect'));
   });
 });
 

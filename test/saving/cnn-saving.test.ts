@@ -43,7 +43,8 @@ describe('saving and loading the image layers', () => {
   it('round-trips a CNN: same configs, weights and predictions, and no random numbers drawn', async () => {
     const model = convNet();
     const withGlobal = new keras.Sequential([
-      new L.RandomFlip('horizontal', { seed: 3, inputShape: [5, 5, 1] }), new L.RandomTranslation(0.1, [0, 0.2], { seed: 1 }), new L.Conv2D(2, 3), new L.GlobalAveragePooling2D(), new L.Dense(2),
+      new L.RandomFlip('horizontal', { seed: 3, inputShape: [5, 5, 1] }), new L.RandomTranslation(0.1, [0, 0.2], { seed: 1 }),
+      new L.RandomRotation([-0.1, 0.2], { fillMode: 'constant', fillValue: 0.5 }), new L.RandomZoom(0.2, [-0.1, 0], { interpolation: 'nearest', seed: 5 }), new L.Conv2D(2, 3), new L.GlobalAveragePooling2D(), new L.Dense(2),
     ]);
     const withMax = new keras.Sequential([new L.Conv2D(2, 3, { inputShape: [5, 5, 1] }), new L.GlobalMaxPooling2D({ keepdims: true }), new L.Reshape([-1])]);
     for (const [original, x] of [[model, images()], [withGlobal, keras.random.uniform([2, 5, 5, 1], 0, 1)], [withMax, keras.random.uniform([2, 5, 5, 1], 0, 1)]] as const) {

@@ -16,6 +16,7 @@ import { avgPool2d, maxPool2d, type Pool2dOptions } from '../../src/tensor/ops/p
 import { zeroPad2d } from '../../src/tensor/ops/pad.js';
 import { flipImages } from '../../src/tensor/ops/flip.js';
 import { translateImages } from '../../src/tensor/ops/translate.js';
+import { affineTransformImages, rotationTransform, zoomTransform } from '../../src/tensor/ops/affine.js';
 import * as keras from '../../src/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 
@@ -83,6 +84,21 @@ describe('translation gradients', () => {
   }
 });
 
+describe('affine resampling gradients (rotations and zooms)', () => {
+  // Image 0 turned by 33°, image 1 zoomed in (0.7 × 0.8), image 2 turned by −100°: points between pixels, and beyond the edges.
+  const transforms = new Float32Array(18);
+  rotationTransform(33, 4, 5, transforms, 0);
+  zoomTransform(0.7, 0.8, 4, 5, transforms, 6);
+  rotationTransform(-100, 4, 5, transforms, 12);
+  for (const fillMode of ['reflect', 'mirror', 'wrap', 'nearest', 'constant'] as const) {
+    for (const interpolation of ['bilinear', 'nearest'] as const) {
+      it(`affineTransformImages fillMode '${fillMode}', interpolation '${interpolation}'`, () => {
+        expectEveryGradientMatches((x) => weighted(affineTransformImages(x, transforms, fillMode, 0.5, interpolation)), [normal([3, 4, 5, 2], 53)]);
+      });
+    }
+  }
+});
+
 describe('image layer gradients (inputs and weights)', () => {
   /** Checks d(weighted output)/d(input and every weight) of a built layer, in the given mode. */
   function checkLayer(layer: Layer, x: Tensor, training = false, options: GradCheckOptions = {}): void {
@@ -135,6 +151,17 @@ describe('image layer gradients (inputs and weights)', () => {
       return weighted(layer.apply(input, { training: true }));
     };
     expectEveryGradientMatches(seeded, [x]);
+  });
+  it('RandomRotation and RandomZoom in training (seeded turns and zooms)', () => {
+    for (const layer of [new keras.layers.RandomRotation(0.3, { seed: 6 }), new keras.layers.RandomZoom([-0.4, 0.3], 0.2, { fillMode: 'wrap', seed: 7 })]) {
+      const x = normal([3, 4, 5, 2], 78);
+      layer.apply(x);
+      const seeded = (input: Tensor) => {
+        (layer as unknown as { generator: RandomGenerator }).generator.seed(layer.seed!);
+        return weighted(layer.apply(input, { training: true }));
+      };
+      expectEveryGradientMatches(seeded, [x]);
+    }
   });
   it('BatchNormalization in training (batch statistics) and in inference (moving statistics)', () => {
     const training = new keras.layers.BatchNormalization({ momentum: 0 });

@@ -12,7 +12,8 @@ import { conv2d } from '../../src/tensor/ops/conv.js';
 import { avgPool2d, maxPool2d } from '../../src/tensor/ops/pool.js';
 import { zeroPad2d } from '../../src/tensor/ops/pad.js';
 import { flipImages } from '../../src/tensor/ops/flip.js';
-import { fillIndex, translateImages, type FillMode } from '../../src/tensor/ops/translate.js';
+import { fillIndex, type FillMode } from '../../src/tensor/ops/affine.js';
+import { translateImages } from '../../src/tensor/ops/translate.js';
 import { outputLength, paddingBefore, windowGeometry, type Padding } from '../../src/tensor/ops/window.js';
 import { ShapeError } from '../../src/errors.js';
 
