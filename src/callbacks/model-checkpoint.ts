@@ -12,7 +12,8 @@
  * an int, a log value a float (`{loss}` is `repr(loss)`, `{loss:d}` an error). A full save
  * is a directory (model.json + weights.bin, TF.js's format) with the
  * optimizer's state, so `loadModel` resumes training from it; with
- * `saveWeightsOnly` the path must end in `.weights.json`. Every file is
+ * `saveWeightsOnly` the path must end in `.weights.h5` (Keras 3's weights
+ * file, as Keras requires) or `.weights.json` (TF.js's). Every file is
  * written atomically (see src/saving), so a checkpoint is never half-written.
  */
 import { describeValue, ValueError } from '../errors.js';
@@ -30,7 +31,7 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
   /** Save only when `monitor` improves on the best so far; false by default. */
   saveBestOnly?: boolean;
-  /** Save the weights alone (path ending in .weights.json); false by default. */
+  /** Save the weights alone (path ending in .weights.h5 or .weights.json); false by default. */
   saveWeightsOnly?: boolean;
   /** 'min', 'max', or 'auto' (default): maximise a monitor containing "acc", minimise anything else. */
   mode?: 'auto' | 'min' | 'max';
@@ -86,9 +87,10 @@ export class ModelCheckpoint extends Callback {
     if (this.saveFreq !== 'epoch' && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
       throw new ValueError(`ModelCheckpoint: saveFreq must be 'epoch' or a positive integer number of batches. Received: saveFreq=${describeValue(args.saveFreq)}`);
     }
-    if (this.saveWeightsOnly && !filepath.endsWith('.weights.json')) {
+    if (this.saveWeightsOnly && !filepath.endsWith('.weights.json') && !filepath.endsWith('.weights.h5')) {
       throw new ValueError(
-        `ModelCheckpoint: with saveWeightsOnly the filepath must end in ".weights.json" (the weights go beside it, in .weights.bin). ` +
+        `ModelCheckpoint: with saveWeightsOnly the filepath must end in ".weights.h5" (Keras 3's weights file) or ".weights.json" ` +
+          `(TF.js's; the weights go beside it, in .weights.bin). ` +
           `Received: filepath=${describeValue(filepath)}`,
       );
     }

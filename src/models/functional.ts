@@ -23,6 +23,7 @@ import type { KerasTensor, Node } from '../layers/graph.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { loadWeights, saveWeights, type IOHandler, type SaveResult } from '../saving/index.js';
+import type { KerasFileBytes } from '../saving/keras-weights-files.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predictOutputs, predictOutputsAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
@@ -275,16 +276,23 @@ export class Model extends Layer implements GraphIO {
   }
 
   /**
-   * Saves the weights alone to `name.weights.json` + `name.weights.bin` (or an
-   * IOHandler). Saving the whole model (its graph) in TF.js's format is not
+   * Saves the weights alone: `name.weights.h5` is Keras 3's weights file, with
+   * the optimizer's state when compiled (Keras's `save_weights`);
+   * `name.weights.json` TF.js's, the values in `name.weights.bin`; or an
+   * IOHandler. Saving the whole model (its graph) in TF.js's format is not
    * written yet: `save()` is Sequential's only.
    */
   async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
     return saveWeights(this, pathOrHandler);
   }
 
-  /** Loads weights saved by saveWeights into this model; checks every shape before changing any weight. */
-  async loadWeights(pathOrHandler: string | IOHandler): Promise<void> {
+  /**
+   * Loads weights into this model: Keras's `.weights.h5`, `.keras` or legacy `.h5`
+   * (by path, or as a File or bytes; a compiled model's optimizer state too), or
+   * what saveWeights wrote in TF.js's format. Checks every shape before
+   * changing any weight.
+   */
+  async loadWeights(pathOrHandler: string | IOHandler | KerasFileBytes): Promise<void> {
     return loadWeights(this, pathOrHandler);
   }
 

@@ -20,6 +20,7 @@ import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { KerasTensor } from '../layers/graph.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
+import type { KerasFileBytes } from '../saving/keras-weights-files.js';
 import { modelTopology } from '../saving/model-json.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predict, predictAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
@@ -248,13 +249,22 @@ export class Sequential extends Layer {
     return saveModel(this, pathOrHandler, options);
   }
 
-  /** Saves the weights alone to `name.weights.json` + `name.weights.bin` (or an IOHandler). */
+  /**
+   * Saves the weights alone: `name.weights.h5` is Keras 3's weights file, with
+   * the optimizer's state when compiled (Keras's `save_weights`);
+   * `name.weights.json` TF.js's, the values in `name.weights.bin`; or an IOHandler.
+   */
   async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
     return saveWeights(this, pathOrHandler);
   }
 
-  /** Loads weights saved by saveWeights or save into this model; checks every shape before changing any weight. */
-  async loadWeights(pathOrHandler: string | IOHandler): Promise<void> {
+  /**
+   * Loads weights into this model: Keras's `.weights.h5`, `.keras` or legacy `.h5`
+   * (by path, or as a File or bytes; a compiled model's optimizer state too), or
+   * what saveWeights or save wrote in TF.js's format. Checks every shape before
+   * changing any weight.
+   */
+  async loadWeights(pathOrHandler: string | IOHandler | KerasFileBytes): Promise<void> {
     return loadWeights(this, pathOrHandler);
   }
 }

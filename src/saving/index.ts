@@ -20,6 +20,10 @@
  *       ckpt.weights.json      a model.json without modelTopology: just the manifest
  *       ckpt.weights.bin       the values, as above
  *
+ *     model.saveWeights('ckpt.weights.h5')
+ *       ckpt.weights.h5        Keras 3's weights file, which Keras's load_weights reads
+ *                              (keras-weights-files.ts, keras-format/keras-weights.ts)
+ *
  * Loading checks every field, shape, dtype and the byte count of the weights
  * before it changes anything: a corrupt or mismatched file throws, and leaves
  * no half-loaded model behind.
@@ -37,6 +41,7 @@ import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
 import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
+import { isKerasFileBytes, isKerasFilePath, loadKerasWeightsBytes, loadKerasWeightsFile, saveKerasWeightsFile, type KerasFileBytes } from './keras-weights-files.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 import type { TrainingConfig } from './artifacts.js';
@@ -149,17 +154,23 @@ export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: s
 }
 
 /**
- * Saves the weights alone: `path` must end in `.weights.json` (the manifest;
- * the values go to `.weights.bin` beside it), or be an IOHandler. Keras's
- * `save_weights`, whose file name must end in `.weights.h5`.
+ * Saves the weights alone. A path ending in `.weights.h5` gets Keras 3's
+ * weights file (Keras's `save_weights`; with the optimizer's state when the
+ * model is compiled), which Keras's `load_weights` reads; a path ending in
+ * `.weights.json` gets TF.js's manifest, the values going to `.weights.bin`
+ * beside it; or give an IOHandler.
  */
 export async function saveWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<SaveResult> {
   const where = 'saveWeights()';
   requireModel(model, where);
+  if (typeof pathOrHandler === 'string' && /\.weights\.h5$/.test(pathOrHandler) && isKerasFilePath(pathOrHandler)) {
+    requireBuilt(model, where);
+    return saveKerasWeightsFile(model, pathOrHandler, where);
+  }
   if (typeof pathOrHandler === 'string' && !pathOrHandler.startsWith('downloads://') && !pathOrHandler.endsWith('.weights.json')) {
     throw new ValueError(
-      `${where}: the file name must end in \`.weights.json\` (the values go beside it, in \`.weights.bin\`). ` +
-        `To save the whole model, use model.save(). Received: filepath='${pathOrHandler}'`,
+      `${where}: the file name must end in \`.weights.h5\` (Keras 3's weights file) or \`.weights.json\` (TF.js's, the values ` +
+        `going beside it, in \`.weights.bin\`). To save the whole model, use model.save(). Received: filepath='${pathOrHandler}'`,
     );
   }
   const handler = resolveHandler(pathOrHandler, 'save', where);
@@ -170,16 +181,24 @@ export async function saveWeights(model: SavableModel, pathOrHandler: string | I
 
 /**
  * Loads weights into `model`, which must already have the architecture they
- * came from. Reads a `.weights.json` file, a saved model (directory or
- * model.json: its weights, not its topology), or any IOHandler. Saved
- * weights are matched to the model's by name when every name is found, else
- * by position (names differ when the same architecture is built twice in one
- * process: dense, dense_1, then dense_2, dense_3). Every shape is checked
- * before any weight changes.
+ * came from. Reads Keras's files as Keras 3's `load_weights` does (a
+ * `.weights.h5`, the weights of a `.keras` archive or of a legacy `.h5`
+ * file, by path or given as a File, Blob or bytes; a compiled model's
+ * optimizer state too), or TF.js's: a `.weights.json` file, a saved model
+ * (directory or model.json: its weights, not its topology), or any
+ * IOHandler. TF.js's weights are matched to the model's by name when every
+ * name is found, else by position (names differ when the same architecture is
+ * built twice in one process: dense, dense_1, then dense_2, dense_3); Keras
+ * 3's by layer class and order, as Keras does. Every shape is checked before
+ * any weight changes.
  */
-export async function loadWeights(model: SavableModel, pathOrHandler: string | IOHandler): Promise<void> {
+export async function loadWeights(model: SavableModel, pathOrHandler: string | IOHandler | KerasFileBytes): Promise<void> {
   const where = 'loadWeights()';
   requireModel(model, where);
+  if (isKerasFileBytes(pathOrHandler) || (typeof pathOrHandler === 'string' && isKerasFilePath(pathOrHandler))) {
+    requireBuilt(model, where);
+    return isKerasFileBytes(pathOrHandler) ? loadKerasWeightsBytes(model, pathOrHandler) : loadKerasWeightsFile(model, pathOrHandler, where);
+  }
   const handler = resolveHandler(pathOrHandler, 'load', where);
   requireBuilt(model, where);
   const artifacts = checkArtifacts(await handler.load!(), `${where}: the handler's artifacts`);

@@ -129,7 +129,7 @@ describe('ModelCheckpoint', () => {
   });
 
   it('rejects bad arguments and unknown fields with a ValueError', async () => {
-    expect(() => new keras.callbacks.ModelCheckpoint('w.json', { saveWeightsOnly: true })).toThrow(/must end in "\.weights\.json"/);
+    expect(() => new keras.callbacks.ModelCheckpoint('w.json', { saveWeightsOnly: true })).toThrow(/must end in "\.weights\.h5" \(Keras 3's weights file\) or "\.weights\.json"/);
     expect(() => new keras.callbacks.ModelCheckpoint('x', { saveFreq: 0 })).toThrow(keras.ValueError);
     expect(() => formatFilepath('m-{val_los:.2f}', 0, { val_loss: 0.5 })).toThrow(/\{val_los:\.2f\} names no log value/);
     expect(formatFilepath('m-{epoch:03d}-{val_loss:.2f}-{loss}', 4, { val_loss: 0.3456, loss: 0.5 })).toBe('m-005-0.35-0.5');

@@ -375,10 +375,10 @@ describe('saveWeights and loadWeights', () => {
     expect(weightValues(third)).toEqual(weightValues(model));
   });
 
-  it('insists on the .weights.json suffix', async () => {
+  it('insists on the .weights.h5 or .weights.json suffix', async () => {
     const error = await rejection(smallModel().saveWeights(join(root(), 'w.bin')));
     expect(error).toBeInstanceOf(ValueError);
-    expect(error.message).toMatch(/must end in `.weights.json`.*Received: filepath=/);
+    expect(error.message).toMatch(/must end in `.weights.h5`.*or `.weights.json`.*Received: filepath=/);
   });
 
   it('into another architecture: ShapeError or ValueError, and no weight changes', async () => {
