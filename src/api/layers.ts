@@ -13,3 +13,4 @@ export { Reshape } from '../layers/reshape.js';
 export { BatchNormalization } from '../layers/batch-normalization.js';
 export { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
+export { Normalization, type NormalizationArgs } from '../layers/normalization.js';

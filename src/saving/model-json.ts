@@ -39,6 +39,7 @@ import { ZeroPadding2D } from '../layers/zero-padding.js';
 import { Reshape } from '../layers/reshape.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
+import { Normalization } from '../layers/normalization.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -83,6 +84,7 @@ const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
     Rescaling,
     RandomFlip,
     RandomTranslation,
+    Normalization,
   ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
 );
 
