@@ -259,6 +259,25 @@ describe('every public entry point, any value', () => {
     await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.callbacks.CSVLogger(a as never, b as never));
   });
 
+  it('more optimizers, learning-rate schedules and callbacks, Normalization', async () => {
+    const { RMSprop, Adagrad, AdamW, Nadam } = keras.optimizers;
+    const { ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, CosineDecay } = keras.optimizers.schedules;
+    for (const Optimizer of [RMSprop, Adagrad, AdamW, Nadam]) {
+      await everyOutcome(anyValue, (v) => new Optimizer(v as never));
+      await everyOutcome(anyValue, (v) => Optimizer.fromConfig(v as never));
+      await everyOutcome(anyValue, (v) => Optimizer.fromConfig({ learning_rate: v } as never));
+    }
+    for (const Schedule of [ExponentialDecay, InverseTimeDecay, CosineDecay]) {
+      await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new Schedule(a as never, b as never).valueAt(3));
+    }
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new PiecewiseConstantDecay(a as never, b as never).valueAt(3));
+    await everyOutcome(fc.tuple(anyValue, anyValue), ([a, b]) => new keras.callbacks.LearningRateScheduler(a as never, b as never));
+    await everyOutcome(anyValue, (v) => new keras.callbacks.ReduceLROnPlateau(v as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Normalization(v as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Normalization().adapt(v as never));
+    await everyOutcome(anyValue, (v) => new keras.layers.Normalization({ mean: [1, 2], variance: [1, 1] }).apply(v as never));
+  });
+
   it('saving and loading', async () => {
     await everyOutcome(anyValue, (v) => keras.io.fromMemory(v as never));
     await everyOutcome(anyValue, (v) => keras.models.loadModel({ load: async () => v } as never));

@@ -6,3 +6,4 @@ export { Callback, History, ProgbarLogger, EarlyStopping, TerminateOnNaN, type C
 export { CSVLogger, type CsvLoggerArgs } from '../callbacks/csv-logger.js';
 export { ModelCheckpoint, type ModelCheckpointArgs } from '../callbacks/model-checkpoint.js';
 export { ProgressCallback, type TrainingProgress } from '../callbacks/progress-callback.js';
+export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateFunction, type ReduceLROnPlateauArgs } from '../callbacks/learning-rate.js';

@@ -14,3 +14,4 @@ export { BatchNormalization } from '../layers/batch-normalization.js';
 export { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 export { RandomRotation, RandomZoom } from '../layers/random-affine.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
+export { Normalization, type NormalizationArgs } from '../layers/normalization.js';

@@ -17,12 +17,14 @@
  * TF.js instead divides by (√v̂ + ε) with v̂ = v/(1 − β₂ᵗ): the same up to
  * where ε sits. We follow Keras.
  */
-import { numberFromConfig, Optimizer, optimizerOptions } from './optimizer.js';
+import { learningRateFromConfig, numberFromConfig, Optimizer, optimizerOptions, type OptimizerConfig } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 import { kernels } from '../tensor/kernels/index.js';
 import { describeValue, ValueError } from '../errors.js';
 
 export interface AdamOptions {
-  learningRate?: number;
+  /** A number, or a schedule of the step count (optimizers.schedules). */
+  learningRate?: number | LearningRateSchedule;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -30,23 +32,23 @@ export interface AdamOptions {
 
 export class Adam extends Optimizer {
   /** The Keras class name, in saved files and the optimizer registry (src/optim/index.ts). */
-  static readonly className = 'Adam';
-  readonly name = 'adam';
+  static readonly className: string = 'Adam';
+  readonly name: string = 'adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
 
-  /** Keras's defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. */
-  constructor(args: AdamOptions | number = {}) {
-    const options = optimizerOptions('Adam', args, ['learningRate', 'beta1', 'beta2', 'epsilon']);
-    super(options.learningRate ?? 0.001, 'Adam');
+  /** Keras's defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7. `className` is for AdamW, which is Adam with weight decay. */
+  constructor(args: AdamOptions | number | LearningRateSchedule = {}, className = 'Adam') {
+    const options = optimizerOptions(className, args, ['learningRate', 'beta1', 'beta2', 'epsilon']);
+    super(options.learningRate ?? 0.001, className);
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     for (const [key, value] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
-      if (!(typeof value === 'number' && value >= 0 && value < 1)) throw new ValueError(`Adam: ${key} must be in [0, 1). Received: ${key}=${describeValue(value)}`);
+      if (!(typeof value === 'number' && value >= 0 && value < 1)) throw new ValueError(`${className}: ${key} must be in [0, 1). Received: ${key}=${describeValue(value)}`);
     }
-    if (!(typeof this.epsilon === 'number' && this.epsilon >= 0)) throw new ValueError(`Adam: epsilon must be non-negative. Received: epsilon=${describeValue(this.epsilon)}`);
+    if (!(typeof this.epsilon === 'number' && this.epsilon >= 0)) throw new ValueError(`${className}: epsilon must be non-negative. Received: epsilon=${describeValue(this.epsilon)}`);
   }
 
   get slotCount(): number {
@@ -77,14 +79,14 @@ export class Adam extends Optimizer {
     kernels.adamUpdate(g, theta, state[0]!, state[1]!, start, end, this.stepSize(t), this.beta1, this.beta2, this.epsilon);
   }
 
-  override getConfig(): Record<string, number> {
-    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
+  override getConfig(): OptimizerConfig {
+    return { learning_rate: this.learningRateConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
   }
 
   /** An Adam from its config, under Keras's keys or TF.js's spellings (learningRate, beta1, …). */
   static fromConfig(config: Readonly<Record<string, unknown>>): Adam {
     return new Adam({
-      learningRate: numberFromConfig(config, 'learning_rate', 'learningRate', 'lr'),
+      learningRate: learningRateFromConfig(config),
       beta1: numberFromConfig(config, 'beta_1', 'beta1'),
       beta2: numberFromConfig(config, 'beta_2', 'beta2'),
       epsilon: numberFromConfig(config, 'epsilon'),

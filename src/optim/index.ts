@@ -1,5 +1,5 @@
 /**
- * Resolving the optimizer given to `compile`: 'adam', 'sgd' (any case), or an instance.
+ * Resolving the optimizer given to `compile`: 'adam', 'sgd', 'rmsprop', 'adagrad', 'adamw', 'nadam' (any case), or an instance.
  */
 import { ownEntry } from '../utils/registry.js';
 import { suggestClosest } from '../utils/suggest.js';
@@ -10,6 +10,10 @@ import { describeValue, ValueError } from '../errors.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { Optimizer } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { AdamW, type AdamWOptions } from './adamw.js';
+export { Nadam, type NadamOptions } from './nadam.js';
 
 export const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS_BY_NAME);
 

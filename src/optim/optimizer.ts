@@ -1,17 +1,26 @@
 /**
- * The optimizer base: holds the learning rate, the step counter and a slot
- * of state per variable (Adam's m and v), and applies one update rule to
- * every (gradient, variable) pair. Subclasses write only the rule.
+ * The optimizer base: holds the learning rate (a number, or a schedule of
+ * the step count, schedules.ts), the step counter and a slot of state per
+ * variable (Adam's m and v), and applies one update rule to every
+ * (gradient, variable) pair. Subclasses write only the rule.
  */
 import { allocateFloat32, sharedCopy } from '../tensor/storage.js';
+import { deserializeSchedule, LearningRateSchedule, type SerializedSchedule } from './schedules.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
-import { checkOptions } from '../utils/options.js';
+import { checkOptions, toCamelCase } from '../utils/options.js';
 
 export abstract class Optimizer {
   /** The Keras name, e.g. "adam". */
   abstract readonly name: string;
+  /**
+   * The learning rate the next update uses (the last one's, for a
+   * schedule). Callbacks such as ReduceLROnPlateau set it; with a schedule,
+   * each step sets it to the schedule's value instead.
+   */
   learningRate: number;
+  /** The schedule the learning rate follows, evaluated on `iterations` before each step (Keras's `learning_rate(iterations)`), or null for a fixed rate. */
+  readonly schedule: LearningRateSchedule | null;
   /** How many updates have been applied; the rule of step t sees t = iterations + 1. */
   iterations = 0;
   /** Per-variable state arrays, created on the first update of each variable. */
@@ -20,12 +29,23 @@ export abstract class Optimizer {
   /** The class name for messages ('Adam'), kept as given because a minifying bundler renames classes. */
   readonly className: string;
 
-  constructor(learningRate: number, className: string = new.target.name) {
+  constructor(learningRate: number | LearningRateSchedule, className: string = new.target.name) {
     this.className = className;
-    if (!(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
-      throw new ValueError(`${className}: learningRate must be a positive number. Received: learningRate=${describeValue(learningRate)}`);
+    if (learningRate instanceof LearningRateSchedule) {
+      this.schedule = learningRate;
+      this.learningRate = learningRate.valueAt(0);
+      return;
     }
+    if (!(typeof learningRate === 'number' && Number.isFinite(learningRate) && learningRate > 0)) {
+      throw new ValueError(`${className}: learningRate must be a positive number or a schedule (optimizers.schedules). Received: learningRate=${describeValue(learningRate)}`);
+    }
+    this.schedule = null;
     this.learningRate = learningRate;
+  }
+
+  /** The learning rate as Keras's get_config writes it: the number, or the serialized schedule. */
+  learningRateConfig(): number | SerializedSchedule {
+    return this.schedule ? this.schedule.serialize() : this.learningRate;
   }
 
   /**
@@ -34,8 +54,8 @@ export abstract class Optimizer {
    * optimizer_config holds and what a worker thread rebuilds the optimizer
    * from, with the class's static `fromConfig` (Keras's get_config and from_config).
    */
-  getConfig(): Record<string, number | boolean> {
-    return { learning_rate: this.learningRate };
+  getConfig(): OptimizerConfig {
+    return { learning_rate: this.learningRateConfig() };
   }
 
   /** How many state arrays each variable needs (Adam: 2, SGD with momentum: 1). */
@@ -44,6 +64,21 @@ export abstract class Optimizer {
   /** The slots' names, for messages and saved files (Adam: m, v). */
   get slotNames(): readonly string[] {
     return Array.from({ length: this.slotCount }, (_, i) => `slot${i}`);
+  }
+
+  /** The value slot `slot` starts from: 0 (Adagrad's accumulator starts from its initialAccumulatorValue). */
+  slotInitialValue(_slot: number): number {
+    return 0;
+  }
+
+  /** A variable's fresh slot arrays: one per slot, of `size` values, each at its initial value. */
+  newSlots(size: number): Float32Array[] {
+    return Array.from({ length: this.slotCount }, (_, s) => {
+      const slot = allocateFloat32(size);
+      const initial = this.slotInitialValue(s);
+      if (initial !== 0) slot.fill(initial);
+      return slot;
+    });
   }
 
   /**
@@ -67,6 +102,7 @@ export abstract class Optimizer {
    * executor alike. A step that throws is not counted.
    */
   runStep(update: (step: number) => void): void {
+    if (this.schedule) this.learningRate = this.schedule.valueAt(this.iterations);
     const step = this.iterations + 1;
     update(step);
     this.iterations = step;
@@ -91,13 +127,13 @@ export abstract class Optimizer {
   }
 
   /**
-   * This variable's slot arrays, created as zeros the first time they are
-   * asked for, in shareable memory (see storage.ts).
+   * This variable's slot arrays, created at their initial values (zeros
+   * but for Adagrad) the first time they are asked for, in shareable memory (see storage.ts).
    */
   slotsOf(variable: Tensor): Float32Array[] {
     let state = this.slots.get(variable);
     if (!state) {
-      state = Array.from({ length: this.slotCount }, () => allocateFloat32(variable.size));
+      state = this.newSlots(variable.size);
       this.slots.set(variable, state);
     }
     return state;
@@ -130,6 +166,31 @@ export abstract class Optimizer {
   }
 }
 
+/** An optimizer's config under Keras's keys: numbers and flags, and the learning rate's serialized schedule. */
+export type OptimizerConfig = Record<string, number | boolean | SerializedSchedule | null>;
+
+/**
+ * The learning rate in an optimizer's config (learning_rate, or TF.js's
+ * learningRate or lr): a number, a serialized schedule, or undefined when
+ * none is there (the constructor's default applies).
+ */
+export function learningRateFromConfig(config: Readonly<Record<string, unknown>>): number | LearningRateSchedule | undefined {
+  // Each fromConfig reads the learning rate first: the check that the config is an object at all.
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ValueError(`fromConfig: the config must be an object of Keras's keys such as { learning_rate: 0.001 }. Received: ${describeValue(config)}`);
+  }
+  const key = ['learning_rate', 'learningRate', 'lr'].find((k) => config[k] !== undefined && config[k] !== null);
+  if (key === undefined) return undefined;
+  const value = config[key];
+  return typeof value === 'number' ? value : deserializeSchedule(value, `config.${key}`);
+}
+
+/**
+ * Keras 3 options of every optimizer that tinykeras does not implement:
+ * an error naming them, rather than training without them.
+ */
+const UNSUPPORTED_OPTIONS = ['clipnorm', 'clipvalue', 'globalClipnorm', 'useEma', 'emaMomentum', 'emaOverwriteFrequency', 'lossScaleFactor', 'gradientAccumulationSteps'];
+
 /**
  * The number under the first of `keys` found in an optimizer's config
  * (Keras's key, then TF.js's spellings: learning_rate, learningRate, lr);
@@ -150,8 +211,17 @@ export function numberFromConfig(config: Readonly<Record<string, unknown>>, ...k
  * or a number, which Keras's positional form makes the learning rate
  * (`new Adam(0.01)`, `SGD(0.1)`).
  */
-export function optimizerOptions<T extends { learningRate?: number }>(where: string, options: T | number | undefined, allowed: readonly (keyof T & string)[]): T {
-  if (typeof options === 'number') return { learningRate: options } as T;
+export function optimizerOptions<T extends { learningRate?: number | LearningRateSchedule }>(where: string, options: T | number | LearningRateSchedule | undefined, allowed: readonly (keyof T & string)[]): T {
+  if (typeof options === 'number' || options instanceof LearningRateSchedule) return { learningRate: options } as T;
+  if (options !== null && typeof options === 'object') {
+    const unsupported = Object.keys(options).find((key) => UNSUPPORTED_OPTIONS.includes(toCamelCase(key)) && (options as Record<string, unknown>)[key] !== undefined);
+    if (unsupported !== undefined) {
+      throw new ValueError(
+        `${where}: ${unsupported} is a Keras option that tinykeras does not support yet (gradient clipping, EMA, loss scaling and ` +
+          `gradient accumulation are not implemented). Received: ${unsupported}=${describeValue((options as Record<string, unknown>)[unsupported])}`,
+      );
+    }
+  }
   checkOptions(where, options, allowed);
   return options ?? ({} as T);
 }

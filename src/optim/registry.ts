@@ -6,8 +6,12 @@
  * Adding an optimizer is its own file and one line in OPTIMIZER_CLASSES.
  */
 import { ownEntry } from '../utils/registry.js';
+import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
-import type { Optimizer } from './optimizer.js';
+import { AdamW } from './adamw.js';
+import { Nadam } from './nadam.js';
+import type { Optimizer, OptimizerConfig } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 /** What the registry needs of an optimizer class: its Keras name, its defaults, and its fromConfig. */
@@ -15,12 +19,18 @@ export interface OptimizerClass {
   readonly className: string;
   new (): Optimizer;
   fromConfig(config: Readonly<Record<string, unknown>>): Optimizer;
+  /** Whether the class takes Keras's weight_decay (AdamW, RMSprop, Adagrad, Nadam). */
+  readonly supportsWeightDecay?: boolean;
 }
 
 /** Every optimizer class, one line each. */
 const OPTIMIZER_CLASSES: readonly OptimizerClass[] = [
   Adam,
   SGD,
+  RMSprop,
+  Adagrad,
+  AdamW,
+  Nadam,
 ];
 
 /** The classes by lower-case name: 'adam', 'sgd'. */
@@ -37,7 +47,7 @@ export function optimizerClass(className: string): OptimizerClass | undefined {
 /** An optimizer as plain data: its Keras class name and its config (what files hold and threads receive). */
 export interface SerializedOptimizer {
   readonly className: string;
-  readonly config: Record<string, number | boolean>;
+  readonly config: OptimizerConfig;
 }
 
 /**

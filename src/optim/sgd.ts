@@ -9,13 +9,15 @@
  * in float32, operation by operation, with lr and μ rounded to float32, as
  * Keras computes it for float32 weights (src/tensor/kernels/optimizers.ts).
  */
-import { numberFromConfig, Optimizer, optimizerOptions } from './optimizer.js';
+import { learningRateFromConfig, numberFromConfig, Optimizer, optimizerOptions, type OptimizerConfig } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 import { kernels } from '../tensor/kernels/index.js';
 import { optionalBoolean } from '../utils/options.js';
 import { describeValue, ValueError } from '../errors.js';
 
 export interface SGDOptions {
-  learningRate?: number;
+  /** A number, or a schedule of the step count (optimizers.schedules). */
+  learningRate?: number | LearningRateSchedule;
   momentum?: number;
   nesterov?: boolean;
 }
@@ -28,7 +30,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   /** Keras's defaults: lr 0.01, no momentum. */
-  constructor(args: SGDOptions | number = {}) {
+  constructor(args: SGDOptions | number | LearningRateSchedule = {}) {
     const options = optimizerOptions('SGD', args, ['learningRate', 'momentum', 'nesterov']);
     super(options.learningRate ?? 0.01, 'SGD');
     optionalBoolean('SGD', 'nesterov', options.nesterov);
@@ -51,14 +53,14 @@ export class SGD extends Optimizer {
     kernels.sgdUpdate(g, theta, state[0] ?? null, start, end, this.learningRate, this.momentum, this.nesterov);
   }
 
-  override getConfig(): Record<string, number | boolean> {
-    return { learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+  override getConfig(): OptimizerConfig {
+    return { learning_rate: this.learningRateConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 
   /** An SGD from its config, under Keras's keys or TF.js's spellings (learningRate). */
   static fromConfig(config: Readonly<Record<string, unknown>>): SGD {
     return new SGD({
-      learningRate: numberFromConfig(config, 'learning_rate', 'learningRate', 'lr'),
+      learningRate: learningRateFromConfig(config),
       momentum: numberFromConfig(config, 'momentum'),
       nesterov: config.nesterov === true,
     });

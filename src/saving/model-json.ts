@@ -40,6 +40,7 @@ import { Reshape } from '../layers/reshape.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
 import { RandomRotation, RandomZoom } from '../layers/random-affine.js';
+import { Normalization } from '../layers/normalization.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -86,6 +87,7 @@ const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
     RandomTranslation,
     RandomRotation,
     RandomZoom,
+    Normalization,
   ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
 );
 

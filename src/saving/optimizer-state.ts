@@ -7,6 +7,9 @@
  *            then <weight>/v for each trainable weight
  *     SGD with momentum:  <weight>/momentum per trainable weight
  *     SGD without momentum: iter alone
+ *     RMSprop: velocity (then momentum, then average_gradient, when used);
+ *     Adagrad: accumulator; AdamW: m, v; Nadam: momentum, velocity
+ *     (each slot for every trainable weight before the next slot)
  *
  * Every entry carries `group: 'optimizer'`, which is how TF.js tells them
  * from model weights. The entries follow the model weights in the same
@@ -32,8 +35,8 @@ export function optimizerWeights(optimizer: Optimizer, variables: readonly Tenso
       name: `${nameOf(variable)}/${slotName}`,
       shape: variable.shape,
       dtype: 'float32',
-      // A variable not updated yet has no slots: its state is zeros.
-      values: optimizer.peekSlots(variable)?.[s] ?? new Float32Array(variable.size),
+      // A variable not updated yet has no slots: its state is the slots' initial values (zeros but for Adagrad).
+      values: optimizer.peekSlots(variable)?.[s] ?? new Float32Array(variable.size).fill(optimizer.slotInitialValue(s)),
       group: 'optimizer',
     })),
   );
@@ -77,7 +80,7 @@ export function planOptimizerRestore(
   const slotValues = variables.map((variable, v) =>
     slotNames.map((slotName, s) => {
       const entry = entries[1 + s * variables.length + v];
-      if (entry === undefined) return new Float32Array(variable.size);
+      if (entry === undefined) return new Float32Array(variable.size).fill(optimizer.slotInitialValue(s));
       if (entry.dtype !== 'float32' || entry.shape.length !== variable.shape.length || entry.shape.some((d, k) => d !== variable.shape[k])) {
         throw new FileFormatError(
           source,

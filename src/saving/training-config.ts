@@ -159,8 +159,8 @@ function optimizerFrom(optimizerConfig: unknown, where: string, source: string):
   }
   const className = optimizerConfig.class_name;
   const config = (optimizerConfig.config ?? {}) as Record<string, unknown>;
-  rejectUnsupported(config, where);
   const optimizer = optimizerClass(className);
+  rejectUnsupported(config, where, optimizer?.supportsWeightDecay === true);
   if (optimizer === undefined) {
     throw new ValueError(
       `${where}: tinykeras can restore the ${OPTIMIZER_CLASS_NAMES} optimizers. Load with { compile: false } to get the ` +
@@ -176,8 +176,8 @@ function optimizerFrom(optimizerConfig: unknown, where: string, source: string):
 }
 
 /** Keras 3 options that change the update rule; loading without them would train differently. */
-function rejectUnsupported(config: Record<string, unknown>, where: string): void {
-  const active = ['weight_decay', 'clipnorm', 'clipvalue', 'global_clipnorm', 'amsgrad', 'use_ema'].filter(
+function rejectUnsupported(config: Record<string, unknown>, where: string, weightDecay: boolean): void {
+  const active = [...(weightDecay ? [] : ['weight_decay']), 'clipnorm', 'clipvalue', 'global_clipnorm', 'amsgrad', 'use_ema'].filter(
     (key) => config[key] !== undefined && config[key] !== null && config[key] !== false,
   );
   if (active.length > 0) {

@@ -20,8 +20,8 @@ import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { noGrad } from '../tensor/autograd.js';
 
 export interface CompileArgs {
-  /** 'adam', 'sgd' or an Optimizer instance. Keras's default is rmsprop, which tinykeras does not have yet, so this is required. */
-  optimizer: string | Optimizer;
+  /** 'rmsprop' (Keras's default), 'adam', 'sgd', 'adagrad', 'adamw', 'nadam', or an Optimizer instance. */
+  optimizer?: string | Optimizer;
   /**
    * 'sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae', 'huber', a Loss, or a function.
    * With several outputs: one for all, a list with one per output, or a dict by output name.
@@ -81,9 +81,8 @@ export class CompileSettings {
     }
     // Values are checked below, with messages about each; the table makes the compiler list every option.
     checkTypedOptions('compile()', args, { optimizer: 'any', loss: 'any', lossWeights: 'any', metrics: 'any', runEagerly: 'any', jitCompile: 'any' } satisfies Record<keyof CompileArgs, OptionKind>);
-    if (args.optimizer === undefined) throw new ValueError("compile(): an optimizer is required, for example optimizer: 'adam'.");
     if (args.loss === undefined) throw new ValueError("compile(): a loss is required, for example loss: 'sparse_categorical_crossentropy'.");
-    this.optimizer = getOptimizer(args.optimizer);
+    this.optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
     // A Sequential's one output has no name here; 'output' only appears in messages about lossWeights.
     const outputs = outputNames ?? ['output'];
     this.outputNames = outputs.length > 1 ? outputs : null;

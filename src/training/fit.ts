@@ -136,6 +136,9 @@ export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike:
   if (args.threads !== undefined) checkThreadCount(args.threads, where, await platformCores());
   // Checking and splitting large data takes a while: let a page have its turn before training starts.
   if (clock.due()) await clock.yield();
+  // A Sequential without an input shape creates its weights in its first forward pass: run it on one sample now,
+  // so that the optimizer updates them from the first step (as Keras builds the model from the data).
+  if (model.builtInputShape === null) noGrad(() => model.apply(x[0]!.sliceRows(0, 1)));
   // The fused executor runs models of one input and one output (chooseTraining refuses others first).
   const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x[0]!, y[0]!, batchSize, args.threads, where);
   const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };

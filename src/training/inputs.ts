@@ -153,7 +153,7 @@ function inputShapeHint(expected: BatchShape, found: readonly number[]): string 
 /** What `prepareData` needs of the model. */
 interface ModelForData {
   readonly name: string;
-  readonly layers: readonly { readonly name: string }[];
+  readonly layers: readonly { readonly name: string; readonly className: string }[];
   readonly builtInputShape: BatchShape | null;
   computeOutputShape(inputShape: BatchShape): BatchShape;
 }
@@ -191,7 +191,8 @@ export function prepareData(
   const y = yLike === null ? null : toTensor(yLike, yName, where);
   if (y) requireSameSampleCount(x, y, where, options.loss?.name);
   if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
-  checkValues(x, xName, where);
+  // A model that starts with a Normalization layer normalises its inputs itself: no warning about their size.
+  checkValues(x, xName, where, model.layers[0]!.className === 'Normalization' ? () => {} : undefined);
   if (y) checkValues(y, yName, where, () => {});
   if (y && options.loss?.checkTargets) {
     options.loss.checkTargets(y, model.computeOutputShape(expected ?? [null, ...x.shape.slice(1)]));

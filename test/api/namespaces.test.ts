@@ -21,16 +21,17 @@ describe('the public namespaces', () => {
     expect(Object.keys(keras.losses).sort()).toEqual(
       ['BinaryCrossentropy', 'CategoricalCrossentropy', 'Huber', 'MeanAbsoluteError', 'MeanSquaredError', 'SparseCategoricalCrossentropy'],
     );
-    expect(Object.keys(keras.optimizers).sort()).toEqual(['Adam', 'Optimizer', 'SGD']);
+    expect(Object.keys(keras.optimizers).sort()).toEqual(['Adagrad', 'Adam', 'AdamW', 'Nadam', 'Optimizer', 'RMSprop', 'SGD', 'schedules']);
+    expect(Object.keys(keras.optimizers.schedules).sort()).toEqual(['CosineDecay', 'ExponentialDecay', 'InverseTimeDecay', 'LearningRateSchedule', 'PiecewiseConstantDecay']);
     expect(Object.keys(keras.random).sort()).toEqual(['RandomGenerator', 'normal', 'uniform']);
     expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'setRandomSeed', 'toCategorical']);
     expect(Object.keys(keras.callbacks).sort()).toEqual(
-      ['CSVLogger', 'Callback', 'EarlyStopping', 'History', 'ModelCheckpoint', 'ProgbarLogger', 'ProgressCallback', 'TerminateOnNaN'],
+      ['CSVLogger', 'Callback', 'EarlyStopping', 'History', 'LearningRateScheduler', 'ModelCheckpoint', 'ProgbarLogger', 'ProgressCallback', 'ReduceLROnPlateau', 'TerminateOnNaN'],
     );
     expect(Object.keys(keras.models).sort()).toEqual(['Model', 'Sequential', 'loadModel', 'modelFromJSON', 'saveModel']);
     expect(Object.keys(keras.layers).sort()).toEqual([
       'Activation', 'Add', 'Average', 'AveragePooling2D', 'BatchNormalization', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-      'Input', 'InputLayer', 'Layer', 'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'RandomFlip', 'RandomRotation', 'RandomTranslation', 'RandomZoom', 'ReLU', 'Rescaling', 'Reshape', 'Softmax', 'Subtract', 'ZeroPadding2D',
+      'Input', 'InputLayer', 'Layer', 'MaxPooling2D', 'Maximum', 'Minimum', 'Multiply', 'Normalization', 'RandomFlip', 'RandomRotation', 'RandomTranslation', 'RandomZoom', 'ReLU', 'Rescaling', 'Reshape', 'Softmax', 'Subtract', 'ZeroPadding2D',
     ]);
     expect(Object.keys(keras.datasets).sort()).toEqual(['fashionMnist', 'mnist', 'parseIdx']);
     for (const name of ['zeros', 'ones', 'full', 'argmax', 'matmul']) expect(typeof (keras.ops as Record<string, unknown>)[name], name).toBe('function');

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import * as keras from '../../src/index.js';
 import { kernels } from '../../src/tensor/kernels/index.js';
+import { runOptimizerSteps, stepInputs } from './optimizer-steps.js';
 import { concat, describeKeras, DistanceLog, pack, runKerasOnBoth, unpack, type BothBackends, type Packed } from './oracle.js';
 
 type OptimizerSpec =
@@ -36,39 +37,10 @@ function makeOptimizer(spec: OptimizerSpec): keras.optimizers.Optimizer {
   return name === 'adam' ? new keras.optimizers.Adam(options) : new keras.optimizers.SGD(options);
 }
 
-keras.setRandomSeed(21);
 // Small starting values, so that even the first step's move (0.001 for Adam) is a
 // large part of θ, and an error in the step's size shows in θ (Adam's float64
 // step size, 6.5e-6 too large, gives 6.4e-7 here at step 1: the floor is 4.8e-7).
-const variables0 = SIZES.map((n) => keras.randomNormal([n], 0, 0.01).data);
-// Gradients of varied sizes, a few exactly 0 (a weight no example touches).
-const gradients = Array.from({ length: STEPS }, (_, t) =>
-  SIZES.map((n) => {
-    const g = keras.randomNormal([n], 0, 10 ** (-(t % 4))).data;
-    for (let i = t % 7; i < n; i += 13) g[i] = 0;
-    return g;
-  }),
-);
-
-/** tinykeras's variables after each step, the arrays where `allocate` puts them (the SIMD tier's memory, or plain). */
-function runTinykeras(spec: OptimizerSpec, allocate: (n: number) => Float32Array): Float32Array[][] {
-  const optimizer = makeOptimizer(spec);
-  const copy = (a: Float32Array) => { const b = allocate(a.length); b.set(a); return b; };
-  const variables = variables0.map(copy);
-  const slots = variables.map((v) => Array.from({ length: optimizer.slotCount }, () => allocate(v.length)));
-  const grads = variables.map((v) => allocate(v.length));
-  const after: Float32Array[][] = [];
-  for (const stepGradients of gradients) {
-    optimizer.runStep((t) => {
-      variables.forEach((v, i) => {
-        grads[i]!.set(stepGradients[i]!);
-        optimizer.updateRange(grads[i]!, v, slots[i]!, t, 0, v.length);
-      });
-    });
-    after.push(variables.map((v) => v.slice()));
-  }
-  return after;
-}
+const { variables0, gradients } = stepInputs(SIZES, STEPS, 21);
 
 describeKeras('Adam and SGD against real Keras, step by step', () => {
   const log = new DistanceLog('optimizers.keras.test.ts');
@@ -86,7 +58,7 @@ describeKeras('Adam and SGD against real Keras, step by step', () => {
       const simd = kernels.memory;
       const allocate = tier === 'simd' && simd ? (n: number) => simd.allocate(n) : (n: number) => new Float32Array(n);
       for (const c of CASES) {
-        const ours = runTinykeras(c.optimizer, allocate);
+        const ours = runOptimizerSteps(makeOptimizer(c.optimizer), variables0, gradients, allocate);
         for (const step of CHECKED_STEPS) {
           const at = (o: Output) => concat(o.results[c.name]![step - 1]!.map(unpack));
           const mine = concat(ours[step - 1]!);

@@ -18,6 +18,8 @@ import { addBias, columnSums } from './bias.js';
 import { applyMask, fillDropoutMask } from './dropout.js';
 import { gemm } from './matmul.js';
 import { adamUpdate, sgdUpdate } from './optimizers.js';
+import { adagradUpdate, decayWeights, nadamUpdate, rmspropUpdate } from './adaptive-optimizers.js';
+export type { NadamScalars } from './adaptive-optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
 
 export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type InputDerivativeKind, type OutputDerivativeKind } from './activations.js';
@@ -71,6 +73,11 @@ export interface Kernels {
   readonly softmaxCrossEntropy: typeof softmaxCrossEntropy;
   readonly adamUpdate: typeof adamUpdate;
   readonly sgdUpdate: typeof sgdUpdate;
+  /** RMSprop, Adagrad, Nadam and decoupled weight decay: the same JavaScript loops on every tier (the arrays may be the tier's). */
+  readonly rmspropUpdate: typeof rmspropUpdate;
+  readonly adagradUpdate: typeof adagradUpdate;
+  readonly nadamUpdate: typeof nadamUpdate;
+  readonly decayWeights: typeof decayWeights;
   /** Dropout's mask and its product: the same loops on every tier (the arrays may be the tier's). */
   readonly fillDropoutMask: typeof fillDropoutMask;
   readonly applyMask: typeof applyMask;
@@ -91,6 +98,10 @@ export const jsKernels: Kernels = Object.freeze({
   softmaxCrossEntropy,
   adamUpdate,
   sgdUpdate,
+  rmspropUpdate,
+  adagradUpdate,
+  nadamUpdate,
+  decayWeights,
   fillDropoutMask,
   applyMask,
 });

@@ -97,6 +97,40 @@ def build_optimizer(keras, spec):
     raise ValueError(f"unknown optimizer {spec['name']}")
 
 
+def run_optimizer_steps(keras, optimizer, variables, gradients):
+    """The variables (packed arrays) after each step of `optimizer` fed `gradients` (per step, packed per variable).
+
+    Each step runs compiled, as in `fit` (XLA on TensorFlow, jit on JAX), so
+    the arithmetic is the one a training step does.
+    """
+    backend = keras.backend.backend()
+    variables = [keras.Variable(f32(v)) for v in variables]
+    optimizer.build(variables)
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        step = tf.function(lambda grads: optimizer.apply(grads, variables), jit_compile=True)
+    else:
+        import jax
+
+        opt_vars = [v.value for v in optimizer.variables]
+
+        @jax.jit
+        def jax_step(values, opt_values, grads):
+            return optimizer.stateless_apply(opt_values, grads, values)
+
+        def step(grads):
+            nonlocal opt_vars
+            new_values, opt_vars = jax_step([v.value for v in variables], opt_vars, grads)
+            for var, value in zip(variables, new_values):
+                var.assign(value)
+    after = []
+    for grads in gradients:
+        step([f32(g) for g in grads])
+        after.append([packed(keras.ops.convert_to_numpy(v)) for v in variables])
+    return after
+
+
 def build_loss(keras, spec):
     """"probs": sparse CE on probabilities; "logits": sparse CE from logits."""
     return keras.losses.SparseCategoricalCrossentropy(from_logits=spec == "logits")

@@ -81,6 +81,10 @@ function simdTable(tier: SimdKernels): Kernels {
       const inside = has(g) && has(theta) && (momentum === null || has(momentum));
       (inside ? tier : jsKernels).sgdUpdate(g, theta, momentum, start, end, learningRate, mu, nesterov);
     },
+    rmspropUpdate: jsKernels.rmspropUpdate,
+    adagradUpdate: jsKernels.adagradUpdate,
+    nadamUpdate: jsKernels.nadamUpdate,
+    decayWeights: jsKernels.decayWeights,
     fillDropoutMask: jsKernels.fillDropoutMask,
     applyMask: jsKernels.applyMask,
   } satisfies Kernels);
