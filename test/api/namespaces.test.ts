@@ -23,7 +23,7 @@ describe('the public namespaces', () => {
     );
     expect(Object.keys(keras.optimizers).sort()).toEqual(['Adam', 'Optimizer', 'SGD']);
     expect(Object.keys(keras.random).sort()).toEqual(['RandomGenerator', 'normal', 'uniform']);
-    expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'setRandomSeed', 'toCategorical']);
+    expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'plotModel', 'setRandomSeed', 'toCategorical']);
     expect(Object.keys(keras.callbacks).sort()).toEqual(
       ['CSVLogger', 'Callback', 'EarlyStopping', 'History', 'ModelCheckpoint', 'ProgbarLogger', 'ProgressCallback', 'TerminateOnNaN'],
     );
