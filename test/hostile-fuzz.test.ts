@@ -337,6 +337,59 @@ describe('every public entry point, any value', () => {
   });
 });
 
+/** A compiled Functional model with every kind of graph entry: two inputs, a shared layer, merges, a nested model, two outputs. */
+function functionalModel(): keras.Model {
+  const a = keras.Input({ shape: [2], name: 'a' });
+  const b = keras.Input({ shape: [2], name: 'b' });
+  const shared = new keras.layers.Dense(2, { name: 'shared' });
+  const innerIn = keras.Input({ shape: [2], name: 'inner_in' });
+  const inner = new keras.Model({ inputs: innerIn, outputs: new keras.layers.Dense(2, { name: 'inner_d' }).apply(innerIn), name: 'inner' });
+  const sum = new keras.layers.Add({ name: 'sum' }).apply([inner.apply(shared.apply(a)), shared.apply(b)]);
+  const joined = new keras.layers.Concatenate({ name: 'joined' }).apply([sum, a]);
+  const m = new keras.Model({
+    inputs: [a, b],
+    outputs: [new keras.layers.Dense(1, { name: 'score' }).apply(joined), new keras.layers.Dense(3, { activation: 'softmax', name: 'kind' }).apply(joined)],
+  });
+  m.compile({ optimizer: 'adam', loss: ['mse', 'categorical_crossentropy'], lossWeights: [1, 0.5], metrics: [['mae'], ['accuracy']] });
+  return m;
+}
+
+describe('a Functional model.json with its graph rewired', () => {
+  it('any inbound reference, input or output: a model or a TinykerasError, never a hang or a raw error', async () => {
+    const memory = keras.io.memory();
+    await functionalModel().save(memory);
+    const good = memory.artifacts!;
+    const json = JSON.parse(JSON.stringify({ ...good, weightData: undefined }));
+    const names = json.modelTopology.config.layers.map((l: { name: string }) => l.name);
+    /** [layer name, node index, tensor index, kwargs] from names that exist and do not, indices in range and absurd. */
+    const ref = fc.tuple(
+      fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 4 })),
+      fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constantFrom(-1, 0.5, 1e9, NaN, '0', null)),
+      fc.oneof(fc.constant(0), fc.constantFrom(1, -1, null)),
+      fc.constant({}),
+    );
+    const calls = fc.array(fc.array(ref, { minLength: 1, maxLength: 3 }), { minLength: 0, maxLength: 2 });
+    const rewiring = fc.record({
+      layer: fc.integer({ min: 0, max: names.length - 1 }),
+      calls,
+      inputs: fc.option(fc.array(ref.map((r) => r.slice(0, 3)), { maxLength: 3 }), { nil: undefined }),
+      outputs: fc.option(fc.array(ref.map((r) => r.slice(0, 3)), { maxLength: 3 }), { nil: undefined }),
+    });
+    await everyOutcome(
+      rewiring,
+      async ({ layer, calls: inbound, inputs, outputs }) => {
+        const copy = JSON.parse(JSON.stringify(json));
+        const config = copy.modelTopology.config;
+        config.layers[layer].inbound_nodes = inbound;
+        if (inputs !== undefined) config.input_layers = inputs;
+        if (outputs !== undefined) config.output_layers = outputs;
+        await keras.models.loadModel(keras.io.fromMemory({ ...copy, weightData: good.weightData }));
+      },
+      600,
+    );
+  });
+});
+
 describe('every file reader, any bytes', () => {
   it('model.json, weights files, IDX and gzip dataset files', async () => {
     const dir = join(root(), 'files');
@@ -380,6 +433,7 @@ describe('every file reader, any bytes', () => {
         return m;
       },
     ],
+    ['a Functional graph: two inputs, a shared layer, merges, a nested model, two outputs', () => functionalModel()],
   ] as const)('a valid model.json (%s) with any subtree replaced by any JSON value', async (_, make) => {
     const memory = keras.io.memory();
     const m = make();

@@ -227,6 +227,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'import': {
       if (training) throw new Error('Stop training before loading a model.');
       const model = await keras.models.loadModel(keras.io.fromMemory(message.artifacts));
+      if (!(model instanceof keras.Sequential)) throw new Error(`The playground trains Sequential models; this file holds a Functional model ("${model.name}").`);
       const config = configOf(model, session?.config);
       if (model.compiled === null) compileModel(keras, model, config);
       session = newSession(model, config);

@@ -1,8 +1,10 @@
 /**
- * `keras.utils`: seeding, one-hot labels, forgetting layer names, and the
- * gradient check.
+ * `keras.utils`: seeding, one-hot labels, forgetting layer names, the
+ * gradient check, and drawing a model's graph.
  */
 import { resetNameCounters } from '../layers/naming.js';
+
+export { plotModel, type PlotModelOptions } from '../models/plot-model.js';
 
 export { setRandomSeed } from '../tensor/random.js';
 export { toCategorical } from '../data/to-categorical.js';

@@ -21,6 +21,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions } from '../utils/options.js';
+import { layerArgsFromConfig, type LayerConfig } from './config.js';
 
 abstract class Merge extends Layer {
   /** The fewest inputs the layer merges (Keras: 1 for most, 2 for Subtract). */
@@ -99,6 +100,10 @@ export class Add extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Add', args, LAYER_OPTIONS));
   }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Add {
+    return new Add(layerArgsFromConfig(config));
+  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((sum, x) => add(sum, x));
   }
@@ -112,6 +117,10 @@ export class Subtract extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Subtract', args, LAYER_OPTIONS));
   }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Subtract {
+    return new Subtract(layerArgsFromConfig(config));
+  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return sub(inputs[0]!, inputs[1]!);
   }
@@ -122,6 +131,10 @@ export class Multiply extends ElementwiseMerge {
   static override readonly className = 'Multiply';
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Multiply', args, LAYER_OPTIONS));
+  }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Multiply {
+    return new Multiply(layerArgsFromConfig(config));
   }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((product, x) => mul(product, x));
@@ -134,6 +147,10 @@ export class Average extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Average', args, LAYER_OPTIONS));
   }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Average {
+    return new Average(layerArgsFromConfig(config));
+  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return mul(inputs.reduce((sum, x) => add(sum, x)), 1 / inputs.length);
   }
@@ -145,6 +162,10 @@ export class Maximum extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Maximum', args, LAYER_OPTIONS));
   }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Maximum {
+    return new Maximum(layerArgsFromConfig(config));
+  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((largest, x) => maximum(largest, x));
   }
@@ -155,6 +176,10 @@ export class Minimum extends ElementwiseMerge {
   static override readonly className = 'Minimum';
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Minimum', args, LAYER_OPTIONS));
+  }
+  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
+  static fromConfig(config: LayerConfig): Minimum {
+    return new Minimum(layerArgsFromConfig(config));
   }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((smallest, x) => minimum(smallest, x));
@@ -209,5 +234,10 @@ export class Concatenate extends Merge {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
+  }
+
+  /** From the config getConfig() writes: the layer's keys and `axis`. */
+  static fromConfig(config: LayerConfig): Concatenate {
+    return new Concatenate({ ...layerArgsFromConfig(config), axis: (config.axis ?? -1) as number });
   }
 }

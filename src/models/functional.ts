@@ -22,8 +22,9 @@ import { Layer, type BatchShape, type CallArgs } from '../layers/layer.js';
 import type { KerasTensor, Node } from '../layers/graph.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
-import { loadWeights, saveWeights, type IOHandler, type SaveResult } from '../saving/index.js';
+import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import type { KerasFileBytes } from '../saving/keras-weights-files.js';
+import { modelTopology } from '../saving/model-json.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predictOutputs, predictOutputsAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
@@ -276,11 +277,31 @@ export class Model extends Layer implements GraphIO {
   }
 
   /**
+   * Saves the model in TF.js's layers-model format: `dir` gets model.json
+   * (the graph: each layer with the calls it makes) and weights.bin. Also
+   * takes `file://dir`, `'downloads://name'` in a browser, or an IOHandler.
+   * A compiled model is saved with its compile settings (a loss per output,
+   * lossWeights, metrics by output) and its optimizer's state, as Keras
+   * does; `{ includeOptimizer: false }` leaves them out.
+   */
+  async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveModel(this, pathOrHandler, options);
+  }
+
+  /**
+   * The model's architecture as JSON, without its weights: the
+   * `modelTopology` a saved model.json holds. `keras.models.modelFromJSON(json)`
+   * builds it again, with fresh weights.
+   */
+  toJSON(): string {
+    return JSON.stringify(modelTopology(this));
+  }
+
+  /**
    * Saves the weights alone: `name.weights.h5` is Keras 3's weights file, with
    * the optimizer's state when compiled (Keras's `save_weights`);
    * `name.weights.json` TF.js's, the values in `name.weights.bin`; or an
-   * IOHandler. Saving the whole model (its graph) in TF.js's format is not
-   * written yet: `save()` is Sequential's only.
+   * IOHandler.
    */
   async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
     return saveWeights(this, pathOrHandler);

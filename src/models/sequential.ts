@@ -19,6 +19,7 @@ import { summaryLines } from '../layers/summary.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { KerasTensor } from '../layers/graph.js';
+import { Model } from './functional.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import type { KerasFileBytes } from '../saving/keras-weights-files.js';
 import { modelTopology } from '../saving/model-json.js';
@@ -84,7 +85,7 @@ export class Sequential extends Layer {
     this.stack.push(layer);
     const first = this.stack[0]!;
     // A built model used as a layer brings its own input shape (the tutorial's Sequential([model, Softmax()])).
-    const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential ? first.builtInputShape : null);
+    const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential || first instanceof Model ? first.builtInputShape : null);
     if (inputShape) this.build(inputShape);
   }
 

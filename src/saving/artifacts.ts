@@ -44,6 +44,8 @@ export interface TrainingConfig {
   /** tinykeras's addition for a loss on logits: Keras's serialized loss object (see training-config.ts). */
   loss_config?: unknown;
   metrics?: unknown;
+  /** tinykeras's key for the loss weights of a model of several outputs, which TF.js refuses under Keras's `loss_weights`. */
+  tinykeras_loss_weights?: number[];
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }
 

@@ -36,7 +36,7 @@ import { checkArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } 
 import { checkDeadlineOptions } from '../utils/deadline.js';
 import { resolveHandler } from './handlers.js';
 import { GENERATED_BY, modelFromTopology, modelTopology } from './model-json.js';
-import type { ModelFactory, SavableModel } from './savable.js';
+import { isFunctional, type ModelFactories, type SavableModel } from './savable.js';
 import { optimizerWeights, planOptimizerRestore } from './optimizer-state.js';
 import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
@@ -46,7 +46,7 @@ import { isKerasFileBytes, isKerasFilePath, loadKerasWeightsBytes, loadKerasWeig
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 import type { TrainingConfig } from './artifacts.js';
 export { io, MemoryHandler, BrowserDownloads } from './handlers.js';
-export type { ModelFactory, SavableModel } from './savable.js';
+export type { FunctionalArgs, ModelFactory, ModelFactories, SavableFunctional, SavableModel } from './savable.js';
 
 export interface SaveOptions {
   /**
@@ -76,7 +76,7 @@ export interface LoadOptions {
  */
 export async function saveModel(model: SavableModel, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const where = 'save()';
-  requireSequential(model, where);
+  requireModel(model, where);
   checkTypedOptions(where, options, { includeOptimizer: 'boolean' } satisfies Record<keyof SaveOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'save', where);
   const artifacts: ModelArtifacts = { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: GENERATED_BY, convertedBy: null };
@@ -86,7 +86,7 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
     throw new RuntimeError(`${where}: includeOptimizer needs a compiled model; model "${model.name}" has no optimizer. Call compile() first.`);
   }
   if ((asked ?? true) && model.compiled) {
-    const trainingConfig = trainingConfigFor(model.compiled, asked === undefined);
+    const trainingConfig = trainingConfigFor(model.compiled, fileOutputNames(model), asked === undefined);
     if (trainingConfig !== null) {
       artifacts.trainingConfig = trainingConfig;
       // Slots are named after the weights as saved, nested paths included.
@@ -105,9 +105,9 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
  * describe is an error when includeOptimizer was asked for, and a warning
  * (the model saved without its optimizer) when it was only the default.
  */
-function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDefault: boolean): TrainingConfig | null {
+function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, outputNames: readonly string[] | null, byDefault: boolean): TrainingConfig | null {
   try {
-    return trainingConfigOf(compiled);
+    return trainingConfigOf(compiled, outputNames);
   } catch (error) {
     if (!(byDefault && error instanceof ValueError)) throw error;
     console.warn(`${error.message.replace(/ Save with \{ includeOptimizer: false \}[^.]*\./, '')} The model is saved without its optimizer; pass { includeOptimizer: false } to say so.`);
@@ -116,13 +116,13 @@ function trainingConfigFor(compiled: NonNullable<SavableModel['compiled']>, byDe
 }
 
 /**
- * Rebuilds a saved Sequential model with its weights, from a directory, its
- * model.json, a `file://` URL, or any IOHandler (TF.js's included). When the
- * file holds a trainingConfig the model comes back compiled, its optimizer's
- * state restored. Keras's `keras.models.load_model` (src/models/load-model.ts
- * passes `make`, which constructs the Sequential).
+ * Rebuilds a saved Sequential or Functional model with its weights, from a
+ * directory, its model.json, a `file://` URL, or any IOHandler (TF.js's
+ * included). When the file holds a trainingConfig the model comes back
+ * compiled, its optimizer's state restored. Keras's `keras.models.load_model`
+ * (src/models/load-model.ts passes `make`, which constructs the models).
  */
-export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactory<M>): Promise<M> {
+export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: string | IOHandler, options: LoadOptions, make: ModelFactories<M>): Promise<M> {
   checkTypedOptions('loadModel()', options, { compile: 'boolean', signal: 'any', timeoutMs: 'number' } satisfies Record<keyof LoadOptions, OptionKind>);
   checkDeadlineOptions(options, 'loadModel()');
   const handler = resolveHandler(pathOrHandler, 'load', 'loadModel()');
@@ -137,7 +137,7 @@ export async function loadModel<M extends SavableModel & Layer>(pathOrHandler: s
   const copies = checkModelWeights(model, entries.filter((e) => e.group !== 'optimizer'), jsonSource);
   let restoreOptimizer = () => {};
   if (options.compile !== false && artifacts.trainingConfig !== undefined && artifacts.trainingConfig !== null) {
-    const args = compileArgsFrom(artifacts.trainingConfig, jsonSource);
+    const args = compileArgsFrom(artifacts.trainingConfig, jsonSource, fileOutputNames(model));
     try {
       model.compile(args);
     } catch (error) {
@@ -290,18 +290,24 @@ function pairWeights(weights: readonly Tensor[], entries: readonly NamedWeight[]
   return weights.map((w, i) => [w, entries[i]!]);
 }
 
-/** A Sequential, by what saving reads of it (this folder does not import the model class: src/models imports it). */
-function requireSequential(model: unknown, where: string): asserts model is SavableModel {
-  const m = model as Partial<SavableModel> | null;
-  const isModel = typeof m === 'object' && m !== null && m.className === 'Sequential' && Array.isArray(m.layers) && Array.isArray(m.weights);
-  if (!isModel) throw new ValueError(`${where}: expected a Sequential model. Received: ${describeValue(model)}`);
-}
-
-/** A Sequential or a Functional model (keras.Model): what saveWeights and loadWeights take, since they read only the weights. */
+/**
+ * A Sequential or a Functional model (keras.Model), by what saving reads of
+ * it (this folder does not import the model classes: src/models imports it).
+ */
 function requireModel(model: unknown, where: string): asserts model is SavableModel {
   const m = model as Partial<SavableModel> | null;
-  if (typeof m === 'object' && m !== null && m.className === 'Functional' && Array.isArray(m.weights)) return;
-  requireSequential(model, where);
+  const isSequential = typeof m === 'object' && m !== null && m.className === 'Sequential' && Array.isArray(m.layers) && Array.isArray(m.weights);
+  if (!isSequential && !isFunctional(model)) throw new ValueError(`${where}: expected a Sequential or Functional model. Received: ${describeValue(model)}`);
+}
+
+/**
+ * The output names a file's trainingConfig uses for a model of several
+ * outputs: the names of the layers that make them, which are what a loaded
+ * model calls its outputs. Null for a model of one output.
+ */
+function fileOutputNames(model: SavableModel): readonly string[] | null {
+  if (!isFunctional(model) || model.outputs.length === 1) return null;
+  return model.outputs.map((t) => t.node.layer.name);
 }
 
 function requireBuilt(model: SavableModel, where: string): void {

@@ -1,6 +1,9 @@
 /**
- * modelTopology ↔ Sequential: the Keras class names and configs that TF.js's
- * layers-model format uses to describe a model.
+ * modelTopology ↔ model: the Keras class names and configs that TF.js's
+ * layers-model format uses to describe a model. A Sequential is a list of
+ * layers; a Functional model (keras.Model) a graph, read and written by
+ * functional-json.ts with the layer functions here. Either may be a layer
+ * of the other (a nested model).
  *
  *     { class_name: 'Sequential',
  *       config: { name: 'sequential',
@@ -43,7 +46,9 @@ import { RandomRotation, RandomZoom } from '../layers/random-affine.js';
 import { Normalization } from '../layers/normalization.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
-import type { ModelFactory, SavableModel } from './savable.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
+import { isFunctional, type ModelFactories, type SavableModel } from './savable.js';
+import { functionalConfig, functionalFrom, type KerasObject } from './functional-json.js';
 import { sizeOf } from '../tensor/shape.js';
 import { ownEntry } from '../utils/registry.js';
 import { isObject } from './artifacts.js';
@@ -52,11 +57,7 @@ export const TINYKERAS_VERSION = '0.1.0';
 /** The `generatedBy` of every file tinykeras writes. */
 export const GENERATED_BY = `tinykeras v${TINYKERAS_VERSION}`;
 
-/** A serialized Keras object: `{ class_name, config }`. */
-export interface KerasObject {
-  class_name: string;
-  config: Record<string, unknown>;
-}
+export type { KerasObject };
 
 /** What saving needs of a layer class: its Keras name and its reader (Keras's from_config). */
 interface LayerClass {
@@ -88,15 +89,27 @@ const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
     RandomRotation,
     RandomZoom,
     Normalization,
+    Concatenate,
+    Add,
+    Subtract,
+    Multiply,
+    Average,
+    Maximum,
+    Minimum,
   ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
 );
 
-const LOADABLE_LAYERS = [...Object.keys(LAYER_CLASSES), 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
+const LOADABLE_LAYERS = [...Object.keys(LAYER_CLASSES), 'Sequential and Functional (nested models)', 'InputLayer'];
+
+/** The class names of a Functional model: Keras 3's and tf.keras 2's 'Functional', TF.js's 'Model'. */
+const FUNCTIONAL_NAMES = ['Functional', 'Model'];
 
 // ---------------------------------------------------------------- writing
 
-/** The modelTopology of a built Sequential model. */
+/** The modelTopology of a built Sequential or Functional model. */
 export function modelTopology(model: SavableModel): KerasObject & { keras_version: string; backend: string } {
+  const versions = { keras_version: `tinykeras ${TINYKERAS_VERSION}`, backend: 'tinykeras' };
+  if (isFunctional(model)) return { class_name: 'Functional', config: functionalConfig(model, (layer) => layerConfig(layer, null)), ...versions };
   const inputShape = model.builtInputShape;
   if (!model.built || inputShape === null) {
     throw new RuntimeError(
@@ -107,8 +120,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
   return {
     class_name: 'Sequential',
     config: { name: model.name, layers: model.layers.map((layer, i) => layerConfig(layer, i === 0 ? inputShape : null)) },
-    keras_version: `tinykeras ${TINYKERAS_VERSION}`,
-    backend: 'tinykeras',
+    ...versions,
   };
 }
 
@@ -119,6 +131,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
  */
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
   if (isNestedSequential(layer)) return nestedConfig(layer);
+  if (isFunctional(layer)) return { class_name: 'Functional', config: functionalConfig(layer, (inner) => layerConfig(inner, null)) };
   if ((ownEntry(LAYER_CLASSES, layer.className) as unknown) !== layer.constructor) {
     throw new ValueError(
       `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
@@ -152,8 +165,8 @@ function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
 // ---------------------------------------------------------------- reading
 
 /**
- * Rebuilds the Sequential model a modelTopology describes (with `make`,
- * which constructs the model class), built (weights allocated, as zeros)
+ * Rebuilds the Sequential or Functional model a modelTopology describes
+ * (with `make`, which constructs the model classes), built (weights allocated, as zeros)
  * but not yet loaded. Throws a FileFormatError for a
  * malformed topology and a ValueError for a well-formed one that uses
  * something tinykeras does not have (an LSTM layer, a gelu activation).
@@ -163,7 +176,7 @@ function nestedConfig(model: Layer & { layers: Layer[] }): KerasObject {
 export function modelFromTopology<M extends SavableModel & Layer>(
   topology: unknown,
   source: string,
-  make: ModelFactory<M>,
+  make: ModelFactories<M>,
   maxValues = Infinity,
   weights: 'to be loaded' | 'fresh' = 'to be loaded',
 ): M {
@@ -179,15 +192,53 @@ export function modelFromTopology<M extends SavableModel & Layer>(
   }
   // Files converted from Keras .h5 wrap the model in { model_config: … }.
   const model = isObject(topology.model_config) ? topology.model_config : topology;
-  if (model.class_name !== 'Sequential') {
+  if (!isModelEntry(model)) {
     throw new ValueError(
-      `${source}: tinykeras rebuilds Sequential models only (a plain stack of layers). ` +
+      `${source}: tinykeras rebuilds Sequential and Functional models (class_name 'Sequential', 'Functional' or 'Model'). ` +
         `Received: modelTopology.class_name=${describeValue(model.class_name)}`,
     );
   }
   // Fresh weights (modelFromJSON) are drawn from the layers' initializers, as building in code draws them.
-  if (weights === 'fresh') return sequentialFrom(model, 'modelTopology', source, make, maxValues);
-  return withWeightsToBeLoaded(() => sequentialFrom(model, 'modelTopology', source, make, maxValues));
+  if (weights === 'fresh') return modelFrom(model, 'modelTopology', source, make, maxValues);
+  return withWeightsToBeLoaded(() => modelFrom(model, 'modelTopology', source, make, maxValues));
+}
+
+/** Whether a { class_name, config } entry is a model (a Sequential or a Functional one). */
+function isModelEntry(entry: Record<string, unknown>): boolean {
+  return entry.class_name === 'Sequential' || FUNCTIONAL_NAMES.includes(entry.class_name as string);
+}
+
+/** A Sequential or Functional model from its { class_name, config }; `path` names it in messages. */
+function modelFrom<M extends SavableModel & Layer>(model: Record<string, unknown>, path: string, source: string, make: ModelFactories<M>, maxValues: number): M {
+  if (model.class_name === 'Sequential') return sequentialFrom(model, path, source, make, maxValues);
+  const reader = {
+    readLayer: (entry: Record<string, unknown>, at: string, entryPath: string) => layerFrom(entry, entry.config as Record<string, unknown>, at, entryPath, source, make, maxValues),
+    make: make.functional,
+  };
+  return functionalFrom(model, path, source, reader, maxValues);
+}
+
+/**
+ * One layer from its entry, with `config` (the entry's, or the entry's with
+ * the model's input shape added): a nested model, or a class of
+ * LAYER_CLASSES read by its fromConfig.
+ */
+function layerFrom<M extends SavableModel & Layer>(
+  entry: Record<string, unknown>,
+  config: Record<string, unknown>,
+  at: string,
+  path: string,
+  source: string,
+  make: ModelFactories<M>,
+  maxValues: number,
+): Layer {
+  if (isModelEntry(entry)) return modelFrom(entry, path, source, make, maxValues);
+  readAt(at, source, () => layerArgsFromConfig(config));
+  const layerClass = ownEntry(LAYER_CLASSES, entry.class_name as string);
+  if (layerClass === undefined) {
+    throw new ValueError(`${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name=${excerpt(entry.class_name as string)}`);
+  }
+  return readAt(at, source, () => layerClass.fromConfig(config));
 }
 
 /** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
@@ -195,7 +246,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
   model: Record<string, unknown>,
   path: string,
   source: string,
-  make: ModelFactory<M>,
+  make: ModelFactories<M>,
   maxValues: number,
 ): M {
   // Old Keras wrote the layer list as the config itself.
@@ -221,8 +272,8 @@ function sequentialFrom<M extends SavableModel & Layer>(
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
       return;
     }
-    if (entry.class_name === 'Sequential') {
-      const nested = sequentialFrom(entry, `${path} layer ${i}`, source, make, maxValues);
+    if (isModelEntry(entry)) {
+      const nested = modelFrom(entry, `${path} layer ${i}`, source, make, maxValues);
       // A nested model given first brings the input shape with it.
       if (layers.length === 0) inputShape ??= nested.builtInputShape?.slice(1) as number[] | undefined;
       layers.push(nested);
@@ -231,14 +282,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
     // The model's input shape goes to its first layer only, as batch_input_shape whichever key the file used.
     const { batch_input_shape: _shape, batch_shape: _keras3Shape, ...own } = cfg;
     const config = layers.length === 0 && inputShape !== undefined ? { ...own, batch_input_shape: [null, ...inputShape] } : own;
-    readAt(at, source, () => layerArgsFromConfig(config));
-    const layerClass = ownEntry(LAYER_CLASSES, entry.class_name);
-    if (layerClass === undefined) {
-      throw new ValueError(
-        `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name=${excerpt(entry.class_name)}`,
-      );
-    }
-    layers.push(readAt(at, source, () => layerClass.fromConfig(config)));
+    layers.push(layerFrom(entry, config, at, `${path} layer ${i}`, source, make, maxValues));
   });
 
   const names = new Set<string>();
@@ -262,7 +306,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
         `the topology and the weights do not belong together. Received: ${values} values`,
     );
   }
-  const built = make(layers, name === undefined ? {} : { name });
+  const built = make.sequential(layers, name === undefined ? {} : { name });
   if (trainable !== undefined) built.trainable = trainable;
   return built;
 }
@@ -287,7 +331,7 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
   let count = 0;
   for (const layer of layers) {
     // A nested model is built already, its own count checked when it was read.
-    count += isNestedSequential(layer) ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
+    count += isNestedSequential(layer) || isFunctional(layer) ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
     shape = layer.computeOutputShape(shape);
   }
   return count;

@@ -1,16 +1,19 @@
 /**
- * What saving and loading need of a model (Sequential provides it). Saving
- * works on this interface and builds models through a factory, so that it
- * never imports the model class: src/models imports saving, not the reverse.
+ * What saving and loading need of a model (Sequential and keras.Model
+ * provide it). Saving works on these interfaces and builds models through
+ * factories, so that it never imports the model classes: src/models imports
+ * saving, not the reverse.
  */
 import type { BatchShape, Layer, LayerArgs } from '../layers/layer.js';
+import type { KerasTensor, Node } from '../layers/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CompileArgs, CompileSettings } from '../training/compile.js';
 
 export interface SavableModel {
   readonly name: string;
-  /** 'Sequential': the Keras class name written to model.json. */
+  /** 'Sequential' or 'Functional': the Keras class name written to model.json. */
   readonly className: string;
+  readonly trainable: boolean;
   readonly built: boolean;
   readonly builtInputShape: BatchShape | null;
   readonly layers: Layer[];
@@ -21,5 +24,32 @@ export interface SavableModel {
   compile(args: CompileArgs): void;
 }
 
-/** Builds the model a loaded file describes, from its layers and name. */
+/** A Functional model (keras.Model): its graph, as saving reads it. */
+export interface SavableFunctional extends SavableModel {
+  readonly inputs: readonly KerasTensor[];
+  readonly outputs: readonly KerasTensor[];
+  /** Every layer call, each after the calls it reads. */
+  readonly nodes: readonly Node[];
+}
+
+/** A Functional model's constructor arguments, as loading rebuilds them. */
+export interface FunctionalArgs {
+  inputs: KerasTensor[];
+  outputs: KerasTensor[];
+  name?: string;
+}
+
+/** Builds a Sequential model a loaded file describes, from its layers and name. */
 export type ModelFactory<M extends SavableModel> = (layers: Layer[], args: Omit<LayerArgs, 'inputShape'>) => M;
+
+/** Builds the models a loaded file describes: a Sequential from its layers, a Functional model from its graph. */
+export interface ModelFactories<M extends SavableModel> {
+  sequential: ModelFactory<M>;
+  functional(args: FunctionalArgs): M;
+}
+
+/** Whether `model` is a Functional model (known by its class name: saving never imports the model class). */
+export function isFunctional(model: unknown): model is SavableFunctional & Layer {
+  const m = model as Partial<SavableFunctional> | null;
+  return typeof m === 'object' && m !== null && m.className === 'Functional' && Array.isArray(m.nodes) && Array.isArray(m.layers);
+}

@@ -23,6 +23,20 @@
  * Reading takes `loss_config` first, then `loss` as a name or as Keras's
  * object (files converted from Keras).
  *
+ * A Functional model of several outputs has a loss per output, in output
+ * order, metrics by output name, and maybe loss weights. TF.js 4.x refuses
+ * to load a trainingConfig holding `loss_weights` ("Loading loss_weights is
+ * not supported yet"), so they go, like `loss_config`, under a key it
+ * ignores, `tinykeras_loss_weights`; reading takes either key:
+ *
+ *     loss: ['binary_crossentropy', 'categorical_crossentropy'],
+ *     loss_config: [ { class_name: 'BinaryCrossentropy', config: { from_logits: true, … } }, … ],   (if any loss has options)
+ *     metrics: { priority: 'binary_accuracy', department: ['accuracy', 'mean_absolute_error'] },
+ *     tinykeras_loss_weights: [1, 0.2]
+ *
+ * A flat metrics list with several outputs (as TF.js writes it) gives every
+ * output those metrics, as TF.js reads it.
+ *
  * TF.js converts these snake_case keys to its own camelCase when it loads
  * (learning_rate → learningRate, beta_1 → beta1), and files TF.js writes use
  * camelCase already; reading accepts both spellings.
@@ -36,19 +50,35 @@ import { OPTIMIZER_CLASS_NAMES, optimizerClass, serializeOptimizer } from '../op
 import type { CompileSettings } from '../training/compile.js';
 import { isObject, type TrainingConfig } from './artifacts.js';
 
-/** The trainingConfig of a compiled model. Throws a ValueError for settings that have no Keras name. */
-export function trainingConfigOf(compiled: CompileSettings): TrainingConfig {
-  const loss = compiled.loss.name;
-  if (!LOSS_NAMES.includes(loss)) {
-    throw new ValueError(
-      `save(): the loss '${loss}' is a custom function, which a file cannot hold. Save with ` +
-        `{ includeOptimizer: false } and compile the loaded model yourself. Received: loss=${describeValue(loss)}`,
-    );
+/**
+ * The trainingConfig of a compiled model; `outputNames` names the outputs of
+ * a model of several (null for one). Throws a ValueError for settings that
+ * have no Keras name.
+ */
+export function trainingConfigOf(compiled: CompileSettings, outputNames: readonly string[] | null = null): TrainingConfig {
+  for (const { name } of compiled.losses) {
+    if (!LOSS_NAMES.includes(name)) {
+      throw new ValueError(
+        `save(): the loss '${name}' is a custom function, which a file cannot hold. Save with ` +
+          `{ includeOptimizer: false } and compile the loaded model yourself. Received: loss=${describeValue(name)}`,
+      );
+    }
   }
   compiled.metricEntries.forEach(requireSavableMetric);
-  const config: TrainingConfig = { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
-  const lossObject = serializedLoss(compiled.loss);
-  if (lossObject !== null) config.loss_config = lossObject;
+  const optimizer_config = optimizerConfig(compiled.optimizer);
+  if (outputNames === null) {
+    const config: TrainingConfig = { loss: compiled.loss.name, metrics: [...compiled.metricNames], optimizer_config };
+    const lossObject = serializedLoss(compiled.loss);
+    if (lossObject !== null) config.loss_config = lossObject;
+    return config;
+  }
+  const metrics = Object.fromEntries(
+    compiled.outputMetricNames.flatMap((names, k) => (names.length === 0 ? [] : [[outputNames[k]!, names.length === 1 ? names[0]! : [...names]]])),
+  );
+  const config: TrainingConfig = { loss: compiled.losses.map((l) => l.name), metrics, optimizer_config };
+  const lossObjects = compiled.losses.map(serializedLoss);
+  if (lossObjects.some((l) => l !== null)) config.loss_config = lossObjects;
+  if (compiled.lossWeights !== null) config.tinykeras_loss_weights = [...compiled.lossWeights];
   return config;
 }
 
@@ -116,8 +146,9 @@ function lossFrom(loss: unknown, where: string): string | Loss {
     }
   }
   throw new ValueError(
-    `${where}.loss: tinykeras models have one output and one loss, named by a string or a serialized ` +
-      `${Object.keys(LOSS_CLASSES).join(', ')}. Received: loss=${describeValue(loss)}`,
+    `${where}.loss: a loss is named by a string or a serialized ${Object.keys(LOSS_CLASSES).join(', ')}` +
+      ' (a list or dict of them for a model of several outputs). ' +
+      `Received: loss=${describeValue(loss)}`,
   );
 }
 
@@ -134,23 +165,71 @@ function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config
   return { class_name: serialized.className, config: serialized.config };
 }
 
-/** What `compile` needs, read back from a trainingConfig. `source` names the file in errors. */
-export function compileArgsFrom(trainingConfig: unknown, source: string): { optimizer: Optimizer; loss: string | Loss; metrics: string[] } {
+/** What `compile` takes, as read back from a trainingConfig. */
+export interface SavedCompileArgs {
+  optimizer: Optimizer;
+  loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
+  metrics: string[] | string[][] | Record<string, string[]>;
+  lossWeights?: number[] | Record<string, number>;
+}
+
+/**
+ * What `compile` needs, read back from a trainingConfig. `source` names the
+ * file in errors; `outputNames` the outputs of a model of several (null for one).
+ */
+export function compileArgsFrom(trainingConfig: unknown, source: string, outputNames: readonly string[] | null = null): SavedCompileArgs {
   const where = `${source}: trainingConfig`;
   if (!isObject(trainingConfig)) {
     throw new FileFormatError(source, `${where} must be an object { loss, metrics, optimizer_config }. Received: ${describeValue(trainingConfig)}`);
   }
   const { loss, loss_config: lossObject, metrics, optimizer_config: optimizer } = trainingConfig;
-  const lossValue = lossFrom(lossObject ?? loss, where);
-  const metricList = metrics ?? [];
-  if (!Array.isArray(metricList) || !metricList.every((m) => typeof m === 'string')) {
-    throw new ValueError(`${where}.metrics must be a list of metric names. Received: metrics=${describeValue(metrics)}`);
-  }
-  return {
+  const args: SavedCompileArgs = {
     optimizer: optimizerFrom(optimizer, `${where}.optimizer_config`, source),
-    loss: lossValue,
-    metrics: metricList.map((m) => toSnakeCase(m as string)),
+    // A one-output model's loss may come as a list of one (Keras 2 writes what compile was given).
+    loss: outputNames === null ? lossFrom(lossObject ?? (Array.isArray(loss) && loss.length === 1 ? loss[0] : loss), where) : perOutputLosses(loss, lossObject, where),
+    metrics: metricsFrom(metrics ?? [], outputNames, where),
   };
+  const lossWeights = trainingConfig.tinykeras_loss_weights ?? trainingConfig.loss_weights;
+  if (lossWeights !== undefined && lossWeights !== null) {
+    const values = Array.isArray(lossWeights) ? lossWeights : isObject(lossWeights) ? Object.values(lossWeights) : [lossWeights];
+    if (outputNames === null || !values.every((w) => typeof w === 'number')) {
+      throw new ValueError(`${where}: loss weights are numbers, one per output of a model of several. Received: loss_weights=${describeValue(lossWeights)}`);
+    }
+    args.lossWeights = lossWeights as number[] | Record<string, number>;
+  }
+  return args;
+}
+
+/** Several outputs' losses: one for all, a list or a dict by output name, each a name or (in `loss_config`) Keras's object. */
+function perOutputLosses(loss: unknown, lossObjects: unknown, where: string): SavedCompileArgs['loss'] {
+  if (Array.isArray(loss)) {
+    const objects = Array.isArray(lossObjects) && lossObjects.length === loss.length ? lossObjects : [];
+    return loss.map((l, k) => lossFrom(objects[k] ?? l, `${where}.loss[${k}]`));
+  }
+  if (isObject(loss) && !Object.hasOwn(loss, 'class_name')) {
+    return Object.fromEntries(Object.entries(loss).map(([name, l]) => [name, lossFrom(l, `${where}.loss.${name}`)]));
+  }
+  return lossFrom(lossObjects ?? loss, where);
+}
+
+/**
+ * The metrics: a list of names (for several outputs, every output gets the
+ * list, as TF.js reads it), or a dict by output name of a name or a list.
+ */
+function metricsFrom(metrics: unknown, outputNames: readonly string[] | null, where: string): SavedCompileArgs['metrics'] {
+  const names = (value: unknown): string[] | null => {
+    const list = typeof value === 'string' ? [value] : value;
+    return Array.isArray(list) && list.every((m) => typeof m === 'string') ? list.map((m) => toSnakeCase(m)) : null;
+  };
+  const list = names(metrics);
+  if (list !== null) return outputNames === null ? list : outputNames.map(() => list);
+  if (outputNames !== null && isObject(metrics)) {
+    const dict = Object.entries(metrics).map(([output, value]) => [output, names(value)] as const);
+    if (dict.every(([, value]) => value !== null)) return Object.fromEntries(dict) as Record<string, string[]>;
+  }
+  throw new ValueError(
+    `${where}.metrics must be a list of metric names${outputNames === null ? '' : ', or a dict of them by output name'}. Received: metrics=${describeValue(metrics)}`,
+  );
 }
 
 function optimizerFrom(optimizerConfig: unknown, where: string, source: string): Optimizer {

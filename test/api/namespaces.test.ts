@@ -24,7 +24,7 @@ describe('the public namespaces', () => {
     expect(Object.keys(keras.optimizers).sort()).toEqual(['Adagrad', 'Adam', 'AdamW', 'Nadam', 'Optimizer', 'RMSprop', 'SGD', 'schedules']);
     expect(Object.keys(keras.optimizers.schedules).sort()).toEqual(['CosineDecay', 'ExponentialDecay', 'InverseTimeDecay', 'LearningRateSchedule', 'PiecewiseConstantDecay']);
     expect(Object.keys(keras.random).sort()).toEqual(['RandomGenerator', 'normal', 'uniform']);
-    expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'setRandomSeed', 'toCategorical']);
+    expect(Object.keys(keras.utils).sort()).toEqual(['checkGradients', 'clearSession', 'plotModel', 'setRandomSeed', 'toCategorical']);
     expect(Object.keys(keras.callbacks).sort()).toEqual(
       ['CSVLogger', 'Callback', 'EarlyStopping', 'History', 'LearningRateScheduler', 'ModelCheckpoint', 'ProgbarLogger', 'ProgressCallback', 'ReduceLROnPlateau', 'TerminateOnNaN'],
     );

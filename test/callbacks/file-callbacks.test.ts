@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
+import { loadSequential } from '../support/helpers.js';
 import { formatFilepath } from '../../src/callbacks/model-checkpoint.js';
 
 const { Dense } = keras.layers;
@@ -86,7 +87,7 @@ describe('ModelCheckpoint', () => {
     const names = (await readdir(dir)).sort();
     expect(names).toEqual(history.history['loss']!.map((loss, e) => `ckpt-0${e + 1}-${loss.toFixed(3)}`));
     for (const [e, name] of names.entries()) {
-      const loaded = await keras.models.loadModel(join(dir, name));
+      const loaded = await loadSequential(join(dir, name));
       expect(loaded.predict(x, { verbose: 0 }).data).toEqual(predictionsAfter[e]);
       // Saved with the optimizer, so training can resume from the checkpoint.
       expect(loaded.compiled?.optimizer.iterations).toBe((e + 1) * 2);

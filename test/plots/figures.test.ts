@@ -12,33 +12,7 @@ import * as keras from '../../src/index.js';
 import { CNN_FIGURE_FILES, FIGURE_FILES, writeCnnFigures, writeFigures } from '../../plots/figures.js';
 import { seedModel, useTempDir } from '../support/helpers.js';
 import { requireFashionMnist } from '../support/requirements.js';
-
-/**
- * Checks that `text` is one well-formed XML element tree: every tag closed in
- * order, attributes quoted. Returns the element names in document order.
- */
-function xmlElements(text: string): string[] {
-  const names: string[] = [];
-  const open: string[] = [];
-  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '').replace(/<!--[\s\S]*?-->/g, '');
-  const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
-  let end = 0;
-  for (let match = tag.exec(body); match !== null; match = tag.exec(body)) {
-    const between = body.slice(end, match.index);
-    if (between.includes('<')) throw new Error(`malformed markup near: ${between.slice(between.indexOf('<'), between.indexOf('<') + 60)}`);
-    end = tag.lastIndex;
-    const [, closing, name, , selfClosing] = match;
-    if (closing) {
-      if (open.pop() !== name) throw new Error(`</${name}> closes the wrong element`);
-    } else {
-      names.push(name!);
-      if (!selfClosing) open.push(name!);
-    }
-  }
-  if (open.length > 0) throw new Error(`unclosed elements: ${open.join(', ')}`);
-  if (body.slice(end).trim() !== '') throw new Error('text after the root element');
-  return names;
-}
+import { xmlElements } from '../support/xml.js';
 
 describe('writeFigures', () => {
   const dir = useTempDir('figures');

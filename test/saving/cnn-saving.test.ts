@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { loadSequential } from '../support/helpers.js';
 import { getGlobalGenerator } from '../../src/tensor/random.js';
 
 const L = keras.layers;
@@ -51,7 +52,7 @@ describe('saving and loading the image layers', () => {
       const handler = keras.io.memory();
       await original.save(handler);
       keras.utils.setRandomSeed(9);
-      const loaded = await keras.models.loadModel(handler);
+      const loaded = await loadSequential(handler);
       const next = getGlobalGenerator().uniform();
       keras.utils.setRandomSeed(9);
       expect(next).toBe(getGlobalGenerator().uniform());
@@ -84,7 +85,7 @@ describe('saving and loading the image layers', () => {
     const custom = { class_name: 'VarianceScaling', config: { scale: 3, mode: 'fan_out', distribution: 'uniform', seed: null } };
     (topology.config.layers[2]!.config as Record<string, unknown>).kernel_initializer = custom;
     const again = keras.io.memory();
-    await (await keras.models.loadModel(keras.io.fromMemory(artifacts))).save(again);
+    await (await loadSequential(keras.io.fromMemory(artifacts))).save(again);
     expect((again.artifacts!.modelTopology as typeof topology).config.layers[2]!.config.kernel_initializer).toEqual(custom);
   });
 
@@ -145,7 +146,7 @@ describe('the image layers and TF.js', () => {
       saved = a;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }));
-    const loaded = await keras.models.loadModel(keras.io.fromMemory(saved as never));
+    const loaded = await loadSequential(keras.io.fromMemory(saved as never));
     expect(loaded.layers.map((l) => l.className)).toEqual(['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'GlobalAveragePooling2D', 'Dense']);
     const x = keras.random.uniform([2, 7, 7, 1], 0, 1);
     const want = (theirs.predict(tf.tensor(x.data, [2, 7, 7, 1])) as tf.Tensor).dataSync();

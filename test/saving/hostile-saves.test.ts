@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
 import { modelFileSystem } from '../../src/saving/model-files.js';
-import { useTempDir } from '../support/helpers.js';
+import { useTempDir, loadSequential } from '../support/helpers.js';
 
 const root = useTempDir('hostile-saves');
 let counter = 0;
@@ -39,7 +39,7 @@ const kinds = [
     name: 'save',
     path: () => fresh('model'),
     save: (m: keras.Sequential, p: string) => m.save(p, { includeOptimizer: true }),
-    load: async (p: string) => valueOf(await keras.models.loadModel(p)),
+    load: async (p: string) => valueOf(await loadSequential(p)),
   },
   {
     name: 'saveWeights',
@@ -134,7 +134,7 @@ describe('concurrent saves to one path', () => {
     const saves: Promise<unknown>[] = [];
     for (let i = 2; i <= 10; i++) {
       saves.push(filled(i).save(path));
-      loads.push(keras.models.loadModel(path).then(valueOf));
+      loads.push(loadSequential(path).then(valueOf));
     }
     await Promise.all(saves);
     for (const value of await Promise.all(loads)) expect(value).toBeGreaterThanOrEqual(1);
@@ -149,7 +149,7 @@ describe('concurrent saves to one path', () => {
     await writeFile(join(path, 'model.json'), JSON.stringify(json));
     await filled(2).save(path);
     expect(await readFile(join(path, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(valueOf(await keras.models.loadModel(path))).toBe(2);
+    expect(valueOf(await loadSequential(path))).toBe(2);
   });
 });
 
@@ -164,7 +164,7 @@ describe('a save that cannot write', () => {
     );
     expect(error).toBeInstanceOf(keras.FileFormatError);
     expect((error as Error).message).toMatch(/model\.json: could not save the model; whatever was saved there before is unchanged. Received: injected failure/);
-    expect(valueOf(await keras.models.loadModel(path))).toBe(1);
+    expect(valueOf(await loadSequential(path))).toBe(1);
   });
 
   it('a directory where model.json should go is a FileFormatError', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as keras from '../../src/index.js';
-import { useTempDir } from '../support/helpers.js';
+import { useTempDir, loadSequential } from '../support/helpers.js';
 
 const dir = useTempDir('save-defaults');
 
@@ -77,7 +77,7 @@ describe('save() as Keras saves', () => {
     ]);
     const path = join(dir(), 'weightless');
     await model.save(path);
-    const loaded = await keras.models.loadModel(path);
+    const loaded = await loadSequential(path);
     // The InputLayer's shape comes back on the first layer, as TF.js writes it.
     expect(loaded.builtInputShape).toEqual([null, 4]);
     expect(loaded.layers.slice(1).map((l) => l.getConfig())).toEqual(model.layers.slice(1).map((l) => l.getConfig()));
@@ -98,7 +98,7 @@ describe('save() as Keras saves', () => {
     expect(nestedEntry).toMatchObject({ class_name: 'Sequential', config: { name: inner.name, trainable: false } });
     expect(nestedEntry.config.layers[0].config.batch_input_shape).toEqual([null, 2, 3]);
 
-    const loaded = await keras.models.loadModel(path);
+    const loaded = await loadSequential(path);
     const loadedInner = loaded.layers[0] as keras.Sequential;
     expect(loadedInner).toBeInstanceOf(keras.Sequential);
     expect(loadedInner.layers.map((l) => l.name)).toEqual(inner.layers.map((l) => l.name));

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as keras from '../../src/index.js';
-import { seedModel, useTempDir } from '../support/helpers.js';
+import { seedModel, useTempDir, loadSequential } from '../support/helpers.js';
 import { FileFormatError, RuntimeError, ShapeError, ValueError } from '../../src/errors.js';
 import type { ModelArtifacts } from '../../src/saving/index.js';
 
@@ -136,7 +136,7 @@ describe('save and loadModel: files on disk', () => {
     await model.save(dir);
 
     for (const path of [dir, join(dir, 'model.json'), `file://${dir}`]) {
-      const loaded = await keras.models.loadModel(path);
+      const loaded = await loadSequential(path);
       expect(loaded).toBeInstanceOf(keras.Sequential);
       expect(loaded.name).toBe('sequential');
       expect(loaded.layers.map((l) => l.name)).toEqual(['flatten', 'dense', 'dense_1']);
@@ -158,7 +158,7 @@ describe('save and loadModel: files on disk', () => {
     await model.save(jsonPath);
     const json = JSON.parse(await readFile(jsonPath, 'utf8'));
     expect(json.weightsManifest[0].paths).toEqual(['net.weights.bin']);
-    expect(weightValues(await keras.models.loadModel(jsonPath))).toEqual(weightValues(model));
+    expect(weightValues(await loadSequential(jsonPath))).toEqual(weightValues(model));
   });
 
   it('leaves no temporary files behind', async () => {
@@ -186,7 +186,7 @@ describe('save and loadModel: files on disk', () => {
       json.modelTopology.config.layers[1].config.kernel_initializer = varianceScaling;
     });
     const again = freshPath();
-    await (await keras.models.loadModel(dir)).save(again);
+    await (await loadSequential(dir)).save(again);
     const json = JSON.parse(await readFile(join(again, 'model.json'), 'utf8'));
     expect(json.modelTopology.config.layers[1].config.kernel_initializer).toEqual(varianceScaling);
     expect(json.modelTopology.config.layers[2].config.kernel_initializer).toEqual({ class_name: 'GlorotUniform', config: { seed: null } });
@@ -201,7 +201,7 @@ describe('save and loadModel: files on disk', () => {
     const topology = handler.artifacts!.modelTopology as any;
     expect(topology.config.layers[0].config.batch_input_shape).toEqual([null, 5]);
     expect(topology.config.layers[1].config.activation).toBe('linear');
-    expect(predictions(await keras.models.loadModel(handler), x)).toEqual(predictions(model, x));
+    expect(predictions(await loadSequential(handler), x)).toEqual(predictions(model, x));
   });
 
   it('refuses to save what it cannot describe', async () => {
@@ -431,12 +431,12 @@ describe('handlers', () => {
     expect(result.modelArtifactsInfo.weightDataBytes).toBe(407_080);
     // Changing the model after saving does not change what was saved.
     model.weights[0]!.data.fill(0);
-    const loaded = await keras.models.loadModel(handler);
+    const loaded = await loadSequential(handler);
     expect(predictions(loaded, x)).toEqual(expected);
 
     const artifacts = handler.artifacts!;
     expect(artifacts.weightSpecs!.map((s) => s.name)).toEqual(['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias']);
-    const copy = await keras.models.loadModel(keras.io.fromMemory(artifacts));
+    const copy = await loadSequential(keras.io.fromMemory(artifacts));
     expect(predictions(copy, x)).toEqual(expected);
   });
 
@@ -483,7 +483,7 @@ describe('handlers', () => {
       const json = JSON.parse(await blobs.get(clicks[0]!.href)!.text());
       expect(json.weightsManifest[0].paths).toEqual(['./my-net.weights.bin']);
       const bytes = await blobs.get(clicks[1]!.href)!.arrayBuffer();
-      const loaded = await keras.models.loadModel(
+      const loaded = await loadSequential(
         keras.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bytes }),
       );
       expect(weightValues(loaded)).toEqual(weightValues(model));
@@ -507,7 +507,7 @@ describe('optimizer state', () => {
     await model.fit(x, y, { ...fitArgs, epochs: resumeAt });
     const dir = freshPath();
     await model.save(dir, { includeOptimizer });
-    const loaded = await keras.models.loadModel(dir);
+    const loaded = await loadSequential(dir);
     if (!includeOptimizer) loaded.compile({ optimizer: optimizer(), loss: 'sparse_categorical_crossentropy' });
     model = loaded;
     await model.fit(x, y, { ...fitArgs, initialEpoch: resumeAt, epochs });
@@ -625,7 +625,7 @@ describe('nested models whose layers share names', () => {
     const names = json.weightsManifest[0].weights.map((w: { name: string }) => w.name);
     expect(names.slice(0, 4)).toEqual(['inner_a/d/kernel', 'inner_a/d/bias', 'inner_b/d/kernel', 'inner_b/d/bias']);
     expect(new Set(names).size).toBe(names.length);
-    const loaded = await keras.models.loadModel(join(dir(), 'm'));
+    const loaded = await loadSequential(join(dir(), 'm'));
     expect(Array.from(loaded.predict(x, { verbose: 0 }).data)).toEqual(Array.from(model.predict(x, { verbose: 0 }).data));
     expect(loaded.compiled?.optimizer.iterations).toBe(model.compiled?.optimizer.iterations);
   });

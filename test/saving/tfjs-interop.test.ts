@@ -9,7 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
-import { seedModel, useTempDir } from '../support/helpers.js';
+import { seedModel, useTempDir, loadSequential } from '../support/helpers.js';
 
 const { Dense, Flatten } = keras.layers;
 
@@ -147,7 +147,7 @@ describe('TF.js → tinykeras', () => {
     const dir = freshDir();
     await saveTfjsModelToFiles(tfModel, dir);
 
-    const model = await keras.models.loadModel(dir);
+    const model = await loadSequential(dir);
     expect(model.layers.map((l) => l.name)).toEqual(tfModel.layers.map((l) => l.name));
     expect(model.weights.map((w) => w.name)).toEqual(tfModel.weights.map((w) => w.originalName));
     expect(model.weights[0]!.name).toMatch(/^dense_Dense\d+\/kernel$/);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { loadSequential } from '../support/helpers.js';
 import { FileFormatError } from '../../src/errors.js';
 import { serveRoutes, type Routes } from '../support/http-fixtures.js';
 
@@ -31,7 +32,7 @@ afterAll(() => server.close());
 
 describe('loadModel from an http(s) URL', () => {
   it('fetches model.json and the weights files relative to it', async () => {
-    const model = await keras.models.loadModel(`${server.origin}/m/model.json`);
+    const model = await loadSequential(`${server.origin}/m/model.json`);
     expect(model.predict(reference.x, { verbose: 0 }).data).toEqual(reference.predictions);
   });
 

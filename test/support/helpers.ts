@@ -68,3 +68,10 @@ export async function failure(call: () => unknown): Promise<Error> {
   }
   throw new Error('expected a TinykerasError');
 }
+
+/** keras.models.loadModel for a file that holds a Sequential model: fails the test if it held a Functional one. */
+export async function loadSequential(source: string | keras.IOHandler, options?: keras.LoadOptions): Promise<keras.Sequential> {
+  const model = await keras.models.loadModel(source, options);
+  expect(model).toBeInstanceOf(keras.Sequential);
+  return model as keras.Sequential;
+}
