@@ -8,8 +8,14 @@ import type * as Keras from 'tinykeras';
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 export type OptimizerName = 'adam' | 'sgd';
+/** 'dense': the tutorial's model. 'cnn': one Conv2D 3×3 and a 2×2 max pooling before the same Dense layers. */
+export type ModelKind = 'dense' | 'cnn';
+export type KernelsName = 'simd' | 'js';
 
 export interface PlaygroundConfig {
+  model: ModelKind;
+  /** The CNN's Conv2D filters (its output channels); unused by the dense model. */
+  filters: number;
   hiddenUnits: number;
   activation: ActivationName;
   /** 0 means no Dropout layer at all (the tutorial's model). */
@@ -26,6 +32,11 @@ export interface PlaygroundConfig {
    * settings can be compared on equal terms. null: a fresh random start each run.
    */
   seed: number | null;
+  /**
+   * `keras.config.setKernels(kernels)`: 'simd' (WebAssembly SIMD, where the
+   * browser has it; otherwise tinykeras warns and stays on 'js') or 'js'.
+   */
+  kernels: KernelsName;
 }
 
 /** The last 5,000 training images are held out for validation, so at most 55,000 are trained on. */
@@ -35,6 +46,8 @@ export const TRAIN_TOTAL = 60_000;
 export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = { adam: 0.001, sgd: 0.01 };
 
 export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
+  model: 'dense',
+  filters: 16,
   hiddenUnits: 128,
   activation: 'relu',
   dropout: 0,
@@ -44,9 +57,13 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   epochs: 5,
   samples: 10_000,
   seed: 1,
+  kernels: 'simd',
 });
 
 export const CHOICES = {
+  model: ['dense', 'cnn'] as ModelKind[],
+  filters: [4, 8, 16, 32],
+  kernels: ['simd', 'js'] as KernelsName[],
   hiddenUnits: [16, 32, 64, 128, 256, 512],
   activation: ['relu', 'sigmoid', 'tanh', 'linear'] as ActivationName[],
   optimizer: ['adam', 'sgd'] as OptimizerName[],
@@ -61,6 +78,7 @@ export const LIMITS = {
   epochs: { min: 1, max: 100 },
   samples: { min: 100, max: VALIDATION_START },
   hiddenUnits: { min: 1, max: 2048 },
+  filters: { min: 1, max: 64 },
   batchSize: { min: 1, max: 4096 },
   seed: { min: 0, max: 2 ** 32 - 1 },
 };
@@ -83,6 +101,11 @@ export function configFromQuery(query: URLSearchParams, base: PlaygroundConfig =
   config.hiddenUnits = number('units') ?? config.hiddenUnits;
   config.batchSize = number('batchSize') ?? config.batchSize;
   config.dropout = number('dropout') ?? config.dropout;
+  config.filters = number('filters') ?? config.filters;
+  const model = query.get('model');
+  if (model !== null) config.model = model as ModelKind;
+  const kernels = query.get('kernels');
+  if (kernels !== null) config.kernels = kernels as KernelsName;
   const optimizer = query.get('optimizer');
   if (optimizer !== null) {
     config.optimizer = optimizer as OptimizerName;
@@ -100,7 +123,7 @@ export function configFromQuery(query: URLSearchParams, base: PlaygroundConfig =
 /** Returns `config` if every setting is within its limits; otherwise throws an Error saying which is not. */
 export function checkConfig(config: PlaygroundConfig): PlaygroundConfig {
   const problems: string[] = [];
-  const integer = (key: 'epochs' | 'samples' | 'hiddenUnits' | 'batchSize') => {
+  const integer = (key: 'epochs' | 'samples' | 'hiddenUnits' | 'batchSize' | 'filters') => {
     const { min, max } = LIMITS[key];
     const value = config[key];
     if (!Number.isInteger(value) || value < min || value > max) problems.push(`${key} must be a whole number from ${min} to ${max}. Received: ${value}`);
@@ -109,6 +132,9 @@ export function checkConfig(config: PlaygroundConfig): PlaygroundConfig {
   integer('samples');
   integer('hiddenUnits');
   integer('batchSize');
+  integer('filters');
+  if (!CHOICES.model.includes(config.model)) problems.push(`model must be one of ${CHOICES.model.join(', ')}. Received: ${config.model}`);
+  if (!CHOICES.kernels.includes(config.kernels)) problems.push(`kernels must be one of ${CHOICES.kernels.join(', ')}. Received: ${config.kernels}`);
   const { dropout, learningRate } = config;
   if (!(dropout >= LIMITS.dropout.min && dropout <= LIMITS.dropout.max)) problems.push(`dropout must be from 0 to ${LIMITS.dropout.max}. Received: ${dropout}`);
   if (!(learningRate >= LIMITS.learningRate.min && learningRate <= LIMITS.learningRate.max)) {
@@ -151,8 +177,8 @@ const y = trainLabels.sliceRows(0, ${n});
 const xVal = trainImages.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)}).div(255);
 const yVal = trainLabels.sliceRows(${literal(VALIDATION_START)}, ${literal(TRAIN_TOTAL)});
 
-${config.seed === null ? '' : `// The same initial weights and shuffles every run.\nkeras.utils.setRandomSeed(${config.seed});\n`}const model = new keras.Sequential([
-  new keras.layers.Flatten({ inputShape: [28, 28] }),
+${config.kernels === 'simd' ? "// WebAssembly SIMD kernels, where the browser has them.\nawait keras.config.setKernels('simd');\n" : ''}${config.seed === null ? '' : `// The same initial weights and shuffles every run.\nkeras.utils.setRandomSeed(${config.seed});\n`}const model = new keras.Sequential([
+${firstLayersText(config)}
   new keras.layers.Dense(${config.hiddenUnits}, { activation: '${config.activation}' }),${dropoutLine}
   new keras.layers.Dense(10, { activation: 'softmax' }),
 ]);
@@ -168,11 +194,38 @@ console.log('Test accuracy:', testAcc);
 `;
 }
 
+/**
+ * The layers before the Dense ones, as the program writes them. The CNN
+ * gives each image a channel axis (Conv2D takes [height, width, channels]),
+ * finds `filters` 3×3 patterns at every position (26×26 maps), keeps the
+ * strongest of each 2×2 block (13×13) and flattens the maps for Dense.
+ */
+function firstLayersText(config: PlaygroundConfig): string {
+  if (config.model === 'dense') return '  new keras.layers.Flatten({ inputShape: [28, 28] }),';
+  return [
+    '  new keras.layers.Reshape([28, 28, 1], { inputShape: [28, 28] }),',
+    `  new keras.layers.Conv2D(${config.filters}, 3, { activation: 'relu' }),`,
+    '  new keras.layers.MaxPooling2D(2),',
+    '  new keras.layers.Flatten(),',
+  ].join('\n');
+}
+
+/** The layers `firstLayersText(config)` writes. */
+function firstLayers(keras: typeof Keras, config: PlaygroundConfig): Keras.layers.Layer[] {
+  if (config.model === 'dense') return [new keras.layers.Flatten({ inputShape: [28, 28] })];
+  return [
+    new keras.layers.Reshape([28, 28, 1], { inputShape: [28, 28] }),
+    new keras.layers.Conv2D(config.filters, 3, { activation: 'relu' }),
+    new keras.layers.MaxPooling2D(2),
+    new keras.layers.Flatten(),
+  ];
+}
+
 /** The model `programText(config)` builds, compiled. */
 export function buildModel(keras: typeof Keras, config: PlaygroundConfig): Keras.Sequential {
   if (config.seed !== null) keras.utils.setRandomSeed(config.seed);
   const model = new keras.Sequential([
-    new keras.layers.Flatten({ inputShape: [28, 28] }),
+    ...firstLayers(keras, config),
     new keras.layers.Dense(config.hiddenUnits, { activation: config.activation }),
     ...(config.dropout > 0 ? [new keras.layers.Dropout(config.dropout)] : []),
     new keras.layers.Dense(10, { activation: 'softmax' }),

@@ -23,6 +23,9 @@ const thousands = (v: number) => v.toLocaleString('en-US');
 export class Controls {
   readonly form = $<HTMLFormElement>('controls');
   private readonly fieldset = $<HTMLFieldSetElement>('settings');
+  private readonly model = $<HTMLSelectElement>('model');
+  private readonly filters = $<HTMLSelectElement>('filters');
+  private readonly kernels = $<HTMLSelectElement>('kernels');
   private readonly units = $<HTMLSelectElement>('units');
   private readonly activation = $<HTMLSelectElement>('activation');
   private readonly dropout = $<HTMLInputElement>('dropout');
@@ -36,6 +39,9 @@ export class Controls {
   private readonly program = $<HTMLElement>('program').querySelector('code')!;
 
   constructor(config: PlaygroundConfig) {
+    fillSelect(this.model, CHOICES.model, (v) => (v === 'dense' ? 'Dense (the tutorial)' : 'CNN (Conv2D 3×3 → MaxPooling2D)'));
+    fillSelect(this.filters, CHOICES.filters);
+    fillSelect(this.kernels, CHOICES.kernels, (v) => (v === 'simd' ? 'WebAssembly SIMD' : 'plain JavaScript'));
     fillSelect(this.units, CHOICES.hiddenUnits);
     fillSelect(this.activation, CHOICES.activation);
     fillSelect(this.optimizer, CHOICES.optimizer, (v) => (v === 'adam' ? 'Adam' : 'SGD'));
@@ -51,6 +57,10 @@ export class Controls {
 
   set(config: PlaygroundConfig): void {
     ensureOption(this.units, config.hiddenUnits, String);
+    ensureOption(this.filters, config.filters, String);
+    this.model.value = config.model;
+    this.filters.value = String(config.filters);
+    this.kernels.value = config.kernels;
     ensureOption(this.batchSize, config.batchSize, String);
     ensureOption(this.samples, config.samples, thousands);
     this.units.value = String(config.hiddenUnits);
@@ -68,6 +78,9 @@ export class Controls {
   /** The settings as the controls show them; throws if one is out of range. */
   read(): PlaygroundConfig {
     return checkConfig({
+      model: this.model.value as PlaygroundConfig['model'],
+      filters: Number(this.filters.value),
+      kernels: this.kernels.value as PlaygroundConfig['kernels'],
       hiddenUnits: Number(this.units.value),
       activation: this.activation.value as PlaygroundConfig['activation'],
       dropout: Number(this.dropout.value),
@@ -86,6 +99,8 @@ export class Controls {
 
   private showProgram(): void {
     this.dropoutValue.value = Number(this.dropout.value).toFixed(2);
+    // The filters belong to the CNN; the dense model has none to choose.
+    this.filters.disabled = this.model.value !== 'cnn';
     try {
       this.program.textContent = programText(this.read());
       this.form.dispatchEvent(new CustomEvent('valid'));

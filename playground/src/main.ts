@@ -3,7 +3,7 @@
  * with live curves, and after every epoch what the model learned.
  *
  * Test hook: `?autostart=1&epochs=N&samples=M` trains at once on the first M
- * training images for N epochs; when training ends the element with
+ * training images for N epochs (`&model=cnn` the CNN, `&kernels=js` without SIMD); when training ends the element with
  * data-testid="test-accuracy" holds the test accuracy as a plain number.
  * Other settings keep their defaults, the random seed (1) included, so the
  * hook's run repeats bit for bit; `&seed=random` starts from fresh weights.
@@ -12,7 +12,7 @@ import * as keras from 'tinykeras';
 import { configFromQuery, DEFAULT_CONFIG, type PlaygroundConfig } from './config.js';
 import { Controls } from './controls.js';
 import { barsChart, confusionChart, CurvesChart } from './charts.js';
-import { drawImage, drawWeights, pixelCanvas } from './pictures.js';
+import { drawFeatureMap, drawFilter, drawImage, drawWeights, pixelCanvas } from './pictures.js';
 import { artifactsFromFiles, downloadModel, loadFromIndexedDb, saveToIndexedDb } from './model-files.js';
 import type { Evaluation, FromWorker, ToWorker } from './protocol.js';
 import { argmax, predictionCaption } from '../../plots/specs.js';
@@ -243,15 +243,39 @@ function showSelected(): void {
   drawImage($<HTMLCanvasElement>('selected-image'), latest.gridImages, selected * 784);
   [...$('grid').children].forEach((child, i) => child.setAttribute('aria-pressed', String(i === selected)));
   void bars.show({ probabilities, label });
+  showFeatureMaps();
 }
 
+/** The CNN's feature maps of the selected test image, one canvas per filter; hidden for the dense model. */
+function showFeatureMaps(): void {
+  const conv = latest?.conv ?? null;
+  $('maps-block').hidden = conv === null;
+  if (conv === null) return;
+  $('maps-heading').textContent = `What the filters find in test image ${selected + 1}`;
+  const container = $('feature-maps');
+  if (container.children.length !== conv.filters || (container.firstElementChild as HTMLCanvasElement | null)?.width !== conv.size) {
+    container.replaceChildren(...Array.from({ length: conv.filters }, (_, f) => pixelCanvas(`Feature map of filter ${f + 1}`, conv.size)));
+  }
+  [...container.children].forEach((canvas, f) => drawFeatureMap(canvas as HTMLCanvasElement, conv.featureMaps, conv.size, conv.filters, selected, f));
+}
+
+/** The dense model's hidden-unit weights as 28×28 pictures, or the CNN's 3×3 filters. */
 function showWeights(evaluation: Evaluation): void {
   const container = $('weights');
-  const units = evaluation.hiddenUnits;
-  if (container.children.length !== units) {
-    container.replaceChildren(...Array.from({ length: units }, (_, u) => pixelCanvas(`Weights into hidden unit ${u + 1}`)));
+  const { conv } = evaluation;
+  $('weights-heading').textContent = conv === null ? 'What the hidden units look for' : 'What the filters look for';
+  $('weights-hint').hidden = conv !== null;
+  $('filters-hint').hidden = conv === null;
+  const count = conv === null ? evaluation.hiddenUnits : conv.filters;
+  const size = conv === null ? 28 : 3;
+  if (container.children.length !== count || (container.firstElementChild as HTMLCanvasElement | null)?.width !== size) {
+    const label = conv === null ? 'Weights into hidden unit' : 'Conv2D filter';
+    container.replaceChildren(...Array.from({ length: count }, (_, i) => pixelCanvas(`${label} ${i + 1}`, size)));
   }
-  [...container.children].forEach((canvas, u) => drawWeights(canvas as HTMLCanvasElement, evaluation.firstLayerKernel, units, u));
+  [...container.children].forEach((canvas, i) => {
+    if (conv === null) drawWeights(canvas as HTMLCanvasElement, evaluation.firstLayerKernel, evaluation.hiddenUnits, i);
+    else drawFilter(canvas as HTMLCanvasElement, conv.kernel, 3, conv.filters, i);
+  });
 }
 
 /** The trained model's artifacts, from the worker. */

@@ -24,9 +24,22 @@ export interface Evaluation {
   gridProbabilities: Float32Array;
   /** counts[true * 10 + predicted] over the whole test set. */
   confusion: number[];
-  /** The first Dense layer's kernel, [784, units] row-major. */
+  /** The first Dense layer's kernel, [784, units] row-major (the dense model; empty for the CNN, whose Dense sees feature maps, not pixels). */
   firstLayerKernel: Float32Array;
   hiddenUnits: number;
+  /** The CNN's Conv2D: its filters and what they find in the grid's images; null for the dense model. */
+  conv: ConvPictures | null;
+}
+
+/** What the CNN's Conv2D layer learned, for drawing. */
+export interface ConvPictures {
+  filters: number;
+  /** The kernel, [3, 3, 1, filters] row-major (Keras's layout). */
+  kernel: Float32Array;
+  /** The layer's outputs (after relu) for each grid image: [gridImages, size, size, filters] row-major. */
+  featureMaps: Float32Array;
+  /** The maps' height and width (26 for 28×28 images and a 3×3 kernel). */
+  size: number;
 }
 
 export type ToWorker =

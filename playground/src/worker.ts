@@ -7,7 +7,7 @@
 import * as keras from 'tinykeras';
 import { buildModel, checkConfig, compileModel, DEFAULT_CONFIG, TRAIN_TOTAL, VALIDATION_START, type PlaygroundConfig } from './config.js';
 import { loadFashionMnist, type FashionMnist } from './data.js';
-import type { CurvePoint, Evaluation, FromWorker, ToWorker } from './protocol.js';
+import type { ConvPictures, CurvePoint, Evaluation, FromWorker, ToWorker } from './protocol.js';
 import { Terminal } from './terminal.js';
 
 /** The test images shown in the page's grid: the first ones of the test set, as in the tutorial. */
@@ -159,6 +159,7 @@ async function postEvaluation(model: Model, epoch: number): Promise<void> {
     confusion[labels[i]! * 10 + predicted]!++;
   }
   const dense = model.layers.find((layer): layer is InstanceType<typeof keras.layers.Dense> => layer instanceof keras.layers.Dense)!;
+  const conv = convPictures(model, testX.sliceRows(0, GRID_SIZE));
   const evaluation: Evaluation = {
     epoch,
     testLoss: testLoss!,
@@ -167,10 +168,28 @@ async function postEvaluation(model: Model, epoch: number): Promise<void> {
     gridLabels: Array.from(labels.subarray(0, GRID_SIZE)),
     gridProbabilities: probabilities.slice(0, GRID_SIZE * 10),
     confusion,
-    firstLayerKernel: dense.weights[0]!.data.slice(),
+    // The dense model's hidden units see pixels, so their weights are pictures; the CNN's see feature maps.
+    firstLayerKernel: conv === null ? dense.weights[0]!.data.slice() : new Float32Array(0),
     hiddenUnits: dense.units,
+    conv,
   };
-  post({ type: 'evaluation', evaluation }, [evaluation.gridImages.buffer, evaluation.gridProbabilities.buffer, evaluation.firstLayerKernel.buffer]);
+  const transfer = [evaluation.gridImages.buffer, evaluation.gridProbabilities.buffer, evaluation.firstLayerKernel.buffer];
+  if (conv !== null) transfer.push(conv.kernel.buffer, conv.featureMaps.buffer);
+  post({ type: 'evaluation', evaluation }, transfer);
+}
+
+/**
+ * The CNN's Conv2D kernel, and its outputs for `images`: the layers up to the
+ * Conv2D applied one after the other, as the model applies them. Null for a
+ * model without a Conv2D.
+ */
+function convPictures(model: Model, images: keras.Tensor): ConvPictures | null {
+  const index = model.layers.findIndex((layer) => layer instanceof keras.layers.Conv2D);
+  if (index < 0) return null;
+  const conv = model.layers[index] as InstanceType<typeof keras.layers.Conv2D>;
+  let maps = images;
+  for (const layer of model.layers.slice(0, index + 1)) maps = layer.apply(maps);
+  return { filters: conv.filters, kernel: conv.weights[0]!.data.slice(), featureMaps: maps.data.slice(), size: maps.shape[1]! };
 }
 
 /** Trains the session's model from where it stopped up to its configured epochs. */
@@ -204,6 +223,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'train': {
       if (training) throw new Error('Training is already running; stop it first.');
       const config = checkConfig(message.config);
+      await keras.config.setKernels(config.kernels);
       keras.utils.clearSession();
       session = newSession(buildModel(keras, config), config);
       return run(false);
@@ -243,14 +263,29 @@ async function handle(message: ToWorker): Promise<void> {
 function configOf(model: Model, previous: PlaygroundConfig | undefined): PlaygroundConfig {
   const base = previous ?? DEFAULT_CONFIG;
   const denses = model.layers.filter((layer): layer is InstanceType<typeof keras.layers.Dense> => layer instanceof keras.layers.Dense);
+  const conv = model.layers.find((layer): layer is InstanceType<typeof keras.layers.Conv2D> => layer instanceof keras.layers.Conv2D);
   const shape = model.layers[0]?.batchInputShape;
-  if (denses.length !== 2 || denses[1]!.units !== 10 || shape?.length !== 3 || shape[1] !== 28 || shape[2] !== 28) {
-    throw new Error('The playground loads models of its own shape: Flatten([28, 28]) → Dense(units) → [Dropout] → Dense(10, softmax).');
+  // The layers the playground builds, by class: Flatten → Dense … or Reshape → Conv2D → MaxPooling2D → Flatten → Dense ….
+  const front = model.layers.slice(0, conv === undefined ? 1 : 4).map((layer) => layer.className).join(' → ');
+  const expectedFront = conv === undefined ? 'Flatten' : 'Reshape → Conv2D → MaxPooling2D → Flatten';
+  const convShaped = conv === undefined || (conv.kernelSize[0] === 3 && conv.kernelSize[1] === 3 && conv.activationName === 'relu');
+  if (front !== expectedFront || !convShaped || denses.length !== 2 || denses[1]!.units !== 10 || shape?.length !== 3 || shape[1] !== 28 || shape[2] !== 28) {
+    throw new Error(
+      'The playground loads models of its own shapes: Flatten([28, 28]) → Dense(units) → [Dropout] → Dense(10, softmax), ' +
+        'or Reshape([28, 28, 1]) → Conv2D(filters, 3, relu) → MaxPooling2D(2) → Flatten → Dense(units) → [Dropout] → Dense(10, softmax).',
+    );
   }
   const activation = denses[0]!.activationName;
   if (!['relu', 'sigmoid', 'tanh', 'linear'].includes(activation)) throw new Error(`The hidden layer's activation ${activation} is not one the playground offers.`);
   const dropoutLayer = model.layers.find((layer) => layer instanceof keras.layers.Dropout) as InstanceType<typeof keras.layers.Dropout> | undefined;
-  return { ...base, hiddenUnits: denses[0]!.units, activation: activation as PlaygroundConfig['activation'], dropout: dropoutLayer?.rate ?? 0 };
+  return {
+    ...base,
+    model: conv === undefined ? 'dense' : 'cnn',
+    filters: conv?.filters ?? base.filters,
+    hiddenUnits: denses[0]!.units,
+    activation: activation as PlaygroundConfig['activation'],
+    dropout: dropoutLayer?.rate ?? 0,
+  };
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {

@@ -115,6 +115,25 @@ describe('training in Chromium equals training in Node', () => {
   });
 });
 
+describe('the SIMD tier on a page without SharedArrayBuffer', () => {
+  it("setKernels('simd') says why it stays on 'js', and training goes on there as in Node", async () => {
+    consoleWarnings.length = 0;
+    const result = await page.evaluate(async () => {
+      const k = (globalThis as any).keras;
+      const tier = await k.config.setKernels('simd');
+      const run = await fixture.trainSeedModel(k, 1);
+      await k.config.setKernels('js');
+      return { tier, shared: typeof SharedArrayBuffer === 'function', run };
+    });
+    expect(result.shared).toBe(false);
+    expect(result.tier).toBe('js');
+    expect(comparable(result.run)).toEqual(comparable(await trainSeedModel(keras, 1)));
+    const simdWarnings = consoleWarnings.filter((w) => w.startsWith("setKernels('simd')"));
+    expect(simdWarnings).toHaveLength(1);
+    expect(simdWarnings[0]).toMatch(/SharedArrayBuffer.*Cross-Origin-Opener-Policy: same-origin.*the kernels stay on 'js'/);
+  });
+});
+
 describe('fashionMnist.loadData in Chromium', () => {
   const options = () => ({ origin: `${origin}/data/`, fileHashes: dataset.hashes, cache: 'test-datasets' });
 

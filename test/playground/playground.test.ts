@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { startPlayground, type Playground } from '../../playground/serve.js';
 import { useTempDir } from '../support/helpers.js';
 import { launchChromium } from '../browser/chromium.js';
@@ -60,6 +60,44 @@ function inkedPixels(canvas: HTMLCanvasElement): number {
 
 async function inked(page: Page, selector: string): Promise<number[]> {
   return page.$$eval(selector, (canvases, fn) => canvases.map((c) => new Function(`return (${fn})`)()(c) as number), inkedPixels.toString());
+}
+
+/**
+ * Downloads the page's model (two files), scrambles the shown scores, loads
+ * the files back through the file picker, and checks the loaded model scores
+ * and predicts exactly as the trained one did.
+ */
+async function downloadAndLoadBack(page: Page, folder: string): Promise<void> {
+  const before = {
+    accuracy: await page.locator('[data-testid="test-accuracy"]').textContent(),
+    loss: await page.locator('[data-testid="test-loss"]').textContent(),
+    captions: await page.locator('#grid button span').allTextContents(),
+  };
+  const saved: string[] = [];
+  let onDownload: (download: Download) => Promise<void> = async () => {};
+  const twoDownloads = new Promise<void>((resolve) => {
+    onDownload = async (download) => {
+      const path = join(folder, download.suggestedFilename());
+      await download.saveAs(path);
+      saved.push(path);
+      if (saved.length === 2) resolve();
+    };
+    page.on('download', onDownload);
+  });
+  await page.locator('#download').click();
+  await twoDownloads;
+  page.off('download', onDownload);
+  expect(saved.map((p) => p.split('/').pop()).sort()).toEqual(['fashion-mnist-playground.json', 'fashion-mnist-playground.weights.bin']);
+
+  // Scramble the page's numbers first, so equal numbers afterwards come from the loaded model.
+  await page.evaluate(() => {
+    for (const id of ['test-accuracy', 'test-loss']) document.getElementById(id)!.textContent = '–';
+  });
+  await page.locator('#load-files').setInputFiles(saved);
+  await expect.poll(() => page.locator('#files-status').textContent(), { timeout: 60_000 }).toContain('test accuracy');
+  expect(await page.locator('[data-testid="test-accuracy"]').textContent()).toBe(before.accuracy);
+  expect(await page.locator('[data-testid="test-loss"]').textContent()).toBe(before.loss);
+  expect(await page.locator('#grid button span').allTextContents()).toEqual(before.captions);
 }
 
 describe('the playground in Chromium', () => {
@@ -132,33 +170,44 @@ describe('the playground in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 300_000);
 
-  it('downloads the model and loads it back with the same predictions', async () => {
-    const before = {
-      accuracy: await page.locator('[data-testid="test-accuracy"]').textContent(),
-      loss: await page.locator('[data-testid="test-loss"]').textContent(),
-      captions: await page.locator('#grid button span').allTextContents(),
-    };
-    const saved: string[] = [];
-    const twoDownloads = new Promise<void>((resolve) => {
-      page.on('download', async (download) => {
-        const path = join(downloads(), download.suggestedFilename());
-        await download.saveAs(path);
-        saved.push(path);
-        if (saved.length === 2) resolve();
-      });
-    });
-    await page.locator('#download').click();
-    await twoDownloads;
-    expect(saved.map((p) => p.split('/').pop()).sort()).toEqual(['fashion-mnist-playground.json', 'fashion-mnist-playground.weights.bin']);
+  it('downloads the model and loads it back with the same predictions', () => downloadAndLoadBack(page, downloads()), 120_000);
 
-    // Scramble the page's numbers first, so equal numbers afterwards come from the loaded model.
-    await page.evaluate(() => {
-      for (const id of ['test-accuracy', 'test-loss']) document.getElementById(id)!.textContent = '–';
+  it('trains the CNN from the URL hook with SIMD, stays smooth, and shows its filters and feature maps', async () => {
+    await page.goto(`${server.url}?autostart=1&model=cnn&epochs=1&samples=5000`);
+    const accuracyText = await page.locator('[data-testid="test-accuracy"]').textContent({ timeout: 300_000 });
+    const accuracy = Number(accuracyText);
+    expect(accuracy).toBeGreaterThanOrEqual(0.75);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    const { fps, seconds } = await page.evaluate(() => {
+      const w = window as unknown as { frames: number[]; progressTimes: number[] };
+      const [start, end] = [w.progressTimes[0]!, w.progressTimes[w.progressTimes.length - 1]!];
+      const frames = w.frames.filter((t) => t >= start && t <= end).length;
+      return { fps: frames / ((end - start) / 1000), seconds: (end - start) / 1000 };
     });
-    await page.locator('#load-files').setInputFiles(saved);
-    await expect.poll(() => page.locator('#files-status').textContent(), { timeout: 60_000 }).toContain('test accuracy');
-    expect(await page.locator('[data-testid="test-accuracy"]').textContent()).toBe(before.accuracy);
-    expect(await page.locator('[data-testid="test-loss"]').textContent()).toBe(before.loss);
-    expect(await page.locator('#grid button span').allTextContents()).toEqual(before.captions);
-  }, 120_000);
+    const perEpoch = await page.locator('[data-testid="seconds-per-epoch"]').textContent();
+    console.log(`playground CNN (SIMD): test accuracy ${accuracy}, ${fps.toFixed(1)} frames/s over ${seconds.toFixed(1)} s of training, ${perEpoch} s per epoch (5,000 images)`);
+    expect(fps).toBeGreaterThanOrEqual(30);
+
+    const program = await page.locator('#program').textContent();
+    expect(program).toContain("await keras.config.setKernels('simd');");
+    expect(program).toContain("new keras.layers.Conv2D(16, 3, { activation: 'relu' }),");
+    expect(await page.locator('#weights-heading').textContent()).toBe('What the filters look for');
+    // Sixteen 3×3 filters, each with some colour; sixteen 26×26 maps of the selected image, each with some ink.
+    const filters = await inked(page, '#weights canvas');
+    expect(filters.length).toBe(16);
+    expect(Math.min(...filters)).toBeGreaterThan(0);
+    const maps = await inked(page, '#feature-maps canvas');
+    expect(maps.length).toBe(16);
+    expect(maps.filter((ink) => ink > 20).length).toBeGreaterThan(8);
+    // Another test image, other maps.
+    const before = await page.locator('#feature-maps canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await page.locator('#grid button').nth(2).click();
+    await expect.poll(() => page.locator('#maps-heading').textContent()).toBe('What the filters find in test image 3');
+    expect(await page.locator('#feature-maps canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL())).not.toBe(before);
+
+    // The CNN, too, downloads and loads back, and the page knows it for a CNN.
+    await downloadAndLoadBack(page, downloads());
+    expect(await page.locator('#model').inputValue()).toBe('cnn');
+    expect(await page.locator('#feature-maps canvas').count()).toBe(16);
+  }, 400_000);
 });

@@ -47,6 +47,16 @@ export function selectKernels(tier: KernelTier, unavailable: (why: string) => vo
   pending = loadSimdTier()
     .then((simd) => {
       if (selection !== selections) return kernels.tier; // a later selection decided
+      if (!simd.sharedMemorySupported()) {
+        // Weights, optimizer state and the executors' buffers all live in the tier's memory, which
+        // grows as models are built; growing an unshared memory would detach every array in it.
+        unavailable(
+          'its memory must be shared to grow under live arrays, and this page has no SharedArrayBuffer ' +
+            '(serve it cross-origin isolated: Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+        );
+        useKernels(jsKernels);
+        return kernels.tier;
+      }
       const table = simd.processSimdTable();
       if (table === null) unavailable('this JavaScript engine has no WebAssembly SIMD');
       useKernels(table ?? jsKernels);

@@ -56,7 +56,7 @@ export function simdSupported(): boolean {
 }
 
 /** True when a shared WebAssembly memory can be made here (it needs SharedArrayBuffer). */
-function sharedMemorySupported(): boolean {
+export function sharedMemorySupported(): boolean {
   if (typeof SharedArrayBuffer !== 'function') return false;
   try {
     return new WebAssembly.Memory({ initial: 0, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;

@@ -178,3 +178,6 @@ class Staging {
     }
   }
 }
+
+/** Whether the tier's memory can be shared here; without it, the process table is not offered (tier.ts says why). */
+export { sharedMemorySupported } from './simd-kernels.js';
