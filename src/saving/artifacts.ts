@@ -44,6 +44,8 @@ export interface TrainingConfig {
   /** tinykeras's addition for a loss on logits: Keras's serialized loss object (see training-config.ts). */
   loss_config?: unknown;
   metrics?: unknown;
+  /** compile's weightedMetrics, by name, as Keras's `weighted_metrics`. */
+  weighted_metrics?: unknown;
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }
 

@@ -46,7 +46,10 @@ export function trainingConfigOf(compiled: CompileSettings): TrainingConfig {
     );
   }
   compiled.metricEntries.forEach(requireSavableMetric);
-  const config: TrainingConfig = { loss, metrics: [...compiled.metricNames], optimizer_config: optimizerConfig(compiled.optimizer) };
+  const given = compiled.givenMetrics;
+  const metricName = (m: string | Metric) => (typeof m === 'string' ? m : m.name);
+  const config: TrainingConfig = { loss, metrics: given.metrics.map(metricName), optimizer_config: optimizerConfig(compiled.optimizer) };
+  if (given.weightedMetrics.length > 0) config.weighted_metrics = given.weightedMetrics.map(metricName);
   const lossObject = serializedLoss(compiled.loss);
   if (lossObject !== null) config.loss_config = lossObject;
   return config;
@@ -135,21 +138,24 @@ function optimizerConfig(optimizer: Optimizer): TrainingConfig['optimizer_config
 }
 
 /** What `compile` needs, read back from a trainingConfig. `source` names the file in errors. */
-export function compileArgsFrom(trainingConfig: unknown, source: string): { optimizer: Optimizer; loss: string | Loss; metrics: string[] } {
+export function compileArgsFrom(trainingConfig: unknown, source: string): { optimizer: Optimizer; loss: string | Loss; metrics: string[]; weightedMetrics?: string[] } {
   const where = `${source}: trainingConfig`;
   if (!isObject(trainingConfig)) {
     throw new FileFormatError(source, `${where} must be an object { loss, metrics, optimizer_config }. Received: ${describeValue(trainingConfig)}`);
   }
-  const { loss, loss_config: lossObject, metrics, optimizer_config: optimizer } = trainingConfig;
+  const { loss, loss_config: lossObject, metrics, weighted_metrics: weightedMetrics, optimizer_config: optimizer } = trainingConfig;
   const lossValue = lossFrom(lossObject ?? loss, where);
-  const metricList = metrics ?? [];
-  if (!Array.isArray(metricList) || !metricList.every((m) => typeof m === 'string')) {
-    throw new ValueError(`${where}.metrics must be a list of metric names. Received: metrics=${describeValue(metrics)}`);
-  }
+  const names = (list: unknown, key: string): string[] => {
+    if (!Array.isArray(list) || !list.every((m) => typeof m === 'string')) {
+      throw new ValueError(`${where}.${key} must be a list of metric names. Received: ${key}=${describeValue(list)}`);
+    }
+    return list.map((m) => toSnakeCase(m as string));
+  };
   return {
     optimizer: optimizerFrom(optimizer, `${where}.optimizer_config`, source),
     loss: lossValue,
-    metrics: metricList.map((m) => toSnakeCase(m as string)),
+    metrics: names(metrics ?? [], 'metrics'),
+    ...(weightedMetrics === undefined || weightedMetrics === null ? {} : { weightedMetrics: names(weightedMetrics, 'weighted_metrics') }),
   };
 }
 
