@@ -6,7 +6,7 @@
  * src/browser.ts the browser's. Nothing imported from here touches a Node
  * module.
  *
- *     keras.layers  keras.models  keras.optimizers  keras.losses  keras.metrics
+ *     keras.layers  keras.models  keras.optimizers  keras.losses  keras.metrics  keras.regularizers
  *     keras.callbacks  keras.utils  keras.ops  keras.random  keras.config  keras.io
  */
 import * as opsNamespace from './api/ops.js';
@@ -20,6 +20,7 @@ export * as models from './api/models.js';
 export * as optimizers from './api/optimizers.js';
 export * as losses from './api/losses.js';
 export * as metrics from './api/metrics.js';
+export * as regularizers from './api/regularizers.js';
 export * as callbacks from './api/callbacks.js';
 export * as utils from './api/utils.js';
 export * as ops from './api/ops.js';

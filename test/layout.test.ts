@@ -95,6 +95,8 @@ describe('the layout of src/', () => {
     // File and byte plumbing: a leaf beside utils/, which the folders that read and write files use.
     io: ['tensor', 'layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', 'config', ...top],
     layers: ['io', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
+    // Penalties on weights and outputs: layers take them as options, training adds them to the loss.
+    regularizers: ['io', 'layers', 'optim', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
     optim: ['io', 'layers', 'losses', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
     losses: ['io', 'layers', 'optim', 'data', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],
     data: ['layers', 'optim', 'losses', 'callbacks', 'fused', 'training', 'saving', 'models', ...top],

@@ -66,28 +66,16 @@ export function activationFromConfig(value: unknown, fallback?: ActivationName):
 
 /**
  * Regularizers and constraints (`kernel_regularizer`, `beta_constraint`, …)
- * change training; tinykeras has none, so a config that sets one is refused
+ * change training; a config that sets one the layer does not read (`read`:
+ * Dense and Conv2D read their regularizers, regularized.ts) is refused
  * rather than loaded into a model that would train differently.
  */
-export function rejectRegularizers(config: LayerConfig): void {
-  const given = Object.keys(config).filter((key) => /_(regularizer|constraint)$/.test(key) && config[key] !== null && config[key] !== undefined);
+export function rejectRegularizers(config: LayerConfig, read: readonly string[] = []): void {
+  const given = Object.keys(config).filter((key) => /_(regularizer|constraint)$/.test(key) && !read.includes(key) && config[key] !== null && config[key] !== undefined);
   if (given.length > 0) {
     throw new ValueError(
-      'tinykeras has no regularizers or constraints yet, and training without them would differ. ' +
+      `tinykeras has no ${read.length > 0 ? 'constraints' : 'regularizers or constraints'} yet on this layer, and training without them would differ. ` +
         `Received: ${given.map((key) => `${key}=${JSON.stringify(config[key])}`).join(', ')}`,
     );
   }
 }
-
-/**
- * The regularizer and constraint entries of a layer with a kernel and a bias
- * (Dense, Conv2D), as getConfig() writes them: all null, as tinykeras has
- * none (rejectRegularizers refuses them on reading); TF.js expects the keys.
- */
-export const NO_KERNEL_REGULARIZERS = {
-  kernel_regularizer: null,
-  bias_regularizer: null,
-  activity_regularizer: null,
-  kernel_constraint: null,
-  bias_constraint: null,
-} as const;

@@ -17,13 +17,15 @@ import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { Conv2DSpec } from './fused-spec.js';
 import { checkChannelsLast, intPair, paddingName, type IntPair } from './conv-args.js';
-import { activationFromConfig, layerArgsFromConfig, NO_KERNEL_REGULARIZERS, rejectRegularizers, type LayerConfig } from './config.js';
+import { activationFromConfig, layerArgsFromConfig, rejectRegularizers, type LayerConfig } from './config.js';
 import { getInitializer, initializerEntry, initializerFromConfig, type Initializer } from './initializers.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
+import { LayerRegularizers, REGULARIZER_OPTIONS, type RegularizerArgs } from './regularized.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkOptions, isPlainObject, optionalBoolean } from '../utils/options.js';
 
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, RegularizerArgs {
   /** The number of output channels (given here or as the first argument). */
   filters?: number;
   /** [height, width] of the kernel, or one integer for a square one (given here or as the second argument). */
@@ -44,7 +46,7 @@ export interface Conv2DArgs extends LayerArgs {
 }
 
 const CONV2D_OPTIONS = [
-  ...LAYER_OPTIONS, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
+  ...LAYER_OPTIONS, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...REGULARIZER_OPTIONS,
 ] as const satisfies readonly (keyof Conv2DArgs)[];
 
 export class Conv2D extends Layer {
@@ -61,6 +63,8 @@ export class Conv2D extends Layer {
   private readonly activation: Activation;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
+  /** kernelRegularizer, biasRegularizer, activityRegularizer: penalties training adds to the loss. */
+  readonly regularizers: LayerRegularizers;
   /** The config this layer was made from (fromConfig): its initializer entries are written back unchanged. */
   private readFrom: LayerConfig | null = null;
 
@@ -93,6 +97,7 @@ export class Conv2D extends Layer {
     // Resolved now so that an unknown name fails here, as in Keras, not at build time.
     getInitializer(this.kernelInitializer, where);
     getInitializer(this.biasInitializer, where);
+    this.regularizers = new LayerRegularizers(options, where);
   }
 
   override build(inputShape: BatchShape): void {
@@ -123,7 +128,16 @@ export class Conv2D extends Layer {
     let outputs = conv2d(inputs, kernel, { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate });
     // [N, OH, OW, F] + [F]: broadcasting adds the bias at every position.
     if (this.bias) outputs = outputs.add(this.bias);
-    return this.activation(outputs);
+    return this.regularizers.onOutput(this.activation(outputs));
+  }
+
+  /** The kernel and bias with their regularizers, for training's penalty (src/regularizers/penalties.ts). */
+  regularizedWeights(): [Tensor, Regularizer][] {
+    return this.regularizers.weights(this.kernel, this.bias);
+  }
+
+  hasRegularizers(): boolean {
+    return this.regularizers.any();
   }
 
   /** Null for a subclass with its own call(): that is not this math. */
@@ -165,7 +179,7 @@ export class Conv2D extends Layer {
       use_bias: this.useBias,
       kernel_initializer: initializerEntry(this.kernelInitializer, this.readFrom, 'kernel_initializer'),
       bias_initializer: initializerEntry(this.biasInitializer, this.readFrom, 'bias_initializer'),
-      ...NO_KERNEL_REGULARIZERS,
+      ...this.regularizers.config(),
     };
   }
 
@@ -176,9 +190,10 @@ export class Conv2D extends Layer {
    */
   static fromConfig(config: LayerConfig): Conv2D {
     if (config.groups !== undefined && config.groups !== 1) throw new ValueError(`tinykeras has no grouped convolutions yet. Received: groups=${describeValue(config.groups)}`);
-    rejectRegularizers(config);
+    rejectRegularizers(config, ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer']);
     const layer = new Conv2D({
       ...layerArgsFromConfig(config),
+      ...LayerRegularizers.argsFromConfig(config),
       filters: config.filters as number,
       kernelSize: config.kernel_size as IntPair,
       strides: (config.strides ?? 1) as IntPair,

@@ -16,13 +16,15 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
 import type { DenseSpec } from './fused-spec.js';
-import { activationFromConfig, layerArgsFromConfig, MalformedConfigError, NO_KERNEL_REGULARIZERS, rejectRegularizers, type LayerConfig } from './config.js';
+import { activationFromConfig, layerArgsFromConfig, MalformedConfigError, rejectRegularizers, type LayerConfig } from './config.js';
 import { getInitializer, initializerEntry, initializerFromConfig, type Initializer } from './initializers.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type LayerArgs } from './layer.js';
+import { LayerRegularizers, REGULARIZER_OPTIONS, type RegularizerArgs } from './regularized.js';
+import type { Regularizer } from '../regularizers/regularizers.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions, optionalBoolean } from '../utils/options.js';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, RegularizerArgs {
   /** An activation's name (ActivationName: 'relu', 'gelu', …); none means linear. */
   activation?: ActivationName | null;
   useBias?: boolean;
@@ -40,11 +42,13 @@ export class Dense extends Layer {
   private readonly biasInitializer: string | Initializer;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
+  /** kernelRegularizer, biasRegularizer, activityRegularizer: penalties training adds to the loss. */
+  readonly regularizers: LayerRegularizers;
   /** The config this layer was made from (fromConfig): its initializer entries are written back unchanged. */
   private readFrom: LayerConfig | null = null;
 
   constructor(units: number, args: DenseArgs = {}) {
-    super(checkedOptions('Dense', args, [...LAYER_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']));
+    super(checkedOptions('Dense', args, [...LAYER_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', ...REGULARIZER_OPTIONS]));
     if (!Number.isInteger(units) || units <= 0) {
       throw new ValueError(
         `Layer "${this.name}": units must be a positive integer, the number of outputs` +
@@ -61,6 +65,7 @@ export class Dense extends Layer {
     // Resolved now so that an unknown name fails here, as in Keras, not at build time.
     getInitializer(this.kernelInitializer, `Layer "${this.name}"`);
     getInitializer(this.biasInitializer, `Layer "${this.name}"`);
+    this.regularizers = new LayerRegularizers(args, `Layer "${this.name}"`);
   }
 
   override build(inputShape: BatchShape): void {
@@ -93,7 +98,16 @@ export class Dense extends Layer {
     let outputs = flat.matmul(kernel);
     if (this.bias) outputs = outputs.add(this.bias);
     if (inputs.rank !== 2) outputs = outputs.reshape([...inputs.shape.slice(0, -1), this.units]);
-    return this.activation(outputs);
+    return this.regularizers.onOutput(this.activation(outputs));
+  }
+
+  /** The kernel and bias with their regularizers, for training's penalty (src/regularizers/penalties.ts). */
+  regularizedWeights(): [Tensor, Regularizer][] {
+    return this.regularizers.weights(this.kernel, this.bias);
+  }
+
+  hasRegularizers(): boolean {
+    return this.regularizers.any();
   }
 
   /** Null for a subclass with its own call(): that is not this math. */
@@ -115,7 +129,7 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: initializerEntry(this.kernelInitializer, this.readFrom, 'kernel_initializer'),
       bias_initializer: initializerEntry(this.biasInitializer, this.readFrom, 'bias_initializer'),
-      ...NO_KERNEL_REGULARIZERS,
+      ...this.regularizers.config(),
     };
   }
 
@@ -134,9 +148,10 @@ export class Dense extends Layer {
     if (useBias !== undefined && typeof useBias !== 'boolean') {
       throw new MalformedConfigError(`use_bias must be true or false. Received: use_bias=${describeValue(useBias)}`);
     }
-    rejectRegularizers(config);
+    rejectRegularizers(config, ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer']);
     const layer = new Dense(units as number, {
       ...args,
+      ...LayerRegularizers.argsFromConfig(config),
       activation,
       useBias: useBias ?? true,
       kernelInitializer: initializerFromConfig(config.kernel_initializer, 'glorot_uniform'),

@@ -1,6 +1,7 @@
 /**
  * Resolving the loss given to `compile`: a Keras string in snake_case or
- * camelCase, a Loss instance, or a plain function (yTrue, yPred) → scalar.
+ * camelCase, a Loss instance, or a plain function (yTrue, yPred) → its loss
+ * per sample (or one number), which training reduces as Keras does (reduction.ts).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy, type Loss } from './losses.js';
@@ -10,6 +11,9 @@ import { describeValue, ValueError } from '../errors.js';
 
 export * from './losses.js';
 export * from './metrics.js';
+export * from './metric.js';
+export * from './confusion-metrics.js';
+export { reduceLoss } from './reduction.js';
 export { sparseSoftmaxCrossEntropyWithLogits } from './sparse-softmax-crossentropy.js';
 
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -30,6 +34,11 @@ const LOSS_FACTORIES: Record<string, () => Loss> = {
 
 /** The loss strings `compile` accepts (camelCase spellings are accepted too). */
 export const LOSS_NAMES = Object.keys(LOSS_FACTORIES);
+
+/** The function giving a loss's unreduced values: its perSample, or (a user's Loss or function) its call. */
+export function unreducedLoss(loss: Loss): (yTrue: Tensor, yPred: Tensor) => Tensor {
+  return loss.perSample ? (yTrue, yPred) => loss.perSample!(yTrue, yPred) : (yTrue, yPred) => loss.call(yTrue, yPred);
+}
 
 export function getLoss(identifier: LossIdentifier): Loss {
   if (typeof identifier === 'function') return { name: identifier.name || 'loss', call: identifier };

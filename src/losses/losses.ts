@@ -1,6 +1,8 @@
 /**
- * Loss functions, as Keras defines them. Each returns the mean over the batch
- * of a per-sample loss (Keras's default reduction, "sum_over_batch_size").
+ * Loss functions, as Keras defines them. Each gives a loss per sample
+ * (`perSample`, shape [N]); `call` reduces them to one number as Keras's
+ * default reduction "sum_over_batch_size" does (reduction.ts: the mean, or
+ * with sample weights Σ wᵢ·ℓᵢ / N).
  *
  *     sparse categorical crossentropy:  −log p[y]                          (y an integer label)
  *     categorical crossentropy:         −Σⱼ yⱼ log pⱼ                      (y one-hot or soft)
@@ -26,6 +28,7 @@ import { checkDenseTargets, checkSparseTargets, sparseLabels } from './labels.js
 import { describeValue, ValueError } from '../errors.js';
 import { checkOptions, optionalBoolean } from '../utils/options.js';
 import { absoluteError, huberError, pointwiseLoss, sigmoidCrossentropyWithLogits, type PointwiseLoss } from './pointwise.js';
+import { reduceLoss } from './reduction.js';
 
 /** Keras's backend.epsilon(): the fuzz factor that keeps log away from 0. */
 export const EPSILON = 1e-7;
@@ -33,8 +36,15 @@ export const EPSILON = 1e-7;
 export interface Loss {
   /** The Keras name, as used in logs: "sparse_categorical_crossentropy". */
   readonly name: string;
-  /** The batch-mean loss, a scalar tensor that autograd can differentiate. */
+  /**
+   * The loss of a batch. The built-in losses return the reduced loss, a
+   * scalar tensor autograd can differentiate; a user's Loss may return one
+   * value per sample ([N] or [N, …]), which training reduces as Keras does
+   * (reduction.ts).
+   */
   call(yTrue: Tensor, yPred: Tensor): Tensor;
+  /** The unreduced loss, one value per sample ([N]): what sample weights multiply. The built-in losses have it. */
+  perSample?(yTrue: Tensor, yPred: Tensor): Tensor;
   /**
    * Checks all of a dataset's targets against the model's output shape
    * (batch dimension null) before training or evaluation starts, throwing a
@@ -102,11 +112,16 @@ export class SparseCategoricalCrossentropy implements Loss {
   }
 
   /** The loss of predictions against integer labels; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** −log p[y] of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     const labels = sparseLabels(yTrue, yPred, this.name);
     const logits = this.fromLogits ? yPred : yPred.logits;
-    if (logits !== null) return sparseSoftmaxCrossEntropyWithLogits(logits, labels).mean();
+    if (logits !== null) return sparseSoftmaxCrossEntropyWithLogits(logits, labels);
     return probabilityCrossentropy(oneHot(labels, yPred.shape[1]!), yPred);
   }
 
@@ -126,13 +141,18 @@ export class CategoricalCrossentropy implements Loss {
   }
 
   /** The loss of predictions against one-hot targets; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** −Σⱼ yⱼ log pⱼ of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [targets, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     requireSameShape(targets, yPred, this.name);
     const yTrue = smoothLabels(targets, this.labelSmoothing, yPred.shape[yPred.rank - 1]!);
     const logits = this.fromLogits ? yPred : yPred.logits;
     // −Σ y·log softmax(z): the log-softmax is exact where log(softmax) would round.
-    if (logits !== null) return yTrue.mul(logits.logSoftmax()).sum(-1).neg().mean();
+    if (logits !== null) return yTrue.mul(logits.logSoftmax()).sum(-1).neg();
     return probabilityCrossentropy(yTrue, yPred);
   }
 
@@ -156,14 +176,19 @@ export class BinaryCrossentropy implements Loss {
   }
 
   /** The loss of predictions against binary targets; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** meanⱼ −[yⱼ log pⱼ + (1 − yⱼ) log(1 − pⱼ)] of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [targets, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     const yTrue = smoothLabels(alignedTargets(targets, yPred, this.name), this.labelSmoothing, 2);
-    if (this.fromLogits) return pointwiseLoss(sigmoidCrossentropyWithLogits, yTrue, yPred).mean();
+    if (this.fromLogits) return lastAxisMean(pointwiseLoss(sigmoidCrossentropyWithLogits, yTrue, yPred));
     // −[y log p + (1 − y) log(1 − p)] on p clipped to [ε, 1 − ε]; autograd derives the gradient.
     const p = yPred.clip(EPSILON, 1 - EPSILON);
     const logNotP = p.neg().add(1).log();
-    return yTrue.mul(p.log()).add(yTrue.neg().add(1).mul(logNotP)).neg().mean();
+    return lastAxisMean(yTrue.mul(p.log()).add(yTrue.neg().add(1).mul(logNotP)).neg());
   }
 
   checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
@@ -180,10 +205,15 @@ export class MeanSquaredError implements Loss {
   }
 
   /** The loss of predictions against targets; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** meanⱼ (yⱼ − ŷⱼ)² of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
     requireSameShape(yTrue, yPred, this.name);
-    return yPred.sub(yTrue).square().mean();
+    return lastAxisMean(yPred.sub(yTrue).square());
   }
 
   checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
@@ -200,9 +230,14 @@ export class MeanAbsoluteError implements Loss {
   }
 
   /** The loss of predictions against targets; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** meanⱼ |yⱼ − ŷⱼ| of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
-    return pointwiseLoss(absoluteError, alignedTargets(yTrue, yPred, this.name), yPred).mean();
+    return lastAxisMean(pointwiseLoss(absoluteError, alignedTargets(yTrue, yPred, this.name), yPred));
   }
 
   checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
@@ -232,9 +267,14 @@ export class Huber implements Loss {
   }
 
   /** The loss of predictions against targets; plain arrays are accepted as well as tensors. */
-  call(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
+  call(yTrue: TensorInput, yPred: TensorInput): Tensor {
+    return reduceLoss(this.perSample(yTrue, yPred));
+  }
+
+  /** meanⱼ huber_δ(ŷⱼ − yⱼ) of each sample. */
+  perSample(yTrueInput: TensorInput, yPredInput: TensorInput): Tensor {
     const [yTrue, yPred] = lossInputs(yTrueInput, yPredInput, this.name);
-    return pointwiseLoss(this.rule, alignedTargets(yTrue, yPred, this.name), yPred).mean();
+    return lastAxisMean(pointwiseLoss(this.rule, alignedTargets(yTrue, yPred, this.name), yPred));
   }
 
   checkTargets(yTrue: Tensor, outputShape: readonly (number | null)[]): void {
@@ -242,11 +282,16 @@ export class Huber implements Loss {
   }
 }
 
-/** −Σⱼ yⱼ log clip(pⱼ / Σₖ pₖ), batch mean; composed from primitives, so autograd derives its gradient. */
+/** −Σⱼ yⱼ log clip(pⱼ / Σₖ pₖ) of each sample; composed from primitives, so autograd derives its gradient. */
 function probabilityCrossentropy(yTrue: Tensor, probabilities: Tensor): Tensor {
   const normalised = probabilities.div(probabilities.sum(-1, true));
   const logP = normalised.clip(EPSILON, 1 - EPSILON).log();
-  return yTrue.mul(logP).sum(-1).neg().mean();
+  return yTrue.mul(logP).sum(-1).neg();
+}
+
+/** The mean over the last axis, as Keras's element-wise losses take it ([N] values stay as they are: one per sample). */
+function lastAxisMean(values: Tensor): Tensor {
+  return values.rank <= 1 ? values : values.mean(-1);
 }
 
 /** Both arguments as tensors (Keras takes NumPy arrays: here nested arrays and typed arrays). */

@@ -235,6 +235,15 @@ export class Model extends Layer implements GraphIO {
    * name; `lossWeights` a list or dict (the total loss is Σ weight·loss);
    * `metrics` a list with one entry per output or a dict by output name.
    */
+  /**
+   * Keras 3's `model.metrics_names`: [] before compile; then 'loss', and
+   * 'compile_metrics' when compile has metrics (and, once a batch has run, a
+   * model of several outputs adds each output's loss).
+   */
+  get metricsNames(): string[] {
+    return this.compiled?.metricsNames ?? [];
+  }
+
   compile(args: CompileArgs): void {
     this.compiled = new CompileSettings(args, this.outputNames);
     prepareThreads();

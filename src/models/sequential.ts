@@ -200,6 +200,15 @@ export class Sequential extends Layer {
   }
 
   /** Chooses the optimizer, the loss and the metrics for training. */
+  /**
+   * Keras 3's `model.metrics_names`: [] before compile; then 'loss', and
+   * 'compile_metrics' when compile has metrics (and, once a batch has run, a
+   * model of several outputs adds each output's loss).
+   */
+  get metricsNames(): string[] {
+    return this.compiled?.metricsNames ?? [];
+  }
+
   compile(args: CompileArgs): void {
     this.compiled = new CompileSettings(args);
     prepareThreads();

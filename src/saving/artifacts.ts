@@ -46,6 +46,8 @@ export interface TrainingConfig {
   metrics?: unknown;
   /** tinykeras's key for the loss weights of a model of several outputs, which TF.js refuses under Keras's `loss_weights`. */
   tinykeras_loss_weights?: number[];
+  /** compile's weightedMetrics, by name, as Keras's `weighted_metrics`. */
+  weighted_metrics?: unknown;
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }
 

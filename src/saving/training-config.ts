@@ -67,7 +67,10 @@ export function trainingConfigOf(compiled: CompileSettings, outputNames: readonl
   compiled.metricEntries.forEach(requireSavableMetric);
   const optimizer_config = optimizerConfig(compiled.optimizer);
   if (outputNames === null) {
-    const config: TrainingConfig = { loss: compiled.loss.name, metrics: [...compiled.metricNames], optimizer_config };
+    const given = compiled.givenMetrics;
+    const metricName = (m: string | Metric) => (typeof m === 'string' ? m : m.name);
+    const config: TrainingConfig = { loss: compiled.loss.name, metrics: given.metrics.map(metricName), optimizer_config };
+    if (given.weightedMetrics.length > 0) config.weighted_metrics = given.weightedMetrics.map(metricName);
     const lossObject = serializedLoss(compiled.loss);
     if (lossObject !== null) config.loss_config = lossObject;
     return config;
@@ -170,6 +173,7 @@ export interface SavedCompileArgs {
   optimizer: Optimizer;
   loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
   metrics: string[] | string[][] | Record<string, string[]>;
+  weightedMetrics?: string[];
   lossWeights?: number[] | Record<string, number>;
 }
 
@@ -182,13 +186,17 @@ export function compileArgsFrom(trainingConfig: unknown, source: string, outputN
   if (!isObject(trainingConfig)) {
     throw new FileFormatError(source, `${where} must be an object { loss, metrics, optimizer_config }. Received: ${describeValue(trainingConfig)}`);
   }
-  const { loss, loss_config: lossObject, metrics, optimizer_config: optimizer } = trainingConfig;
+  const { loss, loss_config: lossObject, metrics, weighted_metrics: weightedMetrics, optimizer_config: optimizer } = trainingConfig;
   const args: SavedCompileArgs = {
     optimizer: optimizerFrom(optimizer, `${where}.optimizer_config`, source),
     // A one-output model's loss may come as a list of one (Keras 2 writes what compile was given).
     loss: outputNames === null ? lossFrom(lossObject ?? (Array.isArray(loss) && loss.length === 1 ? loss[0] : loss), where) : perOutputLosses(loss, lossObject, where),
     metrics: metricsFrom(metrics ?? [], outputNames, where),
   };
+  if (weightedMetrics !== undefined && weightedMetrics !== null) {
+    const names = metricsFrom(weightedMetrics, null, `${where}.weighted_metrics`);
+    args.weightedMetrics = names as string[];
+  }
   const lossWeights = trainingConfig.tinykeras_loss_weights ?? trainingConfig.loss_weights;
   if (lossWeights !== undefined && lossWeights !== null) {
     const values = Array.isArray(lossWeights) ? lossWeights : isObject(lossWeights) ? Object.values(lossWeights) : [lossWeights];

@@ -21,7 +21,10 @@ import { requirePositiveInteger, resolveVerbose, type Verbosity } from '../utils
 import { Progbar } from '../utils/progbar.js';
 import type { CompileSettings } from './compile.js';
 import { chooseForward, chooseTraining } from './executor.js';
-import { prepareLists, type DataStructure } from './inputs.js';
+import { prepareLists, type DataLike, type DataStructure } from './inputs.js';
+import { prepareSampleWeights } from './sample-weights.js';
+import { regularizationLoss } from './regularization.js';
+import { collectActivityPenalties } from '../regularizers/penalties.js';
 import { forward, type RunnableModel } from './model-interface.js';
 import { RuntimeError } from '../errors.js';
 import { runToEnd, runYielding } from './yielding.js';
@@ -34,6 +37,8 @@ export interface EvaluateArgs {
   verbose?: Verbosity;
   /** Return { loss, accuracy } instead of [loss, accuracy]. */
   returnDict?: boolean;
+  /** One weight per sample, as fit's sampleWeight: weights the loss and the weightedMetrics. */
+  sampleWeight?: DataLike | readonly DataLike[];
 }
 
 export interface PredictArgs {
@@ -48,35 +53,37 @@ export interface PredictArgs {
  */
 export function* evaluateBatches(
   model: RunnableModel,
-  x: readonly Tensor[],
-  y: readonly Tensor[],
+  data: { readonly x: readonly Tensor[]; readonly y: readonly Tensor[]; readonly sampleWeights: readonly Tensor[] | null },
   args: { batchSize: number; verbose: 0 | 1 | 2 },
   prefix = '',
 ): Generator<void, Logs, void> {
   const compiled = model.compiled!;
+  const { x, y, sampleWeights } = data;
   const n = x[0]!.shape[0]!;
   const steps = stepsPerEpoch(n, args.batchSize);
-  const means = new RunningMeans(compiled.logNames);
+  const means = new RunningMeans(compiled.lossNames);
+  compiled.resetMetrics();
   const bar = args.verbose === 0 ? null : new Progbar(steps, { verbose: args.verbose });
-  const fused = evaluateFused(model, compiled, x[0]!, y[0]!, args.batchSize, means, bar, steps);
+  const fused = sampleWeights === null ? evaluateFused(model, compiled, x[0]!, y[0]!, args.batchSize, means, bar, steps) : null;
   if (fused) {
     yield* fused;
-    return means.results(prefix);
+    return compiled.logs(means, prefix);
   }
   const values = compiled.logNames.map(() => 0);
   for (let b = 0; b < steps; b++) {
     const [start, end] = batchRange(b, args.batchSize, n);
     const yTrue = y.map((t) => t.sliceRows(start, end));
+    const weights = sampleWeights?.map((t) => t.sliceRows(start, end)) ?? null;
     // Per batch, so that no other code runs without gradients while the loop yields.
     noGrad(() => {
-      const yPred = forward(model, x.map((t) => t.sliceRows(start, end)));
-      compiled.lossAndLogs(yTrue, yPred, values);
+      const [yPred, activity] = collectActivityPenalties(() => forward(model, x.map((t) => t.sliceRows(start, end))));
+      compiled.lossAndLogs(yTrue, yPred, values, weights, regularizationLoss(model, activity));
       means.update(values, end - start);
     });
-    bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+    bar?.update(b + 1, Object.entries(compiled.logs(means)), b + 1 === steps);
     yield;
   }
-  return means.results(prefix);
+  return compiled.logs(means, prefix);
 }
 
 /**
@@ -97,15 +104,17 @@ function evaluateFused(
   bar: Progbar | null,
   steps: number,
 ): Generator<void, void, void> | null {
-  const { plan } = chooseTraining(model, compiled, x.shape.slice(1), y.shape, 'evaluate()');
+  const { plan } = chooseTraining(model, compiled, x.shape.slice(1), y.shape, false, 'evaluate()');
   if (!plan) return null;
   checkClassIndices(y.data, plan.classes, compiled.loss.name);
+  compiled.resolvedMetrics([y], [{ shape: [x.shape[0]!, plan.classes] }]);
   const values = compiled.logNames.map(() => 0);
   return evaluateForward(inferenceOps(plan.ops), x.data, y.data, x.shape[0]!, batchSize, (b, start, end, lossSum, correct) => {
     values[0] = lossSum / (end - start);
     for (let i = 1; i < values.length; i++) values[i] = correct / (end - start);
     means.update(values, end - start);
-    bar?.update(b + 1, Object.entries(means.results()), b + 1 === steps);
+    compiled.updateMetricsFromMeans(values, end - start);
+    bar?.update(b + 1, Object.entries(compiled.logs(means)), b + 1 === steps);
   });
 }
 
@@ -126,12 +135,13 @@ export async function evaluateAsync(model: RunnableModel, xLike: DataStructure, 
 }
 
 function* evaluation(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: EvaluateArgs, where: string): Generator<void, number[] | Logs, void> {
-  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean' } satisfies Record<keyof EvaluateArgs, OptionKind>);
+  checkTypedOptions(where, args, { batchSize: 'any', verbose: 'any', returnDict: 'boolean', sampleWeight: 'any' } satisfies Record<keyof EvaluateArgs, OptionKind>);
   if (!model.compiled) throw new RuntimeError(`${where}: the model must be compiled first. Call model.compile({ optimizer, loss, metrics }).`);
   const batchSize = args.batchSize ?? 32;
   requirePositiveInteger(batchSize, 'batchSize', where);
   const [x, y] = prepareLists(model, xLike, yLike, where, { losses: model.compiled.losses, requireBuilt: true });
-  const logs = yield* evaluateBatches(model, x, y!, { batchSize, verbose: resolveVerbose(args.verbose, where) });
+  const sampleWeights = prepareSampleWeights(args.sampleWeight, undefined, y!, where);
+  const logs = yield* evaluateBatches(model, { x, y: y!, sampleWeights }, { batchSize, verbose: resolveVerbose(args.verbose, where) });
   return args.returnDict ? logs : Object.values(logs);
 }
 

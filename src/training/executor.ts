@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { RunnableModel } from './model-interface.js';
 import type { CompileSettings } from './compile.js';
 import { ValueError } from '../errors.js';
+import { regularizedLayer } from './regularization.js';
 
 /** The fused plan to run, or null and why autograd runs instead. */
 export type Choice<Plan> = { plan: Plan; reason: null } | { plan: null; reason: string };
@@ -32,11 +33,21 @@ function choose<Plan>(model: RunnableModel, settings: CompileSettings | null, wh
   return { plan: null, reason: planned };
 }
 
-/** The executor for training on samples of `sampleShape` with labels of `labelShape`. */
-export function chooseTraining(model: RunnableModel, settings: CompileSettings, sampleShape: readonly number[], labelShape: readonly number[], where: string): Choice<TrainingPlan> {
+/** The executor for training on samples of `sampleShape` with labels of `labelShape`, with sample weights or not (`weighted`). */
+export function chooseTraining(
+  model: RunnableModel,
+  settings: CompileSettings,
+  sampleShape: readonly number[],
+  labelShape: readonly number[],
+  weighted: boolean,
+  where: string,
+): Choice<TrainingPlan> {
   return choose(model, settings, where, () => {
     // The fused loss kernel computes the plain loss; weighting it is autograd's.
     if (settings.lossWeights?.some((w) => w !== 1)) return 'lossWeights scale the loss';
+    if (weighted) return 'sample weights (sampleWeight or classWeight) weight the loss';
+    const regularized = regularizedLayer(model);
+    if (regularized !== null) return `layer "${regularized}" has a regularizer`;
     return planTraining([model], settings, sampleShape, labelShape);
   });
 }
@@ -68,11 +79,12 @@ export async function startTrainingExecutor(
   settings: CompileSettings,
   x: Tensor,
   y: Tensor,
+  weighted: boolean,
   batchSize: number,
   threadsArg: number | undefined,
   where: string,
 ): Promise<TrainingExecutor> {
-  const choice = chooseTraining(model, settings, x.shape.slice(1), y.shape, where);
+  const choice = chooseTraining(model, settings, x.shape.slice(1), y.shape, weighted, where);
   let fused: FusedTraining | null = null;
   if (choice.plan) {
     // The fused step reads labels without the loss's per-batch checks: check them all once, here.

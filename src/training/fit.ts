@@ -4,7 +4,8 @@
  * samples:
  *
  *     forward:   ŷ = model(x_batch)
- *     loss:      L = loss(y_batch, ŷ)          (batch mean)
+ *     loss:      L = Σ wᵢ·ℓ(yᵢ, ŷᵢ) / batch + penalties   (wᵢ = 1 without sampleWeight/classWeight;
+ *                                                      regularizers' penalties, see regularization.ts)
  *     backward:  dL/dθ for every trainable weight θ
  *     update:    θ ← optimizer rule(θ, dL/dθ); then the gradients are zeroed
  *
@@ -16,8 +17,9 @@
  * compile()'s runEagerly and jitCompile choose (executor.ts);
  * history.params says which ran, on how many threads, and why.
  *
- * The progress bar and History see running means over the epoch, weighted by
- * batch size. Validation, if asked for, runs after each epoch through the
+ * The progress bar and History see the loss's running mean over the epoch,
+ * weighted by batch size, and each metric's value over the epoch so far
+ * (its state, reset at each epoch). Validation, if asked for, runs after each epoch through the
  * same code as `evaluate`.
  */
 import { batchRange, epochOrder, stepsPerEpoch, validationSplitIndex } from '../data/batches.js';
@@ -36,7 +38,10 @@ import { evaluateBatches } from './evaluate.js';
 import { runYielding, YieldClock } from './yielding.js';
 import { startTrainingExecutor } from './executor.js';
 import { platformCores } from '../fused/runner.js';
-import { aboutValidationData, prepareLists, type DataStructure } from './inputs.js';
+import { aboutValidationData, prepareLists, type DataLike, type DataStructure } from './inputs.js';
+import { prepareSampleWeights, type ClassWeight, type SampleWeights } from './sample-weights.js';
+import { regularizationLoss } from './regularization.js';
+import { collectActivityPenalties } from '../regularizers/penalties.js';
 import { forward, type RunnableModel } from './model-interface.js';
 import { describeValue, RuntimeError, ValueError } from '../errors.js';
 import { checkThreadCount } from '../utils/thread-count.js';
@@ -54,8 +59,16 @@ export interface FitArgs {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling, to validate on. */
   validationSplit?: number;
-  /** [x, y] to validate on after each epoch; overrides validationSplit. */
-  validationData?: readonly [DataStructure, DataStructure];
+  /** [x, y], or [x, y, sampleWeight], to validate on after each epoch; overrides validationSplit. */
+  validationData?: readonly [DataStructure, DataStructure] | readonly [DataStructure, DataStructure, DataLike | readonly DataLike[]];
+  /**
+   * One weight per sample ([N]): each sample's loss is multiplied by it, and
+   * the batch loss is Σ wᵢ·ℓᵢ / batch size (Keras's sum_over_batch_size);
+   * weightedMetrics use it too. With several outputs, one array for all or a list of one per output.
+   */
+  sampleWeight?: DataLike | readonly DataLike[];
+  /** A dict class index → weight, such as { 0: 1, 1: 5 }: each sample weighs its class's weight (1 for a class not named). Not with sampleWeight. */
+  classWeight?: ClassWeight;
   /** Callbacks, each a Callback instance or an object with onEpochEnd etc. */
   callbacks?: CallbackHooks | readonly CallbackHooks[];
   /** The epoch to start from (for resuming); 0 by default. */
@@ -80,6 +93,7 @@ export interface FitArgs {
 /** fit's options; values are checked where they are read (ranges, pairs, callbacks), with their own messages. */
 const FIT_OPTIONS = {
   epochs: 'any', batchSize: 'any', verbose: 'any', shuffle: 'boolean', validationSplit: 'any', validationData: 'any', callbacks: 'any', initialEpoch: 'any', threads: 'any', terminateOnNaN: 'boolean',
+  sampleWeight: 'any', classWeight: 'any',
 } satisfies Record<keyof FitArgs, OptionKind>;
 
 export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike: DataStructure, args: FitArgs = {}): Promise<History> {
@@ -108,22 +122,28 @@ export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike:
   const dataChecks = { losses: compiled.losses };
   const [xAll, yAll] = prepareLists(model, xLike, yLike, where, dataChecks);
   let [x, y] = [xAll, yAll!];
-  let validation: [Tensor[], Tensor[]] | null = null;
+  let sw = prepareSampleWeights(args.sampleWeight, args.classWeight, y, where);
+  let validation: WeightedData | null = null;
   if (args.validationData) {
-    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) {
-      throw new ValueError(`${where}: validationData must be a pair [x, y]. Received: validationData=${describeValue(args.validationData)}`);
+    const data = args.validationData;
+    if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
+      throw new ValueError(`${where}: validationData must be [x, y] or [x, y, sampleWeight]. Received: validationData=${describeValue(data)}`);
     }
     const names = { xName: 'validationData[0]', yName: 'validationData[1]' };
-    const [xv, yv] = aboutValidationData(where, () => prepareLists(model, args.validationData![0], args.validationData![1], where, { ...dataChecks, ...names }));
-    validation = [xv, yv!];
+    const [xv, yv] = aboutValidationData(where, () => prepareLists(model, data[0], data[1], where, { ...dataChecks, ...names }));
+    const swv = data.length === 3 ? prepareSampleWeights(data[2], undefined, yv!, where, 'validationData[2]') : null;
+    validation = { x: xv, y: yv!, sampleWeights: swv };
   } else if (split > 0) {
     const total = x[0]!.shape[0]!;
     const cut = validationSplitIndex(total, split);
     if (cut === 0 || cut === total) {
       throw new ValueError(`${where}: validationSplit=${split} leaves no ${cut === 0 ? 'training' : 'validation'} samples out of ${total}.`);
     }
-    validation = [x.map((t) => t.sliceRows(cut, total)), y.map((t) => t.sliceRows(cut, total))];
+    // As Keras: the sample weights are split with the samples (class weights only weight training).
+    const validationWeights = args.classWeight === undefined ? (sw?.map((t) => t.sliceRows(cut, total)) ?? null) : null;
+    validation = { x: x.map((t) => t.sliceRows(cut, total)), y: y.map((t) => t.sliceRows(cut, total)), sampleWeights: validationWeights };
     [x, y] = [x.map((t) => t.sliceRows(0, cut)), y.map((t) => t.sliceRows(0, cut))];
+    sw = sw?.map((t) => t.sliceRows(0, cut)) ?? null;
   }
 
   const n = x[0]!.shape[0]!;
@@ -140,7 +160,7 @@ export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike:
   // so that the optimizer updates them from the first step (as Keras builds the model from the data).
   if (model.builtInputShape === null) noGrad(() => model.apply(x[0]!.sliceRows(0, 1)));
   // The fused executor runs models of one input and one output (chooseTraining refuses others first).
-  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x[0]!, y[0]!, batchSize, args.threads, where);
+  const { runner, executor, threads, reason } = await startTrainingExecutor(model, compiled, x[0]!, y[0]!, sw !== null, batchSize, args.threads, where);
   const params = { epochs, steps, verbose, samples: n, batchSize, executor, threads, ...(reason === null ? {} : { reason }) };
   for (const c of all) {
     (c as Partial<Callback>).setModel?.(model);
@@ -148,27 +168,36 @@ export async function fitLoop(model: RunnableModel, xLike: DataStructure, yLike:
   }
   const callbacks = new CallbackList(all);
   try {
-    return await trainEpochs(model, compiled, x, y, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history, clock);
+    return await trainEpochs(model, compiled, { x, y, sampleWeights: sw }, { ...args, epochs, batchSize, initialEpoch, steps }, runner, validation, callbacks, history, clock);
   } finally {
     await runner?.close();
   }
+}
+
+/** Inputs, targets and sample weights (null: none), one tensor per input and per output. */
+interface WeightedData {
+  readonly x: Tensor[];
+  readonly y: Tensor[];
+  readonly sampleWeights: SampleWeights;
 }
 
 /** The epoch and batch loops, with either the fused step (runner) or autograd. */
 async function trainEpochs(
   model: RunnableModel,
   compiled: CompileSettings,
-  x: Tensor[],
-  y: Tensor[],
+  data: WeightedData,
   args: FitArgs & { epochs: number; batchSize: number; initialEpoch: number; steps: number },
   runner: StepRunner | null,
-  validation: [Tensor[], Tensor[]] | null,
+  validation: WeightedData | null,
   callbacks: CallbackList,
   history: History,
   clock: YieldClock,
 ): Promise<History> {
   const { epochs, batchSize, initialEpoch, steps } = args;
+  const { x, y } = data;
   const n = x[0]!.shape[0]!;
+  // The fused step has no tensors to resolve the metric strings from: resolve them from the shapes.
+  if (runner) compiled.resolvedMetrics(y, [{ shape: model.computeOutputShape(model.builtInputShape!).map((d) => d ?? n) }]);
   const weights = model.trainableWeights;
   const order = new Int32Array(n);
   const generator = getGlobalGenerator();
@@ -180,15 +209,18 @@ async function trainEpochs(
 
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.call('onEpochBegin', epoch, {});
-    const means = new RunningMeans(compiled.logNames);
+    const means = new RunningMeans(compiled.lossNames);
+    compiled.resetMetrics();
     const batchValues = compiled.logNames.map(() => 0);
     epochOrder(order, args.shuffle ?? true, generator);
 
     for (let b = 0; b < steps && !model.stopTraining; b++) {
       const [start, end] = batchRange(b, batchSize, n);
       await callbacks.call('onBatchBegin', b, {});
-      if (runner) fusedStep(runner, x[0]!, y[0]!, order, start, end, batchValues);
-      else autogradStep(model, compiled, weights, x, y, order.subarray(start, end), batchValues);
+      if (runner) {
+        fusedStep(runner, x[0]!, y[0]!, order, start, end, batchValues);
+        compiled.updateMetricsFromMeans(batchValues, end - start);
+      } else autogradStep(model, compiled, weights, data, order.subarray(start, end), batchValues);
       means.update(batchValues, end - start);
       const loss = batchValues[0]!;
       if (checkLoss && !Number.isFinite(loss)) {
@@ -201,13 +233,13 @@ async function trainEpochs(
         model.stopTraining = true;
       }
       previousLoss = loss;
-      await callbacks.call('onBatchEnd', b, means.results());
+      await callbacks.call('onBatchEnd', b, compiled.logs(means));
 
       if (clock.due()) await clock.yield();
     }
 
-    epochLogs = means.results();
-    if (validation) Object.assign(epochLogs, await runYielding(evaluateBatches(model, validation[0], validation[1], { batchSize, verbose: 0 }, 'val_'), clock));
+    epochLogs = compiled.logs(means);
+    if (validation) Object.assign(epochLogs, await runYielding(evaluateBatches(model, validation, { batchSize, verbose: 0 }, 'val_'), clock));
     await callbacks.call('onEpochEnd', epoch, epochLogs);
   }
   await callbacks.call('onTrainEnd', epochLogs);
@@ -217,21 +249,21 @@ async function trainEpochs(
 /**
  * One step through autograd: forward, loss, backward, optimizer update. Works
  * for any model, with one tensor per input and per output; writes the
- * batch's values, in compiled.logNames order, into `values`.
+ * batch's losses, in compiled.lossNames order, into `values`, and updates the metrics.
  */
 function autogradStep(
   model: RunnableModel,
   compiled: CompileSettings,
   weights: Tensor[],
-  x: readonly Tensor[],
-  y: readonly Tensor[],
+  data: WeightedData,
   indices: Int32Array,
   values: number[],
 ): void {
-  const xBatch = x.map((t) => t.gather(indices));
-  const yBatch = y.map((t) => t.gather(indices));
-  const yPred = forward(model, xBatch, { training: true });
-  const loss = compiled.lossAndLogs(yBatch, yPred, values);
+  const xBatch = data.x.map((t) => t.gather(indices));
+  const yBatch = data.y.map((t) => t.gather(indices));
+  const swBatch = data.sampleWeights?.map((t) => t.gather(indices)) ?? null;
+  const [yPred, activity] = collectActivityPenalties(() => forward(model, xBatch, { training: true }));
+  const loss = compiled.lossAndLogs(yBatch, yPred, values, swBatch, regularizationLoss(model, activity));
   // Zeroed before, not after, the backward pass: the gradients stay readable until the next step (for diagnosis).
   for (const w of weights) w.grad?.data.fill(0);
   loss.backward();

@@ -12,12 +12,16 @@ import { parseIdx } from '../../src/data/idx.js';
 
 describe('the public namespaces', () => {
   it('are the Keras namespaces, each an object of what Keras keeps there', () => {
-    for (const name of ['layers', 'models', 'optimizers', 'losses', 'metrics', 'callbacks', 'utils', 'datasets', 'ops', 'random', 'config', 'io'] as const) {
+    for (const name of ['layers', 'models', 'optimizers', 'losses', 'metrics', 'regularizers', 'callbacks', 'utils', 'datasets', 'ops', 'random', 'config', 'io'] as const) {
       expect(typeof keras[name], name).toBe('object');
     }
     expect(Object.keys(keras.metrics).sort()).toEqual(
-      ['BinaryAccuracy', 'CategoricalAccuracy', 'MeanAbsoluteError', 'binaryAccuracy', 'categoricalAccuracy', 'meanAbsoluteError', 'sparseCategoricalAccuracy'],
+      [
+        'AUC', 'BinaryAccuracy', 'BinaryCrossentropy', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'MeanAbsoluteError', 'Precision', 'Recall',
+        'SparseCategoricalAccuracy', 'SparseCategoricalCrossentropy', 'binaryAccuracy', 'categoricalAccuracy', 'meanAbsoluteError', 'sparseCategoricalAccuracy',
+      ],
     );
+    expect(Object.keys(keras.regularizers).sort()).toEqual(['L1', 'L1L2', 'L2', 'Regularizer', 'l1', 'l1l2', 'l2']);
     expect(Object.keys(keras.losses).sort()).toEqual(
       ['BinaryCrossentropy', 'CategoricalCrossentropy', 'Huber', 'MeanAbsoluteError', 'MeanSquaredError', 'SparseCategoricalCrossentropy'],
     );

@@ -25,7 +25,7 @@ describe('validation data', () => {
     const labels = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: [x(), keras.ops.zeros([3, 2])] }));
     expect(labels.message).toMatch(/^fit\(\): in validationData: /);
     const notPair = await failure(() => model().fit(x(), y(), { epochs: 1, verbose: 0, validationData: x() as never }));
-    expect(notPair.message).toMatch(/validationData must be a pair \[x, y\]/);
+    expect(notPair.message).toMatch(/validationData must be \[x, y\] or \[x, y, sampleWeight\]/);
   });
 });
 
