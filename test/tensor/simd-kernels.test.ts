@@ -493,6 +493,7 @@ describe('keras.config kernels', () => {
   it('stays on js and warns, without rejecting, when the SIMD tier fails to start', async () => {
     vi.resetModules();
     vi.doMock('../../src/tensor/kernels/simd/simd-table.js', () => ({
+      sharedMemorySupported: () => true,
       processSimdTable: () => {
         throw new Error('out of memory');
       },
