@@ -69,7 +69,7 @@ export abstract class Layer {
   /** The Keras class name, shown by summary() and written to saved models. */
   static readonly className: string = 'Layer';
   readonly name: string;
-  trainable: boolean;
+  private trainableFlag = true;
   /** [null, ...inputShape] when the layer was given an inputShape, else null. */
   readonly batchInputShape: BatchShape | null;
   built = false;
@@ -88,7 +88,7 @@ export abstract class Layer {
     }
     optionalBoolean(new.target.className, 'trainable', args.trainable);
     this.name = args.name ?? uniqueName(toSnakeCase(this.className));
-    this.trainable = args.trainable ?? true;
+    this.trainableFlag = args.trainable ?? true;
     if (args.inputShape !== undefined) {
       const shape = args.inputShape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
@@ -103,7 +103,27 @@ export abstract class Layer {
     }
   }
 
-  get className(): string {
+/**
+   * Whether `fit` updates the layer's weights (and, for BatchNormalization,
+   * its moving statistics). A model sets its own on every layer inside it,
+   * as Keras does: freezing a model freezes each of its layers.
+   */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ValueError(`Layer "${this.name}": trainable must be true or false. Received: trainable=${describeValue(value)}`);
+    this.trainableFlag = value;
+    for (const layer of this.sublayers()) layer.trainable = value;
+  }
+
+  /** The layers inside this one (a model's); none for a plain layer. */
+  protected sublayers(): readonly Layer[] {
+    return [];
+  }
+
+    get className(): string {
     return (this.constructor as typeof Layer).className;
   }
 

@@ -88,6 +88,10 @@ export class Model extends Layer implements GraphIO {
   }
 
   /** The layers, InputLayers included, in Keras's order (deepest first, as the calls run). */
+  protected override sublayers(): readonly Layer[] {
+    return this.ownLayers;
+  }
+
   get layers(): Layer[] {
     return [...this.ownLayers];
   }

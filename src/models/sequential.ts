@@ -132,6 +132,10 @@ export class Sequential extends Layer {
   }
 
   /** The layers, in order. */
+  protected override sublayers(): readonly Layer[] {
+    return this.stack;
+  }
+
   get layers(): Layer[] {
     return [...this.stack];
   }
