@@ -21,6 +21,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions } from '../utils/options.js';
+import { layerArgsFromConfig, MalformedConfigError, type LayerConfig } from './config.js';
 
 abstract class Merge extends Layer {
   /** The fewest inputs the layer merges (Keras: 1 for most, 2 for Subtract). */
@@ -62,6 +63,11 @@ abstract class Merge extends Layer {
     }
     if (!this.built) this.build(inputShapes[0]!);
     return this.mergedShape(inputShapes);
+  }
+
+  /** A merge layer from its Keras config: the keys every layer has (Concatenate adds its axis). */
+  static fromConfig<T extends Merge>(this: new (args: LayerArgs) => T, config: LayerConfig): T {
+    return new this(layerArgsFromConfig(config));
   }
 
   private needsList(received: unknown): ValueError {
@@ -209,5 +215,11 @@ export class Concatenate extends Merge {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
+  }
+
+  static override fromConfig<T extends Merge>(this: new (args: ConcatenateArgs) => T, config: LayerConfig): T {
+    const { axis } = config;
+    if (axis !== undefined && !Number.isInteger(axis)) throw new MalformedConfigError(`axis must be an integer. Received: axis=${describeValue(axis)}`);
+    return new this({ ...layerArgsFromConfig(config), ...(axis === undefined ? {} : { axis: axis as number }) });
   }
 }

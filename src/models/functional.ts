@@ -22,7 +22,7 @@ import { Layer, type BatchShape, type CallArgs } from '../layers/layer.js';
 import type { KerasTensor, Node } from '../layers/graph.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
 import { InputLayer } from '../layers/input-layer.js';
-import { loadWeights, saveWeights, type IOHandler, type SaveResult } from '../saving/index.js';
+import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
 import { CompileSettings, type CompileArgs } from '../training/compile.js';
 import { evaluate, evaluateAsync, predictOutputs, predictOutputsAsync, type EvaluateArgs, type PredictArgs } from '../training/evaluate.js';
 import { fitLoop, type FitArgs } from '../training/fit.js';
@@ -275,9 +275,17 @@ export class Model extends Layer implements GraphIO {
   }
 
   /**
+   * Saves the whole model (graph, weights, and the optimizer when compiled) as
+   * Keras 3's `.keras` file, or a legacy `.h5` one, which `keras.models.loadModel`
+   * and Keras's `keras.saving.load_model` read. TF.js's format holds Sequential models only.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveModel(this, path, options);
+  }
+
+  /**
    * Saves the weights alone to `name.weights.json` + `name.weights.bin` (or an
-   * IOHandler). Saving the whole model (its graph) in TF.js's format is not
-   * written yet: `save()` is Sequential's only.
+   * IOHandler).
    */
   async saveWeights(pathOrHandler: string | IOHandler): Promise<SaveResult> {
     return saveWeights(this, pathOrHandler);

@@ -39,6 +39,8 @@ import { ZeroPadding2D } from '../layers/zero-padding.js';
 import { Reshape } from '../layers/reshape.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { RandomFlip, RandomTranslation, Rescaling } from '../layers/preprocessing.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { MalformedConfigError, layerArgsFromConfig, type LayerConfig } from '../layers/config.js';
 import { withWeightsToBeLoaded, type BatchShape, type Layer } from '../layers/layer.js';
 import type { ModelFactory, SavableModel } from './savable.js';
@@ -83,10 +85,48 @@ const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = Object.fromEntries(
     Rescaling,
     RandomFlip,
     RandomTranslation,
+    Concatenate,
+    Add,
+    Subtract,
+    Multiply,
+    Average,
+    Maximum,
+    Minimum,
   ] satisfies LayerClass[]).map((layerClass) => [layerClass.className, layerClass]),
 );
 
 const LOADABLE_LAYERS = [...Object.keys(LAYER_CLASSES), 'Sequential (a nested model)', 'InputLayer (as the first layer)'];
+
+/** The Keras class names of every layer class a file can name (LAYER_CLASSES), for messages and tests. */
+export const LAYER_CLASS_NAMES: readonly string[] = Object.keys(LAYER_CLASSES);
+
+/** Whether `layer` is exactly a registered class (not a subclass, which may compute something its config does not say). */
+export function isRegisteredLayer(layer: Layer): boolean {
+  return (ownEntry(LAYER_CLASSES, layer.className) as unknown) === layer.constructor;
+}
+
+/**
+ * The layer a config entry describes, by its class's fromConfig: a
+ * FileFormatError for a malformed config, a ValueError naming the class
+ * and the classes tinykeras has for one it does not; `at` names the entry.
+ * `known` lists extra classes the caller reads itself (nested models).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, at: string, source: string, known: readonly string[] = []): Layer {
+  readAt(at, source, () => layerArgsFromConfig(config));
+  const layerClass = ownEntry(LAYER_CLASSES, className);
+  if (layerClass === undefined) {
+    const names = [...Object.keys(LAYER_CLASSES), ...known];
+    throw new ValueError(`${at}: unknown layer class; tinykeras can load ${names.join(', ')}. Received: class_name=${excerpt(className)}`);
+  }
+  return readAt(at, source, () => layerClass.fromConfig(config));
+}
+
+/**
+ * Reads an entry of a Sequential's layer list that is a model of another
+ * class (a Functional), or returns undefined for an ordinary layer: how
+ * src/saving/keras-format/keras-config.ts adds Keras 3's nested models.
+ */
+export type NestedModelReader = (entry: Record<string, unknown>, path: string) => Layer | undefined;
 
 // ---------------------------------------------------------------- writing
 
@@ -114,7 +154,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
  */
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
   if (isNestedSequential(layer)) return nestedConfig(layer);
-  if ((ownEntry(LAYER_CLASSES, layer.className) as unknown) !== layer.constructor) {
+  if (!isRegisteredLayer(layer)) {
     throw new ValueError(
       `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
         `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
@@ -185,13 +225,19 @@ export function modelFromTopology<M extends SavableModel & Layer>(
   return withWeightsToBeLoaded(() => sequentialFrom(model, 'modelTopology', source, make, maxValues));
 }
 
-/** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
-function sequentialFrom<M extends SavableModel & Layer>(
+/**
+ * A Sequential model from its { class_name: 'Sequential', config }, nested
+ * models included; `path` names it in messages. `readNested` reads nested
+ * models of other classes (Keras 3's Functional); the caller runs it inside
+ * withWeightsToBeLoaded when the weights come from a file.
+ */
+export function sequentialFrom<M extends SavableModel & Layer>(
   model: Record<string, unknown>,
   path: string,
   source: string,
   make: ModelFactory<M>,
   maxValues: number,
+  readNested?: NestedModelReader,
 ): M {
   // Old Keras wrote the layer list as the config itself.
   const config = model.config;
@@ -216,8 +262,9 @@ function sequentialFrom<M extends SavableModel & Layer>(
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
       return;
     }
-    if (entry.class_name === 'Sequential') {
-      const nested = sequentialFrom(entry, `${path} layer ${i}`, source, make, maxValues);
+    const other = entry.class_name === 'Sequential' ? undefined : readNested?.(entry, `${path} layer ${i}`);
+    if (entry.class_name === 'Sequential' || other !== undefined) {
+      const nested = other ?? sequentialFrom(entry, `${path} layer ${i}`, source, make, maxValues, readNested);
       // A nested model given first brings the input shape with it.
       if (layers.length === 0) inputShape ??= nested.builtInputShape?.slice(1) as number[] | undefined;
       layers.push(nested);
@@ -226,14 +273,7 @@ function sequentialFrom<M extends SavableModel & Layer>(
     // The model's input shape goes to its first layer only, as batch_input_shape whichever key the file used.
     const { batch_input_shape: _shape, batch_shape: _keras3Shape, ...own } = cfg;
     const config = layers.length === 0 && inputShape !== undefined ? { ...own, batch_input_shape: [null, ...inputShape] } : own;
-    readAt(at, source, () => layerArgsFromConfig(config));
-    const layerClass = ownEntry(LAYER_CLASSES, entry.class_name);
-    if (layerClass === undefined) {
-      throw new ValueError(
-        `${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name=${excerpt(entry.class_name)}`,
-      );
-    }
-    layers.push(readAt(at, source, () => layerClass.fromConfig(config)));
+    layers.push(layerFromConfig(entry.class_name, config, at, source, LOADABLE_LAYERS.slice(-2)));
   });
 
   const names = new Set<string>();
@@ -257,7 +297,10 @@ function sequentialFrom<M extends SavableModel & Layer>(
         `the topology and the weights do not belong together. Received: ${values} values`,
     );
   }
-  const built = make(layers, name === undefined ? {} : { name });
+  // A nested model of another class first (a Functional) gives the input shape through an InputLayer, as keras.Input would.
+  const first = layers[0]!;
+  const start = first.built && !isNestedSequential(first) ? [new InputLayer({ shape: inputShape })] : [];
+  const built = make([...start, ...layers], name === undefined ? {} : { name });
   if (trainable !== undefined) built.trainable = trainable;
   return built;
 }
@@ -282,7 +325,7 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
   let count = 0;
   for (const layer of layers) {
     // A nested model is built already, its own count checked when it was read.
-    count += isNestedSequential(layer) ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
+    count += layer.built ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
     shape = layer.computeOutputShape(shape);
   }
   return count;

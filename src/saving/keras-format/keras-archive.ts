@@ -68,10 +68,26 @@ export async function writeKerasArchive(contents: KerasArchiveContents): Promise
   if (typeof contents !== 'object' || contents === null || typeof contents.weights !== 'object' || contents.weights === null) {
     throw new ValueError(`writeKerasArchive takes { config, metadata?, weights, varsAttributes? } with weights a Map or object of path → { shape, data }. Received: ${describeValue(contents)}`);
   }
+  const root = weightsTree(contents.weights, contents.varsAttributes ?? {});
+  const metadata = contents.metadata ?? { keras_version: KERAS_FORMAT_VERSION, date_saved: kerasDate(new Date()) };
+  return writeZip([
+    { name: 'metadata.json', data: jsonBytes(metadata, 'metadata') },
+    { name: 'config.json', data: jsonBytes(contents.config, 'config') },
+    { name: 'model.weights.h5', data: writeHdf5(root) },
+  ]);
+}
+
+/**
+ * The HDF5 group tree of a weights file: each path's arrays in nested groups,
+ * and `varsAttributes` set on the groups they name, which are created when
+ * they hold no arrays (Keras writes a `vars` group for every layer, even one
+ * without weights).
+ */
+export function weightsTree(weights: KerasArchiveContents['weights'], varsAttributes: NonNullable<KerasArchiveContents['varsAttributes']>): WritableGroup {
   // Members are null-prototype objects, so that a path part like '__proto__' is only a name.
   const group = (): WritableGroup => ({ kind: 'group', members: Object.create(null) as WritableGroup['members'] });
   const root = group();
-  const entries: Array<[unknown, unknown]> = contents.weights instanceof Map ? [...contents.weights] : Object.entries(contents.weights);
+  const entries: Array<[unknown, unknown]> = weights instanceof Map ? [...weights] : Object.entries(weights);
   for (const [path, weight] of entries) {
     if (typeof path !== 'string' || typeof weight !== 'object' || weight === null) {
       throw new ValueError(`writeKerasArchive's weights map paths (strings) to { shape, data }. Received: ${describeValue(path)} → ${describeValue(weight)}`);
@@ -89,21 +105,16 @@ export async function writeKerasArchive(contents: KerasArchiveContents): Promise
     const { shape, data } = weight as WeightToWrite;
     parent.members[name] = { kind: 'dataset', shape, data };
   }
-  for (const [path, attributes] of Object.entries(contents.varsAttributes ?? {})) {
-    let target: WritableGroup | undefined = root;
+  for (const [path, attributes] of Object.entries(varsAttributes)) {
+    let target = root;
     for (const part of path.split('/').filter((p) => p !== '')) {
-      const next: WritableGroup['members'][string] | undefined = target?.members[part];
-      target = next?.kind === 'group' ? next : undefined;
+      const next = target.members[part] ?? (target.members[part] = group());
+      if (next.kind !== 'group') throw new ValueError(`varsAttributes names the group '${path}', but '${part}' in it is a weight.`);
+      target = next;
     }
-    if (target === undefined) throw new ValueError(`varsAttributes names the group '${path}', which holds no weights.`);
     target.attributes = { ...target.attributes, ...attributes };
   }
-  const metadata = contents.metadata ?? { keras_version: KERAS_FORMAT_VERSION, date_saved: kerasDate(new Date()) };
-  return writeZip([
-    { name: 'metadata.json', data: jsonBytes(metadata, 'metadata') },
-    { name: 'config.json', data: jsonBytes(contents.config, 'config') },
-    { name: 'model.weights.h5', data: writeHdf5(root) },
-  ]);
+  return root;
 }
 
 function jsonBytes(value: unknown, name: string): Uint8Array {
