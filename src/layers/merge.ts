@@ -21,7 +21,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Layer, LAYER_OPTIONS, type BatchShape, type CallArgs, type LayerArgs } from './layer.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkedOptions } from '../utils/options.js';
-import { layerArgsFromConfig, type LayerConfig } from './config.js';
+import { layerArgsFromConfig, MalformedConfigError, type LayerConfig } from './config.js';
 
 abstract class Merge extends Layer {
   /** The fewest inputs the layer merges (Keras: 1 for most, 2 for Subtract). */
@@ -65,6 +65,11 @@ abstract class Merge extends Layer {
     return this.mergedShape(inputShapes);
   }
 
+  /** A merge layer from its Keras config: the keys every layer has (Concatenate adds its axis). */
+  static fromConfig<T extends Merge>(this: new (args: LayerArgs) => T, config: LayerConfig): T {
+    return new this(layerArgsFromConfig(config));
+  }
+
   private needsList(received: unknown): ValueError {
     return new ValueError(
       `Layer "${this.name}" (${this.className}) merges a list of inputs: call it as layer.apply([a, b]). Received: ${describeValue(received)}`,
@@ -100,10 +105,6 @@ export class Add extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Add', args, LAYER_OPTIONS));
   }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Add {
-    return new Add(layerArgsFromConfig(config));
-  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((sum, x) => add(sum, x));
   }
@@ -117,10 +118,6 @@ export class Subtract extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Subtract', args, LAYER_OPTIONS));
   }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Subtract {
-    return new Subtract(layerArgsFromConfig(config));
-  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return sub(inputs[0]!, inputs[1]!);
   }
@@ -131,10 +128,6 @@ export class Multiply extends ElementwiseMerge {
   static override readonly className = 'Multiply';
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Multiply', args, LAYER_OPTIONS));
-  }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Multiply {
-    return new Multiply(layerArgsFromConfig(config));
   }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((product, x) => mul(product, x));
@@ -147,10 +140,6 @@ export class Average extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Average', args, LAYER_OPTIONS));
   }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Average {
-    return new Average(layerArgsFromConfig(config));
-  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return mul(inputs.reduce((sum, x) => add(sum, x)), 1 / inputs.length);
   }
@@ -162,10 +151,6 @@ export class Maximum extends ElementwiseMerge {
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Maximum', args, LAYER_OPTIONS));
   }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Maximum {
-    return new Maximum(layerArgsFromConfig(config));
-  }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((largest, x) => maximum(largest, x));
   }
@@ -176,10 +161,6 @@ export class Minimum extends ElementwiseMerge {
   static override readonly className = 'Minimum';
   constructor(args: LayerArgs = {}) {
     super(checkedOptions('Minimum', args, LAYER_OPTIONS));
-  }
-  /** From the config getConfig() writes (name, trainable, dtype): a saved model's entry. */
-  static fromConfig(config: LayerConfig): Minimum {
-    return new Minimum(layerArgsFromConfig(config));
   }
   protected merge(inputs: readonly Tensor[]): Tensor {
     return inputs.reduce((smallest, x) => minimum(smallest, x));
@@ -236,8 +217,9 @@ export class Concatenate extends Merge {
     return { ...super.getConfig(), axis: this.axis };
   }
 
-  /** From the config getConfig() writes: the layer's keys and `axis`. */
-  static fromConfig(config: LayerConfig): Concatenate {
-    return new Concatenate({ ...layerArgsFromConfig(config), axis: (config.axis ?? -1) as number });
+  static override fromConfig<T extends Merge>(this: new (args: ConcatenateArgs) => T, config: LayerConfig): T {
+    const { axis } = config;
+    if (axis !== undefined && !Number.isInteger(axis)) throw new MalformedConfigError(`axis must be an integer. Received: axis=${describeValue(axis)}`);
+    return new this({ ...layerArgsFromConfig(config), ...(axis === undefined ? {} : { axis: axis as number }) });
   }
 }

@@ -290,12 +290,15 @@ export class Model extends Layer implements GraphIO {
   }
 
   /**
-   * Saves the model in TF.js's layers-model format: `dir` gets model.json
-   * (the graph: each layer with the calls it makes) and weights.bin. Also
-   * takes `file://dir`, `'downloads://name'` in a browser, or an IOHandler.
-   * A compiled model is saved with its compile settings (a loss per output,
-   * lossWeights, metrics by output) and its optimizer's state, as Keras
-   * does; `{ includeOptimizer: false }` leaves them out.
+   * Saves the model: a path ending in `.keras` (or a legacy `.h5`) gets
+   * Keras's own file, which `keras.models.loadModel` and Keras's
+   * `keras.saving.load_model` read; any other path TF.js's layers-model
+   * format: `dir` gets model.json (the graph: each layer with the calls it
+   * makes) and weights.bin. Also takes `file://dir`, `'downloads://name'`
+   * in a browser, or an IOHandler. A compiled model is saved with its
+   * compile settings (a loss per output, lossWeights, metrics by output)
+   * and its optimizer's state, as Keras does; `{ includeOptimizer: false }`
+   * leaves them out.
    */
   async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     return saveModel(this, pathOrHandler, options);

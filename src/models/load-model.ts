@@ -5,22 +5,39 @@
 import { loadModel as loadSaved, saveModel, type IOHandler, type LoadOptions, type ModelFactories } from '../saving/index.js';
 import { Sequential } from './sequential.js';
 import { Model } from './functional.js';
+import type { Layer, LayerArgs } from '../layers/layer.js';
+import type { FunctionalArgs } from '../saving/keras-format/keras-config.js';
 import { modelFromTopology } from '../saving/model-json.js';
+import { readKerasSource } from '../saving/keras-format/keras-source.js';
+import { modelFromKerasFile } from '../saving/keras-format/keras-model-file.js';
+import type { ModelFactories as KerasModelFactories } from '../saving/keras-format/keras-config.js';
+import { checkDeadlineOptions } from '../utils/deadline.js';
+import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { parseJSONFile } from '../utils/json.js';
 import { describeValue, ValueError } from '../errors.js';
 
-/** How loading constructs the models a file describes. */
-const MAKE: ModelFactories<Sequential | Model> = {
-  sequential: (layers, args) => new Sequential(layers, args),
-  functional: (args) => new Model(args),
-};
+/** How loading constructs the models a file describes: TF.js's format (MAKE) and Keras's (KERAS_MAKE). */
+const makeSequential = (layers: Layer[], args: Omit<LayerArgs, 'inputShape'>) => new Sequential(layers, args);
+const makeFunctional = (args: FunctionalArgs) => new Model(args);
+const MAKE: ModelFactories<Sequential | Model> = { sequential: makeSequential, functional: makeFunctional };
+const KERAS_MAKE: KerasModelFactories<Sequential, Model> = { sequential: makeSequential, functional: makeFunctional };
 
 /**
- * Rebuilds a model saved by `model.save(path)` (or by TF.js) in TF.js's
- * layers-model format, compiled when the file holds its training settings:
- * a Sequential, or a keras.Model for a Functional model.
+
+ * Rebuilds a saved model, compiled (its optimizer's state restored) when
+ * the file holds its training settings: a Sequential, or a keras.Model for
+ * a Functional model, as the file describes. It reads
+ *
+ * - a Keras file, `.keras` (Keras 3) or legacy `.h5`, told by its first
+ *   bytes: a Node path, an http(s) URL, or `io.browserFiles([file])`;
+ * - TF.js's layers-model format (a directory, its model.json, a URL to
+ *   one, or any IOHandler).
  */
-export function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential | Model> {
+export async function loadModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential | Model> {
+  checkTypedOptions('loadModel()', options, { compile: 'boolean', signal: 'any', timeoutMs: 'number' } satisfies Record<keyof LoadOptions, OptionKind>);
+  checkDeadlineOptions(options, 'loadModel()');
+  const file = await readKerasSource(pathOrHandler, { signal: options.signal, timeoutMs: options.timeoutMs });
+  if (file !== null) return modelFromKerasFile(file.bytes, file.name, KERAS_MAKE, { compile: options.compile });
   return loadSaved(pathOrHandler, options, MAKE);
 }
 

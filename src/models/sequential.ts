@@ -256,8 +256,10 @@ export class Sequential extends Layer {
    * weights.bin. Also takes `file://dir`, `'downloads://name'` in a browser, or
    * an IOHandler. A compiled model is saved with its compile settings and
    * optimizer state (as Keras does), so a loaded copy evaluates and resumes
-   * training exactly; `{ includeOptimizer: false }` leaves them out. Paths
-   * ending in .keras or .h5 are refused: tinykeras writes TF.js's format.
+   * training exactly; `{ includeOptimizer: false }` leaves them out. A path
+   * ending in .keras is written in Keras 3's format instead, and one ending
+   * in .h5 in Keras's legacy HDF5 format; `keras.saving.load_model` loads
+   * both (docs/keras-files.md).
    */
   async save(pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     return saveModel(this, pathOrHandler, options);

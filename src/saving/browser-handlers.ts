@@ -21,6 +21,7 @@ import { weightPathProblem } from './weight-path-rules.js';
 import { byteCountMessage, manifestByteLength } from './weights-bin.js';
 import { MAX_JSON_DEPTH, parseJSONFile, valueDepth } from '../utils/json.js';
 import { checkDeadlineOptions, deadline as loadDeadline, describeStop } from '../utils/deadline.js';
+import { kerasFileFormat, type KerasFile } from './keras-format/file-format.js';
 
 /** 2 minutes: far longer than any model this engine trains takes to load over a working connection. */
 const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
@@ -89,6 +90,25 @@ export class HTTPHandler implements IOHandler {
     artifacts.weightData = weightData;
     artifacts.sources = { modelJSON: this.url, weights: urls.map((url) => url.href).join(' + ') };
     return artifacts;
+  }
+
+  /**
+   * The whole file at the URL, for loadModel to read as a `.keras` or `.h5`
+   * file (by its first bytes); null for a URL ending in .json, a model.json.
+   * At most `maxBytes`, within the same deadline and origin rules as load().
+   */
+  async loadKerasFile(options: HandlerLoadOptions, maxBytes: number): Promise<KerasFile | null> {
+    if (new URL(this.url).pathname.toLowerCase().endsWith('.json')) return null;
+    checkDeadlineOptions(options, this.url);
+    const deadline = loadDeadline(options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, [options.signal, this.requestInit.signal]);
+    try {
+      const origin = new URL(this.url).origin;
+      const sameOrigin = (final: URL) => (final.origin === origin ? null : `it was redirected to another origin, ${final.origin}`);
+      const { bytes } = await this.fetchBytes(this.url, 'the model file', maxBytes, deadline, sameOrigin);
+      return { bytes: new Uint8Array(bytes), name: this.url };
+    } finally {
+      deadline.done();
+    }
   }
 
   async save(): Promise<SaveResult> {
@@ -384,6 +404,21 @@ export class BrowserFilesHandler implements IOHandler {
         `io.browserFiles: expected the picked files, model.json first and then its weights files. Received: ${describeValue(files)}`,
       );
     }
+  }
+
+  /**
+   * The picked file whole when it is a `.keras` or `.h5` file (told by its
+   * first bytes), for loadModel; null when the pick is a model.json and its
+   * weights. At most `maxBytes`.
+   */
+  async loadKerasFile(_options: HandlerLoadOptions, maxBytes: number): Promise<KerasFile | null> {
+    const first = this.files[0]!;
+    if (kerasFileFormat(new Uint8Array(await first.slice(0, 8).arrayBuffer())) === null) return null;
+    if (this.files.length > 1) {
+      throw new ValueError(`io.browserFiles: ${excerpt(first.name)} is a Keras file, which holds the whole model; pick it alone. Received: ${this.files.length} files`);
+    }
+    if (first.size > maxBytes) throw new FileFormatError(first.name, `${first.name}: too large to read; expected at most ${maxBytes} bytes. Received: ${first.size} bytes`);
+    return { bytes: new Uint8Array(await first.arrayBuffer()), name: first.name };
   }
 
   async load(): Promise<ModelArtifacts> {

@@ -166,25 +166,22 @@ export function resolveHandler(pathOrHandler: string | IOHandler, needs: 'save' 
 }
 
 /**
- * A path ending in .keras (Keras 3's zip) or .h5 (HDF5) names a format
- * tinykeras neither writes nor reads. Rather than silently make a directory
- * of that name, say what tinykeras writes and how to cross over to Keras
- * (tensorflowjs_converter, from `pip install tensorflowjs`, converts both ways).
+ * A path ending in .keras (Keras 3's zip) or .h5 (HDF5) names one of Keras's
+ * files, which loadModel and model.save handle before they come here
+ * (keras-format/keras-source.ts). Anything else given such a path (an
+ * IOHandler wanted for it) is refused rather than made a directory of that
+ * name, saying where Keras's files go.
  */
 function refuseKerasFiles(path: string, needs: 'save' | 'load', where: string): void {
   const extension = /\.(keras|h5|hdf5)$/i.exec(path)?.[1]?.toLowerCase();
   if (extension === undefined) return;
   const format = extension === 'keras' ? "Keras 3's .keras zip format" : "Keras's HDF5 format";
-  const stem = path.replace(/^file:\/\//, '').replace(/\.(keras|h5|hdf5)$/i, '');
   const message =
     needs === 'save'
-      ? `${where}: '${path}' asks for ${format}, which tinykeras does not write. tinykeras saves TensorFlow.js's layers-model format: ` +
-        `a directory holding model.json and weights.bin, e.g. model.save('${stem}'). To take the model to Keras, convert that directory: ` +
-        `tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras ${stem}/model.json ${stem}.h5 ` +
-        `(pip install tensorflowjs), then keras.models.load_model('${stem}.h5'). Received: path='${path}'`
-      : `${where}: '${path}' is in ${format}, which tinykeras does not read; it loads TensorFlow.js layers-model directories ` +
-        `(model.json + weights.bin). Convert the file with tensorflowjs_converter --input_format=keras ${stem}.h5 ${stem}-tfjs ` +
-        `(pip install tensorflowjs; a .keras file: load it in Keras and save it as .h5 first), then loadModel('${stem}-tfjs'). Received: path='${path}'`;
+      ? `${where}: '${path}' asks for ${format}, which this call does not write; model.save('model.keras') writes a whole model ` +
+        `in Keras 3's format, and a path without that ending gets TensorFlow.js's layers-model directory. Received: path='${path}'`
+      : `${where}: '${path}' is in ${format}, which this call does not read; keras.models.loadModel('${path}') reads a whole ` +
+        `model from it. Received: path='${path}'`;
   throw new ValueError(message);
 }
 

@@ -42,6 +42,8 @@ import { compileArgsFrom, trainingConfigOf } from './training-config.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-bin.js';
 import { checkTypedOptions, type OptionKind } from '../utils/options.js';
 import { isKerasFileBytes, isKerasFilePath, loadKerasWeightsBytes, loadKerasWeightsFile, saveKerasWeightsFile, type KerasFileBytes } from './keras-weights-files.js';
+import { isKerasTarget, writeKerasFile } from './keras-format/keras-source.js';
+import { kerasFileBytes } from './keras-format/keras-model-file.js';
 
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec, TrainingConfig } from './artifacts.js';
 import type { TrainingConfig } from './artifacts.js';
@@ -76,6 +78,7 @@ export interface LoadOptions {
  */
 export async function saveModel(model: SavableModel, pathOrHandler: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const where = 'save()';
+  if (isKerasTarget(pathOrHandler)) return saveKerasFile(model, pathOrHandler, options);
   requireModel(model, where);
   checkTypedOptions(where, options, { includeOptimizer: 'boolean' } satisfies Record<keyof SaveOptions, OptionKind>);
   const handler = resolveHandler(pathOrHandler, 'save', where);
@@ -98,6 +101,20 @@ export async function saveModel(model: SavableModel, pathOrHandler: string | IOH
   artifacts.weightSpecs = specs;
   artifacts.weightData = data;
   return handler.save!(artifacts);
+}
+
+/**
+ * Saves a Sequential or Functional model as Keras 3's `.keras` file (config,
+ * weights, and the optimizer when compiled), or as a legacy `.h5` / `.hdf5`
+ * file, written whole or not at all.
+ */
+async function saveKerasFile(model: SavableModel, path: string, options: SaveOptions): Promise<SaveResult> {
+  const where = 'save()';
+  requireModel(model, where);
+  checkTypedOptions(where, options, { includeOptimizer: 'boolean' } satisfies Record<keyof SaveOptions, OptionKind>);
+  const bytes = await kerasFileBytes(model as SavableModel & Layer, options, /\.keras$/i.test(path) ? 'keras' : 'h5');
+  await writeKerasFile(path, bytes, where);
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
 }
 
 /**

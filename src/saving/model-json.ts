@@ -104,6 +104,37 @@ const LOADABLE_LAYERS = [...Object.keys(LAYER_CLASSES), 'Sequential and Function
 /** The class names of a Functional model: Keras 3's and tf.keras 2's 'Functional', TF.js's 'Model'. */
 const FUNCTIONAL_NAMES = ['Functional', 'Model'];
 
+/** The Keras class names of every layer class a file can name (LAYER_CLASSES), for messages and tests. */
+export const LAYER_CLASS_NAMES: readonly string[] = Object.keys(LAYER_CLASSES);
+
+/** Whether `layer` is exactly a registered class (not a subclass, which may compute something its config does not say). */
+export function isRegisteredLayer(layer: Layer): boolean {
+  return (ownEntry(LAYER_CLASSES, layer.className) as unknown) === layer.constructor;
+}
+
+/**
+ * The layer a config entry describes, by its class's fromConfig: a
+ * FileFormatError for a malformed config, a ValueError naming the class
+ * and the classes tinykeras has for one it does not; `at` names the entry.
+ * `known` lists extra classes the caller reads itself (nested models).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, at: string, source: string, known: readonly string[] = []): Layer {
+  readAt(at, source, () => layerArgsFromConfig(config));
+  const layerClass = ownEntry(LAYER_CLASSES, className);
+  if (layerClass === undefined) {
+    const names = [...Object.keys(LAYER_CLASSES), ...known];
+    throw new ValueError(`${at}: unknown layer class; tinykeras can load ${names.join(', ')}. Received: class_name=${excerpt(className)}`);
+  }
+  return readAt(at, source, () => layerClass.fromConfig(config));
+}
+
+/**
+ * Reads an entry of a Sequential's layer list that is a model of another
+ * class (a Functional), or returns undefined for an ordinary layer: how
+ * src/saving/keras-format/keras-config.ts adds Keras 3's nested models.
+ */
+export type NestedModelReader = (entry: Record<string, unknown>, path: string) => Layer | undefined;
+
 // ---------------------------------------------------------------- writing
 
 /** The modelTopology of a built Sequential or Functional model. */
@@ -132,7 +163,7 @@ export function modelTopology(model: SavableModel): KerasObject & { keras_versio
 function layerConfig(layer: Layer, batchInputShape: BatchShape | null): KerasObject {
   if (isNestedSequential(layer)) return nestedConfig(layer);
   if (isFunctional(layer)) return { class_name: 'Functional', config: functionalConfig(layer, (inner) => layerConfig(inner, null)) };
-  if ((ownEntry(LAYER_CLASSES, layer.className) as unknown) !== layer.constructor) {
+  if (!isRegisteredLayer(layer)) {
     throw new ValueError(
       `save(): layer "${layer.name}" is a ${layer.className}, which the layers-model format written by tinykeras ` +
         `cannot describe yet; it can save ${LOADABLE_LAYERS.slice(0, -1).join(', ')} layers. Use saveWeights() to save the weights alone. ` +
@@ -209,8 +240,15 @@ function isModelEntry(entry: Record<string, unknown>): boolean {
 }
 
 /** A Sequential or Functional model from its { class_name, config }; `path` names it in messages. */
-function modelFrom<M extends SavableModel & Layer>(model: Record<string, unknown>, path: string, source: string, make: ModelFactories<M>, maxValues: number): M {
-  if (model.class_name === 'Sequential') return sequentialFrom(model, path, source, make, maxValues);
+function modelFrom<M extends SavableModel & Layer>(
+  model: Record<string, unknown>,
+  path: string,
+  source: string,
+  make: ModelFactories<M>,
+  maxValues: number,
+  readNested?: NestedModelReader,
+): M {
+  if (model.class_name === 'Sequential') return sequentialFrom(model, path, source, make, maxValues, readNested);
   const reader = {
     readLayer: (entry: Record<string, unknown>, at: string, entryPath: string) => layerFrom(entry, entry.config as Record<string, unknown>, at, entryPath, source, make, maxValues),
     make: make.functional,
@@ -233,21 +271,22 @@ function layerFrom<M extends SavableModel & Layer>(
   maxValues: number,
 ): Layer {
   if (isModelEntry(entry)) return modelFrom(entry, path, source, make, maxValues);
-  readAt(at, source, () => layerArgsFromConfig(config));
-  const layerClass = ownEntry(LAYER_CLASSES, entry.class_name as string);
-  if (layerClass === undefined) {
-    throw new ValueError(`${at}: unknown layer class; tinykeras can load ${LOADABLE_LAYERS.join(', ')}. Received: class_name=${excerpt(entry.class_name as string)}`);
-  }
-  return readAt(at, source, () => layerClass.fromConfig(config));
+  return layerFromConfig(entry.class_name as string, config, at, source, LOADABLE_LAYERS.slice(-2));
 }
 
-/** A Sequential model from its { class_name: 'Sequential', config }, nested models included; `path` names it in messages. */
-function sequentialFrom<M extends SavableModel & Layer>(
+/**
+ * A Sequential model from its { class_name: 'Sequential', config }, nested
+ * models included; `path` names it in messages. `readNested` reads nested
+ * models of other classes (Keras 3's Functional); the caller runs it inside
+ * withWeightsToBeLoaded when the weights come from a file.
+ */
+export function sequentialFrom<M extends SavableModel & Layer>(
   model: Record<string, unknown>,
   path: string,
   source: string,
   make: ModelFactories<M>,
   maxValues: number,
+  readNested?: NestedModelReader,
 ): M {
   // Old Keras wrote the layer list as the config itself.
   const config = model.config;
@@ -272,8 +311,9 @@ function sequentialFrom<M extends SavableModel & Layer>(
       if (layers.length > 0) throw new ValueError(`${at}: an InputLayer can only come first in a Sequential model.`);
       return;
     }
-    if (isModelEntry(entry)) {
-      const nested = modelFrom(entry, `${path} layer ${i}`, source, make, maxValues);
+    const other = readNested?.(entry, `${path} layer ${i}`);
+    if (other !== undefined || isModelEntry(entry)) {
+      const nested = other ?? modelFrom(entry, `${path} layer ${i}`, source, make, maxValues, readNested);
       // A nested model given first brings the input shape with it.
       if (layers.length === 0) inputShape ??= nested.builtInputShape?.slice(1) as number[] | undefined;
       layers.push(nested);
@@ -331,7 +371,7 @@ function weightValueCount(layers: readonly Layer[], inputShape: readonly number[
   let count = 0;
   for (const layer of layers) {
     // A nested model is built already, its own count checked when it was read.
-    count += isNestedSequential(layer) || isFunctional(layer) ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
+    count += layer.built ? layer.countParams() : layer.weightShapes(shape).reduce((n, s) => n + sizeOf(s), 0);
     shape = layer.computeOutputShape(shape);
   }
   return count;

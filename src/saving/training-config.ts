@@ -95,7 +95,7 @@ const METRIC_CLASSES = new Map<unknown, string>([
  * the same metric: one of the metric classes, under its own Keras name, at its
  * default options.
  */
-function requireSavableMetric(metric: string | Metric): void {
+export function requireSavableMetric(metric: string | Metric): void {
   if (typeof metric === 'string') return;
   const byName = METRIC_CLASSES.get(metric.constructor) === metric.name && !(metric instanceof BinaryAccuracy && metric.threshold !== 0.5);
   if (!byName) {
@@ -124,7 +124,7 @@ function lossOptions(loss: Loss): Record<string, number | boolean> {
 }
 
 /** Keras's serialized object for a loss whose options differ from the defaults (its name alone would lose them), else null. */
-function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
+export function serializedLoss(loss: Loss): { class_name: string; config: Record<string, unknown> } | null {
   // The exact class: a subclass may compute something else.
   const entry = Object.entries(LOSS_CLASSES).find(([, kind]) => loss.constructor === kind);
   const options = lossOptions(loss);
@@ -133,7 +133,7 @@ function serializedLoss(loss: Loss): { class_name: string; config: Record<string
 }
 
 /** The loss a trainingConfig names: a string, or a serialized loss { class_name, config: { from_logits, label_smoothing, delta } }. */
-function lossFrom(loss: unknown, where: string): string | Loss {
+export function lossFrom(loss: unknown, where: string): string | Loss {
   // TF.js writes 'sparseCategoricalCrossentropy' where Keras writes 'sparse_categorical_crossentropy'.
   if (typeof loss === 'string') return toSnakeCase(loss);
   if (isObject(loss) && typeof loss.class_name === 'string' && Object.hasOwn(LOSS_CLASSES, loss.class_name) && isObject(loss.config ?? {})) {
@@ -240,7 +240,7 @@ function metricsFrom(metrics: unknown, outputNames: readonly string[] | null, wh
   );
 }
 
-function optimizerFrom(optimizerConfig: unknown, where: string, source: string): Optimizer {
+export function optimizerFrom(optimizerConfig: unknown, where: string, source: string): Optimizer {
   if (!isObject(optimizerConfig) || typeof optimizerConfig.class_name !== 'string' || !isObject(optimizerConfig.config ?? {})) {
     throw new FileFormatError(source, `${where} must be an object { class_name, config }. Received: ${describeValue(optimizerConfig)}`);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as keras from '../../src/index.js';
 import { useTempDir, loadSequential } from '../support/helpers.js';
@@ -51,15 +51,26 @@ describe('save() as Keras saves', () => {
     await expect(model.save(join(dir(), 'custom-2'), { includeOptimizer: true })).rejects.toThrow(keras.ValueError);
   });
 
-  it.each(['fashion.keras', 'model.h5', 'file://out/model.H5', 'model.hdf5'])('refuses %s with what tinykeras writes and how to get to Keras', async (name) => {
+  it.each(['model.h5', 'file://out/model.H5', 'model.hdf5'])('saves %s as a legacy Keras HDF5 file, which loads back compiled', async (name) => {
     const { model } = trainedModel();
+    await mkdir(join(dir(), 'out'), { recursive: true });
     const path = name.startsWith('file://') ? `file://${join(dir(), name.slice(7))}` : join(dir(), name);
-    const error = (await model.save(path).catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(keras.ValueError);
-    expect(error.message).toMatch(/tinykeras saves TensorFlow\.js's layers-model format: a directory holding model\.json and weights\.bin/);
-    expect(error.message).toMatch(/tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras/);
-    expect(existsSync(path.replace('file://', ''))).toBe(false);
-    await expect(keras.models.loadModel(path)).rejects.toThrow(/tinykeras does not read; it loads TensorFlow\.js layers-model directories/);
+    await model.save(path);
+    const bytes = readFileSync(path.replace('file://', ''));
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x89, 0x48, 0x44, 0x46]);
+    const loaded = await keras.models.loadModel(path);
+    expect(loaded.compiled).not.toBeNull();
+    expect(loaded.getWeights().map((w) => Array.from(w.data))).toEqual(model.getWeights().map((w) => Array.from(w.data)));
+    await expect(keras.models.loadModel(join(dir(), 'missing.h5'))).rejects.toThrow(/missing\.h5: cannot read the Keras model file; expected a readable regular file/);
+  });
+
+  it('saves fashion.keras in Keras 3\'s format, which loads back compiled', async () => {
+    const { model } = trainedModel();
+    const path = join(dir(), 'fashion.keras');
+    await model.save(path);
+    const loaded = await keras.models.loadModel(path);
+    expect(loaded.compiled).not.toBeNull();
+    expect(loaded.getWeights().map((w) => Array.from(w.data))).toEqual(model.getWeights().map((w) => Array.from(w.data)));
   });
 
   it('saves and loads the weightless layers (Dropout, Softmax, Activation, ReLU) with their configs', async () => {

@@ -1,0 +1,169 @@
+/**
+ * compile()'s settings as Keras files hold them, both ways:
+ *
+ *     Keras 3 (.keras config.json, "compile_config")
+ *       { optimizer: { module: 'keras.optimizers', class_name: 'Adam', config: { name: 'adam', learning_rate, beta_1, … },
+ *                      registered_name: null },
+ *         loss: 'mse' | { module: 'keras.losses', class_name, config } | [one per output] | { output: loss },
+ *         loss_weights: null | [w, …] | { output: w }, metrics: null | [names] | [[names per output]] | { output: names },
+ *         weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false }
+ *
+ *     Keras 2 and legacy .h5 ("training_config")
+ *       { loss, metrics, loss_weights, optimizer_config: { class_name: 'Adam', config: { … } } }
+ *
+ * Single losses and optimizers are read and written by training-config.ts
+ * (TF.js's trainingConfig has the same pieces); this file adds the Keras 3
+ * envelope and several outputs. Keras keeps the learning rate as a float32
+ * variable, so it writes 0.01 as 0.009999999776482582; so does this file.
+ */
+import { describeValue, FileFormatError, ValueError } from '../../errors.js';
+import type { Loss } from '../../losses/index.js';
+import { LOSS_NAMES } from '../../losses/index.js';
+import type { Optimizer } from '../../optim/index.js';
+import { Adam } from '../../optim/adam.js';
+import type { CompileArgs, CompileSettings } from '../../training/compile.js';
+import { toSnakeCase } from '../../utils/registry.js';
+import { isObject } from '../artifacts.js';
+import { lossFrom, optimizerFrom, requireSavableMetric, serializedLoss } from '../training-config.js';
+import { OPTIMIZER_CLASS_NAMES, serializeOptimizer } from '../../optim/registry.js';
+
+/** Keras 3's keys of every optimizer's config, at their defaults, before each class's own. */
+const OPTIMIZER_BASE_CONFIG = {
+  weight_decay: null,
+  clipnorm: null,
+  global_clipnorm: null,
+  clipvalue: null,
+  use_ema: false,
+  ema_momentum: 0.99,
+  ema_overwrite_frequency: null,
+  loss_scale_factor: null,
+  gradient_accumulation_steps: null,
+};
+
+/**
+ * compile()'s arguments from a Keras 3 compile_config or a Keras 2
+ * training_config; `outputNames` are the model's (null for a Sequential).
+ * A loss, metric or optimizer tinykeras lacks is a ValueError naming it.
+ */
+export function compileArgsFromKeras(config: unknown, source: string, outputNames: readonly string[] | null): CompileArgs {
+  const where = `${source}: compile_config`;
+  if (!isObject(config)) throw new FileFormatError(source, `${where} must be an object. Received: ${describeValue(config)}`);
+  // Keras 3 names the optimizer by 'optimizer' (an object, or a name such as 'adam'); Keras 2 by 'optimizer_config'.
+  const optimizerEntry = config.optimizer_config ?? config.optimizer;
+  const optimizer = typeof optimizerEntry === 'string' ? optimizerFrom({ class_name: optimizerEntry, config: {} }, `${where}.optimizer`, source) : optimizerFrom(optimizerEntry, `${where}.optimizer`, source);
+  if (config.loss === undefined || config.loss === null) throw new ValueError(`${where}: the model was compiled without a loss, which tinykeras needs to train. Load with { compile: false }.`);
+  const loss = perOutput(config.loss, kerasLossFrom, `${where}.loss`, outputNames);
+  const args: CompileArgs = { optimizer, loss: loss as CompileArgs['loss'] };
+  const weights = config.loss_weights;
+  if (weights !== undefined && weights !== null) {
+    const ok = (Array.isArray(weights) && weights.every((w) => typeof w === 'number')) || (isObject(weights) && Object.values(weights).every((w) => typeof w === 'number'));
+    if (!ok) throw new FileFormatError(source, `${where}.loss_weights must be a list or dict of numbers. Received: ${describeValue(weights)}`);
+    // Keras writes [w] for a model of one output, where compile() takes no weight at all but 1.
+    if (outputNames !== null) args.lossWeights = weights as CompileArgs['lossWeights'];
+    else if (!(Array.isArray(weights) && weights.length === 1 && weights[0] === 1)) {
+      throw new ValueError(`${where}: loss_weights scale the losses of several outputs; this model has one. Received: loss_weights=${describeValue(weights)}`);
+    }
+  }
+  const metrics = config.metrics;
+  if (metrics !== undefined && metrics !== null) args.metrics = metricsFrom(metrics, `${where}.metrics`) as CompileArgs['metrics'];
+  return args;
+}
+
+/** One value per output, or one for all: a list mapped entry by entry, a dict value by value, else `read` once. */
+function perOutput<T>(value: unknown, read: (v: unknown, where: string) => T, where: string, outputNames: readonly string[] | null): T | T[] | Record<string, T> {
+  if (Array.isArray(value)) {
+    const list = value.map((v, i) => read(v, `${where}[${i}]`));
+    // A Sequential takes one loss; Keras writes it as a list of one at times.
+    return outputNames === null && list.length === 1 ? list[0]! : list;
+  }
+  if (isObject(value) && !('class_name' in value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, read(v, `${where}.${k}`)]));
+  return read(value, where);
+}
+
+/** A loss by name or serialized object; an object of a class with no options here (MeanSquaredError) stands for its name. */
+function kerasLossFrom(loss: unknown, where: string): string | Loss {
+  try {
+    return lossFrom(loss, where);
+  } catch (error) {
+    const name = isObject(loss) && typeof loss.class_name === 'string' ? toSnakeCase(loss.class_name) : undefined;
+    if (name !== undefined && LOSS_NAMES.includes(name)) return name;
+    throw error;
+  }
+}
+
+/** Metrics: names, serialized metric objects (by their class's Keras name), in lists per output or dicts by output. */
+function metricsFrom(value: unknown, where: string): unknown {
+  const one = (m: unknown, at: string): string => {
+    if (typeof m === 'string') return m;
+    if (isObject(m) && typeof m.class_name === 'string') {
+      const name = isObject(m.config) && typeof m.config.name === 'string' ? m.config.name : toSnakeCase(m.class_name);
+      return name;
+    }
+    throw new ValueError(`${at}: a metric is a name or a serialized Keras metric. Received: ${describeValue(m)}`);
+  };
+  const list = (v: unknown, at: string): string[] | string => (Array.isArray(v) ? v.map((m, i) => one(m, `${at}[${i}]`)) : one(v, at));
+  if (Array.isArray(value)) return value.map((v, i) => (Array.isArray(v) ? list(v, `${where}[${i}]`) : one(v, `${where}[${i}]`)));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, list(v, `${where}.${k}`)]));
+  throw new ValueError(`${where} must be a list or a dict of metrics. Received: ${describeValue(value)}`);
+}
+
+/** Keras 3's compile_config of a compiled model; a ValueError for a custom loss, metric or optimizer, which no file can hold. */
+export function kerasCompileConfig(compiled: CompileSettings): Record<string, unknown> {
+  compiled.metricEntries.forEach(requireSavableMetric);
+  const losses = compiled.losses.map(kerasLoss);
+  const several = compiled.outputNames !== null && compiled.outputNames.length > 1;
+  const metrics = compiled.outputMetricNames.map((names) => [...names]);
+  return {
+    optimizer: kerasOptimizer(compiled.optimizer),
+    loss: several ? losses : losses[0]!,
+    loss_weights: compiled.lossWeights === null ? null : [...compiled.lossWeights],
+    metrics: metrics.every((m) => m.length === 0) ? null : several ? metrics : metrics[0]!,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+/** The training_config of a legacy .h5 file: the same pieces, the optimizer as { class_name, config } under optimizer_config. */
+export function kerasTrainingConfig(compiled: CompileSettings): Record<string, unknown> {
+  const { optimizer, ...rest } = kerasCompileConfig(compiled);
+  const { class_name: className, config } = optimizer as { class_name: string; config: unknown };
+  return { ...rest, optimizer_config: { class_name: className, config } };
+}
+
+/** A loss by its Keras name, or as Keras 3's serialized object when its options differ from the defaults. */
+function kerasLoss(loss: Loss): unknown {
+  if (!LOSS_NAMES.includes(loss.name)) {
+    throw new ValueError(`save(): the loss '${loss.name}' is a custom function, which a file cannot hold. Save with { includeOptimizer: false } and compile the loaded model yourself.`);
+  }
+  const object = serializedLoss(loss);
+  return object === null ? loss.name : { module: 'keras.losses', class_name: object.class_name, config: object.config, registered_name: null };
+}
+
+/** The optimizer as Keras 3 serializes it. */
+function kerasOptimizer(optimizer: Optimizer): Record<string, unknown> {
+  const serialized = serializeOptimizer(optimizer);
+  if (serialized === null) {
+    throw new ValueError(
+      `save(): tinykeras can save the ${OPTIMIZER_CLASS_NAMES} optimizers. Save with { includeOptimizer: false } to keep the model without its optimizer. ` +
+        `Received: optimizer=${optimizer.constructor.name}`,
+    );
+  }
+  const { learning_rate: rate, ...own } = serialized.config;
+  // Keras's SGD wants momentum a Python float, and JSON writes 0 as an integer: left out, it is Keras's default 0.0.
+  if (own.momentum === 0) delete own.momentum;
+  return {
+    module: 'keras.optimizers',
+    class_name: serialized.className,
+    config: {
+      name: serialized.className.toLowerCase(),
+      // Keras keeps the rate in a float32 variable.
+      learning_rate: Math.fround(rate as number),
+      ...OPTIMIZER_BASE_CONFIG,
+      ...own,
+      ...(optimizer instanceof Adam ? { amsgrad: false } : {}),
+    },
+    registered_name: null,
+  };
+}
