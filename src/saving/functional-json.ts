@@ -238,9 +238,14 @@ export function functionalFrom<M>(model: Record<string, unknown>, path: string, 
   }
 
   const name = typeof config.name === 'string' ? config.name : undefined;
+  // One input or output is the tensor itself, as TF.js and Keras 2 read these lists: predict gives a tensor, not a list of one.
+  const tensors = (refs: [number, number][]) => {
+    const list = refs.map(([e, n]) => outputs.get(key(e, n))!);
+    return list.length === 1 ? list[0]! : list;
+  };
   const modelArgs: FunctionalArgs = {
-    inputs: inputRefs.map(([e, n]) => outputs.get(key(e, n))!),
-    outputs: outputRefs.map(([e, n]) => outputs.get(key(e, n))!),
+    inputs: tensors(inputRefs),
+    outputs: tensors(outputRefs),
     ...(name === undefined ? {} : { name }),
   };
   try {

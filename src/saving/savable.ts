@@ -34,8 +34,9 @@ export interface SavableFunctional extends SavableModel {
 
 /** A Functional model's constructor arguments, as loading rebuilds them. */
 export interface FunctionalArgs {
-  inputs: KerasTensor[];
-  outputs: KerasTensor[];
+  /** A list, or one tensor alone (a model of one input predicts on a tensor, not a list of one). */
+  inputs: KerasTensor | KerasTensor[];
+  outputs: KerasTensor | KerasTensor[];
   name?: string;
 }
 
