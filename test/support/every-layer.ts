@@ -10,11 +10,15 @@ const L = keras.layers;
 /** Every layer class tinykeras has, in one image model and one model of merges. */
 export function everyLayerModels(): [keras.Sequential, keras.Model] {
   keras.utils.setRandomSeed(3);
+  const normalization = new L.Normalization();
   const image = new keras.Sequential([
     keras.Input({ shape: [10, 10, 2] }),
+    normalization,
     new L.Rescaling(0.5, { offset: 0.1 }),
     new L.RandomFlip('horizontal', { seed: 1 }),
     new L.RandomTranslation(0.1, 0.1, { seed: 2 }),
+    new L.RandomRotation(0.1, { seed: 4 }),
+    new L.RandomZoom(0.2, null, { seed: 5 }),
     new L.ZeroPadding2D(1),
     new L.Conv2D(3, 3, { activation: 'relu', padding: 'same' }),
     new L.BatchNormalization(),
@@ -30,6 +34,8 @@ export function everyLayerModels(): [keras.Sequential, keras.Model] {
     new L.Activation('tanh'),
     new L.Softmax(),
   ]);
+  // Adapted statistics, so that the Normalization has its weights (mean, variance, count).
+  normalization.adapt(keras.tensor(Array.from({ length: 3 * 200 }, (_, i) => Math.sin(i)), [3, 10, 10, 2]));
   const a = keras.Input({ shape: [4], name: 'a' });
   const b = keras.Input({ shape: [4], name: 'b' });
   const merged = [new L.Add(), new L.Subtract(), new L.Multiply(), new L.Average(), new L.Maximum(), new L.Minimum()].map((layer) => layer.apply([a, b]));
