@@ -22,6 +22,10 @@
  * spaces, and a word too long for a line ends in `…`, as rich does. After
  * the optimizer's first step, an "Optimizer params" line counts its state
  * (Keras 3 counts the step counter, an int64, and the learning rate too).
+ *
+ * A Functional model whose graph is not a chain gets a fourth column,
+ * "Connected to" (src/models/functional-summary-keras3.ts says when): the table is
+ * then `min(108, terminal columns - 4)` wide, split 30% / 26% / 18% / 26%.
  */
 import { ValueError } from '../errors.js';
 import { formatSpec } from '../utils/python-format.js';
@@ -32,7 +36,37 @@ export interface Keras3Row {
   className: string;
   outputShape: readonly (number | null)[];
   params: number;
+  /** The "Connected to" cell's entries (`dense[0][0]`), for the CONNECTED layout's table. */
+  connectedTo?: readonly string[];
 }
+
+/**
+ * One of Keras 3's two tables: its headers, how each column is justified,
+ * where each column ends (as a fraction of the line), and the widest the
+ * line gets.
+ */
+export interface Keras3Layout {
+  readonly headers: readonly string[];
+  readonly aligns: readonly ('left' | 'right')[];
+  readonly positions: readonly number[];
+  readonly maxLineLength: number;
+}
+
+/** The table of a Sequential, and of a Functional model whose graph is a chain. */
+export const SEQUENTIAL_LAYOUT: Keras3Layout = {
+  headers: ['Layer (type)', 'Output Shape', 'Param #'],
+  aligns: ['left', 'left', 'right'],
+  positions: [0.45, 0.8, 1.0],
+  maxLineLength: 88,
+};
+
+/** The table of any other Functional model: each layer's inputs in a fourth column. */
+export const CONNECTED_LAYOUT: Keras3Layout = {
+  headers: [...SEQUENTIAL_LAYOUT.headers, 'Connected to'],
+  aligns: [...SEQUENTIAL_LAYOUT.aligns, 'left'],
+  positions: [0.3, 0.56, 0.74, 1.0],
+  maxLineLength: 108,
+};
 
 /** A weight count and its size in bytes. */
 export interface ParamCount {
@@ -45,6 +79,32 @@ export interface Keras3Totals {
   nonTrainable: ParamCount;
   /** The optimizer's state once it has taken a step, or null. */
   optimizer: ParamCount | null;
+}
+
+/** What of the optimizer the summary counts: its step counter, and the state arrays per weight. */
+export interface SummaryOptimizer {
+  readonly iterations: number;
+  readonly slotCount: number;
+}
+
+/** Weights are float32: four bytes each. */
+const BYTES_PER_PARAM = 4;
+
+/**
+ * The counts under the table, from the model's trainable and non-trainable
+ * weight counts: each with its size in bytes, and, once the optimizer has
+ * taken a step, its state: Keras 3's optimizer holds its step counter (an
+ * int64, 8 bytes) and its learning rate (a float32) besides its slots for
+ * each trainable weight.
+ */
+export function keras3Totals(trainableCount: number, nonTrainableCount: number, optimizer: SummaryOptimizer | null | undefined): Keras3Totals {
+  const params = (count: number): ParamCount => ({ count, bytes: count * BYTES_PER_PARAM });
+  const slots = optimizer ? optimizer.slotCount * trainableCount : 0;
+  return {
+    trainable: params(trainableCount),
+    nonTrainable: params(nonTrainableCount),
+    optimizer: optimizer && optimizer.iterations > 0 ? { count: 2 + slots, bytes: 8 + BYTES_PER_PARAM * (1 + slots) } : null,
+  };
 }
 
 /** Python's `"{:,}".format(n)`. */
@@ -87,20 +147,20 @@ function ratioReduce(total: number, values: readonly number[]): number[] {
 /**
  * The width of each column, padding included, for a table `lineLength`
  * wide: Keras asks for int(position × lineLength) per column, each plus two
- * of padding, and rich takes the excess over the width left by the four
- * borders off them in equal shares.
+ * of padding, and rich takes the excess over the width left by the borders
+ * (one more than the columns) off them in equal shares.
  */
-export function columnWidths(lineLength: number): number[] {
+export function columnWidths(lineLength: number, positions: readonly number[] = SEQUENTIAL_LAYOUT.positions): number[] {
   const asked: number[] = [];
   let current = 0;
-  for (const position of [0.45, 0.8, 1.0]) {
+  for (const position of positions) {
     const width = Math.trunc(position * lineLength) - current;
     if (width < 4) throw new ValueError(`summary(): insufficient console width to print the summary (Keras 3's table needs columns of at least 4 characters). Received: lineLength=${lineLength}`);
     asked.push(width);
     current += width;
   }
   const padded = asked.map((w) => w + 2);
-  const available = lineLength - 4;
+  const available = lineLength - (positions.length + 1);
   const total = padded.reduce((a, b) => a + b, 0);
   return total > available ? ratioReduce(total - available, padded) : padded;
 }
@@ -159,8 +219,7 @@ function cellLines(text: string, width: number, align: 'left' | 'right'): string
  * borders; rich puts a shorter cell's text at the top of a body row and at
  * the bottom of the header row.
  */
-function rowLines(cells: readonly string[], widths: readonly number[], edge: string, vertical: 'top' | 'bottom'): string[] {
-  const aligns = ['left', 'left', 'right'] as const;
+function rowLines(cells: readonly string[], widths: readonly number[], aligns: Keras3Layout['aligns'], edge: string, vertical: 'top' | 'bottom'): string[] {
   const columns = cells.map((text, i) => cellLines(text, widths[i]! - 2, aligns[i]!));
   const height = Math.max(...columns.map((c) => c.length));
   return Array.from({ length: height }, (_, line) => {
@@ -177,19 +236,32 @@ function rule(widths: readonly number[], [left, fill, middle, right]: string): s
   return left + widths.map((w) => fill!.repeat(w)).join(middle) + right;
 }
 
+/** A row's cells: the connections joined by `, ` (rich wraps them), `-` for none, as Keras 3 writes them. */
+function rowCells(row: Keras3Row, layout: Keras3Layout): string[] {
+  const cells = [`${row.name} (${row.className})`, shapeText(row.outputShape), withThousands(row.params)];
+  if (layout.headers.length > cells.length) cells.push(row.connectedTo?.length ? row.connectedTo.join(', ') : '-');
+  return cells;
+}
+
 /**
  * The lines of Keras 3's summary. `columns` is the terminal's width, as
  * Python's `shutil.get_terminal_size()` reports it (80 without a terminal).
  */
-export function keras3SummaryLines(modelName: string, rows: readonly Keras3Row[], totals: Keras3Totals, columns: number): string[] {
-  const widths = columnWidths(Math.min(88, columns - 4));
+export function keras3SummaryLines(
+  modelName: string,
+  rows: readonly Keras3Row[],
+  totals: Keras3Totals,
+  columns: number,
+  layout: Keras3Layout = SEQUENTIAL_LAYOUT,
+): string[] {
+  const widths = columnWidths(Math.min(layout.maxLineLength, columns - 4), layout.positions);
   // Text outside the table wraps at the console's width, folding any word longer than a line.
   const text = (line: string) => wrapWords(line, columns, true);
   const lines = [...text(`Model: "${modelName}"`), rule(widths, '┏━┳┓')];
-  lines.push(...rowLines(['Layer (type)', 'Output Shape', 'Param #'], widths, '┃', 'bottom'), rule(widths, '┡━╇┩'));
+  lines.push(...rowLines(layout.headers, widths, layout.aligns, '┃', 'bottom'), rule(widths, '┡━╇┩'));
   rows.forEach((row, i) => {
     if (i > 0) lines.push(rule(widths, '├─┼┤'));
-    lines.push(...rowLines([`${row.name} (${row.className})`, shapeText(row.outputShape), withThousands(row.params)], widths, '│', 'top'));
+    lines.push(...rowLines(rowCells(row, layout), widths, layout.aligns, '│', 'top'));
   });
   lines.push(rule(widths, '└─┴┘'));
   const { trainable, nonTrainable, optimizer } = totals;

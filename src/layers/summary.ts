@@ -16,7 +16,9 @@ import { formatShape } from '../tensor/shape.js';
 import type { BatchShape, Layer } from './layer.js';
 import { printStyle, type PrintStyle } from '../utils/print-style.js';
 import { formatSpec } from '../utils/python-format.js';
-import { keras3SummaryLines, terminalColumns, type ParamCount } from './summary-keras3.js';
+import { keras3SummaryLines, keras3Totals, terminalColumns, type SummaryOptimizer } from './summary-keras3.js';
+
+export type { SummaryOptimizer } from './summary-keras3.js';
 
 const LINE_LENGTH = 65;
 const POSITIONS = [29, 55, 65];
@@ -45,12 +47,6 @@ function withThousands(n: number): string {
   return formatSpec(n, ',', 'int');
 }
 
-/** What of the optimizer the Keras 3 summary counts: its step counter, and the state arrays per weight. */
-export interface SummaryOptimizer {
-  readonly iterations: number;
-  readonly slotCount: number;
-}
-
 export interface SummaryOptions {
   /** Which Keras's table. Default `printStyle()`. */
   style?: PrintStyle;
@@ -66,9 +62,6 @@ export function summaryLines(modelName: string, rows: readonly SummaryRow[], opt
   return tfKeras2Lines(modelName, rows);
 }
 
-/** Weights are float32: four bytes each. */
-const BYTES_PER_PARAM = 4;
-
 /**
  * Keras 3's table: total = trainable + non-trainable (+ the optimizer's
  * state once it has stepped), each count with its size in bytes.
@@ -76,21 +69,8 @@ const BYTES_PER_PARAM = 4;
 function keras3Lines(modelName: string, rows: readonly SummaryRow[], options: SummaryOptions): string[] {
   const all = rows.reduce((n, r) => n + r.layer.countParams(), 0);
   const trainableCount = rows.reduce((n, r) => n + r.layer.trainableWeights.reduce((m, w) => m + w.size, 0), 0);
-  const params = (count: number): ParamCount => ({ count, bytes: count * BYTES_PER_PARAM });
-  const optimizer = options.optimizer;
-  // Keras 3's optimizer holds its step counter (an int64, 8 bytes) and its
-  // learning rate (a float32) besides its slots for each trainable weight.
-  const optimizerParams =
-    optimizer && optimizer.iterations > 0
-      ? { count: 2 + optimizer.slotCount * trainableCount, bytes: 8 + BYTES_PER_PARAM * (1 + optimizer.slotCount * trainableCount) }
-      : null;
   const layerRows = rows.map(({ layer, outputShape }) => ({ name: layer.name, className: layer.className, outputShape, params: layer.countParams() }));
-  return keras3SummaryLines(
-    modelName,
-    layerRows,
-    { trainable: params(trainableCount), nonTrainable: params(all - trainableCount), optimizer: optimizerParams },
-    options.columns ?? terminalColumns(),
-  );
+  return keras3SummaryLines(modelName, layerRows, keras3Totals(trainableCount, all - trainableCount, options.optimizer), options.columns ?? terminalColumns());
 }
 
 /** tf.keras 2's table. */

@@ -1,10 +1,11 @@
 /**
  * A Functional model's summary(), as tf.keras 2.x prints it (the style of
- * src/layers/summary.ts). A chain (each layer reading the one before) gets
- * the Sequential table with its InputLayer first; any other graph gets the
- * wider table (98 characters, columns ending at 32, 53, 65 and 98) with a
- * "Connected to" column: each inbound tensor as layer[node][tensor], the
- * node being which call of that layer produced it, one per line:
+ * src/layers/summary.ts; Keras 3's is in functional-summary-keras3.ts). A
+ * chain (each layer reading the one before) gets the Sequential table with
+ * its InputLayer first; any other graph gets the wider table (98
+ * characters, columns ending at 32, 53, 65 and 98) with a "Connected to"
+ * column: each inbound tensor as layer[node][tensor], the node being which
+ * call of that layer produced it, one per line:
  *
  *     Layer (type)                    Output Shape         Param #     Connected to
  *     ==================================================================================================
@@ -23,7 +24,7 @@ const LINE_LENGTH = 98;
 const POSITIONS = [32, 53, 65, 98];
 
 /** What the summary reads of a model. */
-interface SummarizedModel {
+export interface SummarizedModel {
   readonly name: string;
   readonly layers: Layer[];
   readonly nodes: readonly Node[];
@@ -51,7 +52,7 @@ function outputShapeText(layer: Layer, node: Node): string {
 }
 
 /** "dense[0][0]": the layer that produced `t`, which of its calls did, and which of that call's outputs it is (always 0 here). */
-function connection(t: KerasTensor): string {
+export function connection(t: KerasTensor): string {
   const layer = t.node.layer as Layer;
   return `${layer.name}[${layer.inboundNodes.indexOf(t.node)}][0]`;
 }
@@ -60,7 +61,7 @@ export function functionalSummaryLines(model: SummarizedModel): string[] {
   const nodes = model.nodes;
   const firstNodeOf = (layer: Layer) => nodes.find((n) => n.layer === layer)!;
   if (isChain(nodes)) {
-    return summaryLines(model.name, model.layers.map((layer) => ({ layer, outputShape: firstNodeOf(layer).output.shape })));
+    return summaryLines(model.name, model.layers.map((layer) => ({ layer, outputShape: firstNodeOf(layer).output.shape })), { style: 'tfkeras2' });
   }
   const lines = [`Model: "${model.name}"`, '_'.repeat(LINE_LENGTH), formatRow(['Layer (type)', 'Output Shape', 'Param #', 'Connected to'])];
   lines.push('='.repeat(LINE_LENGTH));

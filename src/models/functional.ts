@@ -37,6 +37,8 @@ import { describeValue, ValueError } from '../errors.js';
 import { checkOptions, isCallable } from '../utils/options.js';
 import { checkInputs, flattenTensors, layersOf, orderNodes, type FlatTensors, type TensorStructure } from './functional-graph.js';
 import { functionalSummaryLines } from './functional-summary.js';
+import { functionalKeras3SummaryLines } from './functional-summary-keras3.js';
+import { printStyle } from '../utils/print-style.js';
 
 export interface ModelArgs {
   /** The keras.Input tensors: one, a list, or a dict by name ({ image, meta }). */
@@ -227,10 +229,11 @@ export class Model extends Layer implements GraphIO {
     return { kind: 'nested', name: this.name, trainable: this.trainable, layers: this.ownLayers.filter((l) => !(l instanceof InputLayer)) };
   }
 
-  /** Prints the Keras summary table, with the "Connected to" column when the graph is not a chain. */
+  /** Prints the Keras summary table (in the print style in use), with the "Connected to" column when the graph is not a chain. */
   summary(printFn: (line: string) => void = console.log): void {
     if (!isCallable(printFn)) throw new ValueError(`summary(): printFn must be a function called with each line. Received: ${describeValue(printFn)}`);
-    for (const line of functionalSummaryLines(this)) printFn(line);
+    const lines = printStyle() === 'keras3' ? functionalKeras3SummaryLines(this, { optimizer: this.compiled?.optimizer }) : functionalSummaryLines(this);
+    for (const line of lines) printFn(line);
   }
 
   /**
