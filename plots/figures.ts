@@ -11,13 +11,16 @@
  *   conv-filters.svg       the first conv layer's filters, each a small heat map of its weights
  *   feature-maps.svg       what those filters make of one test image
  *
+ * Several runs compared (`writeComparisonFigures`, examples/overfit-underfit.ts):
+ * one metric of each, training and validation, in one figure per group of runs.
+ *
  *     const history = await model.fit(x, y, { epochs: 5 });
  *     const probabilities = model.predict(xTest);
  *     await writeFigures('saved/fashion-mnist', { history, images: testImages, labels: testLabels, probabilities });
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { argmax, channelGridSpec, confusionMatrixSpec, predictionGridSpec, trainingCurvesSpec, type ChannelStack, type CurveRow, type GridItem } from './specs.js';
+import { argmax, channelGridSpec, comparisonCurvesSpec, confusionMatrixSpec, predictionGridSpec, trainingCurvesSpec, type ChannelStack, type ComparisonRow, type CurveRow, type GridItem } from './specs.js';
 import { renderSvg } from './render.js';
 
 /** A tensor or anything with the same two fields. */
@@ -124,6 +127,34 @@ export async function writeCnnFigures(dir: string, figures: CnnFigureData): Prom
     'conv-filters.svg': await renderSvg(channelGridSpec(kernel, `The first conv layer's ${filters} filters (${kernel.shape[0]}×${kernel.shape[1]} weights each)`, 'weights', 40)),
     'feature-maps.svg': await renderSvg(channelGridSpec(maps, `What the ${filters} filters make of ${figures.imageCaption} (after relu)`, 'activations', 64)),
   };
+  return writeSvgs(dir, svgs);
+}
+
+export interface ComparisonFigure {
+  /** The figure's title. */
+  title: string;
+  /** The History key drawn: `metric` for training and `val_${metric}` for validation ('binary_crossentropy'). */
+  metric: string;
+  /** What fit returned for each model, by the model's name in the legend. */
+  histories: Record<string, FigureData['history']>;
+}
+
+/** Writes one comparison figure per entry of `figures` (file name → figure) into `dir` (created if missing); returns the paths. */
+export async function writeComparisonFigures(dir: string, figures: Record<string, ComparisonFigure>): Promise<string[]> {
+  const svgs: Record<string, string> = {};
+  for (const [file, { title, metric, histories }] of Object.entries(figures)) {
+    const rows: ComparisonRow[] = [];
+    for (const [model, { history }] of Object.entries(histories)) {
+      for (const split of ['training', 'validation'] as const) {
+        const values = history[split === 'training' ? metric : `val_${metric}`];
+        if (values === undefined) {
+          throw new Error(`writeComparisonFigures: ${file}: the history of "${model}" has no "${split === 'training' ? metric : `val_${metric}`}". Received keys: ${Object.keys(history).join(', ')}`);
+        }
+        values.forEach((value, e) => rows.push({ model, split, epoch: e + 1, value }));
+      }
+    }
+    svgs[file] = await renderSvg(comparisonCurvesSpec(rows, Object.keys(histories), metric, title, { width: 420, height: 260 }));
+  }
   return writeSvgs(dir, svgs);
 }
 

@@ -350,3 +350,43 @@ export function channelGridSpec(stack: ChannelStack, title: string, kind: 'weigh
     },
   });
 }
+
+/** One point of a model comparison: a model's metric at an epoch, on training or validation data. */
+export interface ComparisonRow {
+  model: string;
+  split: 'training' | 'validation';
+  epoch: number;
+  value: number;
+}
+
+/**
+ * One metric of several training runs against epochs (the figure of
+ * tfdocs's HistoryPlotter in the "Overfit and underfit" tutorial): a colour
+ * per model, training solid and validation dashed, so a model overfits where
+ * its dashed line turns up while its solid one keeps falling. `models` gives
+ * the legend's order.
+ */
+export function comparisonCurvesSpec(rows: ComparisonRow[], models: readonly string[], metric: string, title: string, size: Size): Spec {
+  return asSpec({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title,
+    width: size.width,
+    height: size.height,
+    data: { values: rows },
+    mark: { type: 'line', strokeWidth: 1.8, clip: true },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'Epoch', axis: { tickMinStep: 1 } },
+      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+      color: { field: 'model', type: 'nominal', sort: [...models], title: 'Model', scale: { scheme: 'tableau10' } },
+      strokeDash: { field: 'split', type: 'nominal', sort: ['training', 'validation'], title: null, scale: { domain: ['training', 'validation'], range: [[1, 0], [5, 3]] } },
+      detail: [{ field: 'model' }, { field: 'split' }],
+      tooltip: [
+        { field: 'model', type: 'nominal', title: 'Model' },
+        { field: 'split', type: 'nominal', title: 'Data' },
+        { field: 'epoch', type: 'quantitative', title: 'Epoch' },
+        { field: 'value', type: 'quantitative', title: metric, format: '.4f' },
+      ],
+    },
+  });
+}
