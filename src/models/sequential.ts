@@ -17,7 +17,7 @@ import type { Logs } from '../callbacks/logs.js';
 import { Layer, type BatchShape, type CallArgs, type LayerArgs } from '../layers/layer.js';
 import { summaryLines } from '../layers/summary.js';
 import type { NestedSpec } from '../layers/fused-spec.js';
-import { InputLayer } from '../layers/input-layer.js';
+import { Input, InputLayer } from '../layers/input-layer.js';
 import { KerasTensor } from '../layers/graph.js';
 import { Model } from './functional.js';
 import { loadWeights, saveModel, saveWeights, type IOHandler, type SaveOptions, type SaveResult } from '../saving/index.js';
@@ -83,6 +83,7 @@ export class Sequential extends Layer {
       );
     }
     this.stack.push(layer);
+    this.graph = null;
     const first = this.stack[0]!;
     // A built model used as a layer brings its own input shape (the tutorial's Sequential([model, Softmax()])).
     const inputShape = this.inputLayerShape ?? first.batchInputShape ?? (first instanceof Sequential || first instanceof Model ? first.builtInputShape : null);
@@ -97,6 +98,7 @@ export class Sequential extends Layer {
   pop(): Layer {
     const layer = this.stack.pop();
     if (layer === undefined) throw new ValueError(`pop(): model "${this.name}" has no layers to remove.`);
+    this.graph = null;
     return layer;
   }
 
@@ -108,6 +110,43 @@ export class Sequential extends Layer {
    */
   toJSON(): string {
     return JSON.stringify(modelTopology(this));
+  }
+
+  /**
+   * Keras's `model.inputs` and `model.outputs`: the model's layers called in
+   * turn on a symbolic input (keras.Input of the model's input shape), so that
+   * each layer gets its `input` and `output`, as a Functional model's have.
+   * The guide's feature extractor reads them:
+   *
+   *     new keras.Model({ inputs: model.inputs, outputs: model.layers.map((l) => l.output) })
+   *
+   * The graph is recorded when first asked for (again after add or pop, when
+   * a layer's `output` stays its first call's, as Keras's does).
+   */
+  get inputs(): KerasTensor[] {
+    return [this.symbolicGraph().input];
+  }
+
+  get outputs(): KerasTensor[] {
+    return [this.symbolicGraph().output];
+  }
+
+  private graph: { input: KerasTensor; output: KerasTensor } | null = null;
+
+  private symbolicGraph(): { input: KerasTensor; output: KerasTensor } {
+    if (this.graph !== null) return this.graph;
+    const shape = this.builtInputShape;
+    if (shape === null || this.stack.length === 0) {
+      throw new ValueError(
+        `Model "${this.name}" has no input shape yet, so it has no symbolic inputs or outputs. ` +
+          'Start it with keras.Input({ shape }) or give its first layer an inputShape.',
+      );
+    }
+    const input = Input({ shape: shape.slice(1) as number[] });
+    let output = input;
+    for (const layer of this.stack) output = layer.apply(output);
+    this.graph = { input, output };
+    return this.graph;
   }
 
   /** A layer by name or by index in `layers` (Keras's get_layer). */
