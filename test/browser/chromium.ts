@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveRoutes, type Routes } from '../support/http-fixtures.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -65,4 +66,35 @@ export function roundTripWithWorker<T>(page: Page, message: unknown): Promise<T>
       }),
     message,
   );
+}
+
+/** A Chromium page with the library's browser bundle loaded as `globalThis.keras` (page-entry.ts), and its server. */
+export interface LibraryPage {
+  page: Page;
+  /** The server's origin, where `routes` are served beside the page. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `routes` plus the page at / and its bundle at /page.js, opens it in
+ * Debian's Chromium, and waits until the library is loaded.
+ */
+export async function openLibraryPage(routes: Routes = new Map()): Promise<LibraryPage> {
+  routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
+  routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
+  const server = await serveRoutes(routes);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => 'keras' in globalThis);
+    const opened = browser;
+    return { page, origin: server.origin, close: async () => void (await Promise.all([opened.close(), server.close()])) };
+  } catch (error) {
+    await browser?.close();
+    await server.close();
+    throw error;
+  }
 }

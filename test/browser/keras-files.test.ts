@@ -10,17 +10,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as keras from '../../src/index.js';
-import { serveRoutes, type Routes } from '../support/http-fixtures.js';
+import type { Routes } from '../support/http-fixtures.js';
 import { useTempDir } from '../support/helpers.js';
-import { bundle, launchChromium } from './chromium.js';
+import { openLibraryPage, type LibraryPage } from './chromium.js';
 
 const L = keras.layers;
 const routes: Routes = new Map();
 const dir = useTempDir('browser-keras');
-let server: { origin: string; close: () => Promise<void> };
-let browser: Browser;
+let opened: LibraryPage;
+let server: { origin: string };
 let page: Page;
 /** Node's predictions for the inputs the page makes (sin and cos ramps, so both sides build them alike). */
 const expected: Record<string, number[]> = {};
@@ -28,8 +28,6 @@ const expected: Record<string, number[]> = {};
 const ramp = (n: number, f: (k: number) => number) => Array.from({ length: n }, (_, k) => f(k));
 
 beforeAll(async () => {
-  routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
-  routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
 
   keras.utils.setRandomSeed(11);
   const a = keras.Input({ shape: [4], name: 'a' });
@@ -48,17 +46,12 @@ beforeAll(async () => {
   expected.functional = Array.from((functional.predict([keras.tensor(ramp(8, Math.sin), [2, 4]), keras.tensor(ramp(6, Math.cos), [2, 3])], { verbose: 0 }) as keras.Tensor).data);
   expected.cnn = Array.from(cnn.predict(keras.tensor(ramp(2 * 36, Math.cos), [2, 6, 6, 1]), { verbose: 0 }).data);
 
-  server = await serveRoutes(routes);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => 'keras' in globalThis);
+  opened = await openLibraryPage(routes);
+  server = opened;
+  page = opened.page;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => opened?.close());
 
 /** In the page: loads the model at `url` over HTTP, then the same bytes as a picked file, and predicts with both. */
 function loadInPage(url: string): Promise<{ className: string; compiled: boolean; http: number[]; picked: number[] }> {

@@ -7,30 +7,19 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { serveRoutes, type Routes } from '../support/http-fixtures.js';
-import { bundle, launchChromium } from './chromium.js';
+import type { Page } from 'playwright-core';
+import { openLibraryPage, type LibraryPage } from './chromium.js';
 import type { bandImages, seedModel } from './fixture.js';
 
-let server: Awaited<ReturnType<typeof serveRoutes>>;
-let browser: Browser;
+let opened: LibraryPage;
 let page: Page;
 
 beforeAll(async () => {
-  const routes: Routes = new Map();
-  routes.set('/', ['text/html', '<!doctype html><title>tinykeras storage</title><script type="module" src="/page.js"></script>']);
-  routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
-  server = await serveRoutes(routes);
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => 'keras' in globalThis);
+  opened = await openLibraryPage();
+  page = opened.page;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => opened?.close());
 
 declare const fixture: { seedModel: typeof seedModel; bandImages: typeof bandImages };
 

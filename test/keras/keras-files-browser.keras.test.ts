@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { serveRoutes, type Routes } from '../support/http-fixtures.js';
-import { bundle, launchChromium } from '../browser/chromium.js';
+import type { Page } from 'playwright-core';
+import type { Routes } from '../support/http-fixtures.js';
+import { openLibraryPage, type LibraryPage } from '../browser/chromium.js';
 import { describeKeras, runKeras, unpack, type Packed } from './oracle.js';
 
 interface Made {
@@ -30,27 +30,20 @@ const dir = mkdtempSync(join(tmpdir(), 'tinykeras-keras-browser-'));
 
 describeKeras('.keras files written by real Keras, in Chromium', () => {
   let made: Record<'functional' | 'cnn', Made>;
-  let server: { origin: string; close: () => Promise<void> };
-  let browser: Browser;
+  let opened: LibraryPage;
+  let server: { origin: string };
   let page: Page;
 
   beforeAll(async () => {
     made = runKeras<Record<'functional' | 'cnn', Made>>('keras_models_make', { dir });
     const routes: Routes = new Map();
-    routes.set('/', ['text/html', '<!doctype html><title>tinykeras</title><script type="module" src="/page.js"></script>']);
-    routes.set('/page.js', ['text/javascript', await bundle('page-entry.ts')]);
     for (const name of ['functional', 'cnn'] as const) routes.set(`/models/${name}`, ['application/octet-stream', new Uint8Array(readFileSync(made[name].files.keras))]);
-    server = await serveRoutes(routes);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${server.origin}/`);
-    await page.waitForFunction(() => 'keras' in globalThis);
+    opened = await openLibraryPage(routes);
+    server = opened;
+    page = opened.page;
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => opened?.close());
 
   for (const name of ['functional', 'cnn'] as const) {
     it(`${name}: loads from http(s) and from a picked file, compiled, predicting Keras's numbers`, async () => {

@@ -58,6 +58,16 @@ function inkedPixels(canvas: HTMLCanvasElement): number {
   return count;
 }
 
+/** The frames drawn per second between the progress bar's first and last change (recordFramesAndTraining's records), and that span. */
+function trainingFrameRate(page: Page): Promise<{ fps: number; seconds: number }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { frames: number[]; progressTimes: number[] };
+    const [start, end] = [w.progressTimes[0]!, w.progressTimes[w.progressTimes.length - 1]!];
+    const frames = w.frames.filter((t) => t >= start && t <= end).length;
+    return { fps: frames / ((end - start) / 1000), seconds: (end - start) / 1000 };
+  });
+}
+
 async function inked(page: Page, selector: string): Promise<number[]> {
   return page.$$eval(selector, (canvases, fn) => canvases.map((c) => new Function(`return (${fn})`)()(c) as number), inkedPixels.toString());
 }
@@ -129,12 +139,7 @@ describe('the playground in Chromium', () => {
     expect(accuracy).toBeGreaterThanOrEqual(0.75);
     expect(await page.locator('#error').isHidden()).toBe(true);
 
-    const { fps, seconds } = await page.evaluate(() => {
-      const w = window as unknown as { frames: number[]; progressTimes: number[] };
-      const [start, end] = [w.progressTimes[0]!, w.progressTimes[w.progressTimes.length - 1]!];
-      const frames = w.frames.filter((t) => t >= start && t <= end).length;
-      return { fps: frames / ((end - start) / 1000), seconds: (end - start) / 1000 };
-    });
+    const { fps, seconds } = await trainingFrameRate(page);
     const perEpoch = await page.locator('[data-testid="seconds-per-epoch"]').textContent();
     console.log(`playground: test accuracy ${accuracy}, ${fps.toFixed(1)} frames/s over ${seconds.toFixed(1)} s of training, ${perEpoch} s per epoch (5,000 images)`);
     expect(fps).toBeGreaterThanOrEqual(30);
@@ -178,12 +183,7 @@ describe('the playground in Chromium', () => {
     const accuracy = Number(accuracyText);
     expect(accuracy).toBeGreaterThanOrEqual(0.75);
     expect(await page.locator('#error').isHidden()).toBe(true);
-    const { fps, seconds } = await page.evaluate(() => {
-      const w = window as unknown as { frames: number[]; progressTimes: number[] };
-      const [start, end] = [w.progressTimes[0]!, w.progressTimes[w.progressTimes.length - 1]!];
-      const frames = w.frames.filter((t) => t >= start && t <= end).length;
-      return { fps: frames / ((end - start) / 1000), seconds: (end - start) / 1000 };
-    });
+    const { fps, seconds } = await trainingFrameRate(page);
     const perEpoch = await page.locator('[data-testid="seconds-per-epoch"]').textContent();
     console.log(`playground CNN (SIMD): test accuracy ${accuracy}, ${fps.toFixed(1)} frames/s over ${seconds.toFixed(1)} s of training, ${perEpoch} s per epoch (5,000 images)`);
     expect(fps).toBeGreaterThanOrEqual(30);
