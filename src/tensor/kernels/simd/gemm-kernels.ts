@@ -6,33 +6,36 @@
  *
  *     gemmNN / gemmTN / gemmNT / gemmTT (M, N, K, pA, lda, pB, pC, accumulate)
  *
- * ## Why four lanes and a 4×16 block
+ * ## Why four lanes and a 4×8 block
  *
  * A v128 register holds four float32s, and `f32x4.mul`/`f32x4.add` do four
  * multiply-adds in the time the scalar code does one. What limits a matrix
  * product is not arithmetic but loads: the "splat" micro-kernel below keeps a
- * 4×16 block of C in 16 vector registers (4 rows × 4 vectors of 4 columns)
- * for the whole k loop, and at each k it loads 4 vectors of B's row k (16
+ * 4×8 block of C in 8 vector registers (4 rows × 2 vectors of 4 columns)
+ * for the whole k loop, and at each k it loads 2 vectors of B's row k (8
  * floats) and 4 single values of A (each copied to all lanes, a "splat"):
  *
- *     for k:  b0..b3 = B[k][j .. j+15]              4 vector loads
+ *     for k:  b0, b1 = B[k][j .. j+7]                2 vector loads
  *             for r in 0..3:  a = splat(A[i+r][k])  1 load
- *                             acc[r][0..3] += a · b0..b3
+ *                             acc[r][0..1] += a · b0, b1
  *
- * That is 8 loads for 64 multiply-adds; C is read and written once per
- * block. 16 accumulators + 4 b + 1 a = 21 vectors, about what x86's 16 SSE
- * registers (plus a few reloads) and ARM's 32 NEON registers hold: a bigger
- * block would spill to memory, a smaller one would load more per flop.
+ * That is 6 loads for 32 multiply-adds; C is read and written once per
+ * block. 8 accumulators + 2 b + 1 a = 11 vectors fit x86's 16 SSE registers
+ * with room for V8's own temporaries. A 4×16 block loads less per flop on
+ * paper, but its 21 vectors spill to memory, and measured on this project's
+ * machine it ran 25-35% slower (bench/jobs/kernels.ts and conv-kernels.ts:
+ * 24.6 → 30.8 GFLOP/s on the seed model's first layer, 15.9 → 20.9 on the
+ * CNN's second convolution).
  *
  * ## The four variants
  *
- * The splat kernel needs a row of 16 columns to be contiguous in memory:
+ * The splat kernel needs a row of 8 columns to be contiguous in memory:
  * - NN, TN: op(B)[k][j..j+15] is B's row k. A is read through its strides.
  * - TT: neither operand has contiguous columns of C, but Cᵀ = op(B)ᵀ·op(A)ᵀ
  *   = B·A in NN form: the same kernel with the roles swapped, writing each
  *   lane of the block to C transposed.
  * - NT: C[i][j] = A[i]·B[j], the dot product of two rows, each contiguous
- *   along k: a 4×4 block of dot products, four k at a time per lane, summed
+ *   along k: a 4×2 block of dot products, four k at a time per lane, summed
  *   across the lanes at the end (the "dot" kernel).
  * Columns beyond the last full vector (N not a multiple of 4) and rows
  * beyond the last block of 4 are done by the same kernels with smaller
@@ -44,6 +47,13 @@
  * more than the multiply-adds it would save in four lanes.
  */
 import { Code, F32, I32, V128, type FunctionDefinition, type Local } from './wasm-emitter.js';
+
+/** The splat kernel's block: rows of C, and vectors of 4 columns, kept in registers. */
+const SPLAT_ROWS = 4;
+const SPLAT_VECTORS = 2;
+/** The dot kernel's block: rows of A × rows of B, one vector accumulator each. */
+const DOT_ROWS = 4;
+const DOT_COLUMNS = 2;
 
 /** The four exported gemm variants. */
 export function gemmFunctions(): FunctionDefinition[] {
@@ -91,10 +101,10 @@ function gemmSplat(variant: 'NN' | 'TN' | 'TT'): Code {
   });
 
   const [r0, c0, kk, yp, cp, cols4, r, c, xpScalar, ypScalar] = code.locals(I32, 10);
-  const xp = code.locals(I32, 4); // X's rows r0..r0+3 at k
-  const b = code.locals(V128, 4); // Y[k][c0 .. c0+15]
+  const xp = code.locals(I32, SPLAT_ROWS); //    X's rows r0.. at k
+  const b = code.locals(V128, SPLAT_VECTORS); // Y[k][c0 .. c0 + 4·SPLAT_VECTORS − 1]
   const a = code.local(V128); //     splat(X[r][k])
-  const acc = Array.from({ length: 4 }, () => code.locals(V128, 4)); // acc[row][vector]
+  const acc = Array.from({ length: SPLAT_ROWS }, () => code.locals(V128, SPLAT_VECTORS)); // acc[row][vector]
   const sum = code.local(F32);
 
   /** One block of `nr` rows × `nv` vectors of 4 columns at (r0, c0). */
@@ -150,13 +160,14 @@ function gemmSplat(variant: 'NN' | 'TN' | 'TT'): Code {
     }
   };
 
-  // Blocks of 4 rows: 16 columns at a time, then 4; then the last rows one by one.
-  code.forStep(r0, 'zero', rows, 4, () => {
-    code.forStep(c0, 'zero', cols, 16, () => block(4, 4));
-    code.forStep(c0, c0, cols, 4, () => block(4, 1));
+  // Blocks of SPLAT_ROWS rows: 4·SPLAT_VECTORS columns at a time, then 4; then the last rows one by one.
+  const blockColumns = 4 * SPLAT_VECTORS;
+  code.forStep(r0, 'zero', rows, SPLAT_ROWS, () => {
+    code.forStep(c0, 'zero', cols, blockColumns, () => block(SPLAT_ROWS, SPLAT_VECTORS));
+    code.forStep(c0, c0, cols, 4, () => block(SPLAT_ROWS, 1));
   });
   code.forStep(r0, r0, rows, 1, () => {
-    code.forStep(c0, 'zero', cols, 16, () => block(1, 4));
+    code.forStep(c0, 'zero', cols, blockColumns, () => block(1, SPLAT_VECTORS));
     code.forStep(c0, c0, cols, 4, () => block(1, 1));
   });
 
@@ -190,7 +201,7 @@ function gemmSplat(variant: 'NN' | 'TN' | 'TT'): Code {
 
 /**
  * The dot kernel for NT: C[i][j] = Σ_k A[i·lda + k] · B[j·K + k]. A block of
- * 4 rows of A × 4 rows of B keeps 16 vector accumulators; each lane sums
+ * 4 rows of A × 2 rows of B keeps 8 vector accumulators; each lane sums
  * every fourth k, and the four lanes are added at the end. The last K mod 4
  * values of k are added one at a time.
  */
@@ -200,12 +211,12 @@ function gemmDot(): Code {
   code.get(lda).i32Const(2).i32Shl().set(ldaBytes);
   code.get(K).i32Const(2).i32Shl().set(kBytes);
   code.get(N).i32Const(2).i32Shl().set(ldc);
-  const ap = code.locals(I32, 4); // A's rows i0..i0+3
-  const bp = code.locals(I32, 4); // B's rows j0..j0+3
-  const b = code.locals(V128, 4);
+  const ap = code.locals(I32, DOT_ROWS); //    A's rows i0..
+  const bp = code.locals(I32, DOT_COLUMNS); // B's rows j0..
+  const b = code.locals(V128, DOT_COLUMNS);
   const a = code.local(V128);
-  const acc = Array.from({ length: 4 }, () => code.locals(V128, 4));
-  const sums = Array.from({ length: 4 }, () => code.locals(F32, 4));
+  const acc = Array.from({ length: DOT_ROWS }, () => code.locals(V128, DOT_COLUMNS));
+  const sums = Array.from({ length: DOT_ROWS }, () => code.locals(F32, DOT_COLUMNS));
 
   const block = (nr: number, nc: number): void => {
     for (let i = 0; i < nr; i++) code.get(i0).i32Const(i).i32Add().get(ldaBytes).i32Mul().get(pA).i32Add().set(ap[i]!);
@@ -250,12 +261,12 @@ function gemmDot(): Code {
     }
   };
 
-  code.forStep(i0, 'zero', M, 4, () => {
-    code.forStep(j0, 'zero', N, 4, () => block(4, 4));
-    code.forStep(j0, j0, N, 1, () => block(4, 1));
+  code.forStep(i0, 'zero', M, DOT_ROWS, () => {
+    code.forStep(j0, 'zero', N, DOT_COLUMNS, () => block(DOT_ROWS, DOT_COLUMNS));
+    code.forStep(j0, j0, N, 1, () => block(DOT_ROWS, 1));
   });
   code.forStep(i0, i0, M, 1, () => {
-    code.forStep(j0, 'zero', N, 4, () => block(1, 4));
+    code.forStep(j0, 'zero', N, DOT_COLUMNS, () => block(1, DOT_COLUMNS));
     code.forStep(j0, j0, N, 1, () => block(1, 1));
   });
   return code;
