@@ -16,14 +16,12 @@
  * with realistic operands: the first 32 training images, the activations the
  * freshly initialised model makes of them (relu zeros included), its
  * Glorot-uniform kernels, and output gradients masked where relu was 0.
- * im2col and col2im are the plain loops on both tiers; the gemm is the
- * tier's. Timing as bench/jobs/kernels.ts (bench/lib/kernel-timing.ts).
+ * im2col, col2im and the gemm are the tier's own. Timing as bench/jobs/kernels.ts (bench/lib/kernel-timing.ts).
  *
  *     npx tsx bench/jobs/conv-kernels.ts       # indented JSON
  *     npm run bench -- --only cnn-kernels      # as a table
  */
 import * as keras from '../../src/index.js';
-import { col2im, im2col } from '../../src/tensor/kernels/index.js';
 import { windowGeometry } from '../../src/tensor/ops/window.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import { compiledModel } from '../lib/models.js';
@@ -62,16 +60,16 @@ for (const layer of model.layers.slice(0, 5)) {
     const at = tiers.map(({ tier, k, place }) => {
       const X = place(input.data);
       const [W, G, patches, Y, dPatches, dX, dW] = [place(kernel), place(dY), place(new Float32Array(M * K)), place(new Float32Array(M * F)), place(new Float32Array(M * K)), place(new Float32Array(input.size)), place(new Float32Array(K * F))];
-      im2col(X, g, patches);
+      k.im2col(X, g, patches);
       return {
         tier,
         forward: () => {
-          im2col(X, g, patches);
+          k.im2col(X, g, patches);
           k.gemm({ transposeA: false, transposeB: false, m: M, n: F, k: K, a: patches, b: W, c: Y, accumulate: false });
         },
         inputGradient: () => {
           k.gemm({ transposeA: false, transposeB: true, m: M, n: K, k: F, a: G, b: W, c: dPatches, accumulate: false });
-          col2im(dPatches, g, dX);
+          k.col2im(dPatches, g, dX);
         },
         kernelGradient: () => k.gemm({ transposeA: true, transposeB: false, m: K, n: F, k: M, a: patches, b: G, c: dW, accumulate: true }),
       };

@@ -26,7 +26,9 @@ import { softmaxCrossEntropy } from '../../src/tensor/kernels/softmax.js';
 import { SimdKernels, kernelModuleBytes, simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { Code, I32, emitModule, writeSigned, writeUnsigned } from '../../src/tensor/kernels/simd/wasm-emitter.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
-import { kernels } from '../../src/tensor/kernels/index.js';
+import { kernels, im2col, col2im, maxPool, maxPoolBackward } from '../../src/tensor/kernels/index.js';
+import { windowGeometry } from '../../src/tensor/ops/window.js';
+import type { WindowGeometry } from '../../src/tensor/kernels/index.js';
 import * as keras from '../../src/index.js';
 
 const tier = SimdKernels.create();
@@ -380,6 +382,101 @@ describe('SIMD optimizer updates', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('SIMD image kernels (im2col, col2im, max pooling) against the JS loops', () => {
+  /** A window over a small batch of images: any size, channels, kernel, stride, dilation, padding, and an image offset. */
+  const windows = fc.record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    firstImage: fc.integer({ min: 0, max: 2 }),
+    height: fc.integer({ min: 1, max: 9 }),
+    width: fc.integer({ min: 1, max: 9 }),
+    channels: fc.oneof(fc.constantFrom(1, 3, 4, 8), fc.integer({ min: 1, max: 11 })),
+    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    padding: fc.constantFrom('valid' as const, 'same' as const),
+    seed,
+  });
+
+  /** The geometry, or null when the window does not fit (windowGeometry says so). */
+  type Window = typeof windows extends fc.Arbitrary<infer T> ? T : never;
+  function geometryOf(w: Window, pooling: boolean): WindowGeometry | null {
+    try {
+      return windowGeometry([w.batch, w.height, w.width, w.channels], {
+        kernel: w.kernel, strides: w.strides, dilation: pooling ? [1, 1] : w.dilation, padding: w.padding,
+      }, 'test');
+    } catch {
+      return null;
+    }
+  }
+
+  it('im2col and col2im give the JS kernels\' bits, from any first image', () => {
+    fc.assert(
+      fc.property(windows, (w) => {
+        const g = geometryOf(w, false);
+        if (g === null) return;
+        const imageSize = w.height * w.width * w.channels;
+        const rows = g.batch * g.outHeight * g.outWidth;
+        const K = g.kernelHeight * g.kernelWidth * g.channels;
+        const x = values((w.firstImage + w.batch) * imageSize, w.seed);
+        const want = new Float32Array(rows * K).fill(7); // stale values: every one must be written
+        im2col(x, g, want, w.firstImage);
+        const got = inMemory(new Float32Array(rows * K).fill(7));
+        tier.im2col(inMemory(x), g, got, w.firstImage);
+        expectBits(got, want, 'im2col');
+
+        const dPatches = values(rows * K, w.seed + 1);
+        const dxWant = values(w.batch * imageSize, w.seed + 2);
+        const dxGot = inMemory(dxWant);
+        col2im(dPatches, g, dxWant);
+        tier.col2im(inMemory(dPatches), g, dxGot);
+        expectBits(dxGot, dxWant, 'col2im');
+        tier.reset();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('max pooling and its backward give the JS kernels\' values, winners and gradients, NaN and ties included', () => {
+    fc.assert(
+      fc.property(windows, (w) => {
+        const g = geometryOf(w, true);
+        if (g === null) return;
+        const inputs = w.batch * w.height * w.width * w.channels;
+        const outputs = g.batch * g.outHeight * g.outWidth * g.channels;
+        // Few distinct values, so ties are common, and some NaN.
+        const x = values(inputs, w.seed).map((v, i) => (i % 13 === 5 ? NaN : Math.round(v * 2) / 2));
+        const yWant = new Float32Array(outputs), winnersWant = new Int32Array(outputs);
+        maxPool(x, g, yWant, winnersWant);
+        const yGot = inMemory(new Float32Array(outputs).fill(3));
+        const winnersBlock = tier.allocate(outputs);
+        const winners = new Int32Array(winnersBlock.buffer, winnersBlock.byteOffset, outputs);
+        tier.maxPool(inMemory(x), g, yGot, winners);
+        expectBits(yGot, yWant, 'maxPool values');
+        expect(Array.from(winners)).toEqual(Array.from(winnersWant));
+
+        const dY = values(outputs, w.seed + 1);
+        const dxWant = values(inputs, w.seed + 2);
+        const dxGot = inMemory(dxWant);
+        const count = outputs - (w.seed % 2); // all outputs, or all but the last
+        maxPoolBackward(dY, winnersWant, dxWant, count);
+        tier.maxPoolBackward(inMemory(dY), winners, dxGot, count);
+        expectBits(dxGot, dxWant, 'maxPoolBackward');
+        tier.reset();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('checks array lengths before the loops run (they do not)', () => {
+    const g = windowGeometry([2, 5, 5, 3], { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'valid' }, 'test');
+    const x = tier.allocate(2 * 75);
+    expect(() => tier.im2col(x, g, tier.allocate(10))).toThrow(/im2col: patches has 10 values, the window needs 486/);
+    expect(() => tier.im2col(x, g, tier.allocate(486), 1)).toThrow(/im2col: x has 150 values, the window needs 225/);
+    expect(() => tier.col2im(tier.allocate(486), g, tier.allocate(5))).toThrow(/col2im: dX has 5 values/);
+    tier.reset();
   });
 });
 

@@ -26,7 +26,7 @@
  * in a fixed order, so how rows are split between threads or chunks never
  * changes a bit.
  */
-import { col2im, im2col, kernels, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
+import { kernels, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -125,7 +125,7 @@ class ConvForward implements ForwardRows {
     for (let done = 0; done < rows; done += this.chunk) {
       const images = Math.min(this.chunk, rows - done);
       window.batch = images;
-      im2col(this.input, window, product.a, done);
+      kernels.im2col(this.input, window, product.a, done);
       product.m = images * P;
       kernels.gemm(product);
       if (chunkOutputs !== null) copyInto(chunkOutputs, output, done * P * F, images * P * F);
@@ -190,7 +190,7 @@ class ConvRows implements OpRows {
     const size = imageSize(op);
     dX.fill(0, 0, rows * size);
     this.window.batch = rows;
-    col2im(this.patchGradients, this.window, dX);
+    kernels.col2im(this.patchGradients, this.window, dX);
   }
 
   weights(batchSize: number, t: number): void {

@@ -15,7 +15,7 @@
  * in a buffer of the step (a float32 buffer's bytes, so it is shared with
  * the threads like every other).
  */
-import { avgPool, avgPoolBackward, maxPool, maxPoolBackward, type WindowGeometry } from '../../tensor/kernels/index.js';
+import { avgPool, avgPoolBackward, kernels, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
 import type { ForwardRows, OpKind, OpRows, RowsContext } from './kind.js';
 
@@ -66,7 +66,7 @@ class PoolForward implements ForwardRows {
 
   run(rows: number): void {
     this.window.batch = rows;
-    if (this.winners) maxPool(this.input, this.window, this.output, this.winners);
+    if (this.winners) kernels.maxPool(this.input, this.window, this.output, this.winners);
     else avgPool(this.input, this.window, this.output);
   }
 }
@@ -101,7 +101,7 @@ class PoolRows implements OpRows {
     dX.fill(0, 0, rows * imageSize(this.op));
     const winners = this.forwardRows.winners;
     if (winners) {
-      maxPoolBackward(this.gradient, winners, dX, rows * outputSize(this.op));
+      kernels.maxPoolBackward(this.gradient, winners, dX, rows * outputSize(this.op));
     } else {
       this.window.batch = rows;
       avgPoolBackward(this.gradient, this.window, dX);

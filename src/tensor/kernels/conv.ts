@@ -39,25 +39,42 @@ export interface WindowGeometry {
  * Fills `patches` [N·OH·OW, KH·KW·C] from `x` [N, H, W, C], zeros where the
  * window leaves the image; N = g.batch images from image `firstImage` of x
  * on (so a caller can walk a larger batch a few images at a time).
+ *
+ * With dilation 1, one kernel row of a patch (KW·C values) is one run of x
+ * when the window is inside the image left to right: it is copied in one
+ * loop, the case of every 'valid' convolution (why: a loop per kw and per
+ * channel ran at 2-6 ns a value, one run at well under 1).
  */
 export function im2col(x: Float32Array, g: WindowGeometry, patches: Float32Array, firstImage = 0): void {
   const { batch, inHeight: H, inWidth: W, channels: C, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
-  const rowLength = KH * KW * C;
-  let row = 0;
+  const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  const run = KW * C; // one kernel row of a patch
+  let p = 0;
   for (let n = firstImage; n < firstImage + batch; n++) {
+    const image = n * H * W * C;
     for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++, row++) {
-        let p = row * rowLength;
+      const top = oh * SH - padTop;
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * SW - padLeft;
+        const oneRun = DW === 1 && left >= 0 && left + KW <= W;
         for (let kh = 0; kh < KH; kh++) {
-          const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-          for (let kw = 0; kw < KW; kw++, p += C) {
-            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
-            if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-              patches.fill(0, p, p + C);
+          const ih = top + kh * DH;
+          if (ih < 0 || ih >= H) {
+            for (let i = 0; i < run; i++) patches[p++] = 0;
+            continue;
+          }
+          const rowStart = image + ih * W * C;
+          if (oneRun) {
+            for (let from = rowStart + left * C, end = from + run; from < end; from++) patches[p++] = x[from]!;
+            continue;
+          }
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = left + kw * DW;
+            if (iw < 0 || iw >= W) {
+              for (let c = 0; c < C; c++) patches[p++] = 0;
               continue;
             }
-            const from = ((n * H + ih) * W + iw) * C;
-            for (let c = 0; c < C; c++) patches[p + c] = x[from + c]!;
+            for (let from = rowStart + iw * C, end = from + C; from < end; from++) patches[p++] = x[from]!;
           }
         }
       }
@@ -65,22 +82,41 @@ export function im2col(x: Float32Array, g: WindowGeometry, patches: Float32Array
   }
 }
 
-/** dX [N, H, W, C] += the patch gradients `dPatches` [N·OH·OW, KH·KW·C], each added back where im2col read it. */
+/**
+ * dX [N, H, W, C] += the patch gradients `dPatches` [N·OH·OW, KH·KW·C], each
+ * added back where im2col read it, in im2col's order (so each dX value sums
+ * its terms in the same order whatever path is taken).
+ */
 export function col2im(dPatches: Float32Array, g: WindowGeometry, dX: Float32Array): void {
   const { batch, inHeight: H, inWidth: W, channels: C, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
-  const rowLength = KH * KW * C;
-  let row = 0;
+  const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW, padTop, padLeft } = g;
+  const run = KW * C;
+  let p = 0;
   for (let n = 0; n < batch; n++) {
+    const image = n * H * W * C;
     for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++, row++) {
-        let p = row * rowLength;
+      const top = oh * SH - padTop;
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * SW - padLeft;
+        const oneRun = DW === 1 && left >= 0 && left + KW <= W;
         for (let kh = 0; kh < KH; kh++) {
-          const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-          for (let kw = 0; kw < KW; kw++, p += C) {
-            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
-            if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-            const to = ((n * H + ih) * W + iw) * C;
-            for (let c = 0; c < C; c++) dX[to + c]! += dPatches[p + c]!;
+          const ih = top + kh * DH;
+          if (ih < 0 || ih >= H) {
+            p += run;
+            continue;
+          }
+          const rowStart = image + ih * W * C;
+          if (oneRun) {
+            for (let to = rowStart + left * C, end = to + run; to < end; to++) dX[to]! += dPatches[p++]!;
+            continue;
+          }
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = left + kw * DW;
+            if (iw < 0 || iw >= W) {
+              p += C;
+              continue;
+            }
+            for (let to = rowStart + iw * C, end = to + C; to < end; to++) dX[to]! += dPatches[p++]!;
           }
         }
       }

@@ -21,9 +21,15 @@ import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { adagradUpdate, decayWeights, nadamUpdate, rmspropUpdate } from './adaptive-optimizers.js';
 export type { NadamScalars } from './adaptive-optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
+import { col2im, im2col } from './conv.js';
+import { maxPool, maxPoolBackward } from './pool.js';
 
 export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type InputDerivativeKind, type OutputDerivativeKind } from './activations.js';
-/** The image loops (autograd's conv2d and pooling; conv2d's product itself is `kernels.gemm`): plain loops every tier runs as they are. */
+/**
+ * The image loops. im2col, col2im and max pooling are in the table (each
+ * tier's own, the same bits); average pooling is the same JS loop on every
+ * tier. The plain functions stay exported for the bench and the tests.
+ */
 export { im2col, col2im, type WindowGeometry } from './conv.js';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
@@ -81,6 +87,11 @@ export interface Kernels {
   /** Dropout's mask and its product: the same loops on every tier (the arrays may be the tier's). */
   readonly fillDropoutMask: typeof fillDropoutMask;
   readonly applyMask: typeof applyMask;
+  /** A convolution's patches and their way back, and max pooling forward and backward: copies and comparisons, equal bit for bit on every tier. */
+  readonly im2col: typeof im2col;
+  readonly col2im: typeof col2im;
+  readonly maxPool: typeof maxPool;
+  readonly maxPoolBackward: typeof maxPoolBackward;
 }
 
 /** The plain-JavaScript kernels, the reference every tier is tested against. */
@@ -104,6 +115,10 @@ export const jsKernels: Kernels = Object.freeze({
   decayWeights,
   fillDropoutMask,
   applyMask,
+  im2col,
+  col2im,
+  maxPool,
+  maxPoolBackward,
 });
 
 /** The kernels in use in this thread (a live binding: every import sees the replacement). */

@@ -21,7 +21,7 @@
  * The bias and the activation are separate ops (the Conv2D layer adds them).
  */
 import { gradBuffer, record } from '../autograd.js';
-import { col2im, im2col, kernels } from '../kernels/index.js';
+import { kernels } from '../kernels/index.js';
 import { requireTensor, Tensor } from '../tensor.js';
 import { checkValueCount, windowGeometry, type Padding } from './window.js';
 import { ShapeError } from '../../errors.js';
@@ -58,7 +58,7 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   checkValueCount(M * K, 'conv2d', `the patch matrix [${M}, ${K}] of this batch`);
   checkValueCount(M * F, 'conv2d', `the output [${g.batch}, ${g.outHeight}, ${g.outWidth}, ${F}]`);
   const patches = new Float32Array(M * K);
-  im2col(x.data, g, patches);
+  kernels.im2col(x.data, g, patches);
   const Y = new Float32Array(M * F);
   kernels.gemm({ transposeA: false, transposeB: false, m: M, n: F, k: K, a: patches, b: kernel.data, c: Y, accumulate: false });
 
@@ -69,7 +69,7 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
     if (x.requiresGrad) {
       const dPatches = new Float32Array(M * K);
       kernels.gemm({ transposeA: false, transposeB: true, m: M, n: K, k: F, a: dY, b: kernel.data, c: dPatches, accumulate: false });
-      col2im(dPatches, g, gradBuffer(x));
+      kernels.col2im(dPatches, g, gradBuffer(x));
     }
   });
 }

@@ -9,7 +9,7 @@
  * 'valid' or 'same' by the rules of window.ts; padded positions never count.
  */
 import { gradBuffer, record } from '../autograd.js';
-import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/index.js';
+import { avgPool, avgPoolBackward, kernels } from '../kernels/index.js';
 import { requireTensor, Tensor } from '../tensor.js';
 import { windowGeometry, type Padding } from './window.js';
 
@@ -37,9 +37,9 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = geometry(x, options, 'maxPool2d');
   const Y = new Float32Array(g.batch * g.outHeight * g.outWidth * g.channels);
   const winners = new Int32Array(Y.length);
-  maxPool(x.data, g, Y, winners);
+  kernels.maxPool(x.data, g, Y, winners);
   return record(new Tensor(Y, [g.batch, g.outHeight, g.outWidth, g.channels]), 'maxPool2d', [x], (dY) => {
-    maxPoolBackward(dY, winners, gradBuffer(x));
+    kernels.maxPoolBackward(dY, winners, gradBuffer(x));
   });
 }
 

@@ -36,6 +36,8 @@ import { Code, emitModule, type MemoryImport } from './wasm-emitter.js';
 import { gemmFunctions } from './gemm-kernels.js';
 import { elementwiseFunctions } from './elementwise-kernels.js';
 import { softmaxFunctions, softmaxImports } from './softmax-kernels.js';
+import { imageFunctions } from './image-kernels.js';
+import type { WindowGeometry } from '../conv.js';
 
 const PAGE_BYTES = 65536;
 /** Allocations start at multiples of a cache line, so two threads' buffers never share one. */
@@ -67,7 +69,7 @@ export function sharedMemorySupported(): boolean {
 
 /** The module's bytes: every kernel, importing a memory of at most `maximumPages`. */
 export function kernelModuleBytes(memory: Pick<MemoryImport, 'maximumPages' | 'shared'>): Uint8Array<ArrayBuffer> {
-  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions(), ...softmaxFunctions()], softmaxImports);
+  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions(), ...softmaxFunctions(), ...imageFunctions()], softmaxImports);
 }
 
 /** The module's exports, as JavaScript sees them. Every pointer is a byte offset into the memory. */
@@ -85,6 +87,27 @@ interface Exports {
   sgdMomentum(pG: number, pTheta: number, pM: number, start: number, end: number, lr: number, mu: number, nesterov: number): void;
   softmaxCrossEntropy(pZ: number, pLabels: number, rowStart: number, rowEnd: number, classes: number,
     scale: number, pdZ: number, pTotals: number, pRowLosses: number): void;
+  im2col(pX: number, pPatches: number, firstImage: number, batch: number, ...geometry: number[]): void;
+  col2im(pDPatches: number, pDX: number, batch: number, ...geometry: number[]): void;
+  maxPool(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
+  maxPoolBackward(pDY: number, pWinners: number, pDX: number, count: number, dxLength: number): void;
+}
+
+/** A window's sizes in the order the image kernels take them (image-kernels.ts). */
+function convGeometry(g: WindowGeometry): number[] {
+  return [g.inHeight, g.inWidth, g.channels, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth,
+    g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft, g.outHeight, g.outWidth];
+}
+
+/** The same without dilation (pooling's is 1). */
+function poolGeometry(g: WindowGeometry): number[] {
+  return [g.inHeight, g.inWidth, g.channels, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth,
+    g.padTop, g.padLeft, g.outHeight, g.outWidth];
+}
+
+/** Throws a RangeError when an image kernel's array is shorter than its geometry says (the wasm loops do not check). */
+function checkLength(kernel: string, what: string, array: { length: number }, needs: number): void {
+  if (array.length < needs) throw new RangeError(`${kernel}: ${what} has ${array.length} values, the window needs ${needs}`);
 }
 
 export interface SimdKernelsOptions {
@@ -256,7 +279,7 @@ export class SimdKernels {
   }
 
   /** True when `array` lies in this tier's memory, so the kernels can take it. */
-  holds(array: Float32Array | Float64Array): boolean {
+  holds(array: Float32Array | Float64Array | Int32Array): boolean {
     return this.buffers.has(array.buffer);
   }
 
@@ -279,7 +302,7 @@ export class SimdKernels {
   }
 
   /** The byte offset of `array`, which must lie in the memory. */
-  private at(array: Float32Array | Float64Array, name: string): number {
+  private at(array: Float32Array | Float64Array | Int32Array, name: string): number {
     if (!this.buffers.has(array.buffer)) {
       throw new ValueError(`SIMD kernels: ${name} must be allocated in the tier's memory (allocate() or view()). Received: a Float32Array of ${array.length} elsewhere`);
     }
@@ -359,7 +382,40 @@ export class SimdKernels {
     if (momentum === null || mu === 0) this.raw.sgd(pG, pTheta, start, end, learningRate);
     else this.raw.sgdMomentum(pG, pTheta, this.at(momentum, 'momentum'), start, end, learningRate, mu, nesterov ? 1 : 0);
   };
+
+  // --- The image loops (image-kernels.ts): the JS kernels' bits, four lanes at a time ---
+
+  /** `im2col` of ../conv.ts: patches [N·OH·OW, KH·KW·C] from images firstImage … of x. */
+  readonly im2col = (x: Float32Array, g: WindowGeometry, patches: Float32Array, firstImage = 0): void => {
+    const imageSize = g.inHeight * g.inWidth * g.channels;
+    checkLength('im2col', 'x', x, (firstImage + g.batch) * imageSize);
+    checkLength('im2col', 'patches', patches, g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels);
+    this.raw.im2col(this.at(x, 'x'), this.at(patches, 'patches'), firstImage, g.batch, ...convGeometry(g));
+  };
+
+  /** `col2im` of ../conv.ts: dX += the patch gradients, each where im2col read it. */
+  readonly col2im = (dPatches: Float32Array, g: WindowGeometry, dX: Float32Array): void => {
+    checkLength('col2im', 'dPatches', dPatches, g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels);
+    checkLength('col2im', 'dX', dX, g.batch * g.inHeight * g.inWidth * g.channels);
+    this.raw.col2im(this.at(dPatches, 'dPatches'), this.at(dX, 'dX'), g.batch, ...convGeometry(g));
+  };
+
+  /** `maxPool` of ../pool.ts: y and each output's winning input index. */
+  readonly maxPool = (x: Float32Array, g: WindowGeometry, y: Float32Array, winners: Int32Array): void => {
+    const outputs = g.batch * g.outHeight * g.outWidth * g.channels;
+    checkLength('maxPool', 'x', x, g.batch * g.inHeight * g.inWidth * g.channels);
+    checkLength('maxPool', 'y', y, outputs);
+    checkLength('maxPool', 'winners', winners, outputs);
+    this.raw.maxPool(this.at(x, 'x'), this.at(y, 'y'), this.at(winners, 'winners'), g.batch, ...poolGeometry(g));
+  };
+
+  /** `maxPoolBackward` of ../pool.ts: dX[winners[i]] += dY[i] for the first `count` outputs. */
+  readonly maxPoolBackward = (dY: Float32Array, winners: Int32Array, dX: Float32Array, count = winners.length): void => {
+    checkLength('maxPoolBackward', 'dY', dY, count);
+    checkLength('maxPoolBackward', 'winners', winners, count);
+    this.raw.maxPoolBackward(this.at(dY, 'dY'), this.at(winners, 'winners'), this.at(dX, 'dX'), count, dX.length);
+  };
 }
 
 /** The kernels this tier implements itself, with the JS kernels' signatures (the bench times them directly). */
-export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate'>;
+export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate' | 'im2col' | 'col2im' | 'maxPool' | 'maxPoolBackward'>;

@@ -18,7 +18,8 @@
  * arithmetic, and the two agree bit for bit, as on the JS tier
  * (test/fused/simd-executor.test.ts). The other kernels are the JS kernels'
  * float32 operations lane for lane (bias add, relu, column sums in row
- * order, Adam, SGD: equal bit for bit, test/tensor/simd-kernels.test.ts),
+ * order, Adam, SGD, and the image loops' copies, sums and comparisons:
+ * equal bit for bit, test/tensor/simd-kernels.test.ts),
  * so for arrays elsewhere they run the JS kernel itself. Only where the
  * memory cannot give a scratch block (an unshared memory that may not grow
  * any more) does a product or a loss fall back to the JS kernel.
@@ -45,7 +46,7 @@ export function attachedSimdTable(module: WebAssembly.Module, memory: WebAssembl
 
 /** The kernels of `tier`, each falling back to the JS kernel for arrays outside its memory. */
 function simdTable(tier: SimdKernels): Kernels {
-  const has = (a: Float32Array | Float64Array) => tier.holds(a);
+  const has = (a: Float32Array | Float64Array | Int32Array) => tier.holds(a);
   const staging = new Staging(tier);
   return Object.freeze({
     tier: 'simd',
@@ -87,6 +88,18 @@ function simdTable(tier: SimdKernels): Kernels {
     decayWeights: jsKernels.decayWeights,
     fillDropoutMask: jsKernels.fillDropoutMask,
     applyMask: jsKernels.applyMask,
+    im2col(x, g, patches, firstImage): void {
+      (has(x) && has(patches) ? tier : jsKernels).im2col(x, g, patches, firstImage);
+    },
+    col2im(dPatches, g, dX): void {
+      (has(dPatches) && has(dX) ? tier : jsKernels).col2im(dPatches, g, dX);
+    },
+    maxPool(x, g, y, winners): void {
+      (has(x) && has(y) && has(winners) ? tier : jsKernels).maxPool(x, g, y, winners);
+    },
+    maxPoolBackward(dY, winners, dX, count): void {
+      (has(dY) && has(winners) && has(dX) ? tier : jsKernels).maxPoolBackward(dY, winners, dX, count);
+    },
   } satisfies Kernels);
 }
 

@@ -228,10 +228,16 @@ export class Code {
   /** i32.mul */ i32Mul(): this { return this.op(0x6c); }
   /** i32.shl: shift left (× 2ⁿ; `shl 2` turns an element index into a byte offset) */ i32Shl(): this { return this.op(0x74); }
   /** i32.and: bitwise and (`and -4` rounds down to a multiple of 4) */ i32And(): this { return this.op(0x71); }
+  /** i32.or: bitwise or (of two 0/1 tests: either) */ i32Or(): this { return this.op(0x72); }
   /** i32.eq */ i32Eq(): this { return this.op(0x46); }
   /** i32.eqz: 1 when zero */ i32Eqz(): this { return this.op(0x45); }
   /** i32.gt_s: signed a > b */ i32GtS(): this { return this.op(0x4a); }
   /** i32.lt_s: signed a < b */ i32LtS(): this { return this.op(0x48); }
+  /** i32.le_s: signed a ≤ b */ i32LeS(): this { return this.op(0x4c); }
+  /** i32.ge_s: signed a ≥ b */ i32GeS(): this { return this.op(0x4e); }
+  /** i32.ge_u: unsigned a ≥ b (`i ≥u n` is "i < 0 or i ≥ n" for a signed i and n ≥ 0) */ i32GeU(): this { return this.op(0x4f); }
+  /** i32.load from address + offset */ i32Load(offset = 0): this { return this.op(0x28).memarg(2, offset); }
+  /** i32.store: pops address, value */ i32Store(offset = 0): this { return this.op(0x36).memarg(2, offset); }
 
   // --- f32 scalars (remainders that do not fill a vector) ---
 
@@ -244,6 +250,8 @@ export class Code {
   /** f32.sqrt */ f32Sqrt(): this { return this.op(0x91); }
   /** f32.gt: 1 when a > b (0 when either is NaN) */ f32Gt(): this { return this.op(0x5e); }
   /** f32.ge: 1 when a ≥ b (0 when either is NaN) */ f32Ge(): this { return this.op(0x60); }
+  /** f32.eq: 1 when a = b (0 when either is NaN) */ f32Eq(): this { return this.op(0x5b); }
+  /** f32.ne: 1 when a ≠ b (1 when either is NaN) */ f32Ne(): this { return this.op(0x5c); }
   /** f32.abs: |a| (clears the sign bit) */ f32Abs(): this { return this.op(0x8b); }
 
   /** i32.trunc_f32_s: a float's integer part (a class label stored as a float) */ i32TruncF32S(): this { return this.op(0xa8); }
@@ -290,6 +298,16 @@ export class Code {
   /** i32x4.shl: lane-wise shift left by an i32 (popped last) */ i32x4Shl(): this { return this.simd(0xab); }
   /** i32x4.splat: an i32 copied into four lanes */ i32x4Splat(): this { return this.simd(0x11); }
   /** v128.and: bitwise and (a value and a mask: keep it or make it +0) */ v128And(): this { return this.simd(0x4e); }
+  /** v128.or: bitwise or (of two masks: either) */ v128Or(): this { return this.simd(0x50); }
+  /** v128.bitselect: pops a, b, mask; a's bits where the mask is 1, b's elsewhere */ v128Bitselect(): this { return this.simd(0x52); }
+  /** f32x4.eq: lane-wise a = b as a mask (false for NaN) */ f32x4Eq(): this { return this.simd(0x41); }
+  /** f32x4.ne: lane-wise a ≠ b as a mask (true for NaN: `x ≠ x` finds NaN lanes) */ f32x4Ne(): this { return this.simd(0x42); }
+  /** v128.const with four i32 lanes */
+  i32x4Const(l0: number, l1: number, l2: number, l3: number): this {
+    this.simd(0x0c);
+    this.bytes.push(...new Uint8Array(new Int32Array([l0, l1, l2, l3]).buffer));
+    return this;
+  }
 }
 
 /** A function JavaScript can call: its export name, signature and body. */
