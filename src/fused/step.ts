@@ -93,7 +93,7 @@ export function allocateStepState(plan: TrainingPlan, optimizer: Optimizer, maxB
     buffers.push({
       output: allocateFloat32(size),
       gradient: kind.inPlace && i > 0 ? buffers[i - 1]!.gradient : allocateFloat32(size),
-      own: kind.ownBuffers(op, maxBatch),
+      own: kind.ownBuffers(op, maxBatch, threads),
       weights: weights.map((w) => w.data),
       weightGradients: weights.map((w) => allocateFloat32(w.size)),
       slots: weights.map((w) => optimizer.slotsOf(w)),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gemm, gemmReference } from '../../src/tensor/kernels/matmul.js';
+import { gemm, gemmReference, transposeInto } from '../../src/tensor/kernels/matmul.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
 
 type Gemm = typeof gemm;
@@ -360,5 +360,24 @@ describe('gemm with a leading dimension (lda)', () => {
   it('rejects an lda smaller than the width used', () => {
     const A = new Float32Array(12);
     expect(() => gemm({ transposeA: false, transposeB: false, m: 2, n: 2, k: 3, a: A, b: new Float32Array(6), c: new Float32Array(4), accumulate: false, lda: 2 })).toThrow(/lda must be an integer ≥ 3/);
+  });
+});
+
+describe('transposeInto', () => {
+  it('writes aᵀ, and A·Bᵀ by gemm equals A·(its transposed copy of B) bit for bit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 1e6 }), (m, n, k, seed) => {
+        const g = new RandomGenerator(seed);
+        const a = Float32Array.from({ length: m * k }, () => g.uniform() - 0.5);
+        const b = Float32Array.from({ length: n * k }, () => g.uniform() - 0.5); // stored n×k: op(B) = Bᵀ
+        const bT = new Float32Array(k * n).fill(NaN);
+        transposeInto(b, n, k, bT);
+        for (let r = 0; r < n; r++) for (let c = 0; c < k; c++) expect(bT[c * n + r]).toBe(b[r * k + c]);
+        const viaFlag = new Float32Array(m * n), viaCopy = new Float32Array(m * n);
+        gemm({ transposeA: false, transposeB: true, m, n, k, a, b, c: viaFlag, accumulate: false });
+        gemm({ transposeA: false, transposeB: false, m, n, k, a, b: bT, c: viaCopy, accumulate: false });
+        expect(Array.from(viaCopy)).toEqual(Array.from(viaFlag));
+      }),
+    );
   });
 });

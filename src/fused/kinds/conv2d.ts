@@ -7,6 +7,7 @@
  *     forward    patches[r] = im2col(X[r])                        [P, K]
  *                Z[r] = patches[r] · W + b;   A[r] = f(Z[r])       [P, F]
  *     backward   dZ[r] = dA[r] ⊙ f'(A[r]);   dPatches[r] = dZ[r] · Wᵀ;   dX[r] = col2im(dPatches[r])
+ *                (Wᵀ: each thread's own transposed copy of W, made at its backward: see ops/conv.ts)
  *     weights    dW[p] = patches[:, p]ᵀ · dZ    (over the batch's B·P positions)
  *                db = Σ dZ;   θ ← rule(θ, dθ)
  *
@@ -26,7 +27,7 @@
  * in a fixed order, so how rows are split between threads or chunks never
  * changes a bit.
  */
-import { kernels, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
+import { kernels, transposeInto, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -81,9 +82,8 @@ function forwardChunk(op: Conv2DOp<unknown>, rows: number): number {
  * In the training step (`keep`) `patches` holds the whole batch's patches
  * (image r at row r·P), kept for the weights phase, and the product writes
  * the outputs directly. In predict and evaluate it is the thread's own
- * buffer of a few images (`chunk`), reused image group by image group, the
- * product going to `chunkOutputs` and copied out: so the views made do not
- * depend on how many rows a thread is given.
+ * buffer of a few images (`chunk`), reused image group by image group, each
+ * group's product written straight to its place in the outputs.
  */
 class ConvForward implements ForwardRows {
   /** The window, its batch set to the images of each im2col. */
@@ -94,15 +94,17 @@ class ConvForward implements ForwardRows {
   private readonly product: GemmArgs;
   /** Images per im2col and product (all of them, with `keep`). */
   private readonly chunk: number;
+  /** Predict and evaluate: the outputs from each chunk's first image on, made once each (outputsOfChunk). */
+  private readonly chunkViews: Float32Array[] = [];
 
   constructor(
     private readonly op: Conv2DOp<Float32Array>,
     input: Float32Array,
     output: Float32Array,
-    private readonly r0: number,
-    private readonly patches: Float32Array,
-    /** Null with `keep` (the training step); else the thread's buffer for a chunk's outputs. */
-    private readonly chunkOutputs: Float32Array | null,
+    r0: number,
+    patches: Float32Array,
+    /** The training step: `patches` holds the whole batch's patches, kept for the weights phase. */
+    private readonly keep: boolean,
   ) {
     this.window = { ...op.window };
     const P = positions(op);
@@ -110,41 +112,45 @@ class ConvForward implements ForwardRows {
     const F = op.filters;
     this.input = input.subarray(r0 * imageSize(op));
     this.output = output.subarray(r0 * P * F);
-    this.chunk = chunkOutputs === null ? Number.POSITIVE_INFINITY : chunkOutputs.length / (P * F);
+    this.chunk = keep ? Number.POSITIVE_INFINITY : Math.floor(patches.length / (P * K));
     this.product = {
       transposeA: false, transposeB: false, m: 0, n: F, k: K,
-      a: chunkOutputs === null ? patches.subarray(r0 * P * K) : patches, b: op.kernel, c: chunkOutputs ?? this.output, accumulate: false,
+      a: keep ? patches.subarray(r0 * P * K) : patches, b: op.kernel, c: this.output, accumulate: false,
     };
   }
 
   /** With `logits`, a softmax would be left out: a Conv2D is never the output (plan.ts), so there is none. */
   run(rows: number): void {
-    const { op, window, product, chunkOutputs, output, r0 } = this;
+    const { op, window, product, output } = this;
     const P = positions(op);
     const F = op.filters;
-    for (let done = 0; done < rows; done += this.chunk) {
+    for (let done = 0, chunk = 0; done < rows; done += this.chunk, chunk++) {
       const images = Math.min(this.chunk, rows - done);
       window.batch = images;
       kernels.im2col(this.input, window, product.a, done);
       product.m = images * P;
+      if (!this.keep) product.c = this.outputsOfChunk(chunk, done * P * F);
       kernels.gemm(product);
-      if (chunkOutputs !== null) copyInto(chunkOutputs, output, done * P * F, images * P * F);
     }
     if (op.bias) kernels.addBias(this.output, op.bias, 0, rows * P, F);
     kernels.activate(op.activation, output, output, 0, rows * P * F);
   }
-}
 
-/** to[at + i] = from[i] for i < count: a plain loop, so no view is made per call. */
-function copyInto(from: Float32Array, to: Float32Array, at: number, count: number): void {
-  for (let i = 0; i < count; i++) to[at + i] = from[i]!;
+  /**
+   * The outputs of the chunk-th group of images, from `at` on: a view made
+   * the first time that chunk comes and kept, so later batches make none.
+   */
+  private outputsOfChunk(chunk: number, at: number): Float32Array {
+    return (this.chunkViews[chunk] ??= this.output.subarray(at));
+  }
 }
 
 /** One thread's part of a Conv2D layer in the training step. */
 class ConvRows implements OpRows {
   private readonly forwardRows: ConvForward;
-  /** dPatches = dZ · Wᵀ for the thread's images; null for the first layer (the batch needs no gradient). */
+  /** dPatches = dZ · Wᵀ for the thread's images, Wᵀ its own copy; null for the first layer (the batch needs no gradient). */
   private readonly backwardArgs: GemmArgs | null;
+  private readonly kernelT: Float32Array;
   /** col2im's window, and the thread's patch gradients and input gradient, from its first image. */
   private readonly window: WindowGeometry;
   private readonly patchGradients: Float32Array;
@@ -158,17 +164,18 @@ class ConvRows implements OpRows {
     optimizer: Optimizer,
   ) {
     const { input, inputGradient, output, gradient, own, r0 } = at;
-    const [patches, patchGradients] = own as [Float32Array, Float32Array];
+    const [patches, patchGradients, kernelsT] = own as [Float32Array, Float32Array, Float32Array];
     const P = positions(op);
     const K = patchWidth(op);
     const F = op.filters;
-    this.forwardRows = new ConvForward(op, input, output, r0, patches, null);
+    this.forwardRows = new ConvForward(op, input, output, r0, patches, true);
     this.window = { ...op.window };
     this.patchGradients = patchGradients.subarray(r0 * P * K);
     this.inputGradient = inputGradient === null ? null : inputGradient.subarray(r0 * imageSize(op));
+    this.kernelT = kernelsT.subarray(at.thread * K * F, (at.thread + 1) * K * F);
     this.backwardArgs = inputGradient === null ? null : {
-      transposeA: false, transposeB: true, m: 0, n: K, k: F,
-      a: gradient.subarray(r0 * P * F), b: op.kernel, c: this.patchGradients, accumulate: false,
+      transposeA: false, transposeB: false, m: 0, n: K, k: F,
+      a: gradient.subarray(r0 * P * F), b: this.kernelT, c: this.patchGradients, accumulate: false,
     };
     this.shares = new KernelAndBiasShares(patches, K, F, op.kernel, op.bias, at, optimizer);
   }
@@ -184,6 +191,7 @@ class ConvRows implements OpRows {
     kernels.activationGradient(op.activation as OutputDerivativeKind, at.output, at.gradient, at.gradient, r0 * span, (r0 + rows) * span);
     const dX = this.inputGradient;
     if (this.backwardArgs === null || dX === null) return;
+    transposeInto(op.kernel, patchWidth(op), op.filters, this.kernelT);
     this.backwardArgs.m = rows * positions(op);
     kernels.gemm(this.backwardArgs);
     // col2im adds each patch gradient where im2col read it: start from zero, as autograd's fresh gradient does.
@@ -206,14 +214,15 @@ export const conv2dKind: OpKind<Conv2DOp<Float32Array>, Conv2DOp> = {
   weights: (op) => (op.bias === null ? [op.kernel] : [op.kernel, op.bias]),
   onThreads: (op) => ({ ...op, kernel: op.kernel.data, bias: op.bias?.data ?? null }),
   inPlace: false,
-  // The batch's patches (kept for the weights phase) and their gradients.
-  ownBuffers: (op, maxBatch) => [allocateFloat32(maxBatch * positions(op) * patchWidth(op)), allocateFloat32(maxBatch * positions(op) * patchWidth(op))],
-  // A chunk's patches and outputs.
-  forwardScratch: (op, rows) => {
-    const chunk = forwardChunk(op, rows);
-    return [allocateFloat32(chunk * positions(op) * patchWidth(op)), allocateFloat32(chunk * positions(op) * op.filters)];
-  },
+  // The batch's patches (kept for the weights phase), their gradients, and each thread's Wᵀ.
+  ownBuffers: (op, maxBatch, threads) => [
+    allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
+    allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
+    allocateFloat32(threads * patchWidth(op) * op.filters),
+  ],
+  // A chunk's patches.
+  forwardScratch: (op, rows) => [allocateFloat32(forwardChunk(op, rows) * positions(op) * patchWidth(op))],
   rows: (op, at, optimizer) => new ConvRows(op, at, optimizer),
   inInference: true,
-  forward: (op, input, output, r0, _rows, scratch) => new ConvForward(op, input, output, r0, scratch[0]!, scratch[1]!),
+  forward: (op, input, output, r0, _rows, scratch) => new ConvForward(op, input, output, r0, scratch[0]!, false),
 };

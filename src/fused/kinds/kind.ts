@@ -84,8 +84,8 @@ export interface OpKind<ThreadOp, PlanOp> {
   onThreads(op: PlanOp): ThreadOp;
   /** Whether its backward works in place on the gradient at its outputs, which is then its input's too. */
   readonly inPlace: boolean;
-  /** Its own buffers in the training step, for a batch of up to maxBatch rows (shared by the threads). */
-  ownBuffers(op: PlanOp, maxBatch: number): Float32Array[];
+  /** Its own buffers in the training step, for a batch of up to maxBatch rows, shared by the `threads` threads (a thread's own part is its business). */
+  ownBuffers(op: PlanOp, maxBatch: number, threads: number): Float32Array[];
   /** One thread's scratch buffers in predict and evaluate, for up to `rows` rows at a time. */
   forwardScratch(op: PlanOp, rows: number): Float32Array[];
   /** One thread's part of it in the step. */

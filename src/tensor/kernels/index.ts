@@ -33,7 +33,7 @@ export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type In
 export { im2col, col2im, type WindowGeometry } from './conv.js';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
-export type { GemmArgs } from './matmul.js';
+export { transposeInto, type GemmArgs } from './matmul.js';
 
 /** The kernel tiers: the plain loops of this folder, or WebAssembly SIMD (simd/). */
 export type KernelTier = 'js' | 'simd';

@@ -145,6 +145,22 @@ export function gemm(args: GemmArgs): void {
   if (M4 < M) edgeRows(M4, M, N, K, A, sAi, sAk, B, sBk, sBj, C);
 }
 
+/**
+ * out [cols, rows] = aᵀ for a [rows, cols] (both row-major): out[c·rows + r] = a[r·cols + c].
+ *
+ * Why a copy when gemm takes transposes as flags: A·Bᵀ with a small shared
+ * dimension (a convolution's input gradient, dY · kernelᵀ, sums over only
+ * the F filters) runs as dot products of rows on the SIMD tier, which spend
+ * a fifth of their time adding up lanes; and on the JS tier B's eight values
+ * per k come from eight rows. Transposing the kernel once (K·F values) turns
+ * the product into A·B, the faster form on both tiers, for M·K·F multiply-adds.
+ */
+export function transposeInto(a: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0, from = r * cols; c < cols; c++, from++) out[c * rows + r] = a[from]!;
+  }
+}
+
 /** The same contract as a plain triple loop: the reference every fast path is tested against. */
 export function gemmReference(args: GemmArgs): void {
   const { transposeA: transA, transposeB: transB, m: M, n: N, k: K, a: A, b: B, c: C, accumulate } = args;

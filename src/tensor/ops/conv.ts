@@ -15,13 +15,14 @@
  * back where their values came from:
  *
  *     dKernel [K, F]  += patchesᵀ · dY                          (gemm TN)
- *     dPatches [M, K]  = dY · kernelᵀ                           (gemm NT)
+ *     dPatches [M, K]  = dY · kernelᵀ                           (gemm NN on a transposed copy of the kernel:
+ *                                                                 faster than NT here, kernels/matmul.ts's transposeInto)
  *     dx              += col2im(dPatches)                       (overlapping windows add up)
  *
  * The bias and the activation are separate ops (the Conv2D layer adds them).
  */
 import { gradBuffer, record } from '../autograd.js';
-import { kernels } from '../kernels/index.js';
+import { kernels, transposeInto } from '../kernels/index.js';
 import { requireTensor, Tensor } from '../tensor.js';
 import { checkValueCount, windowGeometry, type Padding } from './window.js';
 import { ShapeError } from '../../errors.js';
@@ -68,7 +69,9 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
     }
     if (x.requiresGrad) {
       const dPatches = new Float32Array(M * K);
-      kernels.gemm({ transposeA: false, transposeB: true, m: M, n: K, k: F, a: dY, b: kernel.data, c: dPatches, accumulate: false });
+      const kernelT = new Float32Array(F * K);
+      transposeInto(kernel.data, K, F, kernelT);
+      kernels.gemm({ transposeA: false, transposeB: false, m: M, n: K, k: F, a: dY, b: kernelT, c: dPatches, accumulate: false });
       kernels.col2im(dPatches, g, gradBuffer(x));
     }
   });
