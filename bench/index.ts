@@ -380,13 +380,20 @@ function jobArguments(job: JobName): string[] {
  * so that it is found whatever the working directory), echoes its progress
  * lines to stderr and returns its result line, parsed.
  */
+/**
+ * Node 20 and 21 keep relaxed SIMD (the SIMD tier's fused multiply-add,
+ * src/tensor/kernels/simd/gemm-kernels.ts) behind a V8 flag; Node 22+ and
+ * browsers have it on. The jobs run with it on, as a current engine does.
+ */
+const RELAXED_SIMD = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 function runJob(job: JobName, args: string[]): Promise<JobRun<JobResult>> {
   const tsxLoader = import.meta.resolve('tsx');
   process.stderr.write(`Running ${job}…\n`);
   const busyBefore = machineBusyMs();
   const parentCpuBefore = process.cpuUsage();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--conditions=tinykeras-source', '--import', tsxLoader, ...args, '--json'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...RELAXED_SIMD, '--conditions=tinykeras-source', '--import', tsxLoader, ...args, '--json'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stdout = '';
   const stderrLines: string[] = [];

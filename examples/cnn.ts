@@ -18,7 +18,7 @@
  * run says which one trained and why.
  */
 import * as keras from 'tinykeras';
-import { numberArg, stringArg } from './args.js';
+import { numberArg, simdAsked, stringArg } from './args.js';
 
 const seed = numberArg('--seed') ?? 42;
 const epochs = numberArg('--epochs') ?? 5;
@@ -27,7 +27,7 @@ const testLimit = numberArg('--test-limit') ?? 10_000;
 const dir = stringArg('--dir') ?? 'saved/cnn';
 keras.utils.setRandomSeed(seed);
 // Before any model is built, so its weights are made where the SIMD kernels read them.
-if (process.argv.includes('--simd')) await keras.config.setKernels('simd');
+if (simdAsked()) await keras.config.setKernels('simd');
 console.log(`Seed ${seed}, kernels: ${keras.config.kernels()}`);
 
 // Conv2D wants images with a channels axis: [n, 28, 28, 1], pixels scaled to [0, 1].

@@ -16,14 +16,14 @@
  * training-curves.svg, predictions.svg and confusion-matrix.svg.
  */
 import * as keras from 'tinykeras';
-import { numberArg, stringArg } from './args.js';
+import { numberArg, simdAsked, stringArg } from './args.js';
 
 const seed = numberArg('--seed');
 const epochs = numberArg('--epochs') ?? 5;
 const saveDir = stringArg('--save') ?? 'saved/fashion-mnist';
 if (seed !== undefined) keras.utils.setRandomSeed(seed);
 // Before any model is built, so its weights are made where the SIMD kernels read them.
-if (process.argv.includes('--simd')) await keras.config.setKernels('simd');
+if (simdAsked()) await keras.config.setKernels('simd');
 const startup = process.argv.includes('--startup');
 
 // 60,000 training and 10,000 test images of 28×28 pixels (0-255), labels 0-9.

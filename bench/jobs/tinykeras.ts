@@ -29,6 +29,8 @@
  *     npx tsx bench/jobs/tinykeras.ts --model cnn --epochs 1 --samples 10000
  */
 import * as keras from '../../src/index.js';
+import { kernels } from '../../src/tensor/kernels/index.js';
+import type { SimdKernels } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import { compiledModel } from '../lib/models.js';
 import { emitResult, jobName, parseJobOptions, processStats, progress, type TinykerasJobResult } from '../lib/protocol.js';
@@ -62,7 +64,8 @@ if (options.threads !== null) fitArgs.threads = options.threads;
 const cpuBefore = process.cpuUsage();
 const fitStarted = performance.now();
 const { params } = await model.fit(x, y, fitArgs);
-const executor = `${params.executor}, ${params.threads} thread${params.threads === 1 ? '' : 's'}${params.reason ? ` (${params.reason})` : ''}`;
+const fusedMultiplyAdd = (kernels.memory as SimdKernels | null)?.fusedMultiplyAdd === true;
+const executor = `${params.executor}, ${params.threads} thread${params.threads === 1 ? '' : 's'}${params.reason ? ` (${params.reason})` : ''}${fusedMultiplyAdd ? ', SIMD gemm with fused multiply-add' : ''}`;
 progress(options, `trained by: ${executor}`);
 const fitCpu = process.cpuUsage(cpuBefore);
 const coresUsed = (fitCpu.user + fitCpu.system) / 1000 / (performance.now() - fitStarted);

@@ -70,6 +70,23 @@ export function simdSupported(): boolean {
   return simdAvailable;
 }
 
+let relaxedAvailable: boolean | null = null;
+
+/**
+ * True when this engine has relaxed SIMD's f32x4.relaxed_madd (Chrome 114+,
+ * Node 22+, Node 20 with --experimental-wasm-relaxed-simd): it validates a
+ * module of one. Asked each time until it says yes (a program may turn the
+ * Node 20 flag on at run time, before it first selects the tier).
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedAvailable !== true) {
+    const code = new Code([]).i32Const(0).f32x4Const(1).f32x4Const(2).f32x4Const(3).f32x4RelaxedMadd().v128Store();
+    const probe = emitModule({ initialPages: 0, maximumPages: 1, shared: false }, [{ name: 'probe', results: [], code }]);
+    relaxedAvailable = typeof WebAssembly === 'object' && WebAssembly.validate(probe);
+  }
+  return relaxedAvailable;
+}
+
 /** True when a shared WebAssembly memory can be made here (it needs SharedArrayBuffer). */
 export function sharedMemorySupported(): boolean {
   if (typeof SharedArrayBuffer !== 'function') return false;
@@ -80,9 +97,15 @@ export function sharedMemorySupported(): boolean {
   }
 }
 
-/** The module's bytes: every kernel, importing a memory of at most `maximumPages`. */
-export function kernelModuleBytes(memory: Pick<MemoryImport, 'maximumPages' | 'shared'>): Uint8Array<ArrayBuffer> {
-  return emitModule({ initialPages: 0, ...memory }, [...gemmFunctions(), ...elementwiseFunctions(), ...softmaxFunctions(), ...imageFunctions()], softmaxImports);
+/**
+ * The module's bytes: every kernel, importing a memory of at most
+ * `maximumPages`; the gemm with fused multiply-adds when `fusedMultiplyAdd`
+ * (gemm-kernels.ts; only where relaxedSimdSupported()).
+ */
+export function kernelModuleBytes(options: Pick<MemoryImport, 'maximumPages' | 'shared'> & { fusedMultiplyAdd?: boolean }): Uint8Array<ArrayBuffer> {
+  const { fusedMultiplyAdd = false, ...memory } = options;
+  const functions = [...gemmFunctions(fusedMultiplyAdd), ...elementwiseFunctions(), ...softmaxFunctions(), ...imageFunctions()];
+  return emitModule({ initialPages: 0, ...memory }, functions, softmaxImports);
 }
 
 /** The module's exports, as JavaScript sees them. Every pointer is a byte offset into the memory. */
@@ -91,6 +114,7 @@ interface Exports {
   gemmTN(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
   gemmNT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
   gemmTT(M: number, N: number, K: number, pA: number, lda: number, pB: number, pC: number, accumulate: number): void;
+  fusedMultiplyAdd(): number;
   biasAdd(pA: number, pBias: number, rowStart: number, rowEnd: number, units: number): void;
   reluBackward(pdZ: number, pA: number, start: number, end: number): void;
   columnSums(pdZ: number, rows: number, units: number, colStart: number, colEnd: number, pOut: number): void;
@@ -130,6 +154,8 @@ export interface SimdKernelsOptions {
   maximumPages?: number;
   /** Shared between threads (default: whenever the platform can). */
   shared?: boolean;
+  /** The gemm with relaxed SIMD's fused multiply-add (default: whenever the engine has it). */
+  fusedMultiplyAdd?: boolean;
 }
 
 export class SimdKernels {
@@ -143,6 +169,8 @@ export class SimdKernels {
   /** Every ArrayBuffer the memory has had: a shared memory gets a new (longer) one each time it grows. */
   private readonly buffers = new Set<ArrayBufferLike>();
   private readonly raw: Exports;
+  /** Whether the gemm uses relaxed SIMD's fused multiply-add (gemm-kernels.ts), as the module was built. */
+  readonly fusedMultiplyAdd: boolean;
 
   private constructor(
     /** The compiled module: post it to a worker with `memory` to run the same kernels there. */
@@ -151,6 +179,7 @@ export class SimdKernels {
     readonly shared: boolean,
   ) {
     this.raw = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports as unknown as Exports;
+    this.fusedMultiplyAdd = this.raw.fusedMultiplyAdd() === 1;
     this.buffers.add(memory.buffer);
   }
 
@@ -160,8 +189,12 @@ export class SimdKernels {
     const maximumPages = options.maximumPages ?? DEFAULT_MAXIMUM_PAGES;
     const initial = options.initialPages ?? 16;
     const shared = options.shared ?? sharedMemorySupported();
+    const fusedMultiplyAdd = options.fusedMultiplyAdd ?? relaxedSimdSupported();
+    if (fusedMultiplyAdd && !relaxedSimdSupported()) {
+      throw new RuntimeError('SIMD kernels: fusedMultiplyAdd needs relaxed SIMD, which this JavaScript engine does not have (Node 20: run node with --experimental-wasm-relaxed-simd).');
+    }
     const memory = new WebAssembly.Memory({ initial, maximum: maximumPages, shared } as WebAssembly.MemoryDescriptor);
-    const module = new WebAssembly.Module(kernelModuleBytes({ maximumPages, shared }));
+    const module = new WebAssembly.Module(kernelModuleBytes({ maximumPages, shared, fusedMultiplyAdd }));
     return new SimdKernels(module, memory, shared);
   }
 

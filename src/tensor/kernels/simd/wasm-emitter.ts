@@ -283,6 +283,12 @@ export class Code {
     return this;
   }
   /** f32x4.add: lane-wise a + b */ f32x4Add(): this { return this.simd(0xe4); }
+  /**
+   * f32x4.relaxed_madd: pops a, b, c; lane-wise a · b + c, rounded once where
+   * the CPU has fused multiply-add (relaxed SIMD: the engine may also round
+   * twice, but always the same way on one machine).
+   */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
   /** f32x4.sub: lane-wise a − b */ f32x4Sub(): this { return this.simd(0xe5); }
   /** f32x4.mul: lane-wise a · b */ f32x4Mul(): this { return this.simd(0xe6); }
   /** f32x4.div: lane-wise a / b */ f32x4Div(): this { return this.simd(0xe7); }
