@@ -30,7 +30,7 @@
  *    and 2 threads (BLAS pinned to them) and Keras 3 on TensorFlow and JAX,
  *    with the ratios; and its conv kernels in GFLOP/s per pass and tier
  *    (forward, input gradient, kernel gradient: bench/jobs/conv-kernels.ts)
- *    beside the WebAssembly-SIMD limit.
+ *    beside each tier's arithmetic peak, measured in the same run.
  *
  * Every job runs in a child process of its own (`node --import tsx
  * bench/jobs/<job>.ts --json`), one after the other, so that peak memory and
@@ -85,6 +85,13 @@ import {
   type TfjsJobResult,
   type TinykerasJobResult,
 } from './lib/protocol.js';
+
+/**
+ * Node 20 and 21 keep relaxed SIMD (the SIMD tier's fused multiply-add,
+ * src/tensor/kernels/simd/gemm-kernels.ts) behind a V8 flag; Node 22+ and
+ * browsers have it on. The jobs run with it on, as a current engine does.
+ */
+const RELAXED_SIMD = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = dirname(BENCH_DIR);
@@ -161,8 +168,6 @@ const PEERS: readonly Peer[] = ['pytorch-1', 'pytorch-2', 'keras-tensorflow', 'k
 const CNN_PEERS: readonly CnnPeer[] = ['pytorch-1', 'pytorch-2', 'keras-tensorflow', 'keras-jax'];
 /** The flags (each followed by its value) that jobArguments sets per job size. */
 const SIZE_FLAGS = ['--epochs', '--samples'];
-/** WebAssembly SIMD's ceiling per core: 4 float32 lanes × a multiply and an add per cycle at ≈ 3 GHz. */
-const SIMD_LIMIT_GFLOPS_PER_CORE = 25;
 
 const options = parseOptions();
 const startedAt = new Date();
@@ -380,13 +385,6 @@ function jobArguments(job: JobName): string[] {
  * so that it is found whatever the working directory), echoes its progress
  * lines to stderr and returns its result line, parsed.
  */
-/**
- * Node 20 and 21 keep relaxed SIMD (the SIMD tier's fused multiply-add,
- * src/tensor/kernels/simd/gemm-kernels.ts) behind a V8 flag; Node 22+ and
- * browsers have it on. The jobs run with it on, as a current engine does.
- */
-const RELAXED_SIMD = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
-
 function runJob(job: JobName, args: string[]): Promise<JobRun<JobResult>> {
   const tsxLoader = import.meta.resolve('tsx');
   process.stderr.write(`Running ${job}…\n`);
@@ -590,8 +588,9 @@ function cnnLines(r: Report): string[] {
   const k = r.cnnKernels?.result;
   if (k) {
     const tiers = k.simdAvailable ? ['js', 'simd'] : ['js'];
-    lines.push('', `CNN conv kernels at batch 32 (median of 9 timed runs after warm-up; GFLOP/s = 2·M·K·F per pass; limit: WebAssembly SIMD ≈ ${SIMD_LIMIT_GFLOPS_PER_CORE} GFLOP/s per core)`);
-    const rows = [['layer', 'pass', 'M×K·K×F', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js', 'simd ÷ limit'] : [])]];
+    const peaks = tiers.map((t) => `${t} ${(t === 'js' ? k.peakGflops.js : k.peakGflops.simd!).toFixed(1)}`).join(', ');
+    lines.push('', `CNN conv kernels at batch 32 (median of 9 timed runs after warm-up; GFLOP/s = 2·M·K·F per pass; one thread's measured peak: ${peaks} GFLOP/s)`);
+    const rows = [['layer', 'pass', 'M×K·K×F', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js'] : []), ...tiers.map((t) => `${t} ÷ peak`)]];
     const keys = [...new Set(k.conv.map((c) => `${c.layer}|${c.pass}`))];
     for (const key of keys) {
       const byTier = tiers.map((t) => k.conv.find((c) => `${c.layer}|${c.pass}` === key && c.tier === t)!);
@@ -599,12 +598,14 @@ function cnnLines(r: Report): string[] {
       rows.push([
         c.layer, c.pass, `${c.M}×${c.K}·${c.K}×${c.F}`,
         ...byTier.map((x) => x.gflops.toFixed(2)), ...byTier.map((x) => sig3(x.microsecondsPerCall)),
-        ...(k.simdAvailable ? [ratio(byTier[1]!.gflops / byTier[0]!.gflops), `${Math.round((100 * byTier[1]!.gflops) / SIMD_LIMIT_GFLOPS_PER_CORE)}%`] : []),
+        ...(k.simdAvailable ? [ratio(byTier[1]!.gflops / byTier[0]!.gflops)] : []),
+        ...byTier.map((x) => `${Math.round((100 * x.gflops) / (x.tier === 'js' ? k.peakGflops.js : k.peakGflops.simd!))}%`),
       ]);
     }
     lines.push(...table(rows, ['left', 'left']));
-    lines.push('  forward: im2col + gemm; input gradient: gemm + col2im (none for the first layer); kernel gradient: gemm;');
-    lines.push('  im2col and col2im are the plain loops on both tiers, the gemm the tier\'s; one thread.');
+    lines.push('  forward: im2col + gemm; input gradient: transposed kernel copy + gemm + col2im (none for the first layer); kernel gradient: gemm;');
+    lines.push(`  im2col, col2im and the gemm are the tier's own${k.fusedMultiplyAdd ? ' (the SIMD gemm with fused multiply-adds)' : ''}; one thread. Peak: independent`);
+    lines.push('  multiply-adds on values in registers (bench/lib/peak.ts), the most the tier\'s arithmetic can do here.');
   }
   const jobs = [...OURS, ...CNN_PEERS].map((name) => r.cnnJob[name]).filter((run) => run !== null);
   if (jobs.length > 0) {

@@ -5,8 +5,9 @@
  * (src/tensor/ops/conv.ts's reading of a convolution):
  *
  *   forward          im2col(x) → patches [M, K];  patches · kernel [K, F]      (gemm NN)
- *   input gradient   dY · kernelᵀ → dPatches;  col2im(dPatches) → dx           (gemm NT; not run for the first layer,
- *                                                                               whose input needs no gradient)
+ *   input gradient   dY · kernelᵀ → dPatches;  col2im(dPatches) → dx           (gemm NN on a transposed copy of the kernel,
+ *                                                                               as the executors do; not run for the first
+ *                                                                               layer, whose input needs no gradient)
  *   kernel gradient  patchesᵀ · dY → dKernel                                   (gemm TN)
  *
  *   conv2d    28×28×1  → 26×26×32:  M = 21,632  K = 9    F = 32
@@ -16,16 +17,20 @@
  * with realistic operands: the first 32 training images, the activations the
  * freshly initialised model makes of them (relu zeros included), its
  * Glorot-uniform kernels, and output gradients masked where relu was 0.
- * im2col, col2im and the gemm are the tier's own. Timing as bench/jobs/kernels.ts (bench/lib/kernel-timing.ts).
+ * im2col, col2im and the gemm are the tier's own. Beside them, each tier's
+ * arithmetic peak on one thread, measured in the same run (bench/lib/peak.ts). Timing as bench/jobs/kernels.ts (bench/lib/kernel-timing.ts).
  *
  *     npx tsx bench/jobs/conv-kernels.ts       # indented JSON
  *     npm run bench -- --only cnn-kernels      # as a table
  */
 import * as keras from '../../src/index.js';
 import { windowGeometry } from '../../src/tensor/ops/window.js';
+import { transposeInto } from '../../src/tensor/kernels/index.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import { compiledModel } from '../lib/models.js';
 import { kernelTiers, medianMsPerCall, warmUp, type Timed } from '../lib/kernel-timing.js';
+import { jsPeakGflops, simdPeakGflops } from '../lib/peak.js';
+import { relaxedSimdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { emitResult, parseJobOptions, processStats, progress, type ConvKernelResult, type ConvKernelsJobResult } from '../lib/protocol.js';
 
 const WARM_UP_MS = 2000;
@@ -59,7 +64,7 @@ for (const layer of model.layers.slice(0, 5)) {
     for (let i = 0; i < dY.length; i++) if (output.data[i] === 0) dY[i] = 0;
     const at = tiers.map(({ tier, k, place }) => {
       const X = place(input.data);
-      const [W, G, patches, Y, dPatches, dX, dW] = [place(kernel), place(dY), place(new Float32Array(M * K)), place(new Float32Array(M * F)), place(new Float32Array(M * K)), place(new Float32Array(input.size)), place(new Float32Array(K * F))];
+      const [W, G, patches, Y, dPatches, dX, dW, WT] = [place(kernel), place(dY), place(new Float32Array(M * K)), place(new Float32Array(M * F)), place(new Float32Array(M * K)), place(new Float32Array(input.size)), place(new Float32Array(K * F)), place(new Float32Array(K * F))];
       k.im2col(X, g, patches);
       return {
         tier,
@@ -68,7 +73,8 @@ for (const layer of model.layers.slice(0, 5)) {
           k.gemm({ transposeA: false, transposeB: false, m: M, n: F, k: K, a: patches, b: W, c: Y, accumulate: false });
         },
         inputGradient: () => {
-          k.gemm({ transposeA: false, transposeB: true, m: M, n: K, k: F, a: G, b: W, c: dPatches, accumulate: false });
+          transposeInto(W, K, F, WT);
+          k.gemm({ transposeA: false, transposeB: false, m: M, n: K, k: F, a: G, b: WT, c: dPatches, accumulate: false });
           k.col2im(dPatches, g, dX);
         },
         kernelGradient: () => k.gemm({ transposeA: true, transposeB: false, m: K, n: F, k: M, a: patches, b: G, c: dW, accumulate: true }),
@@ -94,5 +100,8 @@ const conv: ConvKernelResult[] = passes.flatMap(({ layer, pass, M, K, F, calls }
   }),
 );
 
-const result: ConvKernelsJobResult = { job: 'cnn-kernels', simdAvailable, conv, ...processStats() };
+const peakGflops = { js: jsPeakGflops(), simd: simdAvailable ? simdPeakGflops() : null };
+progress(options, `peaks: js ${peakGflops.js.toFixed(2)} GFLOP/s, simd ${peakGflops.simd?.toFixed(2) ?? '-'} GFLOP/s`);
+const fusedMultiplyAdd = simdAvailable && relaxedSimdSupported();
+const result: ConvKernelsJobResult = { job: 'cnn-kernels', simdAvailable, fusedMultiplyAdd, peakGflops, conv, ...processStats() };
 emitResult(options, result);

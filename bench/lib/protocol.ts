@@ -84,6 +84,10 @@ export interface ConvKernelResult {
 export interface ConvKernelsJobResult extends ProcessStats {
   job: 'cnn-kernels';
   simdAvailable: boolean;
+  /** Whether the SIMD gemm used relaxed SIMD's fused multiply-add. */
+  fusedMultiplyAdd: boolean;
+  /** Each tier's arithmetic peak on one thread, measured in the same run (bench/lib/peak.ts). */
+  peakGflops: { js: number; simd: number | null };
   conv: ConvKernelResult[];
 }
 
