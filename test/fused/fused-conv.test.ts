@@ -10,7 +10,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
-import { imageLikeData } from '../support/helpers.js';
+import { cnnTutorialModel, imageLikeData } from '../support/helpers.js';
 import { trainUnderSeed, type SeededRun } from '../support/seeded-training.js';
 import { planForward, planTraining } from '../../src/fused/plan.js';
 import { simdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
@@ -26,19 +26,8 @@ function images(n: number, seed: number, size = 18): [keras.Tensor, keras.Tensor
   return [x.reshape([n, size, size, 1]), y];
 }
 
-/** The tutorial's model: Conv2D 32 → MaxPool 2 → Conv2D 64 → MaxPool 2 → Conv2D 64 → Flatten → Dense 64 → Dense 10 logits. */
-function tutorialModel(): keras.Sequential {
-  return new keras.Sequential([
-    new Conv2D(32, 3, { activation: 'relu', inputShape: [18, 18, 1] }),
-    new MaxPooling2D(2),
-    new Conv2D(64, 3, { activation: 'relu' }),
-    new MaxPooling2D(2),
-    new Conv2D(64, 3, { activation: 'relu' }),
-    new Flatten(),
-    new Dense(64, { activation: 'relu' }),
-    new Dense(10),
-  ]);
-}
+/** The tutorial's model on 18×18 images (the smallest its convolutions and poolings fit). */
+const tutorialModel = (): keras.Sequential => cnnTutorialModel(18);
 
 /** The windows' other options: 'same' padding, strides, dilation, average pooling, no bias, Dropout on feature maps, an Activation layer. */
 function optionsModel(): keras.Sequential {

@@ -18,12 +18,11 @@ import { gemmReference } from '../../src/tensor/kernels/matmul.js';
 import { kernels } from '../../src/tensor/kernels/index.js';
 import { SimdKernels, relaxedSimdSupported } from '../../src/tensor/kernels/simd/simd-kernels.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
-import { imageLikeData } from '../support/helpers.js';
+import { cnnTutorialModel, imageLikeData } from '../support/helpers.js';
 import { trainUnderSeed } from '../support/seeded-training.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20; a no-op where relaxed SIMD is already on
 
-const { Conv2D, MaxPooling2D, Flatten, Dense } = keras.layers;
 afterEach(() => keras.config.setKernels('js'));
 
 describe('the SIMD gemm with fused multiply-adds', () => {
@@ -59,16 +58,7 @@ describe('the SIMD gemm with fused multiply-adds', () => {
   });
 
   it("trains the CNN tutorial's model on the fused executor with autograd's bits, on one thread and on two", async () => {
-    const tutorial = () => new keras.Sequential([
-      new Conv2D(32, 3, { activation: 'relu', inputShape: [18, 18, 1] }),
-      new MaxPooling2D(2),
-      new Conv2D(64, 3, { activation: 'relu' }),
-      new MaxPooling2D(2),
-      new Conv2D(64, 3, { activation: 'relu' }),
-      new Flatten(),
-      new Dense(64, { activation: 'relu' }),
-      new Dense(10),
-    ]);
+    const tutorial = () => cnnTutorialModel(18);
     const data = (): [keras.Tensor, keras.Tensor] => {
       const [x, y] = imageLikeData(40, 3, 18, 18, 10);
       return [x.reshape([40, 18, 18, 1]), y];

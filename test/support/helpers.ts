@@ -75,3 +75,18 @@ export async function loadSequential(source: string | keras.IOHandler, options?:
   expect(model).toBeInstanceOf(keras.Sequential);
   return model as keras.Sequential;
 }
+
+/** TensorFlow's CNN tutorial model on size × size grey images: Conv2D 32 → MaxPool 2 → Conv2D 64 → MaxPool 2 → Conv2D 64 → Flatten → Dense 64 → Dense 10 logits. */
+export function cnnTutorialModel(size = 18): keras.Sequential {
+  const { Conv2D, MaxPooling2D, Flatten, Dense } = keras.layers;
+  return new keras.Sequential([
+    new Conv2D(32, 3, { activation: 'relu', inputShape: [size, size, 1] }),
+    new MaxPooling2D(2),
+    new Conv2D(64, 3, { activation: 'relu' }),
+    new MaxPooling2D(2),
+    new Conv2D(64, 3, { activation: 'relu' }),
+    new Flatten(),
+    new Dense(64, { activation: 'relu' }),
+    new Dense(10),
+  ]);
+}
