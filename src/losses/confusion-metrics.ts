@@ -18,7 +18,7 @@
  */
 import { toTensorInput, type TensorInput } from '../tensor/convert.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
-import { batchSampleWeights, metricName, type Metric } from './metric.js';
+import { batchSampleWeights, metricName, optionsFromConfig, type Metric, type MetricConfig } from './metric.js';
 import { EPSILON } from './losses.js';
 
 /** True/false positive/negative totals at each of a list of thresholds. */
@@ -74,14 +74,32 @@ function thresholdOption(where: string, value: unknown): Float32Array {
   return Float32Array.of(threshold);
 }
 
+/** Precision's and Recall's options from a Keras config: thresholds one number (or a list of one), no top_k, no class_id. */
+function thresholdsFromConfig(where: string, config: MetricConfig): { thresholds?: number; name?: string } {
+  const options = optionsFromConfig(where, config, { thresholds: 'thresholds' }, { top_k: null, class_id: null });
+  const t = options.thresholds;
+  if (Array.isArray(t)) {
+    if (t.length !== 1) throw new ValueError(`${where}.fromConfig: tinykeras has one threshold. Received: thresholds=${describeValue(t)}`);
+    options.thresholds = t[0];
+  }
+  return options;
+}
+
 /** Precision and Recall: the confusion counts at one threshold (0.5 by default). */
 abstract class CountsAtThreshold implements Metric {
   readonly name: string;
   protected readonly counts: ConfusionCounts;
+  /** The threshold as given (null: the default, 0.5), as Keras's config keeps it. */
+  private readonly thresholdGiven: number | null;
 
   constructor(where: string, defaultName: string, options: { thresholds?: number; name?: string }) {
     this.name = metricName(where, defaultName, options, ['thresholds']);
     this.counts = new ConfusionCounts(thresholdOption(where, options.thresholds));
+    this.thresholdGiven = options.thresholds ?? null;
+  }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32', thresholds: this.thresholdGiven, top_k: null, class_id: null };
   }
 
   updateState(yTrue: TensorInput, yPred: TensorInput, sampleWeight: TensorInput | null = null): void {
@@ -101,6 +119,10 @@ export class Precision extends CountsAtThreshold {
     super('Precision', 'precision', options);
   }
 
+  static fromConfig(config: MetricConfig): Precision {
+    return new Precision(thresholdsFromConfig('Precision', config));
+  }
+
   result(): number {
     return ratio(this.counts.truePositives[0]!, this.counts.truePositives[0]! + this.counts.falsePositives[0]!);
   }
@@ -110,6 +132,10 @@ export class Precision extends CountsAtThreshold {
 export class Recall extends CountsAtThreshold {
   constructor(options: { thresholds?: number; name?: string } = {}) {
     super('Recall', 'recall', options);
+  }
+
+  static fromConfig(config: MetricConfig): Recall {
+    return new Recall(thresholdsFromConfig('Recall', config));
   }
 
   result(): number {
@@ -154,6 +180,19 @@ export class AUC implements Metric {
     for (let i = 1; i < k - 1; i++) thresholds[i] = i / (k - 1);
     thresholds[k - 1] = 1 + EPSILON;
     this.counts = new ConfusionCounts(thresholds);
+  }
+
+  getConfig(): MetricConfig {
+    return {
+      name: this.name, dtype: 'float32', num_thresholds: this.numThresholds, curve: 'ROC', summation_method: 'interpolation',
+      multi_label: false, num_labels: null, label_weights: null, from_logits: this.fromLogits,
+    };
+  }
+
+  static fromConfig(config: MetricConfig): AUC {
+    const keys = { num_thresholds: 'numThresholds', curve: 'curve', summation_method: 'summationMethod', from_logits: 'fromLogits' };
+    // Keras writes thresholds only when they were given as a list, which tinykeras's AUC does not take.
+    return new AUC(optionsFromConfig('AUC', config, keys, { multi_label: false, num_labels: null, label_weights: null, thresholds: null }));
   }
 
   updateState(yTrue: TensorInput, yPred: TensorInput, sampleWeight: TensorInput | null = null): void {

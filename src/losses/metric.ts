@@ -21,6 +21,42 @@ export interface Metric {
   /** The value over every batch since the last reset. */
   result(): number;
   resetState(): void;
+  /**
+   * Keras's get_config of the metric (name, dtype, then its options, with
+   * Keras's keys), for the metric classes: what a Keras file's compile
+   * config holds. A metric made from a user's function has none.
+   */
+  getConfig?(): MetricConfig;
+}
+
+/** A metric's Keras config: get_config's keys and values. */
+export type MetricConfig = Record<string, unknown>;
+
+/**
+ * The options a metric class's `fromConfig` passes to its constructor, from a
+ * Keras config: `keys` maps each Keras key tinykeras has to its option (name
+ * always); `fixed` lists the keys it has only at Keras's value (dtype 'float32',
+ * axis −1, top_k null, …), any other value being an error that names the
+ * key. Keys in neither are Keras's bookkeeping, ignored.
+ */
+export function optionsFromConfig(
+  where: string,
+  config: MetricConfig,
+  keys: Readonly<Record<string, string>>,
+  fixed: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [kerasKey, option] of Object.entries({ name: 'name', ...keys })) {
+    const value = config[kerasKey];
+    if (value !== undefined && value !== null) options[option] = value;
+  }
+  for (const [kerasKey, value] of Object.entries({ dtype: 'float32', ...fixed })) {
+    const given = config[kerasKey];
+    if (given !== undefined && given !== value && !(kerasKey === 'dtype' && given === null)) {
+      throw new ValueError(`${where}.fromConfig: tinykeras has ${kerasKey}=${describeValue(value)} only. Received: ${kerasKey}=${describeValue(given)}`);
+    }
+  }
+  return options;
 }
 
 /** Checks a metric object's options (known keys, a non-empty name) and returns its name. */

@@ -23,7 +23,7 @@ import { sparseLabels } from './labels.js';
 import { suggestClosest } from '../utils/suggest.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { toTensorInput, type TensorInput } from '../tensor/convert.js';
-import { batchSampleWeights, metricName, type Metric } from './metric.js';
+import { batchSampleWeights, metricName, optionsFromConfig, type Metric, type MetricConfig } from './metric.js';
 import { AUC, Precision, Recall } from './confusion-metrics.js';
 import { noGrad } from '../tensor/autograd.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, type SmoothedCrossentropyOptions, type CrossentropyOptions } from './losses.js';
@@ -174,12 +174,28 @@ export class BinaryAccuracy extends MeanMetric {
     super(name, binaryAccuracyValues(threshold));
     this.threshold = threshold;
   }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32', threshold: this.threshold };
+  }
+
+  static fromConfig(config: MetricConfig): BinaryAccuracy {
+    return new BinaryAccuracy(optionsFromConfig('BinaryAccuracy', config, { threshold: 'threshold' }));
+  }
 }
 
 /** `categorical_accuracy`: mean[ argmax(ŷ) = argmax(y) ]. */
 export class CategoricalAccuracy extends MeanMetric {
   constructor(options: { name?: string } = {}) {
     super(metricName('CategoricalAccuracy', 'categorical_accuracy', options, []), categoricalAccuracyValues, categoricalAccuracy);
+  }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32' };
+  }
+
+  static fromConfig(config: MetricConfig): CategoricalAccuracy {
+    return new CategoricalAccuracy(optionsFromConfig('CategoricalAccuracy', config, {}));
   }
 }
 
@@ -188,12 +204,28 @@ export class SparseCategoricalAccuracy extends MeanMetric {
   constructor(options: { name?: string } = {}) {
     super(metricName('SparseCategoricalAccuracy', 'sparse_categorical_accuracy', options, []), sparseCategoricalAccuracyValues, sparseCategoricalAccuracy);
   }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32' };
+  }
+
+  static fromConfig(config: MetricConfig): SparseCategoricalAccuracy {
+    return new SparseCategoricalAccuracy(optionsFromConfig('SparseCategoricalAccuracy', config, {}));
+  }
 }
 
 /** `mean_absolute_error` as a metric (keras.metrics.MeanAbsoluteError): mean |ŷ − y|. */
 export class MeanAbsoluteErrorMetric extends MeanMetric {
   constructor(options: { name?: string } = {}) {
     super(metricName('MeanAbsoluteError', 'mean_absolute_error', options, []), meanAbsoluteErrorValues, meanAbsoluteError);
+  }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32' };
+  }
+
+  static fromConfig(config: MetricConfig): MeanAbsoluteErrorMetric {
+    return new MeanAbsoluteErrorMetric(optionsFromConfig('MeanAbsoluteError', config, {}));
   }
 }
 
@@ -215,6 +247,14 @@ export class BinaryCrossentropyMetric extends MeanMetric {
     super(name, lossValues(loss));
     this.loss = loss;
   }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing };
+  }
+
+  static fromConfig(config: MetricConfig): BinaryCrossentropyMetric {
+    return new BinaryCrossentropyMetric(optionsFromConfig('BinaryCrossentropy', config, { from_logits: 'fromLogits', label_smoothing: 'labelSmoothing' }));
+  }
 }
 
 /** keras.metrics.CategoricalCrossentropy: the mean categorical crossentropy (losses.ts), with its fromLogits and labelSmoothing. */
@@ -227,6 +267,15 @@ export class CategoricalCrossentropyMetric extends MeanMetric {
     super(name, lossValues(loss));
     this.loss = loss;
   }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing, axis: -1 };
+  }
+
+  static fromConfig(config: MetricConfig): CategoricalCrossentropyMetric {
+    const options = optionsFromConfig('CategoricalCrossentropy', config, { from_logits: 'fromLogits', label_smoothing: 'labelSmoothing' }, { axis: -1 });
+    return new CategoricalCrossentropyMetric(options);
+  }
 }
 
 /** keras.metrics.SparseCategoricalCrossentropy: the mean sparse categorical crossentropy (losses.ts), with its fromLogits. */
@@ -238,6 +287,15 @@ export class SparseCategoricalCrossentropyMetric extends MeanMetric {
     const loss = new SparseCategoricalCrossentropy({ fromLogits: options.fromLogits ?? false });
     super(name, lossValues(loss));
     this.loss = loss;
+  }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, ignore_class: null, axis: -1 };
+  }
+
+  static fromConfig(config: MetricConfig): SparseCategoricalCrossentropyMetric {
+    const options = optionsFromConfig('SparseCategoricalCrossentropy', config, { from_logits: 'fromLogits' }, { ignore_class: null, axis: -1 });
+    return new SparseCategoricalCrossentropyMetric(options);
   }
 }
 
@@ -333,4 +391,22 @@ export function requireKnownMetric(identifier: unknown): void {
   if (typeof identifier === 'string' && METRIC_NAMES.includes(identifier.toLowerCase())) return;
   const name = typeof identifier === 'string' ? identifier : describeValue(identifier);
   throw new ValueError(`Unknown metric: '${name}'.${suggestClosest(name, METRIC_NAMES)} Valid metrics: ${METRIC_NAMES.join(', ')}.`);
+}
+
+/**
+ * The metric classes by Keras's class name, each with its fromConfig: what a
+ * Keras file's compile config names (`{ class_name: 'AUC', config: {…} }`).
+ */
+export const METRIC_CLASSES: Readonly<Record<string, { fromConfig(config: MetricConfig): Metric }>> = {
+  AUC, Precision, Recall, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+  MeanAbsoluteError: MeanAbsoluteErrorMetric,
+  BinaryCrossentropy: BinaryCrossentropyMetric,
+  CategoricalCrossentropy: CategoricalCrossentropyMetric,
+  SparseCategoricalCrossentropy: SparseCategoricalCrossentropyMetric,
+};
+
+/** The Keras class name of a metric object of these classes; null for one made from a function. */
+export function metricClassName(metric: Metric): string | null {
+  for (const [name, cls] of Object.entries(METRIC_CLASSES)) if (metric.constructor === (cls as unknown)) return name;
+  return null;
 }

@@ -87,6 +87,11 @@ export class CompileSettings {
   readonly metricEntries: readonly CompiledMetric[];
   /** Per output, its metrics then its weighted metrics, each with whether it takes the sample weights. */
   private readonly outputMetrics: readonly (readonly { readonly entry: CompiledMetric; readonly weighted: boolean }[])[];
+  /** Per output, its metrics and its weighted metrics as given (functions as objects): what a Keras file's compile config lists. */
+  get metricsPerOutput(): { metrics: CompiledMetric[]; weightedMetrics: CompiledMetric[] }[] {
+    return this.outputMetrics.map((ms) => ({ metrics: ms.filter((m) => !m.weighted).map((m) => m.entry), weightedMetrics: ms.filter((m) => m.weighted).map((m) => m.entry) }));
+  }
+
   /** Every output's metrics and weighted metrics as given (functions as objects), in order, unprefixed: what a saved trainingConfig lists. */
   get givenMetrics(): { metrics: CompiledMetric[]; weightedMetrics: CompiledMetric[] } {
     const all = this.outputMetrics.flat();

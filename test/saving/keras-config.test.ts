@@ -190,10 +190,68 @@ describe('Keras configs both ways', () => {
     expect(keras3.optimizer).toBeInstanceOf(keras.optimizers.Adam);
     expect((keras3.optimizer as keras.optimizers.Adam).beta1).toBe(0.8);
     expect((keras3.loss as unknown as { fromLogits: boolean }).fromLogits).toBe(true);
-    expect(keras3.metrics).toEqual(['accuracy', 'mean_absolute_error']);
+    const [accuracy, mae] = keras3.metrics as [string, keras.metrics.Metric];
+    expect(accuracy).toBe('accuracy');
+    expect(mae).toBeInstanceOf(keras.metrics.MeanAbsoluteError);
+    expect(mae.name).toBe('mean_absolute_error');
     const keras2 = compileArgsFromKeras({ loss: 'mse', metrics: ['mae'], loss_weights: null, optimizer_config: { class_name: 'SGD', config: { learning_rate: 0.1, momentum: 0.9, nesterov: true } } }, 'm.h5', null);
     expect(keras2.optimizer).toBeInstanceOf(keras.optimizers.SGD);
     expect(keras2.loss).toBe('mse');
+  });
+
+  it('saves metric objects with their options, and weighted metrics, in .keras and .h5; loads them back with the same configs and values', async () => {
+    const M = keras.metrics;
+    const model = new keras.Sequential([new L.Dense(3, { activation: 'relu', inputShape: [4] }), new L.Dense(1, { activation: 'sigmoid' })]);
+    model.compile({
+      optimizer: 'adam',
+      loss: 'binary_crossentropy',
+      metrics: [new M.AUC({ numThresholds: 50 }), new M.Precision({ thresholds: 0.3 }), new M.Recall(), new M.BinaryAccuracy({ threshold: 0.7, name: 'acc7' }), 'accuracy'],
+      weightedMetrics: ['accuracy', new M.BinaryCrossentropy({ labelSmoothing: 0.1 })],
+    });
+    const x = keras.random.uniform([40, 4]);
+    const y = keras.tensor(Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 1 : 0)));
+    const sampleWeight = keras.tensor(Array.from({ length: 40 }, (_, i) => 1 + (i % 4)));
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    const want = model.evaluate(x, y, { sampleWeight, returnDict: true, verbose: 0 });
+    const configs = (m: keras.Sequential) => m.compiled!.metricsPerOutput.map((o) => ({
+      metrics: o.metrics.map((e) => (typeof e === 'string' ? e : [e.constructor.name, e.getConfig!()])),
+      weightedMetrics: o.weightedMetrics.map((e) => (typeof e === 'string' ? e : [e.constructor.name, e.getConfig!()])),
+    }));
+    for (const name of ['metrics.keras', 'metrics.h5']) {
+      const path = join(dir(), name);
+      await model.save(path);
+      const loaded = (await keras.models.loadModel(path)) as keras.Sequential;
+      expect(configs(loaded)).toEqual(configs(model));
+      expect(loaded.metricsNames).toEqual(model.metricsNames);
+      expect(loaded.evaluate(x, y, { sampleWeight, returnDict: true, verbose: 0 })).toEqual(want);
+    }
+    expect(configs(model)[0]!.metrics[0]).toEqual(['AUC', {
+      name: 'auc', dtype: 'float32', num_thresholds: 50, curve: 'ROC', summation_method: 'interpolation',
+      multi_label: false, num_labels: null, label_weights: null, from_logits: false,
+    }]);
+  });
+
+  it("rebuilds every metric class from its own config, and refuses options it lacks by their Keras key, and classes it lacks by name", () => {
+    const M = keras.metrics;
+    const made = [
+      new M.AUC({ numThresholds: 7, fromLogits: true, name: 'a' }), new M.Precision({ thresholds: 0.2 }), new M.Recall({ thresholds: 0.9, name: 'r' }),
+      new M.BinaryAccuracy({ threshold: 0.1 }), new M.CategoricalAccuracy({ name: 'c' }), new M.SparseCategoricalAccuracy(), new M.MeanAbsoluteError(),
+      new M.BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), new M.CategoricalCrossentropy({ labelSmoothing: 0.3 }), new M.SparseCategoricalCrossentropy({ fromLogits: true }),
+    ];
+    const serialized = made.map((m) => ({ module: 'keras.metrics', class_name: m.constructor.name.replace(/Metric$/, ''), config: m.getConfig!(), registered_name: null }));
+    const args = compileArgsFromKeras({ optimizer: 'adam', loss: 'mse', metrics: serialized }, 'm.keras', null);
+    const rebuilt = args.metrics as keras.metrics.Metric[];
+    rebuilt.forEach((m, i) => {
+      expect(m.constructor).toBe(made[i]!.constructor);
+      expect(m.getConfig!()).toEqual(made[i]!.getConfig!());
+    });
+    const read = (metric: unknown) => () => compileArgsFromKeras({ optimizer: 'adam', loss: 'mse', metrics: [metric] }, 'm.keras', null);
+    expect(read({ class_name: 'AUC', config: { curve: 'PR' } })).toThrow(/AUC: tinykeras has the 'ROC' curve only/);
+    expect(read({ class_name: 'AUC', config: { multi_label: true } })).toThrow(/AUC\.fromConfig: tinykeras has multi_label=false only/);
+    expect(read({ class_name: 'Precision', config: { top_k: 3 } })).toThrow(/Precision\.fromConfig: tinykeras has top_k=null only. Received: top_k=3/);
+    expect(read({ class_name: 'Recall', config: { thresholds: [0.2, 0.4] } })).toThrow(/Recall\.fromConfig: tinykeras has one threshold/);
+    expect(read({ class_name: 'F1Score', config: {} })).toThrow(/tinykeras has no metric class 'F1Score'/);
+    expect(read({ class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 0 } })).toThrow(/ignore_class=null only/);
   });
 
   it('tells the format by the first bytes, not the name: an HDF5 file named .keras loads, a zip named .h5 too', async () => {

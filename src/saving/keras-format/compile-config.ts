@@ -5,8 +5,10 @@
  *       { optimizer: { module: 'keras.optimizers', class_name: 'Adam', config: { name: 'adam', learning_rate, beta_1, … },
  *                      registered_name: null },
  *         loss: 'mse' | { module: 'keras.losses', class_name, config } | [one per output] | { output: loss },
- *         loss_weights: null | [w, …] | { output: w }, metrics: null | [names] | [[names per output]] | { output: names },
- *         weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false }
+ *         loss_weights: null | [w, …] | { output: w }, metrics: null | [metrics] | [[metrics per output]] | { output: metrics },
+ *         weighted_metrics: the same, run_eagerly: false, steps_per_execution: 1, jit_compile: false }
+ *       where a metric is a name ('accuracy') or a metric object as Keras serializes it,
+ *       { module: 'keras.metrics', class_name: 'AUC', config: { name: 'auc', num_thresholds: 50, … }, registered_name: null }
  *
  *     Keras 2 and legacy .h5 ("training_config")
  *       { loss, metrics, loss_weights, optimizer_config: { class_name: 'Adam', config: { … } } }
@@ -24,7 +26,9 @@ import { Adam } from '../../optim/adam.js';
 import type { CompileArgs, CompileSettings } from '../../training/compile.js';
 import { toSnakeCase } from '../../utils/registry.js';
 import { isObject } from '../artifacts.js';
-import { lossFrom, optimizerFrom, requireSavableMetric, serializedLoss } from '../training-config.js';
+import { lossFrom, optimizerFrom, serializedLoss } from '../training-config.js';
+import { METRIC_CLASSES, metricClassName } from '../../losses/metrics.js';
+import type { Metric } from '../../losses/metric.js';
 import { OPTIMIZER_CLASS_NAMES, serializeOptimizer } from '../../optim/registry.js';
 
 /** Keras 3's keys of every optimizer's config, at their defaults, before each class's own. */
@@ -66,6 +70,8 @@ export function compileArgsFromKeras(config: unknown, source: string, outputName
   }
   const metrics = config.metrics;
   if (metrics !== undefined && metrics !== null) args.metrics = metricsFrom(metrics, `${where}.metrics`) as CompileArgs['metrics'];
+  const weightedMetrics = config.weighted_metrics;
+  if (weightedMetrics !== undefined && weightedMetrics !== null) args.weightedMetrics = metricsFrom(weightedMetrics, `${where}.weighted_metrics`) as CompileArgs['weightedMetrics'];
   return args;
 }
 
@@ -91,34 +97,58 @@ function kerasLossFrom(loss: unknown, where: string): string | Loss {
   }
 }
 
-/** Metrics: names, serialized metric objects (by their class's Keras name), in lists per output or dicts by output. */
+/**
+ * Metrics: names, and serialized metric objects, rebuilt with their config
+ * by their class's fromConfig (losses/metrics.ts's METRIC_CLASSES); in lists
+ * per output or dicts by output. A class tinykeras lacks is a ValueError naming it.
+ */
 function metricsFrom(value: unknown, where: string): unknown {
-  const one = (m: unknown, at: string): string => {
+  const one = (m: unknown, at: string): string | Metric => {
     if (typeof m === 'string') return m;
     if (isObject(m) && typeof m.class_name === 'string') {
-      const name = isObject(m.config) && typeof m.config.name === 'string' ? m.config.name : toSnakeCase(m.class_name);
-      return name;
+      const cls = METRIC_CLASSES[m.class_name];
+      if (cls === undefined) {
+        throw new ValueError(`${at}: tinykeras has no metric class '${m.class_name}'. It has ${Object.keys(METRIC_CLASSES).join(', ')}. Load with { compile: false } and compile the model yourself.`);
+      }
+      return cls.fromConfig(isObject(m.config) ? m.config : {});
     }
     throw new ValueError(`${at}: a metric is a name or a serialized Keras metric. Received: ${describeValue(m)}`);
   };
-  const list = (v: unknown, at: string): string[] | string => (Array.isArray(v) ? v.map((m, i) => one(m, `${at}[${i}]`)) : one(v, at));
+  const list = (v: unknown, at: string): (string | Metric)[] | string | Metric => (Array.isArray(v) ? v.map((m, i) => one(m, `${at}[${i}]`)) : one(v, at));
   if (Array.isArray(value)) return value.map((v, i) => (Array.isArray(v) ? list(v, `${where}[${i}]`) : one(v, `${where}[${i}]`)));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, list(v, `${where}.${k}`)]));
-  throw new ValueError(`${where} must be a list or a dict of metrics. Received: ${describeValue(value)}`);
+  if (isObject(value) && !('class_name' in value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, list(v, `${where}.${k}`)]));
+  return [one(value, where)];
+}
+
+/** A metric as Keras 3 serializes it: a name stays a name; a metric object is its class and config. */
+function kerasMetric(metric: string | Metric): string | Record<string, unknown> {
+  if (typeof metric === 'string') return metric;
+  const className = metricClassName(metric);
+  if (className === null || metric.getConfig === undefined) {
+    throw new ValueError(
+      `save(): the metric '${metric.name}' is made from a function of yours, which no Keras file can hold. Save with ` +
+        '{ includeOptimizer: false } and compile the loaded model yourself.',
+    );
+  }
+  return { module: 'keras.metrics', class_name: className, config: metric.getConfig(), registered_name: null };
 }
 
 /** Keras 3's compile_config of a compiled model; a ValueError for a custom loss, metric or optimizer, which no file can hold. */
 export function kerasCompileConfig(compiled: CompileSettings): Record<string, unknown> {
-  compiled.metricEntries.forEach(requireSavableMetric);
   const losses = compiled.losses.map(kerasLoss);
   const several = compiled.outputNames !== null && compiled.outputNames.length > 1;
-  const metrics = compiled.outputMetricNames.map((names) => [...names]);
+  const perOutput = compiled.metricsPerOutput;
+  /** One list per output (several outputs), or the one output's list; null when there are none. */
+  const listed = (which: 'metrics' | 'weightedMetrics') => {
+    const lists = perOutput.map((o) => o[which].map(kerasMetric));
+    return lists.every((l) => l.length === 0) ? null : several ? lists : lists[0]!;
+  };
   return {
     optimizer: kerasOptimizer(compiled.optimizer),
     loss: several ? losses : losses[0]!,
     loss_weights: compiled.lossWeights === null ? null : [...compiled.lossWeights],
-    metrics: metrics.every((m) => m.length === 0) ? null : several ? metrics : metrics[0]!,
-    weighted_metrics: null,
+    metrics: listed('metrics'),
+    weighted_metrics: listed('weightedMetrics'),
     run_eagerly: false,
     steps_per_execution: 1,
     jit_compile: false,
