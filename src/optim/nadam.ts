@@ -71,6 +71,11 @@ export class Nadam extends Optimizer {
     return ['momentum', 'velocity'];
   }
 
+  /** Keras's u_product after the steps taken, Π_t for t = iterations, which Keras stores after the slots. */
+  override kerasTrailingScalars(): readonly number[] {
+    return [this.productAt(this.iterations)];
+  }
+
   /** u_t = β₁ · (1 − ½ · 0.96ᵗ), in float32. */
   private u(t: number): number {
     return f32(f32(this.beta1) * f32(1 - f32(0.5 * f32(f32(0.96) ** t))));

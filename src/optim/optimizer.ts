@@ -66,6 +66,16 @@ export abstract class Optimizer {
     return Array.from({ length: this.slotCount }, (_, i) => `slot${i}`);
   }
 
+  /**
+   * The values of Keras's scalar optimizer variables that come after every
+   * variable's slots in its files: none for most optimizers, Nadam's
+   * u_product. tinykeras derives them from the step count, so they are
+   * written for Keras and not read back.
+   */
+  kerasTrailingScalars(): readonly number[] {
+    return [];
+  }
+
   /** The value slot `slot` starts from: 0 (Adagrad's accumulator starts from its initialAccumulatorValue). */
   slotInitialValue(_slot: number): number {
     return 0;

@@ -21,7 +21,7 @@ import { everyLayerModels } from '../support/every-layer.js';
 import { pack } from './oracle.js';
 import { concat, describeKeras, DistanceLog, runKeras, runKerasOnBoth, unpack, type BothBackends, type Packed } from './oracle.js';
 
-type Name = 'sequential' | 'functional' | 'cnn';
+type Name = 'sequential' | 'functional' | 'cnn' | 'normalized';
 interface Made {
   files: { keras: string; h5?: string };
   x: Packed[];
@@ -69,6 +69,8 @@ describeKeras('models saved by Keras 3 load in tinykeras, and back', () => {
     ['sequential', 'h5', 'Sequential'],
     ['functional', 'keras', 'Functional'],
     ['cnn', 'keras', 'Sequential'],
+    // An adapted Normalization (count int64), Nadam (u_product after the slots), a loss given as a Keras function.
+    ['normalized', 'keras', 'Sequential'],
   ];
   for (const [name, format, className] of cases) {
     it(`${name}.${format}: Keras's predictions, and one more step gives Keras's next weights`, async () => {
@@ -89,7 +91,7 @@ describeKeras('models saved by Keras 3 load in tinykeras, and back', () => {
     });
   }
 
-  for (const name of ['sequential', 'functional', 'cnn'] as const) {
+  for (const name of ['sequential', 'functional', 'cnn', 'normalized'] as const) {
     it(`${name}: tinykeras's .keras loads in keras.saving.load_model with tinykeras's predictions and resumes there; its .h5 loads too`, async () => {
       const m = made[name];
       const model = await loadModel(m.files.keras);

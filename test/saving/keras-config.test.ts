@@ -13,6 +13,7 @@ import { FileFormatError, ValueError } from '../../src/errors.js';
 import { modelFromKerasConfig, type ModelFactories } from '../../src/saving/keras-format/keras-config.js';
 import { kerasModelConfig } from '../../src/saving/keras-format/keras-config-write.js';
 import { compileArgsFromKeras } from '../../src/saving/keras-format/compile-config.js';
+import { readKerasArchive, writeKerasArchive } from '../../src/saving/keras-format/index.js';
 import { LAYER_CLASS_NAMES } from '../../src/saving/model-json.js';
 import { getGlobalGenerator } from '../../src/tensor/random.js';
 import { failure, rejection, useTempDir } from '../support/helpers.js';
@@ -95,6 +96,24 @@ describe('Keras configs both ways', () => {
     expect(loaded.getWeights().map((w) => Array.from(w.data))).toEqual(image.getWeights().map((w) => Array.from(w.data)));
   });
 
+  it('loads a model Keras 3 saved without compiling it (compile_config {}) uncompiled', async () => {
+    const model = new keras.Sequential([keras.Input({ shape: [3] }), new L.Dense(2)]);
+    const path = join(dir(), 'plain.keras');
+    await model.save(path);
+    const archive = await readKerasArchive(await readFile(path), path);
+    const bytes = await writeKerasArchive({ config: { ...(archive.config as object), compile_config: {} }, weights: archive.weights as never });
+    await writeFile(path, bytes);
+    const loaded = await keras.models.loadModel(path);
+    expect(loaded.compiled).toBeNull();
+    // A metric name tinykeras lacks is an error that says how to load the model anyway.
+    await writeFile(path, await writeKerasArchive({ config: { ...(archive.config as object), compile_config: { optimizer: 'adam', loss: 'mse', metrics: ['mse'] } }, weights: archive.weights as never }));
+    const error = await rejection(keras.models.loadModel(path));
+    expect(error).toBeInstanceOf(ValueError);
+    expect(error.message).toMatch(/plain\.keras: compile_config: Unknown metric: 'mse'.*Load with \{ compile: false \}/s);
+    expect((await keras.models.loadModel(path, { compile: false })).compiled).toBeNull();
+    expect(values(loaded.predict(keras.tensor([[1, 2, 3]]), { verbose: 0 }))).toEqual(values(model.predict(keras.tensor([[1, 2, 3]]), { verbose: 0 })));
+  });
+
   it('saves and loads a Functional model with two outputs, its losses, loss weights and metrics per output', async () => {
     const input = keras.Input({ shape: [3], name: 'x' });
     const h = new L.Dense(4, { activation: 'relu' }).apply(input);
@@ -173,6 +192,17 @@ describe('Keras configs both ways', () => {
     });
     expect(model.layers.map((l) => l.name)).toEqual(['dense']);
     expect(model.weights.map((w) => w.shape)).toEqual([[4, 3], [3]]);
+  });
+
+  it('reads a loss and a metric given as Keras functions (keras.losses.sparse_categorical_crossentropy), as Keras 3.15 serializes them', async () => {
+    const fn = (name: string) => ({ module: 'builtins', class_name: 'function', config: name, registered_name: 'function' });
+    const args = compileArgsFromKeras({ optimizer: 'adam', loss: fn('sparse_categorical_crossentropy'), metrics: [fn('sparse_categorical_accuracy')] }, 'f.keras', null);
+    expect(args.loss).toBe('sparse_categorical_crossentropy');
+    expect(args.metrics).toEqual(['sparse_categorical_accuracy']);
+    // A function of the user's own is named in compile()'s error.
+    const model = new keras.Sequential([keras.Input({ shape: [2] }), new L.Dense(1)]);
+    const own = compileArgsFromKeras({ optimizer: 'adam', loss: fn('my_loss') }, 'f.keras', null);
+    expect((await failure(() => model.compile(own))).message).toMatch(/my_loss/);
   });
 
   it("reads Keras 2's compile settings (training_config) and Keras 3's (compile_config), serialized losses and metrics included", () => {

@@ -150,6 +150,7 @@ describe('saveWeights / loadWeights with .weights.h5', () => {
     ['Adam', () => new keras.optimizers.Adam({ learningRate: 0.01 })],
     ['SGD with momentum', () => new keras.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 })],
     ['SGD', () => new keras.optimizers.SGD({ learningRate: 0.05 })],
+    ['Nadam', () => new keras.optimizers.Nadam({ learningRate: 0.01 })],
   ] as const) {
     it(`resumes ${label} training bit for bit in a model loaded from the file`, async () => {
       const [x, y] = data(16, 4, 2, 3);
@@ -169,6 +170,57 @@ describe('saveWeights / loadWeights with .weights.h5', () => {
       expect(values(second)).toEqual(values(first));
     });
   }
+
+  it("writes Nadam's u_product after the slots as Keras 3.15 does, and reads Keras's files that hold it", async () => {
+    // Keras 3.15 keeps Nadam's Π_t = u₁·…·u_t as a 15th variable for 6 trainable weights; after 2 steps (β₁ 0.9) its file held 0.22711101.
+    const [x, y] = data(16, 4, 2, 3);
+    const first = resumable();
+    first.compile({ optimizer: new keras.optimizers.Nadam({ learningRate: 0.01 }), loss: 'mse' });
+    await first.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+    const { weights } = kerasArchiveWeights(first);
+    const optimizerVars = [...weights.keys()].filter((key) => key.startsWith('optimizer/vars/'));
+    expect(optimizerVars.length).toBe(2 + 2 * first.trainableWeights.length + 1);
+    const last = weights.get(`optimizer/vars/${optimizerVars.length - 1}`)!;
+    expect(last.shape).toEqual([]);
+    expect(last.data).toEqual(Float32Array.of(0.22711101));
+    // The legacy layout names it as Keras does.
+    const legacy = await readLegacyH5(writeHdf5(legacyH5Root(first, {})), 'nadam.h5');
+    expect(legacy.optimizerWeights.map((w) => w.name).at(-1)).toBe('nadam/variable');
+    const second = resumable();
+    second.compile({ optimizer: new keras.optimizers.Nadam({ learningRate: 0.01 }), loss: 'mse' });
+    setLegacyH5Weights(second, legacy, 'nadam.h5');
+    expect(second.compiled!.optimizer.iterations).toBe(2);
+    // A trailing entry that is not a float scalar is refused by name.
+    const bad = new Map(weights);
+    bad.set(`optimizer/vars/${optimizerVars.length - 1}`, { shape: [2], data: new Float32Array(2) });
+    const third = resumable();
+    third.compile({ optimizer: 'nadam', loss: 'mse' });
+    const error = await failure(() => loadKerasWeights(third, writeHdf5(weightsTree(bad, {})), 'bad.weights.h5'));
+    expect(error).toBeInstanceOf(FileFormatError);
+    expect(error.message).toMatch(/should be a float scalar that Nadam keeps after the slots/);
+  });
+
+  it("reads Normalization's count stored as int64, as Keras 3.15 writes it", async () => {
+    const normalization = new keras.layers.Normalization();
+    normalization.adapt(keras.tensor([[1, 2], [3, 6], [5, 10]]));
+    const model = new keras.Sequential([keras.Input({ shape: [2] }), normalization, new Dense(1)]);
+    const { weights } = kerasArchiveWeights(model);
+    const count = weights.get('layers/normalization/vars/2')!;
+    expect(count.shape).toEqual([]);
+    const asInt64 = new Map(weights);
+    // Keras 3.15 leaves the count at 0; any integer converts.
+    asInt64.set('layers/normalization/vars/2', { shape: [], data: BigInt64Array.of(7n) });
+    const fresh = new keras.layers.Normalization();
+    const other = new keras.Sequential([keras.Input({ shape: [2] }), fresh, new Dense(1)]);
+    await loadKerasWeights(other, writeHdf5(weightsTree(asInt64, {})), 'norm.weights.h5');
+    expect(values(other).filter((_, i) => i !== 2)).toEqual(values(model).filter((_, i) => i !== 2));
+    expect([...fresh.adaptMean!.data]).toEqual([3, 6]);
+    expect(fresh.count!.data[0]).toBe(7);
+    // An integer kernel is still refused: only a scalar may be stored as integers.
+    const intKernel = new Map(weights);
+    intKernel.set('layers/dense/vars/0', { shape: [2, 1], data: new Int32Array(2) });
+    expect((await failure(() => loadKerasWeights(other, writeHdf5(weightsTree(intKernel, {})), 'int.weights.h5'))).message).toMatch(/Received: int32 \[2, 1\]/);
+  });
 
   it('round-trips a Functional model with a nested model, and predicts the same', async () => {
     const [x, y] = data(8, 4, 2, 5);

@@ -88,6 +88,8 @@ function perOutput<T>(value: unknown, read: (v: unknown, where: string) => T, wh
 
 /** A loss by name or serialized object; an object of a class with no options here (MeanSquaredError) stands for its name. */
 function kerasLossFrom(loss: unknown, where: string): string | Loss {
+  const functionName = builtinFunctionName(loss);
+  if (functionName !== undefined) return lossFrom(functionName, where);
   try {
     return lossFrom(loss, where);
   } catch (error) {
@@ -98,6 +100,15 @@ function kerasLossFrom(loss: unknown, where: string): string | Loss {
 }
 
 /**
+ * The name of a Keras function given as a loss or metric
+ * (`loss=keras.losses.sparse_categorical_crossentropy`), which Keras 3
+ * writes as { module: 'builtins', class_name: 'function', config: name }; else undefined.
+ */
+function builtinFunctionName(value: unknown): string | undefined {
+  return isObject(value) && value.class_name === 'function' && typeof value.config === 'string' ? value.config : undefined;
+}
+
+/**
  * Metrics: names, and serialized metric objects, rebuilt with their config
  * by their class's fromConfig (losses/metrics.ts's METRIC_CLASSES); in lists
  * per output or dicts by output. A class tinykeras lacks is a ValueError naming it.
@@ -105,6 +116,8 @@ function kerasLossFrom(loss: unknown, where: string): string | Loss {
 function metricsFrom(value: unknown, where: string): unknown {
   const one = (m: unknown, at: string): string | Metric => {
     if (typeof m === 'string') return m;
+    const functionName = builtinFunctionName(m);
+    if (functionName !== undefined) return functionName;
     if (isObject(m) && typeof m.class_name === 'string') {
       const cls = METRIC_CLASSES[m.class_name];
       if (cls === undefined) {

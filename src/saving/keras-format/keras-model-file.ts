@@ -61,12 +61,15 @@ export async function modelFromKerasFile<S extends SavableModel & Layer, F exten
 /** Compiles `model` from the file's settings when there are some and the caller wants it; whether it did. */
 function compileFrom(model: SavableModel, config: unknown, fileName: string, options: KerasLoadOptions): boolean {
   if (options.compile === false || config === undefined || config === null) return false;
+  // Keras 3 writes compile_config {} for a model that was never compiled.
+  if (typeof config === 'object' && !Array.isArray(config) && Object.keys(config).length === 0) return false;
   const outputNames = (model as { outputNames?: readonly string[] }).outputNames ?? null;
   const args = compileArgsFromKeras(config, fileName, outputNames);
   try {
     model.compile(args);
   } catch (error) {
-    if (error instanceof ValueError) throw new ValueError(`${fileName}: compile_config: ${error.message}`, { cause: error });
+    // A metric or loss name tinykeras lacks ('mse' as a metric): the weights are still usable without the compile settings.
+    if (error instanceof ValueError) throw new ValueError(`${fileName}: compile_config: ${error.message} Load with { compile: false } and compile the model yourself.`, { cause: error });
     throw error;
   }
   return true;

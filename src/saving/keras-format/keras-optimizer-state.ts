@@ -41,6 +41,7 @@ export function kerasOptimizerVariables(optimizer: Optimizer, variables: readonl
     // A variable not updated yet has no slots: its state is zeros.
     for (let s = 0; s < optimizer.slotCount; s++) out.push({ shape: [...variable.shape], data: slots?.[s] ?? new Float32Array(variable.size) });
   }
+  for (const value of optimizer.kerasTrailingScalars()) out.push({ shape: [], data: Float32Array.of(value) });
   return out;
 }
 
@@ -55,11 +56,13 @@ export function planKerasOptimizerRestore(optimizer: Optimizer, variables: reado
   const slotNames = optimizer.slotNames;
   const slotCount = slotNames.length;
   const slotTotal = slotCount * variables.length;
+  // Scalars Keras keeps after the slots (Nadam's u_product): checked, not read, as they follow from the step count.
+  const trailing = optimizer.kerasTrailingScalars().length;
   // Iteration first; then a learning rate when the file is Keras 3's (a scalar float: no model weight is a scalar here).
   const hasLearningRate = entries.length >= 2 && entries[1]!.shape.length === 0;
   const head = hasLearningRate ? 2 : 1;
-  const expected = `${optimizer.className}'s state for the ${variables.length} trainable weights: the iteration count, the learning rate, then ${slotCount > 0 ? `${slotNames.join(' and ')} for each weight` : 'nothing else'} (${2 + slotTotal} arrays; Keras 2 files have no learning rate; an optimizer that never trained has neither slots)`;
-  if (entries.length !== head && entries.length !== head + slotTotal) {
+  const expected = `${optimizer.className}'s state for the ${variables.length} trainable weights: the iteration count, the learning rate, then ${slotCount > 0 ? `${slotNames.join(' and ')} for each weight` : 'nothing else'}${trailing > 0 ? `, then ${trailing} scalar${trailing > 1 ? 's' : ''} derived from the step count` : ''} (${2 + slotTotal + trailing} arrays; Keras 2 files have no learning rate; an optimizer that never trained has neither slots)`;
+  if (entries.length !== head && entries.length !== head + slotTotal + trailing) {
     formatError(fileName, `the optimizer's variables do not fit this model's optimizer: expected ${expected}. Received: ${entries.length} arrays${entries.length > 0 ? ` (${entries.slice(0, 4).map(describeEntry).join(', ')}${entries.length > 4 ? ', …' : ''})` : ''}. Was the file saved with another optimizer or architecture?`);
   }
   const iterations = scalarValue(entries[0]!);
@@ -73,7 +76,12 @@ export function planKerasOptimizerRestore(optimizer: Optimizer, variables: reado
       formatError(fileName, `the optimizer's second variable ('${entries[1]!.name}') should be the learning rate, a positive float. Received: ${describeEntry(entries[1]!)}, value ${learningRate}.`);
     }
   }
-  const slots = entries.slice(head);
+  const slots = entries.slice(head, head + slotTotal);
+  for (const entry of entries.slice(head + slotTotal)) {
+    if (!isFloat(entry) || entry.shape.length !== 0) {
+      formatError(fileName, `the optimizer variable '${entry.name}' should be a float scalar that ${optimizer.className} keeps after the slots. Received: ${describeEntry(entry)}.`);
+    }
+  }
   const slotMajor = slotCount > 1 && isSlotMajor(slots, slotNames, variables.length);
   const slotValues = variables.map((variable, v) =>
     slotNames.map((slotName, s) => {

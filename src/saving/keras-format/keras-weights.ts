@@ -276,14 +276,16 @@ export function legacyOrder(layer: Layer): Tensor[] {
 /** The array as float32 values for `variable`, after checking its dtype and shape. */
 function checkedWeight(entry: WeightArray, variable: Tensor, where: string, owner: string, fileName: string): Float32Array {
   const shapeFits = entry.shape.length === variable.shape.length && entry.shape.every((d, k) => d === variable.shape[k]);
-  if (!shapeFits || !/^b?float(16|32|64)$/.test(entry.dtype)) {
+  // An integer scalar too: Keras 3.15 keeps Normalization's count as int64 (earlier versions as float32).
+  const dtypeFits = /^b?float(16|32|64)$/.test(entry.dtype) || (variable.shape.length === 0 && /^u?int(8|16|32|64)$/.test(entry.dtype));
+  if (!shapeFits || !dtypeFits) {
     formatError(
       fileName,
       `'${where}' should be '${variable.name}' of ${owner}, float32 [${variable.shape.join(', ')}]. ` +
         `Received: ${entry.dtype} [${entry.shape.join(', ')}]. ${ARCHITECTURE_HINT}`,
     );
   }
-  return entry.data instanceof Float32Array ? entry.data : Float32Array.from(entry.data as ArrayLike<number>);
+  return entry.data instanceof Float32Array ? entry.data : Float32Array.from(entry.data as ArrayLike<number | bigint>, Number);
 }
 
 /** The layer groups a file holds, for messages: 'The file's layers: dense (2 arrays), dropout (0 arrays), …'. */

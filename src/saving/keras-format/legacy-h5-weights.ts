@@ -50,6 +50,8 @@ export function legacyH5Root(model: SavableModel, options: LegacyH5RootOptions =
       `${optimizer.name}/iteration`,
       `${optimizer.name}/learning_rate`,
       ...trainable.flatMap((w) => optimizer.slotNames.map((slot) => `${optimizer.name}/${names.get(w)!.replace(/\//g, '_')}_${KERAS_SLOT_NAMES[slot] ?? slot}`)),
+      // Keras names Nadam's u_product, an unnamed variable, 'variable'.
+      ...optimizer.kerasTrailingScalars().map(() => `${optimizer.name}/variable`),
     ];
     const optimizerGroup: WritableGroup = { kind: 'group', attributes: { weight_names: variableNames }, members: group() };
     kerasOptimizerVariables(optimizer, trainable).forEach((array, i) => place(optimizerGroup, variableNames[i]!, { kind: 'dataset', ...array }));

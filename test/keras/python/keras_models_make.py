@@ -50,6 +50,18 @@ def cnn():
     return model, [(8, 8, 1)], "classes3"
 
 
+def normalized():
+    # Keras 3.15 stores the adapted Normalization's count as int64, Nadam's u_product after the slots,
+    # and a loss given as a Keras function as {class_name: 'function', config: name}.
+    normalization = keras.layers.Normalization()
+    normalization.adapt(np.random.default_rng(3).standard_normal((40, 4)).astype("float32") * 2 + 1)
+    model = keras.Sequential(
+        [keras.Input((4,)), normalization, keras.layers.Dense(6, activation="gelu"), keras.layers.Dense(2)], name="normalized"
+    )
+    model.compile(optimizer=keras.optimizers.Nadam(0.01), loss=keras.losses.mean_squared_error, metrics=["mae"])
+    return model, [(4,)], "values2"
+
+
 def targets(rng, kind, n):
     if kind == "classes3":
         return rng.integers(0, 3, n).astype("float32")
@@ -61,7 +73,7 @@ if __name__ == "__main__":
     keras.utils.set_random_seed(7)
     rng = np.random.default_rng(7)
     out = {}
-    for name, make in [("sequential", sequential), ("functional", functional), ("cnn", cnn)]:
+    for name, make in [("sequential", sequential), ("functional", functional), ("cnn", cnn), ("normalized", normalized)]:
         model, shapes, kind = make()
         x_train, y_train = data(rng, shapes, 32), targets(rng, kind, 32)
         model.fit(x_train if len(shapes) > 1 else x_train[0], y_train, epochs=2, batch_size=8, shuffle=False, verbose=0)
