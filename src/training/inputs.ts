@@ -57,6 +57,9 @@ export function multiIndex(flat: number, shape: readonly number[]): number[] {
 /** Largest |value| above which `checkValues` suggests normalising (pixel values reach 255). */
 export const LARGE_INPUT = 100;
 
+/** Layers that scale the model's inputs (Rescaling(1 / 255), an adapted Normalization): large raw inputs are then expected. */
+const SCALING_LAYERS = new Set(['Normalization', 'Rescaling']);
+
 /** Tensors already checked, so that evaluating the same data every epoch does not rescan or re-warn. */
 const checkedValues = new WeakSet<Float32Array>();
 
@@ -191,8 +194,8 @@ export function prepareData(
   const y = yLike === null ? null : toTensor(yLike, yName, where);
   if (y) requireSameSampleCount(x, y, where, options.loss?.name);
   if (expected !== null) checkModelInput(model.name, model.layers[0]!.name, expected, x, where);
-  // A model that starts with a Normalization layer normalises its inputs itself: no warning about their size.
-  checkValues(x, xName, where, model.layers[0]!.className === 'Normalization' ? () => {} : undefined);
+  // A model that starts with a Normalization or Rescaling layer scales its inputs itself: no warning about their size.
+  checkValues(x, xName, where, SCALING_LAYERS.has(model.layers[0]!.className) ? () => {} : undefined);
   if (y) checkValues(y, yName, where, () => {});
   if (y && options.loss?.checkTargets) {
     options.loss.checkTargets(y, model.computeOutputShape(expected ?? [null, ...x.shape.slice(1)]));

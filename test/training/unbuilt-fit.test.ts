@@ -35,3 +35,21 @@ it('does not warn about large inputs when the model starts with a Normalization 
   expect(warn).not.toHaveBeenCalled();
   warn.mockRestore();
 });
+
+it('does not warn about pixel values 0-255 when the model starts with Rescaling(1 / 255), and does without it', async () => {
+  const x = keras.random.uniform([20, 4, 4, 1], 0, 255);
+  const make = (rescale: boolean) => new keras.Sequential([
+    ...(rescale ? [new keras.layers.Rescaling(1 / 255, { inputShape: [4, 4, 1] })] : []),
+    new keras.layers.Flatten(rescale ? {} : { inputShape: [4, 4, 1] }),
+    new keras.layers.Dense(1),
+  ]);
+  const warnings = (m: keras.Sequential) => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    m.predict(x.add(0), { verbose: 0 }); // a fresh array: values are checked once per array
+    const calls = warn.mock.calls.map((c) => String(c[0]));
+    warn.mockRestore();
+    return calls;
+  };
+  expect(warnings(make(true))).toEqual([]);
+  expect(warnings(make(false)).join('\n')).toMatch(/Pixel values 0-255 are usually divided by 255/);
+});
