@@ -6,6 +6,7 @@
  * (yTrue, yPred) => per-sample values (named by the function's name), and the
  * Keras strings: 'accuracy' (or 'acc'), 'sparse_categorical_accuracy',
  * 'categorical_accuracy', 'binary_accuracy', 'mean_absolute_error' (or 'mae'),
+ * 'mean_squared_error' (or 'mse'),
  * 'binary_crossentropy' (or 'bce'), 'categorical_crossentropy',
  * 'sparse_categorical_crossentropy', 'auc', 'precision', 'recall'.
  */

@@ -2,7 +2,7 @@
  * `keras.utils`: seeding, one-hot labels, forgetting layer names, the
  * gradient check, and drawing a model's graph.
  */
-import { resetNameCounters } from '../layers/naming.js';
+import { resetNameCounters } from '../utils/naming.js';
 
 export { plotModel, type PlotModelOptions } from '../models/plot-model.js';
 

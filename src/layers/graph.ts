@@ -20,7 +20,7 @@
  * them in a loop. A layer called twice (a shared layer) has two nodes.
  */
 
-import { uniqueName } from './naming.js';
+import { uniqueName } from '../utils/naming.js';
 
 /** What the graph records of a layer: enough to name it. The layer itself keeps its nodes. */
 export interface GraphLayer {

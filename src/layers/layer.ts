@@ -15,7 +15,7 @@ import { requireTensor, Tensor, type NestedArray } from '../tensor/tensor.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import type { FusedLayerSpec } from './fused-spec.js';
 import { getInitializer, type Initializer } from './initializers.js';
-import { uniqueName } from './naming.js';
+import { uniqueName } from '../utils/naming.js';
 import { toSnakeCase } from '../utils/registry.js';
 import { describeValue, RuntimeError, ShapeError, ValueError } from '../errors.js';
 import { isSymbolic, KerasTensor, Node } from './graph.js';

@@ -92,7 +92,7 @@ abstract class CountsAtThreshold implements Metric {
   /** The threshold as given (null: the default, 0.5), as Keras's config keeps it. */
   private readonly thresholdGiven: number | null;
 
-  constructor(where: string, defaultName: string, options: { thresholds?: number; name?: string }) {
+  constructor(where: string, defaultName: { unique: string }, options: { thresholds?: number; name?: string }) {
     this.name = metricName(where, defaultName, options, ['thresholds']);
     this.counts = new ConfusionCounts(thresholdOption(where, options.thresholds));
     this.thresholdGiven = options.thresholds ?? null;
@@ -116,7 +116,7 @@ abstract class CountsAtThreshold implements Metric {
 /** keras.metrics.Precision: TP / (TP + FP), a prediction counting as positive above the threshold (0.5). */
 export class Precision extends CountsAtThreshold {
   constructor(options: { thresholds?: number; name?: string } = {}) {
-    super('Precision', 'precision', options);
+    super('Precision', { unique: 'precision' }, options);
   }
 
   static fromConfig(config: MetricConfig): Precision {
@@ -131,7 +131,7 @@ export class Precision extends CountsAtThreshold {
 /** keras.metrics.Recall: TP / (TP + FN), a prediction counting as positive above the threshold (0.5). */
 export class Recall extends CountsAtThreshold {
   constructor(options: { thresholds?: number; name?: string } = {}) {
-    super('Recall', 'recall', options);
+    super('Recall', { unique: 'recall' }, options);
   }
 
   static fromConfig(config: MetricConfig): Recall {
@@ -163,7 +163,7 @@ export class AUC implements Metric {
   private readonly counts: ConfusionCounts;
 
   constructor(options: AUCOptions = {}) {
-    this.name = metricName('AUC', 'auc', options, ['numThresholds', 'curve', 'summationMethod', 'fromLogits']);
+    this.name = metricName('AUC', { unique: 'auc' }, options, ['numThresholds', 'curve', 'summationMethod', 'fromLogits']);
     const k = options.numThresholds ?? 200;
     if (!(Number.isInteger(k) && k > 1)) throw new ValueError(`AUC: numThresholds must be an integer > 1. Received: numThresholds=${describeValue(options.numThresholds)}`);
     if ((options.curve ?? 'ROC') !== 'ROC') throw new ValueError(`AUC: tinykeras has the 'ROC' curve only. Received: curve=${describeValue(options.curve)}`);

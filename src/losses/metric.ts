@@ -4,6 +4,7 @@
  */
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { checkOptions } from '../utils/options.js';
+import { uniqueName } from '../utils/naming.js';
 import { toTensorInput, type TensorInput } from '../tensor/convert.js';
 
 export type { TensorInput };
@@ -59,10 +60,14 @@ export function optionsFromConfig(
   return options;
 }
 
-/** Checks a metric object's options (known keys, a non-empty name) and returns its name. */
-export function metricName(where: string, defaultName: string, options: { name?: string } | undefined, allowed: readonly string[]): string {
+/**
+ * Checks a metric object's options (known keys, a non-empty name) and returns its name. `defaultName` is a
+ * fixed name, or { unique: base } for the classes Keras names like layers (`base`, `base_1`, … per session:
+ * AUC, Precision, Recall), the counter taken only when no name is given.
+ */
+export function metricName(where: string, defaultName: string | { unique: string }, options: { name?: string } | undefined, allowed: readonly string[]): string {
   checkOptions(where, options, ['name', ...allowed]);
-  const name = options?.name ?? defaultName;
+  const name = options?.name ?? (typeof defaultName === 'string' ? defaultName : uniqueName(defaultName.unique));
   if (typeof name !== 'string' || name === '') throw new ValueError(`${where}: name must be a non-empty string. Received: name=${describeValue(name)}`);
   return name;
 }

@@ -21,6 +21,7 @@ import { Tensor } from '../tensor/tensor.js';
 export type { Metric } from './metric.js';
 import { sparseLabels } from './labels.js';
 import { suggestClosest } from '../utils/suggest.js';
+import { uniqueName } from '../utils/naming.js';
 import { describeValue, ShapeError, ValueError } from '../errors.js';
 import { toTensorInput, type TensorInput } from '../tensor/convert.js';
 import { batchSampleWeights, metricName, optionsFromConfig, type Metric, type MetricConfig } from './metric.js';
@@ -59,6 +60,11 @@ function binaryAccuracyValues(threshold: number): SampleValuesFn {
 function meanAbsoluteErrorValues(yTrue: Tensor, yPred: Tensor): Float64Array {
   requireSameSize(yTrue, yPred, 'mean_absolute_error');
   return perSampleMeans(yPred, (i) => Math.abs(yPred.data[i]! - yTrue.data[i]!));
+}
+
+function meanSquaredErrorValues(yTrue: Tensor, yPred: Tensor): Float64Array {
+  requireSameSize(yTrue, yPred, 'mean_squared_error');
+  return perSampleMeans(yPred, (i) => (yPred.data[i]! - yTrue.data[i]!) ** 2);
 }
 
 /** meanⱼ value(i) over each sample's elements j (the flat indices i of its row); a rank-0 or rank-1 yPred has one element per sample. */
@@ -345,13 +351,17 @@ const NAMED_METRICS: Record<string, (name: string) => Metric> = {
   binary_accuracy: (name) => new MeanMetric(name, binaryAccuracyValues(0.5), binaryAccuracy),
   mean_absolute_error: (name) => new MeanMetric(name, meanAbsoluteErrorValues, meanAbsoluteError),
   mae: (name) => new MeanMetric(name, meanAbsoluteErrorValues, meanAbsoluteError),
+  // Keras's 'mse' metric: mean (ŷ − y)² per sample, averaged over the epoch like 'mae'.
+  mean_squared_error: (name) => new MeanMetric(name, meanSquaredErrorValues),
+  mse: (name) => new MeanMetric(name, meanSquaredErrorValues),
   binary_crossentropy: (name) => new BinaryCrossentropyMetric({ name }),
   bce: (name) => new BinaryCrossentropyMetric({ name }),
   categorical_crossentropy: (name) => new CategoricalCrossentropyMetric({ name }),
   sparse_categorical_crossentropy: (name) => new SparseCategoricalCrossentropyMetric({ name }),
-  auc: (name) => new AUC({ name }),
-  precision: (name) => new Precision({ name }),
-  recall: (name) => new Recall({ name }),
+  // Keras makes these as AUC() etc. (taking a name from the session's counter: 'auc', 'auc_1', …), then renames them.
+  auc: (name) => (uniqueName('auc'), new AUC({ name })),
+  precision: (name) => (uniqueName('precision'), new Precision({ name })),
+  recall: (name) => (uniqueName('recall'), new Recall({ name })),
 };
 
 

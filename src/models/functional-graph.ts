@@ -16,19 +16,22 @@ export type TensorStructure = KerasTensor | readonly KerasTensor[] | { readonly 
 /** A structure flattened to a list, with each entry's name (the dict key, if a dict was given). */
 export interface FlatTensors {
   readonly tensors: readonly KerasTensor[];
-  /** Dict keys in order, or null when a tensor or a list was given. */
+  /** Dict keys, sorted as Keras flattens a dict, or null when a tensor or a list was given. */
   readonly keys: readonly string[] | null;
-  /** Whether a single tensor (not a list or dict) was given. */
-  readonly single: boolean;
+  /** Dict keys in the order they were written (Keras names a dict model's per-output losses in this order), or null. */
+  readonly writtenKeys: readonly string[] | null;
 }
 
 /** `inputs` or `outputs` as a list; throws naming `what` unless every entry is a KerasTensor. */
 export function flattenTensors(value: unknown, what: 'inputs' | 'outputs', modelName: string): FlatTensors {
   const prototype = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   const isDict = prototype === Object.prototype || prototype === null;
-  const keys = isDict ? Object.keys(value as object) : null;
+  // Keras flattens a dict in the order of its sorted keys (tree.flatten), whatever order it was written in:
+  // that order is the model's inputs, outputs, layers and weights.
+  const writtenKeys = isDict ? Object.keys(value as object) : null;
+  const keys = writtenKeys ? [...writtenKeys].sort() : null;
   const single = value instanceof KerasTensor;
-  const tensors: unknown[] = single ? [value] : Array.isArray(value) ? value : isDict ? Object.values(value as object) : [];
+  const tensors: unknown[] = single ? [value] : Array.isArray(value) ? value : keys ? keys.map((k) => (value as Record<string, unknown>)[k]) : [];
   if (tensors.length === 0) {
     throw new ValueError(
       `Model "${modelName}": ${what} must be a symbolic tensor (from keras.Input or a layer call), a non-empty list or a dict of them. ` +
@@ -46,7 +49,7 @@ export function flattenTensors(value: unknown, what: 'inputs' | 'outputs', model
       );
     }
   }
-  return { tensors: tensors as KerasTensor[], keys, single };
+  return { tensors: tensors as KerasTensor[], keys, writtenKeys };
 }
 
 /** Throws unless each input is the output of keras.Input (an InputLayer), and none is given twice. */

@@ -252,7 +252,7 @@ export class Model extends Layer implements GraphIO {
   }
 
   compile(args: CompileArgs): void {
-    this.compiled = new CompileSettings(args, this.outputNames);
+    this.compiled = new CompileSettings(args, this.outputNames, this.givenOutputs.writtenKeys);
     prepareThreads();
   }
 
@@ -286,10 +286,14 @@ export class Model extends Layer implements GraphIO {
     return this.asGiven(await predictOutputsAsync(this, x, args));
   }
 
-  /** One tensor per output, shaped as the outputs were given: one tensor, a list, or a dict by name. */
+  /**
+   * One tensor per output, shaped as the outputs were given: one tensor, a list, or a dict by name (its keys in
+   * the order they were written); a list of one output gives its tensor, as Keras's predict does (its unpack_singleton).
+   */
   private asGiven(outputs: Tensor[]): Tensor | Tensor[] | Record<string, Tensor> {
-    if (this.givenOutputs.keys) return Object.fromEntries(this.givenOutputs.keys.map((k, i) => [k, outputs[i]!]));
-    return this.givenOutputs.single ? outputs[0]! : outputs;
+    const { keys, writtenKeys } = this.givenOutputs;
+    if (keys && writtenKeys) return Object.fromEntries(writtenKeys.map((k) => [k, outputs[keys.indexOf(k)]!]));
+    return outputs.length === 1 ? outputs[0]! : outputs;
   }
 
   /**

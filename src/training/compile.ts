@@ -104,13 +104,21 @@ export class CompileSettings {
   private lossesBuilt = false;
   /** The output names of a model with several outputs, which prefix its log names; null for one output. */
   readonly outputNames: readonly string[] | null;
+  /**
+   * The outputs' indices in the order their losses are logged and listed: as Keras, the keys' order of a loss
+   * given as a dict, else the order the model's outputs were written in (a dict's own order, not its sorted one).
+   */
+  private readonly lossOrder: readonly number[];
   readonly runEagerly: boolean;
   readonly jitCompile: boolean | 'auto';
   /** Per output, resolved on the first batch, once the label and prediction shapes are known. */
   private metrics: { readonly metric: Metric; readonly weighted: boolean }[][] | null = null;
 
-  /** `outputNames`: a Functional model's outputs (several, or one by name); absent for a Sequential. */
-  constructor(args: CompileArgs, outputNames: readonly string[] | null = null) {
+  /**
+   * `outputNames`: a Functional model's outputs (several, or one by name); absent for a Sequential.
+   * `writtenOutputNames`: the same names in the order the model's outputs dict was written, when it was one.
+   */
+  constructor(args: CompileArgs, outputNames: readonly string[] | null = null, writtenOutputNames: readonly string[] | null = null) {
     if (args === null || typeof args !== 'object') {
       throw new ValueError(`compile() takes an object such as { optimizer: 'adam', loss: '…', metrics: ['accuracy'] }. Received: ${describeValue(args)}`);
     }
@@ -127,6 +135,8 @@ export class CompileSettings {
     const losses = outputNames === null ? [args.loss] : perOutput('loss', args.loss, outputs, isOneLoss);
     this.losses = losses.map((l) => getLoss(l as LossIdentifier));
     this.loss = this.losses[0]!;
+    const lossKeys = typeof args.loss === 'object' && args.loss !== null && !Array.isArray(args.loss) && !isOneLoss(args.loss) ? Object.keys(args.loss) : null;
+    this.lossOrder = (lossKeys ?? writtenOutputNames ?? outputs).map((name) => outputs.indexOf(name));
     const weights = args.lossWeights === undefined ? null : perOutput('lossWeights', args.lossWeights, outputs, (v) => typeof v === 'number');
     weights?.forEach((w, k) => {
       if (!(typeof w === 'number' && Number.isFinite(w))) {
@@ -166,7 +176,8 @@ export class CompileSettings {
 
   /** The names of the losses logged: `loss`, then (several outputs) `<output>_loss` for each. */
   get lossNames(): string[] {
-    return this.outputNames === null ? ['loss'] : ['loss', ...this.outputNames.map((o) => `${o}_loss`)];
+    const names = this.outputNames;
+    return names === null ? ['loss'] : ['loss', ...this.lossOrder.map((k) => `${names[k]}_loss`)];
   }
 
   /** The metrics' log names, in order (several outputs: `<output>_<metric>`). */
@@ -206,7 +217,7 @@ export class CompileSettings {
     this.lossesBuilt = true;
     let i = 0;
     values[i++] = total.item();
-    if (this.outputNames !== null) for (const part of parts) values[i++] = part.item();
+    if (this.outputNames !== null) for (const k of this.lossOrder) values[i++] = parts[k]!.item();
     noGrad(() => this.updateMetrics(yTrue, yPred, sampleWeights));
     return total;
   }
@@ -245,6 +256,18 @@ export class CompileSettings {
       this.resetMetrics();
     }
     return this.metrics;
+  }
+
+  /**
+   * evaluate's list, in Keras's order (its _flatten_metrics_in_order): the values its model's metrics name (the
+   * loss, each compiled metric, each output's loss), then the others by sorted key. With several outputs that is
+   * the losses, then every metric sorted by its log name (the output's prefix keeps it from matching its own name).
+   */
+  listInKerasOrder(logs: Logs): number[] {
+    if (this.outputNames === null) return Object.values(logs);
+    const losses = this.lossNames;
+    const metrics = Object.keys(logs).filter((key) => !losses.includes(key)).sort();
+    return [...losses, ...metrics].map((key) => logs[key]!);
   }
 
   /** The logs so far: the losses' running means (`means`), then every metric's result, keys prefixed with `prefix` ("val_"). */
@@ -290,8 +313,9 @@ function metricsPerOutput(option: 'metrics' | 'weightedMetrics', metrics: unknow
   if (metrics === null || typeof metrics !== 'object') {
     throw new ValueError(`compile(): ${option} must be an array of names, such as ['accuracy']. Received: ${option}=${describeValue(metrics)}`);
   }
-  // One output: a flat list of its metrics. Several: one entry per output, or a dict by output name.
-  if (outputs.length === 1 && Array.isArray(metrics)) return [metricList(metrics)];
+  // One output: a list of its metrics, flattened as Keras does ([['mae']] for a model whose outputs are a list
+  // of one is ['mae']). Several: one entry per output, or a dict by output name.
+  if (outputs.length === 1 && Array.isArray(metrics)) return [metricList(Array.from(metrics).flatMap((m: unknown) => (Array.isArray(m) ? Array.from(m) : [m])))];
   return perOutput(option, metrics, outputs, () => false).map(metricList);
 }
 

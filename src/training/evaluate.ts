@@ -119,8 +119,9 @@ function evaluateFused(
 }
 
 /**
- * Keras's `model.evaluate`: [loss, ...metrics] as numbers, or a dict with
- * returnDict. Keras returns a bare number when there are no metrics; here it
+ * Keras's `model.evaluate`: [loss, ...metrics] as numbers (several outputs:
+ * the loss, each output's loss, then the metrics by sorted log name, in
+ * Keras's order), or a dict with returnDict. Keras returns a bare number when there are no metrics; here it
  * is always an array ([loss]), so that the return type does not depend on
  * how the model was compiled.
  */
@@ -142,7 +143,7 @@ function* evaluation(model: RunnableModel, xLike: DataStructure, yLike: DataStru
   const [x, y] = prepareLists(model, xLike, yLike, where, { losses: model.compiled.losses, requireBuilt: true });
   const sampleWeights = prepareSampleWeights(args.sampleWeight, undefined, y!, where);
   const logs = yield* evaluateBatches(model, { x, y: y!, sampleWeights }, { batchSize, verbose: resolveVerbose(args.verbose, where) });
-  return args.returnDict ? logs : Object.values(logs);
+  return args.returnDict ? logs : model.compiled.listInKerasOrder(logs);
 }
 
 /** Keras's `model.predict`: the model's outputs for every sample, as one tensor. */

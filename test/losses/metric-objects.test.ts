@@ -71,7 +71,19 @@ describe('AUC, Precision and Recall', () => {
     const fromLogits = new AUC({ fromLogits: true });
     fromLogits.updateState([0, 1], [-3, 2]);
     expect(fromLogits.result()).toBeCloseTo(1, 12);
-    expect([new AUC().name, new Precision().name, new Recall({ name: 'r' }).name]).toEqual(['auc', 'precision', 'r']);
+  });
+
+  it("take Keras's names: AUC, Precision and Recall count per session like layers ('auc', 'auc_1', …), the strings take a count too", async () => {
+    // As Keras 3 (its auto_name): what python prints for the same calls after keras.backend.clear_session().
+    keras.clearSession();
+    const [roc, auc, r] = [new AUC({ name: 'roc' }), new AUC(), new Recall({ name: 'r' })];
+    const model = new keras.Sequential([keras.Input({ shape: [2] }), new keras.layers.Dense(1, { activation: 'sigmoid' })]);
+    model.compile({ optimizer: 'sgd', loss: 'bce', metrics: ['AUC', 'precision', roc, auc, r] });
+    const history = await model.fit(keras.tensor([[1, 1], [1, 1], [1, 1], [1, 1]]), keras.tensor([[1], [1], [1], [1]]), { verbose: 0 });
+    expect(Object.keys(history.history).sort()).toEqual(['AUC', 'auc', 'loss', 'precision', 'r', 'roc']);
+    expect([new AUC().name, new Precision().name, new Recall().name]).toEqual(['auc_2', 'precision_1', 'recall']);
+    keras.clearSession();
+    expect(new AUC().name).toBe('auc');
   });
 
   it('refuse bad options and mismatched shapes', () => {

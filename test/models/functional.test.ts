@@ -249,14 +249,16 @@ describe('training a Functional model', () => {
     expect(predicted.department!.shape).toEqual([64, 3]);
   });
 
-  it('takes lists in input and output order as well as dicts, with the same results', async () => {
+  it('takes lists in the order of the sorted dict keys (as Keras flattens dicts) as well as dicts, with the same results', async () => {
     const { x, y } = ticketData(32);
     const run = async (asDict: boolean) => {
       keras.setRandomSeed(21);
       const model = ticketModel();
-      model.compile({ optimizer: 'sgd', loss: ['mse', 'categorical_crossentropy'], lossWeights: [1, 0.5], metrics: [[], ['accuracy']] });
-      const xs = asDict ? x : [x.title, x.body, x.tags];
-      const ys = asDict ? y : [y.priority, y.department];
+      expect(model.inputNames).toEqual(['body', 'tags', 'title']);
+      expect(model.outputNames).toEqual(['department', 'priority']);
+      model.compile({ optimizer: 'sgd', loss: ['categorical_crossentropy', 'mse'], lossWeights: [0.5, 1], metrics: [['accuracy'], []] });
+      const xs = asDict ? x : [x.body, x.tags, x.title];
+      const ys = asDict ? y : [y.department, y.priority];
       return (await model.fit(xs, ys, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 })).history;
     };
     expect(await run(false)).toEqual(await run(true));
@@ -265,7 +267,7 @@ describe('training a Functional model', () => {
   it('validates with validationSplit, naming the logs val_<output>_loss', async () => {
     const model = ticketModel();
     const { x, y } = ticketData(40);
-    model.compile({ optimizer: 'adam', loss: ['mse', 'categorical_crossentropy'] });
+    model.compile({ optimizer: 'adam', loss: ['categorical_crossentropy', 'mse'] });
     const history = await model.fit(x, y, { epochs: 1, validationSplit: 0.25, verbose: 0 });
     expect(Object.keys(history.history)).toEqual(['loss', 'priority_loss', 'department_loss', 'val_loss', 'val_priority_loss', 'val_department_loss']);
     expect(history.params.samples).toBe(30);
@@ -406,10 +408,44 @@ describe('Functional model weights and async inference', () => {
   it('predictAsync and evaluateAsync give what predict and evaluate give', async () => {
     const model = ticketModel();
     const { x, y } = ticketData(20);
-    model.compile({ optimizer: 'sgd', loss: ['mse', 'categorical_crossentropy'] });
+    model.compile({ optimizer: 'sgd', loss: ['categorical_crossentropy', 'mse'] });
     const sync = model.predict(x, { verbose: 0 }) as Record<string, Tensor>;
     const async_ = (await model.predictAsync(x, { verbose: 0 })) as Record<string, Tensor>;
     expect(Array.from(async_.department!.data)).toEqual(Array.from(sync.department!.data));
     expect(await model.evaluateAsync(x, y, { verbose: 0 })).toEqual(model.evaluate(x, y, { verbose: 0 }));
+  });
+
+  it("orders dict outputs as Keras: sorted for layers, weights and list losses; the loss dict's or the written order for the losses' names", async () => {
+    // Expectations from Keras 3 (TensorFlow) on the same model: outputs written yes, val, abc.
+    keras.setRandomSeed(40);
+    const i = keras.Input({ shape: [3], name: 'i' });
+    const model = new keras.Model({ inputs: i, outputs: { yes: new Dense(1, { name: 'Lyes' }).apply(i), val: new Dense(2, { name: 'Lval' }).apply(i), abc: new Dense(1, { name: 'Labc' }).apply(i) } });
+    expect(model.outputNames).toEqual(['abc', 'val', 'yes']);
+    expect(model.layers.map((l) => l.name)).toEqual(['i', 'Labc', 'Lval', 'Lyes']);
+    const x = keras.randomNormal([6, 3]);
+    const y = { yes: keras.randomNormal([6, 1]), val: keras.randomNormal([6, 2]), abc: keras.randomNormal([6, 1]) };
+    expect(Object.keys(model.predict(x, { verbose: 0 }) as Record<string, Tensor>)).toEqual(['yes', 'val', 'abc']);
+    model.compile({ optimizer: 'sgd', loss: { val: 'mae', abc: 'mse', yes: 'mse' }, metrics: { yes: ['mae'], val: ['mse'] } });
+    const logs = model.evaluate(x, y, { verbose: 0, returnDict: true });
+    expect(model.metricsNames).toEqual(['loss', 'compile_metrics', 'val_loss', 'abc_loss', 'yes_loss']);
+    expect(model.evaluate(x, y, { verbose: 0 })).toEqual(['loss', 'val_loss', 'abc_loss', 'yes_loss', 'val_mse', 'yes_mae'].map((k) => logs[k]));
+    // A list of losses maps to the sorted outputs (abc, val, yes); the losses are named in the written order.
+    model.compile({ optimizer: 'sgd', loss: ['mse', 'mae', 'binary_crossentropy'] });
+    const listed = model.evaluate(x, y, { verbose: 0, returnDict: true });
+    expect(model.metricsNames).toEqual(['loss', 'yes_loss', 'val_loss', 'abc_loss']);
+    expect(listed.val_loss).toBeCloseTo(logs.val_loss!, 6);
+    expect(listed.abc_loss).toBeCloseTo(logs.abc_loss!, 6);
+    expect(listed.yes_loss).not.toBeCloseTo(logs.yes_loss!, 3);
+  });
+
+  it('takes outputs given as a list of one as Keras: predict gives the tensor, metrics may be nested once', async () => {
+    const i = keras.Input({ shape: [3] });
+    const model = new keras.Model({ inputs: [i], outputs: [new Dense(2).apply(i)] });
+    const x = keras.randomNormal([4, 3]);
+    expect(model.predict(x, { verbose: 0 })).toBeInstanceOf(Tensor);
+    model.compile({ optimizer: 'sgd', loss: ['mse'], metrics: [['mae', 'mse']] });
+    const history = await model.fit(x, [keras.randomNormal([4, 2])], { epochs: 1, verbose: 0 });
+    expect(Object.keys(history.history)).toEqual(['loss', 'mae', 'mse']);
+    expect(history.history.mse![0]).toBeCloseTo(history.history.loss![0]!, 6);
   });
 });
