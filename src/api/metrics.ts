@@ -13,7 +13,7 @@
 export { sparseCategoricalAccuracy, categoricalAccuracy, binaryAccuracy, meanAbsoluteError, type MetricFn, type UserMetricFn } from '../losses/metrics.js';
 /** Keras's metric classes, stateful over the batches of an epoch: `new BinaryAccuracy({ threshold: 0.7 })`, `new AUC()`. */
 export {
-  BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, MeanAbsoluteErrorMetric as MeanAbsoluteError,
+  BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, MeanAbsoluteErrorMetric as MeanAbsoluteError, MeanSquaredErrorMetric as MeanSquaredError,
   BinaryCrossentropyMetric as BinaryCrossentropy, CategoricalCrossentropyMetric as CategoricalCrossentropy,
   SparseCategoricalCrossentropyMetric as SparseCategoricalCrossentropy,
 } from '../losses/metrics.js';

@@ -235,6 +235,21 @@ export class MeanAbsoluteErrorMetric extends MeanMetric {
   }
 }
 
+/** `mean_squared_error` as a metric (keras.metrics.MeanSquaredError): mean (ŷ − y)². */
+export class MeanSquaredErrorMetric extends MeanMetric {
+  constructor(options: { name?: string } = {}) {
+    super(metricName('MeanSquaredError', 'mean_squared_error', options, []), meanSquaredErrorValues);
+  }
+
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32' };
+  }
+
+  static fromConfig(config: MetricConfig): MeanSquaredErrorMetric {
+    return new MeanSquaredErrorMetric(optionsFromConfig('MeanSquaredError', config, {}));
+  }
+}
+
 /** A loss's per-sample values as a metric's, without recording gradients. */
 function lossValues(loss: { perSample(yTrue: Tensor, yPred: Tensor): Tensor }): SampleValuesFn {
   return (yTrue, yPred) => {
@@ -352,8 +367,8 @@ const NAMED_METRICS: Record<string, (name: string) => Metric> = {
   mean_absolute_error: (name) => new MeanMetric(name, meanAbsoluteErrorValues, meanAbsoluteError),
   mae: (name) => new MeanMetric(name, meanAbsoluteErrorValues, meanAbsoluteError),
   // Keras's 'mse' metric: mean (ŷ − y)² per sample, averaged over the epoch like 'mae'.
-  mean_squared_error: (name) => new MeanMetric(name, meanSquaredErrorValues),
-  mse: (name) => new MeanMetric(name, meanSquaredErrorValues),
+  mean_squared_error: (name) => new MeanSquaredErrorMetric({ name }),
+  mse: (name) => new MeanSquaredErrorMetric({ name }),
   binary_crossentropy: (name) => new BinaryCrossentropyMetric({ name }),
   bce: (name) => new BinaryCrossentropyMetric({ name }),
   categorical_crossentropy: (name) => new CategoricalCrossentropyMetric({ name }),
@@ -410,6 +425,7 @@ export function requireKnownMetric(identifier: unknown): void {
 export const METRIC_CLASSES: Readonly<Record<string, { fromConfig(config: MetricConfig): Metric }>> = {
   AUC, Precision, Recall, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
   MeanAbsoluteError: MeanAbsoluteErrorMetric,
+  MeanSquaredError: MeanSquaredErrorMetric,
   BinaryCrossentropy: BinaryCrossentropyMetric,
   CategoricalCrossentropy: CategoricalCrossentropyMetric,
   SparseCategoricalCrossentropy: SparseCategoricalCrossentropyMetric,

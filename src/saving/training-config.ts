@@ -43,7 +43,7 @@
  */
 import { describeValue, FileFormatError, ValueError, excerpt } from '../errors.js';
 import { BinaryCrossentropy, CategoricalCrossentropy, Huber, LOSS_NAMES, SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
-import { BinaryAccuracy, CategoricalAccuracy, MeanAbsoluteErrorMetric, type Metric } from '../losses/metrics.js';
+import { BinaryAccuracy, CategoricalAccuracy, MeanAbsoluteErrorMetric, MeanSquaredErrorMetric, type Metric } from '../losses/metrics.js';
 import { toSnakeCase } from '../utils/registry.js';
 import type { Optimizer } from '../optim/index.js';
 import { OPTIMIZER_CLASS_NAMES, optimizerClass, serializeOptimizer } from '../optim/registry.js';
@@ -87,7 +87,7 @@ export function trainingConfigOf(compiled: CompileSettings, outputNames: readonl
 
 /** The metric classes with their Keras names: at its defaults, each is the same as its name. */
 const METRIC_CLASSES = new Map<unknown, string>([
-  [BinaryAccuracy, 'binary_accuracy'], [CategoricalAccuracy, 'categorical_accuracy'], [MeanAbsoluteErrorMetric, 'mean_absolute_error'],
+  [BinaryAccuracy, 'binary_accuracy'], [CategoricalAccuracy, 'categorical_accuracy'], [MeanAbsoluteErrorMetric, 'mean_absolute_error'], [MeanSquaredErrorMetric, 'mean_squared_error'],
 ]);
 
 /**

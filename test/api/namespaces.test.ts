@@ -17,7 +17,7 @@ describe('the public namespaces', () => {
     }
     expect(Object.keys(keras.metrics).sort()).toEqual(
       [
-        'AUC', 'BinaryAccuracy', 'BinaryCrossentropy', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'MeanAbsoluteError', 'Precision', 'Recall',
+        'AUC', 'BinaryAccuracy', 'BinaryCrossentropy', 'CategoricalAccuracy', 'CategoricalCrossentropy', 'MeanAbsoluteError', 'MeanSquaredError', 'Precision', 'Recall',
         'SparseCategoricalAccuracy', 'SparseCategoricalCrossentropy', 'binaryAccuracy', 'categoricalAccuracy', 'meanAbsoluteError', 'sparseCategoricalAccuracy',
       ],
     );

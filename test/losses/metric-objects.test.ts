@@ -140,3 +140,17 @@ describe('mean metrics', () => {
     expect(logs.roc).toBe(whole.result());
   });
 });
+
+describe('keras.metrics.MeanSquaredError', () => {
+  it("is the 'mse' metric as an object: mean (ŷ − y)² over every sample since the last reset, weighted when asked", () => {
+    const m = new keras.metrics.MeanSquaredError();
+    expect(m.name).toBe('mean_squared_error');
+    m.updateState(keras.tensor([[1, 2], [3, 4]]), keras.tensor([[1, 4], [0, 4]]));
+    expect(m.result()).toBeCloseTo((0 + 4 + 9 + 0) / 4, 6);
+    m.updateState(keras.tensor([[0, 0]]), keras.tensor([[2, 2]]), keras.tensor([2]));
+    // samples: (0+4)/2 = 2 and (9+0)/2 = 4.5 with weight 1, then 4 with weight 2.
+    expect(m.result()).toBeCloseTo((2 + 4.5 + 2 * 4) / 4, 6);
+    m.resetState();
+    expect(m.result()).toBe(0);
+  });
+});

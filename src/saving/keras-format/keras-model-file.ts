@@ -68,7 +68,7 @@ function compileFrom(model: SavableModel, config: unknown, fileName: string, opt
   try {
     model.compile(args);
   } catch (error) {
-    // A metric or loss name tinykeras lacks ('mse' as a metric): the weights are still usable without the compile settings.
+    // A metric or loss name tinykeras lacks (top_k_categorical_accuracy): the weights are still usable without the compile settings.
     if (error instanceof ValueError) throw new ValueError(`${fileName}: compile_config: ${error.message} Load with { compile: false } and compile the model yourself.`, { cause: error });
     throw error;
   }
