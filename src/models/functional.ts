@@ -286,6 +286,11 @@ export class Model extends Layer implements GraphIO {
     return this.asGiven(await predictOutputsAsync(this, x, args));
   }
 
+  /** The inputs' and the outputs' dict keys in the order written, or null where a tensor or a list was given: what a saved Keras config keeps. */
+  get dictKeys(): { readonly inputs: readonly string[] | null; readonly outputs: readonly string[] | null } {
+    return { inputs: this.givenInputs.writtenKeys, outputs: this.givenOutputs.writtenKeys };
+  }
+
   /**
    * One tensor per output, shaped as the outputs were given: one tensor, a list, or a dict by name (its keys in
    * the order they were written); a list of one output gives its tensor, as Keras's predict does (its unpack_singleton).

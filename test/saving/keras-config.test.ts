@@ -114,6 +114,27 @@ describe('Keras configs both ways', () => {
     expect(values(loaded.predict(keras.tensor([[1, 2, 3]]), { verbose: 0 }))).toEqual(values(model.predict(keras.tensor([[1, 2, 3]]), { verbose: 0 })));
   });
 
+  it('keeps dict inputs and outputs as dicts in .keras, in the order written, so the loaded model takes and predicts dicts', async () => {
+    const zeta = keras.Input({ shape: [3], name: 'zeta_in' });
+    const alpha = keras.Input({ shape: [2], name: 'alpha_in' });
+    const h = new L.Concatenate().apply([zeta, alpha]);
+    const model = new keras.Model({
+      inputs: { zeta, alpha },
+      outputs: { score: new L.Dense(1, { name: 's' }).apply(h), klass: new L.Dense(2, { name: 'k' }).apply(h) },
+    });
+    const path = join(dir(), 'dicts.keras');
+    await model.save(path);
+    const archive = await readKerasArchive(await readFile(path), path);
+    const config = (archive.config as { config: Record<string, unknown> }).config;
+    expect(config.input_layers).toEqual({ zeta: ['zeta_in', 0, 0], alpha: ['alpha_in', 0, 0] });
+    expect(Object.keys(config.output_layers as object)).toEqual(['score', 'klass']);
+    const loaded = (await keras.models.loadModel(path)) as keras.Model;
+    const x = { zeta: keras.random.uniform([4, 3]), alpha: keras.random.uniform([4, 2]) };
+    const [got, want] = [loaded.predict(x, { verbose: 0 }), model.predict(x, { verbose: 0 })] as Record<string, keras.Tensor>[];
+    expect(Object.keys(got!)).toEqual(['score', 'klass']);
+    for (const key of ['score', 'klass']) expect(Array.from(got![key]!.data)).toEqual(Array.from(want![key]!.data));
+  });
+
   it('saves and loads a Functional model with two outputs, its losses, loss weights and metrics per output', async () => {
     const input = keras.Input({ shape: [3], name: 'x' });
     const h = new L.Dense(4, { activation: 'relu' }).apply(input);

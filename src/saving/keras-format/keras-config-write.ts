@@ -30,6 +30,8 @@ interface FunctionalLike extends Layer {
   readonly nodes: readonly Node[];
   readonly inputs: readonly KerasTensor[];
   readonly outputs: readonly KerasTensor[];
+  /** Dict keys in the order written (the tensors above are in sorted-key order), or null. */
+  readonly dictKeys?: { readonly inputs: readonly string[] | null; readonly outputs: readonly string[] | null };
 }
 
 /** What the writer reads of a Sequential. */
@@ -98,11 +100,21 @@ function functionalEntry(model: FunctionalLike): Record<string, unknown> {
       inbound_nodes: calls.map((node) => ({ args: [node.calledOnList ? node.inputs.map(tensor) : tensor(node.inputs[0]!)], kwargs: {} })),
     };
   });
-  const endpoints = (tensors: readonly KerasTensor[]) => (tensors.length === 1 ? history(tensors[0]!) : tensors.map(history));
+  /**
+   * One endpoint, a list, or (inputs or outputs given as a dict) a dict by key in the order written, as Keras 3
+   * writes it: so the model loads back taking and predicting dicts. The tensors are in sorted-key order.
+   */
+  const endpoints = (tensors: readonly KerasTensor[], written: readonly string[] | null | undefined) => {
+    if (written) {
+      const sorted = [...written].sort();
+      return Object.fromEntries(written.map((key) => [key, history(tensors[sorted.indexOf(key)]!)]));
+    }
+    return tensors.length === 1 ? history(tensors[0]!) : tensors.map(history);
+  };
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
-    config: { name: model.name, trainable: model.trainable, layers, input_layers: endpoints(model.inputs), output_layers: endpoints(model.outputs) },
+    config: { name: model.name, trainable: model.trainable, layers, input_layers: endpoints(model.inputs, model.dictKeys?.inputs), output_layers: endpoints(model.outputs, model.dictKeys?.outputs) },
     registered_name: 'Functional',
     build_config: { input_shape: null },
   };
