@@ -24,8 +24,10 @@ export interface Metric {
   resetState(): void;
   /**
    * Keras's get_config of the metric (name, dtype, then its options, with
-   * Keras's keys), for the metric classes: what a Keras file's compile
-   * config holds. A metric made from a user's function has none.
+   * Keras's keys): what a Keras file's compile config holds for one of the
+   * metric classes (losses/metrics.ts's METRIC_CLASSES). A user's own metric
+   * class may leave it out; a metric made from a function is no class a file
+   * can name, whatever its config.
    */
   getConfig?(): MetricConfig;
 }

@@ -165,6 +165,11 @@ export class MeanMetric implements Metric {
     this.total = 0;
     this.count = 0;
   }
+
+  /** Keras's config of a metric class with no options: its name and dtype (the classes with options add theirs). */
+  getConfig(): MetricConfig {
+    return { name: this.name, dtype: 'float32' };
+  }
 }
 
 /** `binary_accuracy` with its threshold: mean[ (ŷ > threshold) = y ]. */
@@ -181,8 +186,8 @@ export class BinaryAccuracy extends MeanMetric {
     this.threshold = threshold;
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32', threshold: this.threshold };
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), threshold: this.threshold };
   }
 
   static fromConfig(config: MetricConfig): BinaryAccuracy {
@@ -196,10 +201,6 @@ export class CategoricalAccuracy extends MeanMetric {
     super(metricName('CategoricalAccuracy', 'categorical_accuracy', options, []), categoricalAccuracyValues, categoricalAccuracy);
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32' };
-  }
-
   static fromConfig(config: MetricConfig): CategoricalAccuracy {
     return new CategoricalAccuracy(optionsFromConfig('CategoricalAccuracy', config, {}));
   }
@@ -209,10 +210,6 @@ export class CategoricalAccuracy extends MeanMetric {
 export class SparseCategoricalAccuracy extends MeanMetric {
   constructor(options: { name?: string } = {}) {
     super(metricName('SparseCategoricalAccuracy', 'sparse_categorical_accuracy', options, []), sparseCategoricalAccuracyValues, sparseCategoricalAccuracy);
-  }
-
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32' };
   }
 
   static fromConfig(config: MetricConfig): SparseCategoricalAccuracy {
@@ -226,10 +223,6 @@ export class MeanAbsoluteErrorMetric extends MeanMetric {
     super(metricName('MeanAbsoluteError', 'mean_absolute_error', options, []), meanAbsoluteErrorValues, meanAbsoluteError);
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32' };
-  }
-
   static fromConfig(config: MetricConfig): MeanAbsoluteErrorMetric {
     return new MeanAbsoluteErrorMetric(optionsFromConfig('MeanAbsoluteError', config, {}));
   }
@@ -239,10 +232,6 @@ export class MeanAbsoluteErrorMetric extends MeanMetric {
 export class MeanSquaredErrorMetric extends MeanMetric {
   constructor(options: { name?: string } = {}) {
     super(metricName('MeanSquaredError', 'mean_squared_error', options, []), meanSquaredErrorValues);
-  }
-
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32' };
   }
 
   static fromConfig(config: MetricConfig): MeanSquaredErrorMetric {
@@ -269,8 +258,8 @@ export class BinaryCrossentropyMetric extends MeanMetric {
     this.loss = loss;
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing };
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing };
   }
 
   static fromConfig(config: MetricConfig): BinaryCrossentropyMetric {
@@ -289,8 +278,8 @@ export class CategoricalCrossentropyMetric extends MeanMetric {
     this.loss = loss;
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing, axis: -1 };
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), from_logits: this.loss.fromLogits, label_smoothing: this.loss.labelSmoothing, axis: -1 };
   }
 
   static fromConfig(config: MetricConfig): CategoricalCrossentropyMetric {
@@ -310,8 +299,8 @@ export class SparseCategoricalCrossentropyMetric extends MeanMetric {
     this.loss = loss;
   }
 
-  getConfig(): MetricConfig {
-    return { name: this.name, dtype: 'float32', from_logits: this.loss.fromLogits, ignore_class: null, axis: -1 };
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), from_logits: this.loss.fromLogits, ignore_class: null, axis: -1 };
   }
 
   static fromConfig(config: MetricConfig): SparseCategoricalCrossentropyMetric {

@@ -94,8 +94,8 @@ export class CompileSettings {
 
   /** Every output's metrics and weighted metrics as given (functions as objects), in order, unprefixed: what a saved trainingConfig lists. */
   get givenMetrics(): { metrics: CompiledMetric[]; weightedMetrics: CompiledMetric[] } {
-    const all = this.outputMetrics.flat();
-    return { metrics: all.filter((m) => !m.weighted).map((m) => m.entry), weightedMetrics: all.filter((m) => m.weighted).map((m) => m.entry) };
+    const perOutput = this.metricsPerOutput;
+    return { metrics: perOutput.flatMap((o) => o.metrics), weightedMetrics: perOutput.flatMap((o) => o.weightedMetrics) };
   }
 
   /** Whether compile was given metrics or weightedMetrics (Keras then lists 'compile_metrics' in metricsNames). */

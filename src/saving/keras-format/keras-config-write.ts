@@ -30,7 +30,10 @@ interface FunctionalLike extends Layer {
   readonly nodes: readonly Node[];
   readonly inputs: readonly KerasTensor[];
   readonly outputs: readonly KerasTensor[];
-  /** Dict keys in the order written (the tensors above are in sorted-key order), or null. */
+  /** The inputs' and outputs' names, matching the tensors above (a dict's keys, in the order Keras flattens it). */
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Dict keys in the order written, or null. */
   readonly dictKeys?: { readonly inputs: readonly string[] | null; readonly outputs: readonly string[] | null };
 }
 
@@ -102,19 +105,16 @@ function functionalEntry(model: FunctionalLike): Record<string, unknown> {
   });
   /**
    * One endpoint, a list, or (inputs or outputs given as a dict) a dict by key in the order written, as Keras 3
-   * writes it: so the model loads back taking and predicting dicts. The tensors are in sorted-key order.
+   * writes it: so the model loads back taking and predicting dicts.
    */
-  const endpoints = (tensors: readonly KerasTensor[], written: readonly string[] | null | undefined) => {
-    if (written) {
-      const sorted = [...written].sort();
-      return Object.fromEntries(written.map((key) => [key, history(tensors[sorted.indexOf(key)]!)]));
-    }
+  const endpoints = (tensors: readonly KerasTensor[], names: readonly string[], written: readonly string[] | null | undefined) => {
+    if (written) return Object.fromEntries(written.map((key) => [key, history(tensors[names.indexOf(key)]!)]));
     return tensors.length === 1 ? history(tensors[0]!) : tensors.map(history);
   };
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
-    config: { name: model.name, trainable: model.trainable, layers, input_layers: endpoints(model.inputs, model.dictKeys?.inputs), output_layers: endpoints(model.outputs, model.dictKeys?.outputs) },
+    config: { name: model.name, trainable: model.trainable, layers, input_layers: endpoints(model.inputs, model.inputNames, model.dictKeys?.inputs), output_layers: endpoints(model.outputs, model.outputNames, model.dictKeys?.outputs) },
     registered_name: 'Functional',
     build_config: { input_shape: null },
   };

@@ -42,8 +42,9 @@ export interface WindowGeometry {
  *
  * With dilation 1, one kernel row of a patch (KW·C values) is one run of x
  * when the window is inside the image left to right: it is copied in one
- * loop, the case of every 'valid' convolution (why: a loop per kw and per
- * channel ran at 2-6 ns a value, one run at well under 1).
+ * loop, the case of every 'valid' convolution (why: with a loop per kw and
+ * per channel it ran at 2.4-6.2 ns a value on this project's machine, with
+ * one run at 1.8-3.0; a plain JS copy loop runs at about 1.8 there).
  */
 export function im2col(x: Float32Array, g: WindowGeometry, patches: Float32Array, firstImage = 0): void {
   const { batch, inHeight: H, inWidth: W, channels: C, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
