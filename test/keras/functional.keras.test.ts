@@ -10,6 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as keras from '../../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeKeras, DistanceLog, relativeL2, runKeras, runKerasOnBoth, type BothBackends } from './oracle.js';
 
 const { Dense, Concatenate } = keras.layers;
@@ -115,6 +118,17 @@ describeKeras('a Functional model with dict inputs and outputs against real Kera
     expect(Object.keys(predicted)).toEqual(both.tensorflow.predict_keys);
     for (const key of both.tensorflow.predict_keys) {
       log.withinSpread(`predict ${key}`, predicted[key]!.data, { tensorflow: both.tensorflow.predict[key]!.flat(), jax: both.jax.predict[key]!.flat() });
+    }
+  });
+
+  it('saves to .keras with its dicts, and Keras loads it taking and predicting the same dict', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tinykeras-dicts-')), 'dicts.keras');
+    await model.save(path);
+    const inKeras = runKeras<{ y: Record<string, number[][]>; keys: string[] }>('keras_load_predict', { path, x: toArrays(x) });
+    // Keras's own prediction from these weights (the beforeAll run), and its JAX-vs-TF spread, are the yardstick.
+    expect(inKeras.keys).toEqual(both.tensorflow.predict_keys);
+    for (const key of inKeras.keys) {
+      log.withinSpread(`tinykeras's .keras in Keras: predict ${key}`, inKeras.y[key]!.flat(), { tensorflow: both.tensorflow.predict[key]!.flat(), jax: both.jax.predict[key]!.flat() });
     }
   });
 
