@@ -16,6 +16,9 @@ import { fillIndex, type FillMode } from '../../src/tensor/ops/affine.js';
 import { translateImages } from '../../src/tensor/ops/translate.js';
 import { outputLength, paddingBefore, windowGeometry, type Padding } from '../../src/tensor/ops/window.js';
 import { ShapeError } from '../../src/errors.js';
+import { backward } from '../../src/tensor/autograd.js';
+import { sum } from '../../src/tensor/ops/reduce.js';
+import { mul } from '../../src/tensor/ops/elementwise.js';
 
 function values(n: number, seed: number): Float32Array {
   const g = new RandomGenerator(seed);
@@ -218,5 +221,58 @@ describe('translation by index', () => {
     const x = new Tensor(Float32Array.of(0, 2, 4, 8), [1, 1, 4, 1]);
     expect(Array.from(translateImages(x, Float32Array.of(0, 0.5), 'nearest', 0, 'bilinear').data)).toEqual([0, 1, 3, 6]);
     expect(Array.from(translateImages(x, Float32Array.of(0, -0.5), 'constant', 10, 'bilinear').data)).toEqual([1, 3, 6, 9]);
+  });
+});
+
+describe("conv2d's Winograd road (3×3, stride 1, ≥ 16 channels) against the definitions", () => {
+  /** y, and the gradients of Σ y·w at x and the kernel, by the 7-loop definitions (float64). */
+  function reference(x: Tensor, k: Tensor, w: Float32Array, padding: Padding): { y: Float64Array; dx: Float64Array; dk: Float64Array; scale: Float64Array } {
+    const [N, H, W, C] = x.shape as [number, number, number, number];
+    const F = k.shape[3]!;
+    const OH = outputLength(H, 3, 1, 1, padding), OW = outputLength(W, 3, 1, 1, padding);
+    const top = paddingBefore(H, 3, 1, 1, padding), left = paddingBefore(W, 3, 1, 1, padding);
+    const y = new Float64Array(N * OH * OW * F), scale = new Float64Array(y.length);
+    const dx = new Float64Array(x.size), dk = new Float64Array(k.size);
+    for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let f = 0; f < F; f++) {
+      const o = ((n * OH + oh) * OW + ow) * F + f;
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let ch = 0; ch < C; ch++) {
+        const ih = oh - top + i, iw = ow - left + j;
+        if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+        const xi = ((n * H + ih) * W + iw) * C + ch, ki = ((i * 3 + j) * C + ch) * F + f;
+        y[o]! += x.data[xi]! * k.data[ki]!;
+        scale[o]! += Math.abs(x.data[xi]! * k.data[ki]!);
+        dx[xi]! += w[o]! * k.data[ki]!;
+        dk[ki]! += w[o]! * x.data[xi]!;
+      }
+    }
+    return { y, dx, dk, scale };
+  }
+
+  it('gives y, dx and dW within float32 rounding of the sums, on every size, padding and channel count', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 13 }), fc.integer({ min: 3, max: 13 }),
+        fc.constantFrom(16, 20, 32), fc.constantFrom(16, 24), paddingArb, fc.integer({ min: 0, max: 1e6 }),
+        (N, H, W, C, F, padding, seed) => {
+          const x = new Tensor(values(N * H * W * C, seed), [N, H, W, C]);
+          const k = new Tensor(values(9 * C * F, seed + 1), [3, 3, C, F]);
+          x.requiresGrad = true;
+          k.requiresGrad = true;
+          const y = conv2d(x, k, { padding });
+          const w = values(y.size, seed + 2);
+          backward(sum(mul(y, new Tensor(w, y.shape))));
+          const want = reference(x, k, w, padding);
+          const maxOf = (a: ArrayLike<number>): number => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          // Winograd rounds through transformed tiles up to ~100× the inputs: a few 1e-6 of the largest term sums.
+          const close = (got: Float32Array, expected: Float64Array, bound: number): void => {
+            for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(bound);
+          };
+          close(y.data, want.y, 2e-5 * maxOf(want.scale) + 1e-6);
+          close(x.grad!.data, want.dx, 2e-5 * maxOf(want.dx) * 4 + 1e-5);
+          close(k.grad!.data, want.dk, 2e-5 * maxOf(want.dk) * 4 + 1e-5);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

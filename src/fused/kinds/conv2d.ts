@@ -23,12 +23,17 @@
  * Predict and evaluate need no patches after the product: each thread reuses
  * one patch buffer for a few images at a time (forwardScratch).
  *
+ * A 3×3, stride-1 layer with enough channels (`winogradApplies`) takes
+ * Winograd's road instead, as autograd's conv2d does: ./conv2d-winograd.ts.
+ *
  * Every kernel here computes each output from its own image's values alone,
  * in a fixed order, so how rows are split between threads or chunks never
  * changes a bit.
  */
-import { kernels, transposeInto, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
+import { kernels, transposeInto, winogradApplies, winogradTiles, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
+import { WinogradConv } from '../../tensor/ops/winograd-conv.js';
+import { WinogradConvRows, WinogradForward, winogradForwardScratch, winogradStepBuffers } from './conv2d-winograd.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ForwardRows, OpKind, OpRows, RowsContext } from './kind.js';
@@ -51,6 +56,8 @@ export interface Conv2DOp<W = Tensor> {
 
 /** Patch values a thread's buffer holds in predict and evaluate: 4 MiB, whatever the batch (at least one image). */
 const FORWARD_PATCH_VALUES = 1 << 20;
+/** Tiles a predict/evaluate thread runs through Winograd's products at once (the rows of each product). */
+const WINOGRAD_TILES_PER_RUN = 256;
 
 /** P: output positions per image. */
 function positions(op: Conv2DOp<unknown>): number {
@@ -69,9 +76,22 @@ function imageSize(op: Conv2DOp<unknown>): number {
   return w.inHeight * w.inWidth * w.channels;
 }
 
-/** Images whose patches fit a predict/evaluate thread's buffer at once (at least one, at most `rows`). */
+/**
+ * Images a predict/evaluate thread transforms at once (at least one, at most
+ * `rows`): as many as their patches fit its buffer, or on Winograd's road
+ * enough for WINOGRAD_TILES_PER_RUN tiles, so that each of the 36 products
+ * has rows enough to run at speed.
+ */
 function forwardChunk(op: Conv2DOp<unknown>, rows: number): number {
-  return Math.max(1, Math.min(rows, Math.floor(FORWARD_PATCH_VALUES / (positions(op) * patchWidth(op)))));
+  const images = byWinograd(op)
+    ? Math.ceil(WINOGRAD_TILES_PER_RUN / winogradTiles(op.window).perImage)
+    : Math.floor(FORWARD_PATCH_VALUES / (positions(op) * patchWidth(op)));
+  return Math.max(1, Math.min(rows, images));
+}
+
+/** Whether the layer takes Winograd's road (the rule autograd's conv2d follows too). */
+function byWinograd(op: Conv2DOp<unknown>): boolean {
+  return winogradApplies(op.window, op.filters);
 }
 
 /**
@@ -215,14 +235,20 @@ export const conv2dKind: OpKind<Conv2DOp<Float32Array>, Conv2DOp> = {
   onThreads: (op) => ({ ...op, kernel: op.kernel.data, bias: op.bias?.data ?? null }),
   inPlace: false,
   // The batch's patches (kept for the weights phase), their gradients, and each thread's Wᵀ.
-  ownBuffers: (op, maxBatch, threads) => [
-    allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
-    allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
-    allocateFloat32(threads * patchWidth(op) * op.filters),
-  ],
-  // A chunk's patches.
-  forwardScratch: (op, rows) => [allocateFloat32(forwardChunk(op, rows) * positions(op) * patchWidth(op))],
-  rows: (op, at, optimizer) => new ConvRows(op, at, optimizer),
+  ownBuffers: (op, maxBatch, threads) => byWinograd(op)
+    ? winogradStepBuffers(op, maxBatch, threads)
+    : [
+      allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
+      allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
+      allocateFloat32(threads * patchWidth(op) * op.filters),
+    ],
+  // A chunk's patches (or Winograd buffers).
+  forwardScratch: (op, rows) => byWinograd(op)
+    ? winogradForwardScratch(op, forwardChunk(op, rows))
+    : [allocateFloat32(forwardChunk(op, rows) * positions(op) * patchWidth(op))],
+  rows: (op, at, optimizer) => (byWinograd(op) ? new WinogradConvRows(op, at, optimizer) : new ConvRows(op, at, optimizer)),
   inInference: true,
-  forward: (op, input, output, r0, _rows, scratch) => new ConvForward(op, input, output, r0, scratch[0]!, false),
+  forward: (op, input, output, r0, rows, scratch) => byWinograd(op)
+    ? new WinogradForward(op, input, output, r0, new WinogradConv({ ...op.window, batch: forwardChunk(op, rows) }, op.filters, scratch[0]!), false)
+    : new ConvForward(op, input, output, r0, scratch[0]!, false),
 };

@@ -23,6 +23,7 @@ export type { NadamScalars } from './adaptive-optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
 import { col2im, im2col } from './conv.js';
 import { maxPool, maxPoolBackward } from './pool.js';
+import { winogradGradientTiles, winogradInput, winogradKernel, winogradKernelGradient, winogradOutput } from './winograd.js';
 
 export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type InputDerivativeKind, type OutputDerivativeKind } from './activations.js';
 /**
@@ -32,6 +33,7 @@ export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type In
  */
 export { im2col, col2im, type WindowGeometry } from './conv.js';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
+export { winogradApplies, winogradTiles } from './winograd.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
 export { transposeInto, type GemmArgs } from './matmul.js';
 
@@ -92,6 +94,12 @@ export interface Kernels {
   readonly col2im: typeof col2im;
   readonly maxPool: typeof maxPool;
   readonly maxPoolBackward: typeof maxPoolBackward;
+  /** The transforms of a 3×3 convolution's Winograd path (winograd.ts): arithmetic, so each tier rounds its own way. */
+  readonly winogradKernel: typeof winogradKernel;
+  readonly winogradInput: typeof winogradInput;
+  readonly winogradOutput: typeof winogradOutput;
+  readonly winogradGradientTiles: typeof winogradGradientTiles;
+  readonly winogradKernelGradient: typeof winogradKernelGradient;
 }
 
 /** The plain-JavaScript kernels, the reference every tier is tested against. */
@@ -119,6 +127,11 @@ export const jsKernels: Kernels = Object.freeze({
   col2im,
   maxPool,
   maxPoolBackward,
+  winogradKernel,
+  winogradInput,
+  winogradOutput,
+  winogradGradientTiles,
+  winogradKernelGradient,
 });
 
 /** The kernels in use in this thread (a live binding: every import sees the replacement). */

@@ -37,6 +37,8 @@ import { gemmFunctions } from './gemm-kernels.js';
 import { elementwiseFunctions } from './elementwise-kernels.js';
 import { softmaxFunctions, softmaxImports } from './softmax-kernels.js';
 import { imageFunctions } from './image-kernels.js';
+import { winogradFunctions } from './winograd-kernels.js';
+import { winogradTiles } from '../winograd.js';
 import type { WindowGeometry } from '../conv.js';
 
 const PAGE_BYTES = 65536;
@@ -104,7 +106,7 @@ export function sharedMemorySupported(): boolean {
  */
 export function kernelModuleBytes(options: Pick<MemoryImport, 'maximumPages' | 'shared'> & { fusedMultiplyAdd?: boolean }): Uint8Array<ArrayBuffer> {
   const { fusedMultiplyAdd = false, ...memory } = options;
-  const functions = [...gemmFunctions(fusedMultiplyAdd), ...elementwiseFunctions(), ...softmaxFunctions(), ...imageFunctions()];
+  const functions = [...gemmFunctions(fusedMultiplyAdd), ...elementwiseFunctions(), ...softmaxFunctions(), ...imageFunctions(), ...winogradFunctions()];
   return emitModule({ initialPages: 0, ...memory }, functions, softmaxImports);
 }
 
@@ -128,6 +130,12 @@ interface Exports {
   col2im(pDPatches: number, pDX: number, batch: number, ...geometry: number[]): void;
   maxPool(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
   maxPoolBackward(pDY: number, pWinners: number, pDX: number, count: number, dxLength: number): void;
+  winogradInput(pX: number, pV: number, firstImage: number, batch: number, H: number, W: number, C: number,
+    padTop: number, padLeft: number, OH: number, OW: number, slabBytes: number): void;
+  winogradOutput(pM: number, pY: number, batch: number, OH: number, OW: number, F: number, slabBytes: number, accumulate: number): void;
+  winogradGradientTiles(pDY: number, pE: number, firstImage: number, batch: number, OH: number, OW: number, F: number, slabBytes: number): void;
+  winogradKernel(pW: number, pU: number, C: number, F: number, flipped: number): void;
+  winogradKernelGradient(pQ: number, pDW: number, C: number, F: number, c0: number, c1: number): void;
 }
 
 /** A window's sizes in the order the image kernels take them (image-kernels.ts). */
@@ -469,7 +477,52 @@ export class SimdKernels {
     checkLength('maxPoolBackward', 'winners', winners, count);
     this.raw.maxPoolBackward(this.at(dY, 'dY'), this.at(winners, 'winners'), this.at(dX, 'dX'), count, dX.length);
   };
+
+  // --- Winograd's transforms (winograd-kernels.ts): float32 lanes, four channels at a time (C and F multiples of 4) ---
+
+  /** `winogradInput` of ../winograd.ts: V [36, capacity, C] from images firstImage … of x. */
+  readonly winogradInput = (x: Float32Array, g: WindowGeometry, V: Float32Array, capacity: number, firstImage = 0): void => {
+    const C = g.channels;
+    checkLength('winogradInput', 'x', x, (firstImage + g.batch) * g.inHeight * g.inWidth * C);
+    checkLength('winogradInput', 'V', V, tileValues(g, capacity, C));
+    this.raw.winogradInput(this.at(x, 'x'), this.at(V, 'V'), firstImage, g.batch, g.inHeight, g.inWidth, C,
+      g.padTop, g.padLeft, g.outHeight, g.outWidth, capacity * C * 4);
+  };
+
+  /** `winogradOutput` of ../winograd.ts: y (or y +=) from M [36, capacity, F]. */
+  readonly winogradOutput = (M: Float32Array, g: WindowGeometry, F: number, capacity: number, y: Float32Array, accumulate: boolean): void => {
+    checkLength('winogradOutput', 'M', M, tileValues(g, capacity, F));
+    checkLength('winogradOutput', 'y', y, g.batch * g.outHeight * g.outWidth * F);
+    this.raw.winogradOutput(this.at(M, 'M'), this.at(y, 'y'), g.batch, g.outHeight, g.outWidth, F, capacity * F * 4, accumulate ? 1 : 0);
+  };
+
+  /** `winogradGradientTiles` of ../winograd.ts: E [36, capacity, F] from images firstImage … of dY. */
+  readonly winogradGradientTiles = (dY: Float32Array, g: WindowGeometry, F: number, E: Float32Array, capacity: number, firstImage = 0): void => {
+    checkLength('winogradGradientTiles', 'dY', dY, (firstImage + g.batch) * g.outHeight * g.outWidth * F);
+    checkLength('winogradGradientTiles', 'E', E, tileValues(g, capacity, F));
+    this.raw.winogradGradientTiles(this.at(dY, 'dY'), this.at(E, 'E'), firstImage, g.batch, g.outHeight, g.outWidth, F, capacity * F * 4);
+  };
+
+  /** `winogradKernel` of ../winograd.ts: U [36, C, F] (or [36, F, C] flipped) from a 3×3 kernel [3, 3, C, F]. */
+  readonly winogradKernel = (kernel: Float32Array, C: number, F: number, U: Float32Array, flipped = false): void => {
+    checkLength('winogradKernel', 'kernel', kernel, 9 * C * F);
+    checkLength('winogradKernel', 'U', U, 36 * C * F);
+    this.raw.winogradKernel(this.at(kernel, 'kernel'), this.at(U, 'U'), C, F, flipped ? 1 : 0);
+  };
+
+  /** `winogradKernelGradient` of ../winograd.ts: dW's channels c0 … c1 − 1 from Q [36, C, F]. */
+  readonly winogradKernelGradient = (Q: Float32Array, C: number, F: number, dW: Float32Array, c0 = 0, c1 = C): void => {
+    checkLength('winogradKernelGradient', 'Q', Q, 36 * C * F);
+    checkLength('winogradKernelGradient', 'dW', dW, 9 * C * F);
+    this.raw.winogradKernelGradient(this.at(Q, 'Q'), this.at(dW, 'dW'), C, F, c0, c1);
+  };
 }
+
+/** The values a [36, capacity, width] array of tiles needs for g's batch: up to the last tile of the last position. */
+function tileValues(g: WindowGeometry, capacity: number, width: number): number {
+  return 35 * capacity * width + g.batch * winogradTiles(g).perImage * width;
+}
+
 
 /** The kernels this tier implements itself, with the JS kernels' signatures (the bench times them directly). */
 export type SimdKernelSet = Pick<SimdKernels, 'gemm' | 'addBias' | 'activate' | 'activationGradient' | 'columnSums' | 'softmaxRows' | 'softmaxCrossEntropy' | 'adamUpdate' | 'sgdUpdate' | 'im2col' | 'col2im' | 'maxPool' | 'maxPoolBackward'>;

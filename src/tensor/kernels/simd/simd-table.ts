@@ -100,6 +100,22 @@ function simdTable(tier: SimdKernels): Kernels {
     maxPoolBackward(dY, winners, dX, count): void {
       (has(dY) && has(winners) && has(dX) ? tier : jsKernels).maxPoolBackward(dY, winners, dX, count);
     },
+    // Winograd's transforms in lanes need whole groups of four channels (winogradApplies asks for them).
+    winogradKernel(kernel, C, F, U, flipped): void {
+      (has(kernel) && has(U) && F % 4 === 0 ? tier : jsKernels).winogradKernel(kernel, C, F, U, flipped);
+    },
+    winogradInput(x, g, V, capacity, firstImage): void {
+      (has(x) && has(V) && g.channels % 4 === 0 ? tier : jsKernels).winogradInput(x, g, V, capacity, firstImage);
+    },
+    winogradOutput(M, g, F, capacity, y, accumulate): void {
+      (has(M) && has(y) && F % 4 === 0 ? tier : jsKernels).winogradOutput(M, g, F, capacity, y, accumulate);
+    },
+    winogradGradientTiles(dY, g, F, E, capacity, firstImage): void {
+      (has(dY) && has(E) && F % 4 === 0 ? tier : jsKernels).winogradGradientTiles(dY, g, F, E, capacity, firstImage);
+    },
+    winogradKernelGradient(Q, C, F, dW, c0, c1): void {
+      (has(Q) && has(dW) && F % 4 === 0 ? tier : jsKernels).winogradKernelGradient(Q, C, F, dW, c0, c1);
+    },
   } satisfies Kernels);
 }
 

@@ -227,6 +227,7 @@ export class Code {
   /** i32.sub */ i32Sub(): this { return this.op(0x6b); }
   /** i32.mul */ i32Mul(): this { return this.op(0x6c); }
   /** i32.shl: shift left (× 2ⁿ; `shl 2` turns an element index into a byte offset) */ i32Shl(): this { return this.op(0x74); }
+  /** i32.shr_u: unsigned shift right (÷ 2ⁿ, rounded down) */ i32ShrU(): this { return this.op(0x76); }
   /** i32.and: bitwise and (`and -4` rounds down to a multiple of 4) */ i32And(): this { return this.op(0x71); }
   /** i32.or: bitwise or (of two 0/1 tests: either) */ i32Or(): this { return this.op(0x72); }
   /** i32.eq */ i32Eq(): this { return this.op(0x46); }
@@ -290,6 +291,7 @@ export class Code {
    */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
   /** f32x4.sub: lane-wise a − b */ f32x4Sub(): this { return this.simd(0xe5); }
+  /** f32x4.neg: lane-wise −a */ f32x4Neg(): this { return this.simd(0xe1); }
   /** f32x4.mul: lane-wise a · b */ f32x4Mul(): this { return this.simd(0xe6); }
   /** f32x4.div: lane-wise a / b */ f32x4Div(): this { return this.simd(0xe7); }
   /** f32x4.sqrt: lane-wise √a */ f32x4Sqrt(): this { return this.simd(0xe3); }
