@@ -77,6 +77,7 @@ import {
   type JobResult,
   type KerasJobResult,
   type KernelsJobResult,
+  type ConvKernelResult,
   type ConvKernelsJobResult,
   type ProgramJobResult,
   type PytorchJobResult,
@@ -590,20 +591,23 @@ function cnnLines(r: Report): string[] {
     const tiers = k.simdAvailable ? ['js', 'simd'] : ['js'];
     const peaks = tiers.map((t) => `${t} ${(t === 'js' ? k.peakGflops.js : k.peakGflops.simd!).toFixed(1)}`).join(', ');
     lines.push('', `CNN conv kernels at batch 32 (median of 9 timed runs after warm-up; GFLOP/s = 2·M·K·F per pass; one thread's measured peak: ${peaks} GFLOP/s)`);
-    const rows = [['layer', 'pass', 'M×K·K×F', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js'] : []), ...tiers.map((t) => `${t} ÷ peak`)]];
-    const keys = [...new Set(k.conv.map((c) => `${c.layer}|${c.pass}`))];
+    const rows = [['layer', 'pass', 'road', 'M×K·K×F', ...tiers.map((t) => `${t} GFLOP/s`), ...tiers.map((t) => `${t} µs`), ...(k.simdAvailable ? ['simd ÷ js'] : []), ...tiers.map((t) => `${t} ÷ peak`)]];
+    const keyOf = (c: ConvKernelResult): string => `${c.layer}|${c.pass}|${c.road ?? 'im2col'}`;
+    const keys = [...new Set(k.conv.map(keyOf))];
     for (const key of keys) {
-      const byTier = tiers.map((t) => k.conv.find((c) => `${c.layer}|${c.pass}` === key && c.tier === t)!);
+      const byTier = tiers.map((t) => k.conv.find((c) => keyOf(c) === key && c.tier === t)!);
       const c = byTier[0]!;
       rows.push([
-        c.layer, c.pass, `${c.M}×${c.K}·${c.K}×${c.F}`,
+        c.layer, c.pass, c.road ?? 'im2col', `${c.M}×${c.K}·${c.K}×${c.F}`,
         ...byTier.map((x) => x.gflops.toFixed(2)), ...byTier.map((x) => sig3(x.microsecondsPerCall)),
         ...(k.simdAvailable ? [ratio(byTier[1]!.gflops / byTier[0]!.gflops)] : []),
         ...byTier.map((x) => `${Math.round((100 * x.gflops) / (x.tier === 'js' ? k.peakGflops.js : k.peakGflops.simd!))}%`),
       ]);
     }
-    lines.push(...table(rows, ['left', 'left']));
+    lines.push(...table(rows, ['left', 'left', 'left']));
     lines.push('  forward: im2col + gemm; input gradient: transposed kernel copy + gemm + col2im (none for the first layer); kernel gradient: gemm;');
+    lines.push('  winograd: F(4×4, 3×3), what the executors run for conv2d_1 and conv2d_2, each pass with its transforms: effective GFLOP/s');
+    lines.push('  (the same 2·M·K·F flops), which may pass the peak since the road does 3-4× fewer multiply-adds;');
     lines.push(`  im2col, col2im and the gemm are the tier's own${k.fusedMultiplyAdd ? ' (the SIMD gemm with fused multiply-adds)' : ''}; one thread. Peak: independent`);
     lines.push('  multiply-adds on values in registers (bench/lib/peak.ts), the most the tier\'s arithmetic can do here.');
   }

@@ -14,6 +14,12 @@
  *   conv2d_1  13×13×32 → 11×11×64:  M = 3,872   K = 288  F = 64
  *   conv2d_2  5×5×64   → 3×3×64:    M = 288     K = 576  F = 64
  *
+ * The layers the executors run by Winograd's F(4×4, 3×3) (conv2d_1 and
+ * conv2d_2: src/tensor/ops/winograd-conv.ts) are timed on that road too,
+ * each pass whole (transforms and the 36 products, the kernel's transform
+ * included), with the same 2·M·K·F flops: an effective rate, which may
+ * pass the peak since the road does fewer multiply-adds.
+ *
  * with realistic operands: the first 32 training images, the activations the
  * freshly initialised model makes of them (relu zeros included), its
  * Glorot-uniform kernels, and output gradients masked where relu was 0.
@@ -25,7 +31,8 @@
  */
 import * as keras from '../../src/index.js';
 import { windowGeometry } from '../../src/tensor/ops/window.js';
-import { transposeInto } from '../../src/tensor/kernels/index.js';
+import { transposeInto, useKernels, winogradApplies, winogradTiles } from '../../src/tensor/kernels/index.js';
+import { inputGradientWindow, WinogradConv, WinogradKernelGradient } from '../../src/tensor/ops/winograd-conv.js';
 import { loadSeedData } from '../lib/seed-data.js';
 import { compiledModel } from '../lib/models.js';
 import { kernelTiers, medianMsPerCall, warmUp, type Timed } from '../lib/kernel-timing.js';
@@ -45,6 +52,7 @@ const { tiers, simdAvailable } = kernelTiers(options);
 interface Pass {
   layer: string;
   pass: ConvKernelResult['pass'];
+  road: ConvKernelResult['road'];
   M: number;
   K: number;
   F: number;
@@ -81,9 +89,34 @@ for (const layer of model.layers.slice(0, 5)) {
       };
     });
     const first = passes.length === 0; // its input is the images: no gradient wanted
-    passes.push({ layer: layer.name, pass: 'forward', M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.forward })) });
-    if (!first) passes.push({ layer: layer.name, pass: 'input gradient', M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.inputGradient })) });
-    passes.push({ layer: layer.name, pass: 'kernel gradient', M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.kernelGradient })) });
+    const road = 'im2col' as const;
+    passes.push({ layer: layer.name, pass: 'forward', road, M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.forward })) });
+    if (!first) passes.push({ layer: layer.name, pass: 'input gradient', road, M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.inputGradient })) });
+    passes.push({ layer: layer.name, pass: 'kernel gradient', road, M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.kernelGradient })) });
+    if (winogradApplies(g, F)) {
+      // The same passes as the executors run them on Winograd's road, each tier's table in use while timed.
+      const winograd = tiers.map(({ tier, table, place }) => {
+        const X = place(input.data), W = place(kernel), G = place(dY), Y = place(new Float32Array(M * F));
+        const dX = place(new Float32Array(input.size)), dW = place(new Float32Array(K * F));
+        const forward = new WinogradConv(g, F, place(new Float32Array(WinogradConv.space(g, F))));
+        const backWindow = inputGradientWindow(g, F);
+        const backward = new WinogradConv(backWindow, g.channels, place(new Float32Array(WinogradConv.space(backWindow, g.channels))));
+        const tiles = BATCH * winogradTiles(g).perImage;
+        const E = { values: place(new Float32Array(36 * tiles * F)), capacity: tiles };
+        const gradient = new WinogradKernelGradient(g, F, forward.inputs, E, place(new Float32Array(36 * g.channels * F)));
+        const using = (body: () => void) => () => { useKernels(table); body(); };
+        return {
+          tier,
+          forward: using(() => { forward.setKernel(W); forward.run(X, 0, BATCH, Y); }),
+          inputGradient: using(() => { backward.setKernel(W, true); backward.run(G, 0, BATCH, dX); }),
+          kernelGradient: using(() => { table.winogradGradientTiles(G, g, F, E.values, tiles); gradient.run(BATCH, dW); }),
+        };
+      });
+      const onRoad = 'winograd' as const;
+      passes.push({ layer: layer.name, pass: 'forward', road: onRoad, M, K, F, calls: winograd.map((t) => ({ tier: t.tier, call: t.forward })) });
+      passes.push({ layer: layer.name, pass: 'input gradient', road: onRoad, M, K, F, calls: winograd.map((t) => ({ tier: t.tier, call: t.inputGradient })) });
+      passes.push({ layer: layer.name, pass: 'kernel gradient', road: onRoad, M, K, F, calls: winograd.map((t) => ({ tier: t.tier, call: t.kernelGradient })) });
+    }
   }
   input = output;
 }
@@ -91,12 +124,12 @@ for (const layer of model.layers.slice(0, 5)) {
 progress(options, `warming up for ${WARM_UP_MS / 1000} s`);
 warmUp(passes.flatMap((p) => p.calls), WARM_UP_MS);
 
-const conv: ConvKernelResult[] = passes.flatMap(({ layer, pass, M, K, F, calls }) =>
+const conv: ConvKernelResult[] = passes.flatMap(({ layer, pass, road, M, K, F, calls }) =>
   calls.map(({ tier, call }) => {
     const ms = medianMsPerCall(call, 100);
     const gflops = (2 * M * K * F) / (ms * 1e6);
-    progress(options, `${layer} ${pass} (${tier}): ${gflops.toFixed(2)} GFLOP/s`);
-    return { layer, pass, tier, M, K, F, gflops, microsecondsPerCall: ms * 1000 };
+    progress(options, `${layer} ${pass} by ${road} (${tier}): ${gflops.toFixed(2)} GFLOP/s`);
+    return { layer, pass, road, tier, M, K, F, gflops, microsecondsPerCall: ms * 1000 };
   }),
 );
 

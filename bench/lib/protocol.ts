@@ -70,6 +70,8 @@ export interface ConvKernelResult {
   layer: string;
   /** forward: im2col + patches·kernel; input gradient: dY·kernelᵀ + col2im; kernel gradient: patchesᵀ·dY. */
   pass: 'forward' | 'input gradient' | 'kernel gradient';
+  /** im2col and the one product, or Winograd's F(4×4, 3×3) (its GFLOP/s then effective: the same 2·M·K·F flops). */
+  road: 'im2col' | 'winograd';
   tier: KernelTier;
   /** The gemm's sizes: M output positions (batch·OH·OW), K values per patch (KH·KW·C), F filters. */
   M: number;
