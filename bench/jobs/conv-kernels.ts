@@ -95,7 +95,8 @@ for (const layer of model.layers.slice(0, 5)) {
     passes.push({ layer: layer.name, pass: 'kernel gradient', road, M, K, F, calls: at.map((t) => ({ tier: t.tier, call: t.kernelGradient })) });
     if (winogradApplies(g, F)) {
       // The same passes as the executors run them on Winograd's road, each tier's table in use while timed.
-      const winograd = tiers.map(({ tier, table, place }) => {
+      const winograd = tiers.map((t) => {
+        const { tier, place } = t;
         const X = place(input.data), W = place(kernel), G = place(dY), Y = place(new Float32Array(M * F));
         const dX = place(new Float32Array(input.size)), dW = place(new Float32Array(K * F));
         const forward = new WinogradConv(g, F, place(new Float32Array(WinogradConv.space(g, F))));
@@ -104,12 +105,12 @@ for (const layer of model.layers.slice(0, 5)) {
         const tiles = BATCH * winogradTiles(g).perImage;
         const E = { values: place(new Float32Array(36 * tiles * F)), capacity: tiles };
         const gradient = new WinogradKernelGradient(g, F, forward.inputs, E, place(new Float32Array(36 * g.channels * F)));
-        const using = (body: () => void) => () => { useKernels(table); body(); };
+        const using = (body: () => void) => () => { useKernels(t.table); body(); };
         return {
           tier,
           forward: using(() => { forward.setKernel(W); forward.run(X, 0, BATCH, Y); }),
           inputGradient: using(() => { backward.setKernel(W, true); backward.run(G, 0, BATCH, dX); }),
-          kernelGradient: using(() => { table.winogradGradientTiles(G, g, F, E.values, tiles); gradient.run(BATCH, dW); }),
+          kernelGradient: using(() => { t.table.winogradGradientTiles(G, g, F, E.values, tiles); gradient.run(BATCH, dW); }),
         };
       });
       const onRoad = 'winograd' as const;

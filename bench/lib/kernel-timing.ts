@@ -8,7 +8,7 @@
  */
 import { jsKernels, type Kernels } from '../../src/tensor/kernels/index.js';
 import { SimdKernels, simdSupported, type SimdKernelSet } from '../../src/tensor/kernels/simd/simd-kernels.js';
-import { attachedSimdTable } from '../../src/tensor/kernels/simd/simd-table.js';
+import { simdTable } from '../../src/tensor/kernels/simd/simd-table.js';
 import { median, progress, type JobOptions, type KernelTier } from './protocol.js';
 
 /** One timed call of a kernel on one tier, its operands already in place. */
@@ -21,7 +21,7 @@ export interface Tier {
   tier: KernelTier;
   k: SimdKernelSet;
   /** The tier's whole kernel table over the same memory, for code that calls `kernels.…` (useKernels it first). */
-  table: Kernels;
+  readonly table: Kernels;
   /** A copy of `values` where this tier's kernels read and write. */
   place: (values: Float32Array) => Float32Array;
   /** A float64 pair (the crossentropy's totals) where this tier writes. */
@@ -37,12 +37,16 @@ export function kernelTiers(options: Pick<JobOptions, 'json'>): { tiers: Tier[];
   if (!simd) progress(options, 'WebAssembly SIMD is unavailable here: timing the JS tier only');
   const tiers: Tier[] = [
     { tier: 'js', k: jsKernels, table: jsKernels, place: (values) => values.slice(), totals: () => new Float64Array(2) },
-    ...(simd ? [{
-      tier: 'simd' as const, k: simd, table: attachedSimdTable(simd.module, simd.memory),
-      place: (values: Float32Array) => copyInto(simd, values), totals: () => simd.allocateFloat64(2),
-    }] : []),
+    ...(simd ? [simdTier(simd)] : []),
   ];
   return { tiers, simdAvailable };
+}
+
+function simdTier(simd: SimdKernels): Tier {
+  return {
+    tier: 'simd', k: simd, table: simdTable(simd),
+    place: (values: Float32Array) => copyInto(simd, values), totals: () => simd.allocateFloat64(2),
+  };
 }
 
 /** Calls everything, interleaved, for `ms` milliseconds: JIT and caches warm before timing. */

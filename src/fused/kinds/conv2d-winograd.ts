@@ -17,7 +17,7 @@
  */
 import { kernels, winogradTiles, type ActivationKind, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
-import { inputGradientWindow, WinogradConv, WinogradKernelGradient } from '../../tensor/ops/winograd-conv.js';
+import { inputGradientWindow, slabTiles, WinogradConv, WinogradKernelGradient } from '../../tensor/ops/winograd-conv.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { shareOf, type ForwardRows, type OpRows, type RowsContext } from './kind.js';
 
@@ -51,7 +51,7 @@ function threadSpaces(op: WinogradShape, images: number): [forward: number, inpu
 
 /** The step's buffers: V and E of the whole batch, Q, and each thread's spaces. */
 export function winogradStepBuffers(op: WinogradShape, maxBatch: number, threads: number): Float32Array[] {
-  const tiles = maxBatch * winogradTiles(op.window).perImage;
+  const tiles = slabTiles(maxBatch * winogradTiles(op.window).perImage);
   const [forward, inputGradient] = threadSpaces(op, Math.ceil(maxBatch / threads));
   return [
     allocateFloat32(36 * tiles * op.window.channels),

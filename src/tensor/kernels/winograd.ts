@@ -121,12 +121,12 @@ export function outputTransform1d(
 
 /** G applied to three values, the six results written at `to` + i·step. */
 export function kernelTransform1d(g0: number, g1: number, g2: number, to: Float64Array | Float32Array, at: number, step: number): void {
-  const even = g0 + g2;
+  const even = g0 + g2, outer = g0 / 24 + g2 / 6;
   to[at] = g0 / 4;
   to[at + step] = -(even + g1) / 6;
   to[at + 2 * step] = -(even - g1) / 6;
-  to[at + 3 * step] = g0 / 24 + g1 / 12 + g2 / 6;
-  to[at + 4 * step] = g0 / 24 - g1 / 12 + g2 / 6;
+  to[at + 3 * step] = outer + g1 / 12;
+  to[at + 4 * step] = outer - g1 / 12;
   to[at + 5 * step] = g2;
 }
 

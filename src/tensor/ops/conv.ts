@@ -30,7 +30,7 @@
 import { gradBuffer, record } from '../autograd.js';
 import { kernels, transposeInto, winogradApplies, winogradTiles, type WindowGeometry } from '../kernels/index.js';
 import { allocateFloat32, inCurrentStorage, sharedCopy } from '../storage.js';
-import { inputGradientWindow, WinogradConv, WinogradKernelGradient } from './winograd-conv.js';
+import { inputGradientWindow, slabTiles, WinogradConv, WinogradKernelGradient } from './winograd-conv.js';
 import { requireTensor, Tensor } from '../tensor.js';
 import { checkValueCount, windowGeometry, type Padding } from './window.js';
 import { ShapeError } from '../../errors.js';
@@ -102,7 +102,7 @@ function winogradConv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
   return record(new Tensor(Y, [g.batch, g.outHeight, g.outWidth, F]), 'conv2d', [x, kernel], (dY) => {
     const dy = inTier(dY);
     if (kernel.requiresGrad) {
-      const tiles = g.batch * winogradTiles(g).perImage;
+      const tiles = slabTiles(g.batch * winogradTiles(g).perImage);
       const gradients = { values: tierArray(36 * tiles * F), capacity: tiles };
       kernels.winogradGradientTiles(dy, g, F, gradients.values, tiles);
       const dW = tierArray(kernel.size);

@@ -44,8 +44,8 @@ export function attachedSimdTable(module: WebAssembly.Module, memory: WebAssembl
   return simdTable(SimdKernels.attach(module, memory));
 }
 
-/** The kernels of `tier`, each falling back to the JS kernel for arrays outside its memory. */
-function simdTable(tier: SimdKernels): Kernels {
+/** The kernels of `tier`, each falling back to the JS kernel for arrays outside its memory (exported for the bench's kernel jobs). */
+export function simdTable(tier: SimdKernels): Kernels {
   const has = (a: Float32Array | Float64Array | Int32Array) => tier.holds(a);
   const staging = new Staging(tier);
   return Object.freeze({

@@ -1,35 +1,25 @@
 /**
  * The transforms of Winograd's F(4×4, 3×3) (../winograd.ts) in WebAssembly
  * SIMD, four channels at a time (channels are the contiguous axis of every
- * layout). Each is one two-sided matrix product per tile and channel,
+ * layout). Each is a 1-D transform T applied down the columns of a tile,
+ * then along the rows of the result, out = T · in · Tᵀ:
  *
- *     out = L · in · Rᵀ          in: b×d values, out: a×c values
+ *     winogradInput          V = Bᵀ d B        T = Bᵀ (6 → 6)   d: a 6×6 input tile, zeros outside the image
+ *     winogradOutput         y = Aᵀ m A        T = Aᵀ (6 → 4)   stores only the outputs inside the image
+ *     winogradGradientTiles  E = A dy Aᵀ       T = A  (4 → 6)   dy: a 4×4 tile of the output gradient
+ *     winogradKernel         U = G g Gᵀ        T = G  (3 → 6)
+ *     winogradKernelGradient dW = Gᵀ Q G       T = Gᵀ (6 → 3)
  *
- *     winogradInput          V = Bᵀ d B        L = R = Bᵀ   (6×6)    d: a 6×6 input tile, zeros outside the image
- *     winogradOutput         y = Aᵀ m A        L = R = Aᵀ   (4×6)    stores only the outputs inside the image
- *     winogradGradientTiles  E = A dy Aᵀ       L = R = A    (6×4)    dy: a 4×4 tile of the output gradient
- *     winogradKernel         U = G g Gᵀ        L = R = G    (6×3)
- *     winogradKernelGradient dW = Gᵀ Q G       L = R = Gᵀ   (3×6)
- *
- * emitted from the matrices themselves (WINOGRAD_BT, WINOGRAD_G,
- * WINOGRAD_AT): every in value is loaded into a local, each row of L·in is
- * a sum of its nonzero terms (±1 as an add or subtract, any other
- * coefficient as a multiply), and each value of (L·in)·Rᵀ the same. The
- * arithmetic is float32, in that fixed order: the JS kernels (float64,
- * with shared sums) round differently, so a tier's autograd and fused
- * executor agree with each other, not with the other tier.
+ * Each T is written with the shared sums of its JS counterpart, as lane-wise
+ * expressions emitted straight into the function. The arithmetic is
+ * float32 in that order: the JS kernels (float64, rounded once) round
+ * differently, so a tier's autograd and fused executor agree with each
+ * other, not with the other tier's.
  *
  * Every pointer is a byte offset into the memory; `slabBytes` is the
  * distance between two positions p of V, M or E (capacity · width · 4).
  */
-import { WINOGRAD_AT, WINOGRAD_BT, WINOGRAD_G } from '../winograd.js';
 import { Code, I32, V128, type FunctionDefinition, type Local } from './wasm-emitter.js';
-
-type Matrix = readonly (readonly number[])[];
-
-const transpose = (m: Matrix): Matrix => m[0]!.map((_, j) => m.map((row) => row[j]!));
-const A = transpose(WINOGRAD_AT);
-const GT = transpose(WINOGRAD_G);
 
 export function winogradFunctions(): FunctionDefinition[] {
   return [
@@ -47,41 +37,101 @@ function i32Params(count: number): { code: Code; p: Local[] } {
   return { code, p: Array.from({ length: count }, (_, i) => code.param(i)) };
 }
 
-/** Pushes Σ coefficients[i] · values[i] (a vector), the zero coefficients skipped, in index order. */
-function linearCombination(code: Code, coefficients: readonly number[], values: readonly Local[]): void {
-  let first = true;
-  coefficients.forEach((coefficient, i) => {
-    if (coefficient === 0) return;
-    const magnitude = Math.abs(coefficient);
-    code.get(values[i]!);
-    if (magnitude !== 1) code.f32x4Const(magnitude).f32x4Mul();
-    if (first) {
-      if (coefficient < 0) code.f32x4Neg();
-      first = false;
-    } else if (coefficient < 0) code.f32x4Sub();
-    else code.f32x4Add();
-  });
-  if (first) code.f32x4Const(0);
+/** A lane-wise expression over vector locals: the 1-D transforms below are written in these. */
+type Expr = Local | { op: '+' | '-'; a: Expr; b: Expr } | { op: '*'; k: number; a: Expr };
+const add = (a: Expr, b: Expr): Expr => ({ op: '+', a, b });
+const sub = (a: Expr, b: Expr): Expr => ({ op: '-', a, b });
+const times = (k: number, a: Expr): Expr => ({ op: '*', k, a });
+
+/** Pushes the value of `e`. */
+function emit(code: Code, e: Expr): void {
+  if (typeof e === 'number') {
+    code.get(e);
+  } else if (e.op === '*') {
+    emit(code, e.a);
+    code.f32x4Const(e.k).f32x4Mul();
+  } else {
+    emit(code, e.a);
+    emit(code, e.b);
+    if (e.op === '+') code.f32x4Add();
+    else code.f32x4Sub();
+  }
 }
 
+/** A 1-D transform: its outputs as expressions of its inputs; `keep` computes a shared part once, into a local. */
+type Transform1d = (v: readonly Local[], keep: (e: Expr) => Local) => Expr[];
+
 /**
- * out = L · in · Rᵀ on vectors: `input` (b×d locals, filled), then
- * `store(k, l)` called with out[k][l] on the stack, for k < rows of L, l < rows of R.
+ * The five 1-D transforms, the same shared sums as the JS ones in
+ * ../winograd.ts (inputTransform1d … kernelTransposed1d), whose test checks
+ * them against the matrices; here in float32 lanes (×1/6 where JS divides by 6).
  */
-function transform2d(code: Code, L: Matrix, R: Matrix, input: Local[][], store: (k: number, l: number) => void): void {
-  const d = input[0]!.length;
-  // temp = L · in: row k of it is Σ_i L[k][i] · in[i], column by column.
-  const temp = L.map((row) =>
-    Array.from({ length: d }, (_, j) => {
-      const local = code.local(V128);
-      linearCombination(code, row, input.map((inRow) => inRow[j]!));
-      code.set(local);
-      return local;
-    }),
-  );
-  // out[k][l] = Σ_j temp[k][j] · R[l][j].
-  temp.forEach((tempRow, k) => R.forEach((rRow, l) => {
-    linearCombination(code, rRow, tempRow);
+const inputTransform1d: Transform1d = ([d0, d1, d2, d3, d4, d5], keep) => {
+  const d42 = keep(sub(d4!, d2!));
+  const e31 = keep(times(2, sub(d3!, d1!)));
+  return [
+    add(d42, times(4, sub(d0!, d2!))),
+    sub(add(d3!, d4!), times(4, add(d1!, d2!))),
+    add(sub(d4!, d3!), times(4, sub(d1!, d2!))),
+    add(d42, e31),
+    sub(d42, e31),
+    add(sub(d5!, d3!), times(4, sub(d1!, d3!))),
+  ];
+};
+
+const outputTransform1d: Transform1d = ([m0, m1, m2, m3, m4, m5], keep) => {
+  const s12 = keep(add(m1!, m2!)), d12 = keep(sub(m1!, m2!)), s34 = keep(add(m3!, m4!)), d34 = keep(sub(m3!, m4!));
+  return [add(add(m0!, s12), s34), add(d12, times(2, d34)), add(s12, times(4, s34)), add(add(d12, times(8, d34)), m5!)];
+};
+
+const outputTransposed1d: Transform1d = ([y0, y1, y2, y3], keep) => {
+  const s02 = keep(add(y0!, y2!)), s13 = keep(add(y1!, y3!));
+  const even = keep(add(y0!, times(4, y2!))), odd = keep(add(times(2, y1!), times(8, y3!)));
+  return [y0!, add(s02, s13), sub(s02, s13), add(even, odd), sub(even, odd), y3!];
+};
+
+const kernelTransform1d: Transform1d = ([g0, g1, g2], keep) => {
+  const even = keep(add(g0!, g2!));
+  const outer = keep(add(times(1 / 24, g0!), times(1 / 6, g2!)));
+  return [
+    times(1 / 4, g0!),
+    times(-1 / 6, add(even, g1!)),
+    times(-1 / 6, sub(even, g1!)),
+    add(outer, times(1 / 12, g1!)),
+    sub(outer, times(1 / 12, g1!)),
+    g2!,
+  ];
+};
+
+const kernelTransposed1d: Transform1d = ([q0, q1, q2, q3, q4, q5], keep) => {
+  const s12 = keep(add(q1!, q2!)), s34 = keep(add(q3!, q4!));
+  return [
+    add(sub(times(1 / 4, q0!), times(1 / 6, s12)), times(1 / 24, s34)),
+    add(times(1 / 6, sub(q2!, q1!)), times(1 / 12, sub(q3!, q4!))),
+    add(times(1 / 6, sub(s34, s12)), q5!),
+  ];
+};
+
+/**
+ * out = T · in · Tᵀ on vectors for the 1-D transform T: T on each column of
+ * `input` (rows × columns locals, filled) into locals, then T on each row of
+ * that, `store(k, l)` called with out[k][l] on the stack.
+ */
+function transform2d(code: Code, transform: Transform1d, input: Local[][], store: (k: number, l: number) => void): void {
+  const keep = (e: Expr): Local => {
+    if (typeof e === 'number') return e;
+    const local = code.local(V128);
+    emit(code, e);
+    code.set(local);
+    return local;
+  };
+  const columns = input[0]!.length;
+  // T · in, column by column: half[k][j].
+  const byColumn = Array.from({ length: columns }, (_, j) => transform(input.map((row) => row[j]!), keep).map(keep));
+  const half = byColumn[0]!.map((_, k) => byColumn.map((column) => column[k]!));
+  // (T · in) · Tᵀ, row by row.
+  half.forEach((row, k) => transform(row, keep).forEach((e, l) => {
+    emit(code, e);
     store(k, l);
   }));
 }
@@ -112,9 +162,9 @@ function tileTransform(kind: 'input' | 'output' | 'gradient'): Code {
     [, , firstImage, batch, OH, OW, C, slabBytes] = p as Local[] as [Local, Local, Local, Local, Local, Local, Local, Local];
     H = OH; W = OW; padTop = null; padLeft = null;
   }
-  // The tile's side in values read (in) and its matrices.
+  // The tile's side in values read (in), and its 1-D transform.
   const side = kind === 'gradient' ? 4 : 6;
-  const [L, R] = kind === 'input' ? [WINOGRAD_BT, WINOGRAD_BT] : kind === 'output' ? [WINOGRAD_AT, WINOGRAD_AT] : [A, A];
+  const transform = kind === 'input' ? inputTransform1d : kind === 'output' ? outputTransform1d : outputTransposed1d;
   const [n, nEnd, ti, tj, down, across, top, left, c, cBytes, slabT, at, tileAt, rowLimit, colLimit, inside] = code.locals(I32, 16);
   const slabOffsets = code.locals(I32, 36); // p · slabBytes
   const rowBases = code.locals(I32, side); // image n's row top + i, or image 0's row 0 outside
@@ -164,7 +214,7 @@ function tileTransform(kind: 'input' | 'output' | 'gradient'): Code {
             for (let k = 0; k < 6; k++) for (let l = 0; l < 6; l++) {
               code.get(tileAt).get(slabOffsets[6 * k + l]!).i32Add().v128Load().set(input[k]![l]!);
             }
-            transform2d(code, L, R, input, (r, s) => {
+            transform2d(code, transform, input, (r, s) => {
               // y[n][4ti + r][4tj + s], only when r < rowLimit and s < colLimit.
               const value = code.local(V128);
               code.set(value);
@@ -179,7 +229,7 @@ function tileTransform(kind: 'input' | 'output' | 'gradient'): Code {
               code.get(rowBases[i]!).get(columnOffsets[j]!).i32Add().get(c).i32Add().v128Load().get(masks[i]![j]!).v128And().set(input[i]![j]!);
             }
             code.get(pTo).get(slabT).i32Add().get(c).i32Add().set(tileAt);
-            transform2d(code, L, R, input, (k, l) => {
+            transform2d(code, transform, input, (k, l) => {
               const value = code.local(V128);
               code.set(value);
               code.get(tileAt).get(slabOffsets[6 * k + l]!).i32Add().get(value).v128Store();
@@ -214,7 +264,7 @@ function kernelTransform(): Code {
         code.get(from).get(tapBytes).i32Const(8 - 3 * i - j).i32Const(3 * i + j).get(flipped).select().i32Mul().i32Add();
         code.v128Load().set(input[i]![j]!);
       }
-      transform2d(code, WINOGRAD_G, WINOGRAD_G, input, (k, l) => {
+      transform2d(code, kernelTransform1d, input, (k, l) => {
         const value = code.local(V128);
         code.set(value);
         code.get(tapBytes).i32Const(6 * k + l).i32Mul().get(pU).i32Add().set(at);
@@ -253,7 +303,7 @@ function kernelGradient(): Code {
       for (let k = 0; k < 6; k++) for (let l = 0; l < 6; l++) {
         code.get(tapBytes).i32Const(6 * k + l).i32Mul().get(from).i32Add().get(pQ).i32Add().v128Load().set(input[k]![l]!);
       }
-      transform2d(code, GT, GT, input, (i, j) => {
+      transform2d(code, kernelTransposed1d, input, (i, j) => {
         const value = code.local(V128);
         code.set(value);
         code.get(tapBytes).i32Const(3 * i + j).i32Mul().get(from).i32Add().get(pDW).i32Add().get(value).v128Store();
