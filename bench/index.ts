@@ -606,7 +606,7 @@ function cnnLines(r: Report): string[] {
     }
     lines.push(...table(rows, ['left', 'left', 'left']));
     lines.push('  forward: im2col + gemm; input gradient: transposed kernel copy + gemm + col2im (none for the first layer); kernel gradient: gemm;');
-    lines.push('  winograd: F(4×4, 3×3), what the executors run for conv2d_1 and conv2d_2, each pass with its transforms: effective GFLOP/s');
+    lines.push('  winograd: F(4×4, 3×3), what the executors run for conv2d_1, each pass with its transforms: effective GFLOP/s');
     lines.push('  (the same 2·M·K·F flops), which may pass the peak since the road does 3-4× fewer multiply-adds;');
     lines.push(`  im2col, col2im and the gemm are the tier's own${k.fusedMultiplyAdd ? ' (the SIMD gemm with fused multiply-adds)' : ''}; one thread. Peak: independent`);
     lines.push('  multiply-adds on values in registers (bench/lib/peak.ts), the most the tier\'s arithmetic can do here.');

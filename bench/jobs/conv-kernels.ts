@@ -14,8 +14,8 @@
  *   conv2d_1  13×13×32 → 11×11×64:  M = 3,872   K = 288  F = 64
  *   conv2d_2  5×5×64   → 3×3×64:    M = 288     K = 576  F = 64
  *
- * The layers the executors run by Winograd's F(4×4, 3×3) (conv2d_1 and
- * conv2d_2: src/tensor/ops/winograd-conv.ts) are timed on that road too,
+ * The layer the executors run by Winograd's F(4×4, 3×3) (conv2d_1:
+ * src/tensor/ops/winograd-conv.ts's rule) is timed on that road too,
  * each pass whole (transforms and the 36 products, the kernel's transform
  * included), with the same 2·M·K·F flops: an effective rate, which may
  * pass the peak since the road does fewer multiply-adds.

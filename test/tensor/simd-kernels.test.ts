@@ -439,7 +439,7 @@ describe('SIMD image kernels (im2col, col2im, max pooling) against the JS loops'
     );
   });
 
-  it('max pooling and its backward give the JS kernels\' values, winners and gradients, NaN and ties included', () => {
+  it('max pooling and its backward give the JS kernels\' values, winners and gradients, NaN and ties included, and the same values without winners', () => {
     fc.assert(
       fc.property(windows, (w) => {
         const g = geometryOf(w, true);
@@ -456,6 +456,12 @@ describe('SIMD image kernels (im2col, col2im, max pooling) against the JS loops'
         tier.maxPool(inMemory(x), g, yGot, winners);
         expectBits(yGot, yWant, 'maxPool values');
         expect(Array.from(winners)).toEqual(Array.from(winnersWant));
+        // Inference's pooling, without winners: the same values on both tiers.
+        const yAlone = new Float32Array(outputs), yAloneGot = inMemory(new Float32Array(outputs).fill(3));
+        maxPool(x, g, yAlone, null);
+        tier.maxPool(inMemory(x), g, yAloneGot, null);
+        expectBits(yAlone, yWant, 'maxPool values without winners (JS)');
+        expectBits(yAloneGot, yWant, 'maxPool values without winners (SIMD)');
 
         const dY = values(outputs, w.seed + 1);
         const dxWant = values(inputs, w.seed + 2);

@@ -3,7 +3,7 @@
  * layers: src/layers/pooling.ts; the loops: src/tensor/kernels/pool.ts). A
  * row is one image [H, W, C]; each channel is pooled on its own:
  *
- *     forward    max:  Y[r] = the largest value of each window, its position kept in winners[r]
+ *     forward    max:  Y[r] = the largest value of each window, its position kept in winners[r] (in training)
  *                avg:  Y[r] = the mean of each window's positions inside the image
  *     backward   max:  dX[r] = 0, then dX[r][winner] += dY[r]
  *                avg:  dX[r] = 0, then each window position += dY[r] / count
@@ -56,8 +56,9 @@ class PoolForward implements ForwardRows {
     input: Float32Array,
     output: Float32Array,
     r0: number,
-    /** Max pooling's winners from image r0 on; null for average pooling. */
-    readonly winners: Int32Array | null,
+    readonly mode: Pool2DOp['mode'],
+    /** Max pooling's winners from image r0 on, in the training step; null for average pooling and inference. */
+    readonly winners: Int32Array | null = null,
   ) {
     this.window = { ...op.window };
     this.input = input.subarray(r0 * imageSize(op));
@@ -66,7 +67,7 @@ class PoolForward implements ForwardRows {
 
   run(rows: number): void {
     this.window.batch = rows;
-    if (this.winners) kernels.maxPool(this.input, this.window, this.output, this.winners);
+    if (this.mode === 'max') kernels.maxPool(this.input, this.window, this.output, this.winners);
     else avgPool(this.input, this.window, this.output);
   }
 }
@@ -84,7 +85,7 @@ class PoolRows implements OpRows {
     at: RowsContext,
   ) {
     const { input, output, gradient, inputGradient, own, r0 } = at;
-    this.forwardRows = new PoolForward(op, input, output, r0, op.mode === 'max' ? winnersFrom(op, own[0]!, r0) : null);
+    this.forwardRows = new PoolForward(op, input, output, r0, op.mode, op.mode === 'max' ? winnersFrom(op, own[0]!, r0) : null);
     this.window = { ...op.window };
     this.gradient = gradient.subarray(r0 * outputSize(op));
     this.inputGradient = inputGradient === null ? null : inputGradient.subarray(r0 * imageSize(op));
@@ -120,8 +121,9 @@ export const pool2dKind: OpKind<Pool2DOp, Pool2DOp> = {
   onThreads: (op) => op,
   inPlace: false,
   ownBuffers: (op, maxBatch) => (op.mode === 'max' ? [allocateFloat32(maxBatch * outputSize(op))] : []),
-  forwardScratch: (op, rows) => (op.mode === 'max' ? [allocateFloat32(rows * outputSize(op))] : []),
+  // Inference keeps no winners (nothing goes backward).
+  forwardScratch: () => [],
   rows: (op, at) => new PoolRows(op, at),
   inInference: true,
-  forward: (op, input, output, r0, _rows, scratch) => new PoolForward(op, input, output, r0, op.mode === 'max' ? winnersFrom(op, scratch[0]!, 0) : null),
+  forward: (op, input, output, r0) => new PoolForward(op, input, output, r0, op.mode),
 };

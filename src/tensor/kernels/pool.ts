@@ -15,9 +15,10 @@ import type { WindowGeometry } from './conv.js';
 
 /**
  * y = max pooling of x; `winners[i]` gets the flat index in x of output i's
- * maximum (the first one on ties; NaN wins, as in argmax), for the backward pass.
+ * maximum (the first one on ties; NaN wins, as in argmax), for the backward
+ * pass. Inference passes null: y alone.
  */
-export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, winners: Int32Array): void {
+export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, winners: Int32Array | null): void {
   const { batch, inHeight: H, inWidth: W, channels: C, outHeight: OH, outWidth: OW } = g;
   let out = 0;
   for (let n = 0; n < batch; n++) {
@@ -35,7 +36,7 @@ export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, win
             if (first) {
               for (let c = 0; c < C; c++) {
                 y[out + c] = x[from + c]!;
-                winners[out + c] = from + c;
+                if (winners) winners[out + c] = from + c;
               }
               first = false;
               continue;
@@ -46,7 +47,7 @@ export function maxPool(x: Float32Array, g: WindowGeometry, y: Float32Array, win
               // v !== v: v is NaN, which wins over any number (best === best), as in argmax.
               if (v > best || (v !== v && best === best)) {
                 y[out + c] = v;
-                winners[out + c] = from + c;
+                if (winners) winners[out + c] = from + c;
               }
             }
           }

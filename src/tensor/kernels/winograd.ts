@@ -81,16 +81,25 @@ export const WINOGRAD_MIN_CHANNELS = 16;
 
 /**
  * Whether a convolution takes the Winograd path: a 3×3 kernel, stride 1,
- * dilation 1, and channel counts (inputs and filters) that are multiples of
- * 4 (the SIMD tier's lanes) and at least WINOGRAD_MIN_CHANNELS. One rule for
- * every tier and executor, so that autograd and the fused executor agree.
+ * dilation 1, channel counts (inputs and filters) that are multiples of 4
+ * (the SIMD tier's lanes) and at least WINOGRAD_MIN_CHANNELS, and images
+ * large enough that both its products do at most 2/3 of the im2col
+ * product's multiply-adds (9·OH·OW per channel pair): the forward pass's
+ * 36·⌈OH/4⌉·⌈OW/4⌉, and the input gradient's 36·⌈H/4⌉·⌈W/4⌉ (its tiles
+ * cover the input). The tutorial's third layer (5×5 → 3×3) fails the
+ * second: its dx would take 144 where im2col takes 81, and measured slower
+ * on both tiers. One rule for every tier and executor, so that autograd and
+ * the fused executor agree.
  */
 export function winogradApplies(g: WindowGeometry, filters: number): boolean {
+  const direct = 9 * g.outHeight * g.outWidth;
+  const tiles = (height: number, width: number): number => 36 * Math.ceil(height / 4) * Math.ceil(width / 4);
   return g.kernelHeight === 3 && g.kernelWidth === 3 &&
     g.strideHeight === 1 && g.strideWidth === 1 &&
     g.dilationHeight === 1 && g.dilationWidth === 1 &&
     g.channels % 4 === 0 && filters % 4 === 0 &&
-    g.channels >= WINOGRAD_MIN_CHANNELS && filters >= WINOGRAD_MIN_CHANNELS;
+    g.channels >= WINOGRAD_MIN_CHANNELS && filters >= WINOGRAD_MIN_CHANNELS &&
+    3 * tiles(g.outHeight, g.outWidth) <= 2 * direct && 3 * tiles(g.inHeight, g.inWidth) <= 2 * direct;
 }
 
 /** Bᵀ applied to six values (one column or row of a tile), written at `to` + i·step. */

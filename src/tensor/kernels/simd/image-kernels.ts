@@ -25,7 +25,8 @@ export function imageFunctions(): FunctionDefinition[] {
   return [
     { name: 'im2col', results: [], code: im2col() },
     { name: 'col2im', results: [], code: col2im() },
-    { name: 'maxPool', results: [], code: maxPool() },
+    { name: 'maxPool', results: [], code: maxPool(true) },
+    { name: 'maxPoolValues', results: [], code: maxPool(false) },
     { name: 'maxPoolBackward', results: [], code: maxPoolBackward() },
   ];
 }
@@ -156,8 +157,11 @@ function col2im(): Code {
  *
  *     wins = v > best  or  (v ≠ v and best = best)
  *     best = wins ? v : best;   winner = wins ? index : winner
+ *
+ * maxPoolValues (the same parameters, pWinners unused) is the same loop
+ * without the winners, for inference.
  */
-function maxPool(): Code {
+function maxPool(withWinners: boolean): Code {
   const { code, p } = i32Params(15);
   const [pX, pY, pWinners, batch, H, W, C, KH, KW, SH, SW, padTop, padLeft, OH, OW] = p as Local[] as [
     Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
@@ -199,13 +203,13 @@ function maxPool(): Code {
                 code.forStep(c, 'zero', C4, 4, () => {
                   const at = (base: Local): Code => code.get(c).i32Const(2).i32Shl().get(base).i32Add();
                   at(out).get(src).get(c).i32Const(2).i32Shl().i32Add().v128Load().v128Store();
-                  at(win).get(from).get(c).i32Add().i32x4Splat().i32x4Const(0, 1, 2, 3).i32x4Add().v128Store();
+                  if (withWinners) at(win).get(from).get(c).i32Add().i32x4Splat().i32x4Const(0, 1, 2, 3).i32x4Add().v128Store();
                 });
                 code.forStep(c, c, C, 1, () => {
                   const at = (base: Local): Code => code.get(c).i32Const(2).i32Shl().get(base).i32Add();
                   at(out);
                   at(src).f32Load().f32Store();
-                  at(win).get(from).get(c).i32Add().i32Store();
+                  if (withWinners) at(win).get(from).get(c).i32Add().i32Store();
                 });
               },
               () => {
@@ -216,9 +220,11 @@ function maxPool(): Code {
                   code.get(v).get(best).f32x4Gt();
                   code.get(v).get(v).f32x4Ne().get(best).get(best).f32x4Eq().v128And().v128Or().set(wins);
                   at(out).get(v).get(best).get(wins).v128Bitselect().v128Store();
-                  code.get(from).get(c).i32Add().i32x4Splat().i32x4Const(0, 1, 2, 3).i32x4Add().set(index);
-                  at(win).get(index);
-                  at(win).v128Load().get(wins).v128Bitselect().v128Store();
+                  if (withWinners) {
+                    code.get(from).get(c).i32Add().i32x4Splat().i32x4Const(0, 1, 2, 3).i32x4Add().set(index);
+                    at(win).get(index);
+                    at(win).v128Load().get(wins).v128Bitselect().v128Store();
+                  }
                 });
                 code.forStep(c, c, C, 1, () => {
                   const at = (base: Local): Code => code.get(c).i32Const(2).i32Shl().get(base).i32Add();
@@ -228,7 +234,7 @@ function maxPool(): Code {
                   code.get(vs).get(vs).f32Ne().get(bests).get(bests).f32Eq().i32And().i32Or();
                   code.if(() => {
                     at(out).get(vs).f32Store();
-                    at(win).get(from).get(c).i32Add().i32Store();
+                    if (withWinners) at(win).get(from).get(c).i32Add().i32Store();
                   });
                 });
               },

@@ -129,6 +129,7 @@ interface Exports {
   im2col(pX: number, pPatches: number, firstImage: number, batch: number, ...geometry: number[]): void;
   col2im(pDPatches: number, pDX: number, batch: number, ...geometry: number[]): void;
   maxPool(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
+  maxPoolValues(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
   maxPoolBackward(pDY: number, pWinners: number, pDX: number, count: number, dxLength: number): void;
   winogradInput(pX: number, pV: number, firstImage: number, batch: number, H: number, W: number, C: number,
     padTop: number, padLeft: number, OH: number, OW: number, slabBytes: number): void;
@@ -462,11 +463,15 @@ export class SimdKernels {
     this.raw.col2im(this.at(dPatches, 'dPatches'), this.at(dX, 'dX'), g.batch, ...convGeometry(g));
   };
 
-  /** `maxPool` of ../pool.ts: y and each output's winning input index. */
-  readonly maxPool = (x: Float32Array, g: WindowGeometry, y: Float32Array, winners: Int32Array): void => {
+  /** `maxPool` of ../pool.ts: y and each output's winning input index (y alone when winners is null). */
+  readonly maxPool = (x: Float32Array, g: WindowGeometry, y: Float32Array, winners: Int32Array | null): void => {
     const outputs = g.batch * g.outHeight * g.outWidth * g.channels;
     checkLength('maxPool', 'x', x, g.batch * g.inHeight * g.inWidth * g.channels);
     checkLength('maxPool', 'y', y, outputs);
+    if (winners === null) {
+      this.raw.maxPoolValues(this.at(x, 'x'), this.at(y, 'y'), 0, g.batch, ...poolGeometry(g));
+      return;
+    }
     checkLength('maxPool', 'winners', winners, outputs);
     this.raw.maxPool(this.at(x, 'x'), this.at(y, 'y'), this.at(winners, 'winners'), g.batch, ...poolGeometry(g));
   };

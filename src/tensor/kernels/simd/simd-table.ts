@@ -95,7 +95,7 @@ export function simdTable(tier: SimdKernels): Kernels {
       (has(dPatches) && has(dX) ? tier : jsKernels).col2im(dPatches, g, dX);
     },
     maxPool(x, g, y, winners): void {
-      (has(x) && has(y) && has(winners) ? tier : jsKernels).maxPool(x, g, y, winners);
+      (has(x) && has(y) && (winners === null || has(winners)) ? tier : jsKernels).maxPool(x, g, y, winners);
     },
     maxPoolBackward(dY, winners, dX, count): void {
       (has(dY) && has(winners) && has(dX) ? tier : jsKernels).maxPoolBackward(dY, winners, dX, count);
