@@ -29,7 +29,6 @@
  */
 import { gradBuffer, record } from '../autograd.js';
 import { kernels, transposeInto, winogradApplies, winogradTiles, type WindowGeometry } from '../kernels/index.js';
-import { allocateFloat32, inCurrentStorage, sharedCopy } from '../storage.js';
 import { inputGradientWindow, slabTiles, WinogradConv, WinogradKernelGradient } from './winograd-conv.js';
 import { requireTensor, Tensor } from '../tensor.js';
 import { checkValueCount, windowGeometry, type Padding } from './window.js';
@@ -88,34 +87,33 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
 
 /**
  * conv2d's Winograd road (./winograd-conv.ts): y, dx and dW each by
- * Winograd's transforms. Its arrays live where the kernels run them without
- * a copy (the SIMD tier's memory), as the fused executor's do, so the two
- * give the same bits on every tier.
+ * Winograd's transforms. On the SIMD tier its kernels run staged in the
+ * tier's memory (kernels/simd/simd-table.ts), so autograd gives the fused
+ * executor's bits there too.
  */
 function winogradConv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
   const [, , C, F] = kernel.shape as [number, number, number, number];
-  const forward = new WinogradConv(g, F, tierArray(WinogradConv.space(g, F)));
-  forward.setKernel(inTier(kernel.data));
-  const Y = tierArray(g.batch * g.outHeight * g.outWidth * F);
-  forward.run(inTier(x.data), 0, g.batch, Y);
+  const forward = new WinogradConv(g, F, new Float32Array(WinogradConv.space(g, F)));
+  forward.setKernel(kernel.data);
+  const Y = new Float32Array(g.batch * g.outHeight * g.outWidth * F);
+  forward.run(x.data, 0, g.batch, Y);
 
   return record(new Tensor(Y, [g.batch, g.outHeight, g.outWidth, F]), 'conv2d', [x, kernel], (dY) => {
-    const dy = inTier(dY);
     if (kernel.requiresGrad) {
       const tiles = slabTiles(g.batch * winogradTiles(g).perImage);
-      const gradients = { values: tierArray(36 * tiles * F), capacity: tiles };
-      kernels.winogradGradientTiles(dy, g, F, gradients.values, tiles);
-      const dW = tierArray(kernel.size);
-      new WinogradKernelGradient(g, F, forward.inputs, gradients, tierArray(36 * C * F)).run(g.batch, dW);
+      const gradients = { values: new Float32Array(36 * tiles * F), capacity: tiles };
+      kernels.winogradGradientTiles(dY, g, F, gradients.values, tiles);
+      const dW = new Float32Array(kernel.size);
+      new WinogradKernelGradient(g, F, forward.inputs, gradients, new Float32Array(36 * C * F)).run(g.batch, dW);
       addInto(gradBuffer(kernel), dW);
     }
     if (x.requiresGrad) {
       const window = inputGradientWindow(g, F);
-      const backward = new WinogradConv(window, C, tierArray(WinogradConv.space(window, C)));
-      backward.setKernel(inTier(kernel.data), true);
+      const backward = new WinogradConv(window, C, new Float32Array(WinogradConv.space(window, C)));
+      backward.setKernel(kernel.data, true);
       // Added to zeros, then to the gradient: the executor's 0 + dx, bit for bit.
-      const dx = tierArray(x.size);
-      backward.run(dy, 0, g.batch, dx, true);
+      const dx = new Float32Array(x.size);
+      backward.run(dY, 0, g.batch, dx, true);
       addInto(gradBuffer(x), dx);
     }
   });
@@ -124,14 +122,4 @@ function winogradConv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
 /** into += values, element by element. */
 function addInto(into: Float32Array, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) into[i]! += values[i]!;
-}
-
-/** A zero-filled array where the kernels in use run without a copy. */
-function tierArray(length: number): Float32Array {
-  return kernels.memory === null ? new Float32Array(length) : allocateFloat32(length);
-}
-
-/** `values`, or a copy of them where the kernels in use run without one. */
-function inTier(values: Float32Array): Float32Array {
-  return inCurrentStorage(values) ? values : sharedCopy(values);
 }

@@ -10,11 +10,11 @@
  *
  * A kernel gives the tier's result wherever its arrays are: an array from
  * elsewhere (a value made by an autograd op, a user's input) is no reason
- * for other arithmetic. The matrix product and softmax crossentropy, whose
- * SIMD arithmetic differs from the JS kernels' (float32 lanes, a polynomial
- * exp), copy such operands into a scratch block of the memory, run there
- * and copy their results back (`Staging`): copying is O(mk + kn + mn), the
- * product O(mnk). So autograd on this tier does the fused executor's
+ * for other arithmetic. The matrix product, softmax crossentropy and
+ * Winograd's transforms, whose SIMD arithmetic differs from the JS kernels'
+ * (float32 lanes, a polynomial exp), copy such operands into a scratch block
+ * of the memory, run there and copy their results back (`Staging`): copying
+ * is O(mk + kn + mn), the product O(mnk). So autograd on this tier does the fused executor's
  * arithmetic, and the two agree bit for bit, as on the JS tier
  * (test/fused/simd-executor.test.ts). The other kernels are the JS kernels'
  * float32 operations lane for lane (bias add, relu, column sums in row
@@ -100,21 +100,43 @@ export function simdTable(tier: SimdKernels): Kernels {
     maxPoolBackward(dY, winners, dX, count): void {
       (has(dY) && has(winners) && has(dX) ? tier : jsKernels).maxPoolBackward(dY, winners, dX, count);
     },
-    // Winograd's transforms in lanes need whole groups of four channels (winogradApplies asks for them).
+    // Winograd's transforms in lanes need whole groups of four channels (winogradApplies asks for them);
+    // on arrays elsewhere (autograd's) they run staged, as the product does, for the tier's bits.
     winogradKernel(kernel, C, F, U, flipped): void {
-      (has(kernel) && has(U) && F % 4 === 0 ? tier : jsKernels).winogradKernel(kernel, C, F, U, flipped);
+      if (F % 4 !== 0) jsKernels.winogradKernel(kernel, C, F, U, flipped);
+      else if (has(kernel) && has(U)) tier.winogradKernel(kernel, C, F, U, flipped);
+      else if (!staging.run([kernel, U], [true, false], [false, true], ([k, u]) => tier.winogradKernel(k!, C, F, u!, flipped))) {
+        jsKernels.winogradKernel(kernel, C, F, U, flipped);
+      }
     },
     winogradInput(x, g, V, capacity, firstImage): void {
-      (has(x) && has(V) && g.channels % 4 === 0 ? tier : jsKernels).winogradInput(x, g, V, capacity, firstImage);
+      if (g.channels % 4 !== 0) jsKernels.winogradInput(x, g, V, capacity, firstImage);
+      else if (has(x) && has(V)) tier.winogradInput(x, g, V, capacity, firstImage);
+      else if (!staging.run([x, V], [true, false], [false, true], ([xs, vs]) => tier.winogradInput(xs!, g, vs!, capacity, firstImage))) {
+        jsKernels.winogradInput(x, g, V, capacity, firstImage);
+      }
     },
     winogradOutput(M, g, F, capacity, y, accumulate): void {
-      (has(M) && has(y) && F % 4 === 0 ? tier : jsKernels).winogradOutput(M, g, F, capacity, y, accumulate);
+      if (F % 4 !== 0) jsKernels.winogradOutput(M, g, F, capacity, y, accumulate);
+      else if (has(M) && has(y)) tier.winogradOutput(M, g, F, capacity, y, accumulate);
+      else if (!staging.run([M, y], [true, accumulate], [false, true], ([ms, ys]) => tier.winogradOutput(ms!, g, F, capacity, ys!, accumulate))) {
+        jsKernels.winogradOutput(M, g, F, capacity, y, accumulate);
+      }
     },
     winogradGradientTiles(dY, g, F, E, capacity, firstImage): void {
-      (has(dY) && has(E) && F % 4 === 0 ? tier : jsKernels).winogradGradientTiles(dY, g, F, E, capacity, firstImage);
+      if (F % 4 !== 0) jsKernels.winogradGradientTiles(dY, g, F, E, capacity, firstImage);
+      else if (has(dY) && has(E)) tier.winogradGradientTiles(dY, g, F, E, capacity, firstImage);
+      else if (!staging.run([dY, E], [true, false], [false, true], ([d, e]) => tier.winogradGradientTiles(d!, g, F, e!, capacity, firstImage))) {
+        jsKernels.winogradGradientTiles(dY, g, F, E, capacity, firstImage);
+      }
     },
     winogradKernelGradient(Q, C, F, dW, c0, c1): void {
-      (has(Q) && has(dW) && F % 4 === 0 ? tier : jsKernels).winogradKernelGradient(Q, C, F, dW, c0, c1);
+      // dW is copied in too: the channels outside c0 … c1 − 1 stay as they are.
+      if (F % 4 !== 0) jsKernels.winogradKernelGradient(Q, C, F, dW, c0, c1);
+      else if (has(Q) && has(dW)) tier.winogradKernelGradient(Q, C, F, dW, c0, c1);
+      else if (!staging.run([Q, dW], [true, true], [false, true], ([q, w]) => tier.winogradKernelGradient(q!, C, F, w!, c0, c1))) {
+        jsKernels.winogradKernelGradient(Q, C, F, dW, c0, c1);
+      }
     },
   } satisfies Kernels);
 }
@@ -156,6 +178,20 @@ class Staging {
     Object.assign(this.staged, args, { a, b, c, lda });
     this.tier.gemm(this.staged);
     args.c.set(c);
+    return true;
+  }
+
+  /**
+   * Runs `kernel` on copies of `arrays` in the scratch block: each copied in
+   * where `copyIn` says, back out where `copyOut` says. False when the memory
+   * cannot give a block (then the caller uses JS).
+   */
+  run(arrays: Float32Array[], copyIn: boolean[], copyOut: boolean[], kernel: (staged: Float32Array[]) => void): boolean {
+    const parts = this.parts(...arrays.map((a) => a.length));
+    if (parts === null) return false;
+    parts.forEach((part, i) => { if (copyIn[i]) part.set(arrays[i]!); });
+    kernel(parts);
+    parts.forEach((part, i) => { if (copyOut[i]) arrays[i]!.set(part); });
     return true;
   }
 
