@@ -4,7 +4,9 @@
  * header; and the SIMD tier's transforms, emitted from those matrices, against
  * the JS ones. The tiers round differently (float32 lanes in a fixed order,
  * against float64 rounded once), by at most a few float32 ulps of the
- * largest term: within 1e-5 of the largest |value| involved.
+ * largest term: within 1e-5 of the largest |value| involved. And predict's
+ * product without patches for a first layer (convValid), which must give
+ * the bits of im2col and the product on each tier.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,6 +16,8 @@ import {
   winogradGradientTiles, winogradInput, winogradKernel, winogradKernelGradient, winogradOutput, winogradTiles,
 } from '../../src/tensor/kernels/winograd.js';
 import { SimdKernels } from '../../src/tensor/kernels/simd/simd-kernels.js';
+import { convValid, convValidApplies, im2col } from '../../src/tensor/kernels/conv.js';
+import { gemm } from '../../src/tensor/kernels/matmul.js';
 import { RandomGenerator } from '../../src/tensor/random.js';
 import { windowGeometry } from '../../src/tensor/ops/window.js';
 
@@ -51,8 +55,10 @@ describe('the 1-D transforms apply the matrices of the header', () => {
   });
 });
 
+/** One tier for the file: instances made apart may share a memory, and each knows only the buffers it saw grow. */
+const tier = SimdKernels.create();
+
 describe('the SIMD transforms against the JS ones', () => {
-  const tier = SimdKernels.create();
   afterEach(() => tier.reset());
   const inMemory = (source: Float32Array): Float32Array => {
     const out = tier.allocate(source.length);
@@ -122,5 +128,37 @@ describe('the SIMD transforms against the JS ones', () => {
     const g = windowGeometry([1, 6, 6, 4], { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'valid' }, 't');
     expect(() => tier.winogradInput(tier.allocate(144), g, tier.allocate(10), 1)).toThrow(/winogradInput: V has 10 values/);
     expect(() => tier.winogradKernel(tier.allocate(9), 1, 4, tier.allocate(144))).toThrow(/winogradKernel: kernel has 9 values/);
+  });
+});
+
+describe("predict's product without patches (convValid) against im2col and gemm", () => {
+  afterEach(() => tier.reset());
+  it('gives their bits on both tiers, for any kernel size, channels and first image', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 3, max: 11 }), fc.integer({ min: 3, max: 11 }),
+      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(4, 8, 12, 32), fc.integer({ min: 0, max: 1e6 }),
+      (batch, first, H, W, C, KH, KW, F, seed) => {
+        const all = first + batch;
+        const g = { ...windowGeometry([all, H, W, C], { kernel: [KH, KW], strides: [1, 1], dilation: [1, 1], padding: 'valid' }, 't'), batch };
+        expect(convValidApplies(g)).toBe(true);
+        const x = values(all * H * W * C, seed).map((v, i) => (i % 7 === 3 ? 0 : v)); // some zeros, as after relu
+        const k = values(KH * KW * C * F, seed + 1);
+        const rows = batch * g.outHeight * g.outWidth, K = KH * KW * C;
+        // JS: convValid against im2col + gemm.
+        const patches = new Float32Array(rows * K), want = new Float32Array(rows * F), got = new Float32Array(rows * F);
+        im2col(x, g, patches, first);
+        gemm({ transposeA: false, transposeB: false, m: rows, n: F, k: K, a: patches, b: k, c: want, accumulate: false });
+        convValid(x, g, k, F, got, first);
+        expect(got).toEqual(want);
+        // SIMD: the same against its own im2col + gemm.
+        const [xs, ks, ps, wantS, gotS] = [tier.allocate(x.length), tier.allocate(k.length), tier.allocate(patches.length), tier.allocate(rows * F), tier.allocate(rows * F)];
+        xs.set(x); ks.set(k);
+        tier.im2col(xs, g, ps, first);
+        tier.gemm({ transposeA: false, transposeB: false, m: rows, n: F, k: K, a: ps, b: ks, c: wantS, accumulate: false });
+        tier.convValid(xs, g, ks, F, gotS, first);
+        expect(gotS).toEqual(wantS);
+        tier.reset();
+      },
+    ), { numRuns: 80 });
   });
 });

@@ -30,7 +30,7 @@
  * in a fixed order, so how rows are split between threads or chunks never
  * changes a bit.
  */
-import { kernels, transposeInto, winogradApplies, winogradTiles, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
+import { convValidApplies, kernels, transposeInto, winogradApplies, winogradTiles, type ActivationKind, type GemmArgs, type OutputDerivativeKind, type WindowGeometry } from '../../tensor/kernels/index.js';
 import { allocateFloat32 } from '../../tensor/storage.js';
 import { WinogradConv } from '../../tensor/ops/winograd-conv.js';
 import { WinogradConvRows, WinogradForward, winogradForwardScratch, winogradStepBuffers } from './conv2d-winograd.js';
@@ -94,6 +94,18 @@ function forwardChunk(op: Conv2DOp<unknown>, rows: number): number {
   return Math.max(1, Math.min(rows, images));
 }
 
+/** The patch widths (KH·KW·C) up to which predict skips the patches (convValid): a first layer's few channels. */
+const DIRECT_PATCH_WIDTH = 64;
+
+/**
+ * Whether predict and evaluate compute the layer's product without patches
+ * (kernels' convValid, the same bits as im2col and the product): windows
+ * inside the image, few values a patch, filters in whole vectors.
+ */
+function byDirectProduct(op: Conv2DOp<unknown>): boolean {
+  return convValidApplies(op.window) && patchWidth(op) <= DIRECT_PATCH_WIDTH && op.filters % 4 === 0;
+}
+
 /** Whether the layer takes Winograd's road (the rule autograd's conv2d follows too). */
 function byWinograd(op: Conv2DOp<unknown>): boolean {
   return winogradApplies(op.window, op.filters);
@@ -149,13 +161,18 @@ class ConvForward implements ForwardRows {
     const { op, window, product, output } = this;
     const P = positions(op);
     const F = op.filters;
-    for (let done = 0, chunk = 0; done < rows; done += this.chunk, chunk++) {
-      const images = Math.min(this.chunk, rows - done);
-      window.batch = images;
-      kernels.im2col(this.input, window, product.a, done);
-      product.m = images * P;
-      if (!this.keep) product.c = this.outputsOfChunk(chunk, done * P * F);
-      kernels.gemm(product);
+    if (!this.keep && byDirectProduct(op)) {
+      window.batch = rows;
+      kernels.convValid(this.input, window, op.kernel, F, output);
+    } else {
+      for (let done = 0, chunk = 0; done < rows; done += this.chunk, chunk++) {
+        const images = Math.min(this.chunk, rows - done);
+        window.batch = images;
+        kernels.im2col(this.input, window, product.a, done);
+        product.m = images * P;
+        if (!this.keep) product.c = this.outputsOfChunk(chunk, done * P * F);
+        kernels.gemm(product);
+      }
     }
     if (op.bias) kernels.addBias(this.output, op.bias, 0, rows * P, F);
     kernels.activate(op.activation, output, output, 0, rows * P * F);
@@ -247,10 +264,10 @@ export const conv2dKind: OpKind<Conv2DOp<Float32Array>, Conv2DOp> = {
       allocateFloat32(maxBatch * positions(op) * patchWidth(op)),
       allocateFloat32(threads * patchWidth(op) * op.filters),
     ],
-  // A chunk's patches (or Winograd buffers).
+  // A chunk's patches (or Winograd buffers; nothing for the direct product).
   forwardScratch: (op, rows) => byWinograd(op)
     ? winogradForwardScratch(op, forwardChunk(op, rows))
-    : [allocateFloat32(forwardChunk(op, rows) * positions(op) * patchWidth(op))],
+    : [allocateFloat32(byDirectProduct(op) ? 0 : forwardChunk(op, rows) * positions(op) * patchWidth(op))],
   rows: (op, at, optimizer) => (byWinograd(op) ? new WinogradConvRows(op, at, optimizer) : new ConvRows(op, at, optimizer)),
   inInference: true,
   forward: (op, input, output, r0, rows, scratch) => byWinograd(op)

@@ -124,3 +124,49 @@ export function col2im(dPatches: Float32Array, g: WindowGeometry, dX: Float32Arr
     }
   }
 }
+
+/**
+ * y [N, OH, OW, F] = patches(x) · kernel for a stride-1, undilated window
+ * that lies inside the image everywhere ('valid'), without the patches: each
+ * output's patch is read from x where im2col would have copied it from,
+ * kernel row kh being the KW·C values of x from (oh + kh, ow) on. The same
+ * sums in the same order as gemm on im2col's patches (float64, a zero of x
+ * skipped), so the same bits, on images firstImage … of x. For predict's
+ * first layers, whose patches (9 values an output for a 3×3 kernel on one
+ * channel) cost more to write and read back than the product.
+ */
+export function convValid(x: Float32Array, g: WindowGeometry, kernel: Float32Array, F: number, y: Float32Array, firstImage = 0): void {
+  const { batch, inHeight: H, inWidth: W, channels: C, kernelHeight: KH, kernelWidth: KW, outHeight: OH, outWidth: OW } = g;
+  const run = KW * C;
+  const acc = sumsOf(F);
+  let out = 0;
+  for (let n = firstImage; n < firstImage + batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, out += F) {
+        acc.fill(0, 0, F);
+        for (let kh = 0; kh < KH; kh++) {
+          const from = ((n * H + oh + kh) * W + ow) * C;
+          for (let t = 0; t < run; t++) {
+            const a = x[from + t]!;
+            if (a === 0) continue;
+            for (let f = 0, w = (kh * run + t) * F; f < F; f++, w++) acc[f]! += a * kernel[w]!;
+          }
+        }
+        for (let f = 0; f < F; f++) y[out + f] = acc[f]!;
+      }
+    }
+  }
+}
+
+/** convValid's float64 sums for one output, kept between calls. */
+let sums = new Float64Array(0);
+function sumsOf(length: number): Float64Array {
+  if (sums.length < length) sums = new Float64Array(length);
+  return sums;
+}
+
+/** Whether convValid computes this window: stride 1, dilation 1, every window inside the image. */
+export function convValidApplies(g: WindowGeometry): boolean {
+  return g.strideHeight === 1 && g.strideWidth === 1 && g.dilationHeight === 1 && g.dilationWidth === 1 &&
+    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight - g.kernelHeight + 1 && g.outWidth === g.inWidth - g.kernelWidth + 1;
+}

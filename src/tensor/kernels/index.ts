@@ -21,7 +21,7 @@ import { adamUpdate, sgdUpdate } from './optimizers.js';
 import { adagradUpdate, decayWeights, nadamUpdate, rmspropUpdate } from './adaptive-optimizers.js';
 export type { NadamScalars } from './adaptive-optimizers.js';
 import { softmaxCrossEntropy, softmaxRows, softmaxSlice } from './softmax.js';
-import { col2im, im2col } from './conv.js';
+import { col2im, convValid, im2col } from './conv.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { winogradGradientTiles, winogradInput, winogradKernel, winogradKernelGradient, winogradOutput } from './winograd.js';
 
@@ -31,7 +31,7 @@ export { ACTIVATION_KINDS, OUTPUT_DERIVATIVE_KINDS, type ActivationKind, type In
  * tier's own, the same bits); average pooling is the same JS loop on every
  * tier. The plain functions stay exported for the bench and the tests.
  */
-export { im2col, col2im, type WindowGeometry } from './conv.js';
+export { im2col, col2im, convValidApplies, type WindowGeometry } from './conv.js';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool.js';
 export { winogradApplies, winogradTiles } from './winograd.js';
 export type { SoftmaxCrossEntropyArgs } from './softmax.js';
@@ -92,6 +92,8 @@ export interface Kernels {
   /** A convolution's patches and their way back, and max pooling forward and backward: copies and comparisons, equal bit for bit on every tier. */
   readonly im2col: typeof im2col;
   readonly col2im: typeof col2im;
+  /** Predict's im2col-free product for windows inside the image (conv.ts): the same bits as im2col and gemm. */
+  readonly convValid: typeof convValid;
   readonly maxPool: typeof maxPool;
   readonly maxPoolBackward: typeof maxPoolBackward;
   /** The transforms of a 3×3 convolution's Winograd path (winograd.ts): arithmetic, so each tier rounds its own way. */
@@ -125,6 +127,7 @@ export const jsKernels: Kernels = Object.freeze({
   applyMask,
   im2col,
   col2im,
+  convValid,
   maxPool,
   maxPoolBackward,
   winogradKernel,

@@ -77,6 +77,7 @@ export function gemmFunctions(fusedMultiplyAdd: boolean): FunctionDefinition[] {
     { name: 'gemmNT', results: [], code: gemmDot(fusedMultiplyAdd) },
     // 1 when built with fused multiply-adds: how a worker given the compiled module can tell.
     { name: 'fusedMultiplyAdd', results: [I32], code: new Code([]).i32Const(fusedMultiplyAdd ? 1 : 0) },
+    { name: 'convValid', results: [], code: convValid(fusedMultiplyAdd) },
   ];
 }
 
@@ -287,6 +288,77 @@ function gemmDot(fusedMultiplyAdd: boolean): Code {
   code.forStep(i0, i0, M, 1, () => {
     code.forStep(j0, 'zero', N, DOT_COLUMNS, () => block(1, DOT_COLUMNS));
     code.forStep(j0, j0, N, 1, () => block(1, 1));
+  });
+  return code;
+}
+
+/**
+ * convValid(pX, pW, pY, batch, H, W, C, KH, KW, OH, OW, F): a stride-1,
+ * undilated convolution whose windows all lie inside the image ('valid'),
+ * y [N, OH, OW, F] = patches(x) · W, without the patches: the splat kernel's
+ * blocks, with row i of the patch matrix read straight from x. For output
+ * (oh, ow), kernel row kh of its patch is the KW·C values of x from
+ * (oh + kh, ow) on, one contiguous run; so the k loop is KH runs of KW·C
+ * floats, and each output is the same sum, in the same order, with the same
+ * multiply-adds, as the gemm's on im2col's patches: the same bits, without
+ * writing and reading back KH·KW·C values per output (the CNN tutorial's
+ * first layer: 9 per output, more than its product costs). F must be a
+ * multiple of 4 (the caller keeps to it).
+ */
+function convValid(fusedMultiplyAdd: boolean): Code {
+  const code = new Code(Array.from({ length: 12 }, () => I32));
+  const [pX, pW, pY, batch, H, W, C, KH, KW, OH, OW, F] = Array.from({ length: 12 }, (_, i) => code.param(i)) as Local[];
+  const [n, oh, ow0, c0, kh, kk, run, rowX, rowY, yp, pixelBytes, xRowBytes, outBytes] = code.locals(I32, 13);
+  const xp = code.locals(I32, SPLAT_ROWS);
+  const b = code.locals(V128, SPLAT_VECTORS);
+  const a = code.local(V128);
+  const acc = Array.from({ length: SPLAT_ROWS }, () => code.locals(V128, SPLAT_VECTORS));
+
+  code.get(C).i32Const(2).i32Shl().set(pixelBytes); //           one pixel of x: C floats
+  code.get(W).get(pixelBytes).i32Mul().set(xRowBytes); //        one row of x
+  code.get(KW).get(C).i32Mul().set(run); //                      a kernel row of a patch: KW·C floats
+  code.get(F).i32Const(2).i32Shl().set(outBytes); //             one output pixel: F floats (and one row of W)
+
+  /** Outputs ow0 … ow0 + nr − 1 of the row, filters c0 … c0 + 4·nv − 1. */
+  const block = (nr: number, nv: number): void => {
+    for (let v = 0; v < nv; v++) for (let i = 0; i < nr; i++) code.f32x4Const(0).set(acc[i]![v]!);
+    code.get(c0).i32Const(2).i32Shl().get(pW).i32Add().set(yp); // W[0][c0]
+    code.forStep(kh, 'zero', KH, 1, () => {
+      // xp[i]: x at (oh + kh, ow0 + i), the start of kernel row kh of output i's patch
+      for (let i = 0; i < nr; i++) {
+        code.get(kh).get(xRowBytes).i32Mul().get(rowX).i32Add().get(ow0).i32Const(i).i32Add().get(pixelBytes).i32Mul().i32Add().set(xp[i]!);
+      }
+      code.forStep(kk, 'zero', run, 1, () => {
+        for (let v = 0; v < nv; v++) code.get(yp).v128Load(16 * v).set(b[v]!);
+        for (let i = 0; i < nr; i++) {
+          code.get(xp[i]!).v128Load32Splat().set(a);
+          for (let v = 0; v < nv; v++) multiplyAdd(code, acc[i]![v]!, a, b[v]!, fusedMultiplyAdd);
+          code.get(xp[i]!).i32Const(4).i32Add().set(xp[i]!);
+        }
+        code.get(yp).get(outBytes).i32Add().set(yp);
+      });
+    });
+    for (let i = 0; i < nr; i++) {
+      for (let v = 0; v < nv; v++) {
+        code.get(ow0).i32Const(i).i32Add().get(outBytes).i32Mul().get(rowY).i32Add().get(c0).i32Const(2).i32Shl().i32Add();
+        code.get(acc[i]![v]!).v128Store(16 * v);
+      }
+    }
+  };
+
+  code.forStep(n, 'zero', batch, 1, () => {
+    code.forStep(oh, 'zero', OH, 1, () => {
+      code.get(n).get(H).i32Mul().get(oh).i32Add().get(xRowBytes).i32Mul().get(pX).i32Add().set(rowX); // x[n][oh][0]
+      code.get(n).get(OH).i32Mul().get(oh).i32Add().get(OW).i32Mul().get(outBytes).i32Mul().get(pY).i32Add().set(rowY); // y[n][oh][0]
+      code.forStep(ow0, 'zero', OW, SPLAT_ROWS, () => {
+        code.forStep(c0, 'zero', F, 4 * SPLAT_VECTORS, () => block(SPLAT_ROWS, SPLAT_VECTORS));
+        code.forStep(c0, c0, F, 4, () => block(SPLAT_ROWS, 1));
+      });
+      code.forStep(ow0, ow0, OW, 1, () => {
+        code.forStep(c0, 'zero', F, 4 * SPLAT_VECTORS, () => block(1, SPLAT_VECTORS));
+        code.forStep(c0, c0, F, 4, () => block(1, 1));
+      });
+    });
   });
   return code;
 }

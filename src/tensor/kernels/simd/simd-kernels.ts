@@ -127,6 +127,7 @@ interface Exports {
   softmaxCrossEntropy(pZ: number, pLabels: number, rowStart: number, rowEnd: number, classes: number,
     scale: number, pdZ: number, pTotals: number, pRowLosses: number): void;
   im2col(pX: number, pPatches: number, firstImage: number, batch: number, ...geometry: number[]): void;
+  convValid(pX: number, pW: number, pY: number, batch: number, H: number, W: number, C: number, KH: number, KW: number, OH: number, OW: number, F: number): void;
   col2im(pDPatches: number, pDX: number, batch: number, ...geometry: number[]): void;
   maxPool(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
   maxPoolValues(pX: number, pY: number, pWinners: number, batch: number, ...geometry: number[]): void;
@@ -454,6 +455,19 @@ export class SimdKernels {
     checkLength('im2col', 'x', x, (firstImage + g.batch) * imageSize);
     checkLength('im2col', 'patches', patches, g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels);
     this.raw.im2col(this.at(x, 'x'), this.at(patches, 'patches'), firstImage, g.batch, ...convGeometry(g));
+  };
+
+  /**
+   * `convValid` of ../conv.ts (gemm-kernels.ts): the gemm's bits on im2col's patches, without them.
+   * F must be a multiple of 4; a window outside the image is the caller's error.
+   */
+  readonly convValid = (x: Float32Array, g: WindowGeometry, kernel: Float32Array, F: number, y: Float32Array, firstImage = 0): void => {
+    const imageSize = g.inHeight * g.inWidth * g.channels;
+    checkLength('convValid', 'x', x, (firstImage + g.batch) * imageSize);
+    checkLength('convValid', 'kernel', kernel, g.kernelHeight * g.kernelWidth * g.channels * F);
+    checkLength('convValid', 'y', y, g.batch * g.outHeight * g.outWidth * F);
+    this.raw.convValid(this.at(x, 'x') + 4 * firstImage * imageSize, this.at(kernel, 'kernel'), this.at(y, 'y'), g.batch,
+      g.inHeight, g.inWidth, g.channels, g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth, F);
   };
 
   /** `col2im` of ../conv.ts: dX += the patch gradients, each where im2col read it. */

@@ -91,6 +91,15 @@ export function simdTable(tier: SimdKernels): Kernels {
     im2col(x, g, patches, firstImage): void {
       (has(x) && has(patches) ? tier : jsKernels).im2col(x, g, patches, firstImage);
     },
+    convValid(x, g, kernel, F, y, firstImage): void {
+      // Its bits are the SIMD gemm's only in the memory with F in whole vectors; elsewhere im2col and the staged gemm give them.
+      if (has(x) && has(kernel) && has(y) && F % 4 === 0) tier.convValid(x, g, kernel, F, y, firstImage);
+      else {
+        const patches = new Float32Array(g.batch * g.outHeight * g.outWidth * g.kernelHeight * g.kernelWidth * g.channels);
+        this.im2col(x, g, patches, firstImage);
+        this.gemm({ transposeA: false, transposeB: false, m: g.batch * g.outHeight * g.outWidth, n: F, k: g.kernelHeight * g.kernelWidth * g.channels, a: patches, b: kernel, c: y, accumulate: false });
+      }
+    },
     col2im(dPatches, g, dX): void {
       (has(dPatches) && has(dX) ? tier : jsKernels).col2im(dPatches, g, dX);
     },
