@@ -99,11 +99,13 @@ const DIRECT_PATCH_WIDTH = 64;
 
 /**
  * Whether predict and evaluate compute the layer's product without patches
- * (kernels' convValid, the same bits as im2col and the product): windows
- * inside the image, few values a patch, filters in whole vectors.
+ * (kernels' convValid, the same bits as im2col and the product): on the SIMD
+ * tier (the JS loop, one output at a time, is slower than im2col and the JS
+ * tier's blocked product), for windows inside the image, few values a patch
+ * and filters in whole vectors.
  */
 function byDirectProduct(op: Conv2DOp<unknown>): boolean {
-  return convValidApplies(op.window) && patchWidth(op) <= DIRECT_PATCH_WIDTH && op.filters % 4 === 0;
+  return kernels.tier === 'simd' && convValidApplies(op.window) && patchWidth(op) <= DIRECT_PATCH_WIDTH && op.filters % 4 === 0;
 }
 
 /** Whether the layer takes Winograd's road (the rule autograd's conv2d follows too). */
