@@ -42,9 +42,10 @@
 import type { WindowGeometry } from './conv.js';
 
 /**
- * The three matrices of the header, as numbers: the SIMD tier emits its
- * transforms from them (simd/winograd-kernels.ts), and a test checks that
- * the 1-D functions below, written out with their shared sums, apply them.
+ * The three matrices of the header, as numbers: a test checks the 1-D
+ * functions below, written out with their shared sums, against them; the
+ * SIMD tier's transforms, written with the same sums, are tested against
+ * these functions.
  */
 export const WINOGRAD_BT: readonly (readonly number[])[] = [
   [4, 0, -5, 0, 1, 0],

@@ -31,8 +31,8 @@ export function imageFunctions(): FunctionDefinition[] {
   ];
 }
 
-/** A function of `count` i32 parameters, as locals. */
-function i32Params(count: number): { code: Code; p: Local[] } {
+/** A function of `count` i32 parameters, as locals (winograd-kernels.ts's too). */
+export function i32Params(count: number): { code: Code; p: Local[] } {
   const code = new Code(Array.from({ length: count }, () => I32));
   return { code, p: Array.from({ length: count }, (_, i) => code.param(i)) };
 }

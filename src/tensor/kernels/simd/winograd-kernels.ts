@@ -20,6 +20,7 @@
  * distance between two positions p of V, M or E (capacity · width · 4).
  */
 import { Code, I32, V128, type FunctionDefinition, type Local } from './wasm-emitter.js';
+import { i32Params } from './image-kernels.js';
 
 export function winogradFunctions(): FunctionDefinition[] {
   return [
@@ -29,12 +30,6 @@ export function winogradFunctions(): FunctionDefinition[] {
     { name: 'winogradKernel', results: [], code: kernelTransform() },
     { name: 'winogradKernelGradient', results: [], code: kernelGradient() },
   ];
-}
-
-/** A function of `count` i32 parameters, as locals. */
-function i32Params(count: number): { code: Code; p: Local[] } {
-  const code = new Code(Array.from({ length: count }, () => I32));
-  return { code, p: Array.from({ length: count }, (_, i) => code.param(i)) };
 }
 
 /** A lane-wise expression over vector locals: the 1-D transforms below are written in these. */
